@@ -1,0 +1,60 @@
+# Sanxin: `make run` sets up and serves the demo on SQLite; `make test` sets up and runs the checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export SANXIN_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: run test setup setup-dev lint migrate demo serve clean
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.python-ok
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/.copied: node_modules/.installed scripts/vendor_static.py
+	$(PY) scripts/vendor_static.py
+	@touch $@
+
+setup: $(VENV)/.installed static/vendor/.copied
+
+setup-dev: $(VENV)/.installed-dev static/vendor/.copied
+
+# The demo: SQLite under data/, the regions of Jiangxi (36), demo accounts printed, web server and task worker.
+run: export SANXIN_DEBUG ?= 1
+run: setup
+	@mkdir -p $(SANXIN_DATA_DIR)
+	$(PY) manage.py create_key_file
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_regions --province $${SANXIN_DEMO_PROVINCE:-36}
+	$(PY) manage.py seed_demo
+	@echo "三新党建平台：http://$(HOST):$(PORT)/ （Ctrl+C 停止）"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --queue-name default > $(SANXIN_DATA_DIR)/worker.log 2>&1 & \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: setup-dev
+	$(BIN)/ruff check .
+
+test: setup-dev
+	bash scripts/ensure_chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

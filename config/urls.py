@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from sanxin.api.api import api
+
+urlpatterns = [
+    path("", include("sanxin.dashboards.urls")),
+    path("", include("sanxin.accounts.urls")),
+    path("", include("sanxin.regions.urls")),
+    path("", include("sanxin.core.urls")),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,64 @@
+from ninja import Router, Schema
+
+from sanxin.accounts import selectors
+from sanxin.accounts.roles import Cap
+from sanxin.core.scope import user_scope
+from django.http import Http404
+
+router = Router(tags=["单位与账号"])
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    unit: str | None
+    roles: list[str]
+    scope: str
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    region: str | None
+    region_name: str | None
+    user_count: int | None = None
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.full_name if obj.region_id else None
+
+
+class UnitList(Schema):
+    items: list[UnitOut]
+    count: int
+
+
+@router.get("/me", response=MeOut, summary="当前用户")
+def me(request):
+    user = request.auth
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "unit": user.unit.name if user.unit_id else None,
+        "roles": sorted(user.role_codes),
+        "scope": user_scope(user).label,
+    }
+
+
+@router.get("/units", response=UnitList, summary="单位列表（按数据权限）")
+def units(request, q: str = "", region: str = "", offset: int = 0, limit: int = 50):
+    if not request.auth.can(Cap.UNITS_VIEW):
+        raise Http404
+    found = selectors.unit_list(user=request.auth, q=q, region=region).order_by("region_id", "name")
+    limit = max(1, min(limit, 200))
+    return {"items": list(found[max(offset, 0) : max(offset, 0) + limit]), "count": found.count()}
+
+
+@router.get("/units/{unit_id}", response=UnitOut, summary="单个单位")
+def unit_detail(request, unit_id: int):
+    return selectors.access_unit(unit_id, user=request.auth)

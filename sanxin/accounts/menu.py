@@ -1,0 +1,57 @@
+"""The left menu: grouped by domain, each item shown only to users with its capability."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from sanxin.accounts.roles import Cap
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    capability: str
+    icon: str = "bi-dot"
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    items: tuple[MenuItem, ...]
+
+
+MENU = (
+    MenuGroup("工作台", (MenuItem("首页", "dashboards:home", Cap.HOME, "bi-house"),)),
+    MenuGroup("基础数据", (MenuItem("行政区划", "regions:browse", Cap.REGIONS_VIEW, "bi-geo-alt"),)),
+    MenuGroup(
+        "系统管理",
+        (
+            MenuItem("单位管理", "accounts:unit_list", Cap.UNITS_VIEW, "bi-building"),
+            MenuItem("用户管理", "accounts:user_list", Cap.USERS_VIEW, "bi-people"),
+            MenuItem("审计日志", "core:audit_list", Cap.AUDIT_VIEW, "bi-journal-check"),
+        ),
+    ),
+)
+
+
+def menu_for(user) -> list[dict]:
+    groups = []
+    for group in MENU:
+        items = [
+            {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name, "icon": item.icon}
+            for item in group.items
+            if user.can(item.capability)
+        ]
+        if items:
+            groups.append({"label": group.label, "items": items})
+    return groups
+
+
+def menu_context(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
+    return {"menu": menu_for(user), "menu_current": current}

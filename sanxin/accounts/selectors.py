@@ -1,0 +1,38 @@
+from django.db.models import Count, Q
+
+from sanxin.accounts.models import Unit, User
+from sanxin.accounts.roles import Cap
+from sanxin.core.scope import access, scoped
+
+
+def unit_list(*, user, q: str = "", kind: str = "", region: str = ""):
+    units = scoped(Unit.objects.select_related("region", "parent", "zone"), user).annotate(user_count=Count("users"))
+    if q:
+        units = units.filter(name__icontains=q)
+    if kind:
+        units = units.filter(kind=kind)
+    if region:
+        units = units.filter(region_id__startswith=region)
+    return units
+
+
+def access_unit(pk, *, user, for_write: bool = False) -> Unit:
+    return access(Unit.objects.select_related("region", "parent", "zone"), pk, user, capability=Cap.UNITS_MANAGE if for_write else Cap.UNITS_VIEW)
+
+
+def user_list(*, user, q: str = "", unit: str = "", role: str = "", region: str = ""):
+    users = scoped(User.objects.select_related("unit", "unit__region").prefetch_related("roles"), user)
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if unit:
+        users = users.filter(unit_id=unit) if unit.isdigit() else users.none()
+    if role:
+        users = users.filter(roles__role=role)
+    if region:
+        users = users.filter(unit__region_id__startswith=region)
+    return users.distinct()
+
+
+def access_user(pk, *, user, for_write: bool = False, capability: str | None = None) -> User:
+    capability = capability or (Cap.USERS_MANAGE if for_write else Cap.USERS_VIEW)
+    return access(User.objects.select_related("unit", "unit__region"), pk, user, capability=capability)

@@ -1,0 +1,208 @@
+"""Writes on units, users and roles. Each runs in a transaction and is audited."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sanxin.accounts.models import PasswordHistory, Unit, User, UserRole
+from sanxin.accounts.roles import ADMIN_ROLES, Cap, Role
+from sanxin.core.audit import audit_record
+from sanxin.core.fields import blind_index_for
+from sanxin.core.masking import mask_phone
+from sanxin.core.scope import region_in_scope, user_scope
+from sanxin.core.validators import validate_mobile
+
+
+def validate_role_combination(roles) -> None:
+    roles = set(roles)
+    unknown = roles - set(Role.values)
+    if unknown:
+        raise ValidationError(f"未知角色：{'、'.join(sorted(unknown))}")
+    admin = roles & ADMIN_ROLES
+    if admin and len(roles) > 1:
+        names = "、".join(Role(r).label for r in sorted(roles))
+        raise ValidationError(f"三员分立：系统管理员、安全管理员、审计管理员不能兼任，也不能与其他角色合用（当前：{names}）")
+
+
+def _require(actor, capability: str) -> None:
+    if actor is None or not actor.can(capability):
+        raise PermissionError("无权执行此操作")
+
+
+def _check_unit_in_actor_scope(actor, unit: Unit) -> None:
+    scope = user_scope(actor)
+    if scope.nationwide:
+        return
+    if unit.region_id is None or not region_in_scope(actor, unit.region_id):
+        raise ValidationError("所选单位不在您的管辖范围内")
+
+
+def _unit_snapshot(unit: Unit) -> dict:
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "region": unit.region_id,
+        "zone": unit.zone_id,
+        "parent": unit.parent_id,
+        "industries": sorted(unit.industries.values_list("code", flat=True)) if unit.pk else [],
+        "is_active": unit.is_active,
+    }
+
+
+@transaction.atomic
+def unit_create(*, actor, name: str, kind: str, region=None, parent=None, industries=(), zone=None) -> Unit:
+    _require(actor, Cap.UNITS_MANAGE)
+    unit = Unit(name=name.strip(), kind=kind, region=region, parent=parent, zone=zone)
+    unit.full_clean()
+    if region:
+        _check_unit_in_actor_scope(actor, unit)
+    unit.save()
+    unit.industries.set(industries)
+    audit_record(actor=actor, action="unit.create", obj=unit, detail={"new": _unit_snapshot(unit)})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **changes) -> Unit:
+    _require(actor, Cap.UNITS_MANAGE)
+    before = _unit_snapshot(unit)
+    industries = changes.pop("industries", None)
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    unit.full_clean()
+    unit.save()
+    if industries is not None:
+        unit.industries.set(industries)
+    after = _unit_snapshot(unit)
+    if after != before:
+        audit_record(actor=actor, action="unit.update", obj=unit, detail={"old": before, "new": after})
+    return unit
+
+
+def _record_password(user: User) -> None:
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = user.password_history.values_list("id", flat=True)[5:]
+    PasswordHistory.objects.filter(id__in=list(stale)).delete()
+
+
+def _normalize_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    phone = validate_mobile(phone)
+    if User.objects.filter(phone_index=blind_index_for("phone", phone)).exists():
+        raise ValidationError({"phone": "该手机号码已被其他账号使用"})
+    return phone
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, full_name: str, unit: Unit, password: str, phone: str = "", must_change_password: bool = True,
+    is_demo: bool = False,
+) -> User:
+    """Creates an account without roles: only the security administrator grants roles."""
+    if actor is not None:
+        _require(actor, Cap.USERS_MANAGE)
+        _check_unit_in_actor_scope(actor, unit)
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"账号“{username}”已存在"})
+    user = User(username=username, full_name=full_name.strip(), unit=unit, must_change_password=must_change_password, is_demo=is_demo)
+    user.phone = _normalize_phone(phone)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save()
+    _record_password(user)
+    audit_record(
+        actor=actor, action="user.create", obj=user,
+        detail={"new": {"username": user.username, "full_name": user.full_name, "unit": unit.pk, "phone": mask_phone(user.phone)}},
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, full_name: str | None = None, unit: Unit | None = None, phone: str | None = None, is_active: bool | None = None) -> User:
+    _require(actor, Cap.USERS_MANAGE)
+    before = {"full_name": user.full_name, "unit": user.unit_id, "phone": mask_phone(user.phone), "is_active": user.is_active}
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if unit is not None:
+        _check_unit_in_actor_scope(actor, unit)
+        user.unit = unit
+    if phone is not None and phone != user.phone:
+        user.phone = ""
+        user.save(update_fields=["phone", "phone_index"])
+        user.phone = _normalize_phone(phone)
+    if is_active is not None:
+        user.is_active = is_active
+    user.save()
+    after = {"full_name": user.full_name, "unit": user.unit_id, "phone": mask_phone(user.phone), "is_active": user.is_active}
+    if after != before:
+        audit_record(actor=actor, action="user.update", obj=user, detail={"old": before, "new": after})
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, actor, user: User, roles, actor_password: str) -> User:
+    """Only the security administrator grants roles, after entering their password again."""
+    _require(actor, Cap.ROLES_GRANT)
+    if not actor.check_password(actor_password or ""):
+        audit_record(actor=actor, action="user.roles", obj=user, outcome="denied", detail={"reason": "密码复核失败"})
+        raise ValidationError({"actor_password": "密码复核失败，请重新输入您的登录密码"})
+    if user.pk == actor.pk:
+        raise ValidationError("不能修改自己的角色")
+    roles = set(roles)
+    validate_role_combination(roles)
+    before = set(user.role_codes)
+    UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
+    for role in roles - before:
+        UserRole.objects.create(user=user, role=role, granted_by=actor)
+    user._role_codes = None
+    if roles != before:
+        audit_record(actor=actor, action="user.roles", obj=user, detail={"old": sorted(before), "new": sorted(roles)})
+    return user
+
+
+def grant_initial_roles(*, user: User, roles) -> None:
+    """Bootstrap only (demo seeding, first administrators from the shell): no acting user exists yet."""
+    validate_role_combination(roles)
+    for role in roles:
+        UserRole.objects.get_or_create(user=user, role=role)
+    user._role_codes = None
+    audit_record(action="user.roles.bootstrap", obj=user, detail={"new": sorted(roles)}, actor_name="system")
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    if not user.check_password(old_password or ""):
+        audit_record(actor=user, action="password.change", obj=user, outcome="failure", detail={"reason": "原密码错误"})
+        raise ValidationError({"old_password": "原密码不正确"})
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    _record_password(user)
+    audit_record(actor=user, action="password.change", obj=user)
+    return user
+
+
+@transaction.atomic
+def accounts_disable_inactive(*, now=None) -> int:
+    """Disable accounts unused for 90 days (security.md item 9)."""
+    now = now or timezone.now()
+    cutoff = now - settings.SANXIN_ACCOUNT_INACTIVE_AFTER
+    never_used_since = Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    stale = User.objects.filter(never_used_since, is_active=True)
+    ids = list(stale.values_list("id", flat=True))
+    for user in User.objects.filter(id__in=ids):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(action="user.disable_inactive", obj=user, actor_name="system", detail={"cutoff": cutoff.isoformat()})
+    return len(ids)
+

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from sanxin.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/password/", views.password_change, name="password_change"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_create, name="unit_create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
+]

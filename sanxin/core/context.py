@@ -1,0 +1,27 @@
+"""Who is asking and from where, for the audit trail, without passing the request everywhere."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip: str | None = None
+    request_id: str = ""
+
+
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("sanxin_request", default=RequestContext())
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+def set_current(ctx: RequestContext) -> contextvars.Token:
+    return _current.set(ctx)
+
+
+def reset(token: contextvars.Token) -> None:
+    _current.reset(token)

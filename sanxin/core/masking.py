@@ -1,0 +1,25 @@
+"""How personal data looks on screen: masked unless the viewer may see it in full."""
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
+def mask_id_number(id_number: str | None) -> str:
+    if not id_number:
+        return ""
+    if len(id_number) < 8:
+        return "*" * len(id_number)
+    return f"{id_number[:4]}{'*' * (len(id_number) - 8)}{id_number[-4:]}"
+
+
+def mask_name(name: str | None) -> str:
+    if not name:
+        return ""
+    if len(name) == 1:
+        return name
+    return name[0] + "*" * (len(name) - 1)

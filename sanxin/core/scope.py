@@ -1,0 +1,101 @@
+"""The one scope (数据权限, 条块) mechanism every app uses.
+
+A staff user's scope comes from their unit: a region subtree (code prefix),
+optionally narrowed to industries and to one zone. A model says which of its
+fields carry region, industry and zone:
+
+    scope_region_field = "region_id"      # required
+    scope_industry_field = "industry_id"  # optional
+    scope_zone_field = "zone_id"          # optional
+
+`scoped(qs, user)` cuts a queryset to the scope; anything unknown is denied.
+`access(qs, pk, user)` returns one object or raises Http404, never 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class Scope:
+    nationwide: bool = False
+    region_prefix: str | None = None
+    industry_ids: frozenset[int] = frozenset()
+    zone_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.nationwide and not self.region_prefix
+
+    @property
+    def label(self) -> str:
+        return "全国" if self.nationwide else (self.region_prefix or "无")
+
+
+NO_SCOPE = Scope()
+
+
+def user_scope(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_sanxin_scope", None)
+    if cached is not None:
+        return cached
+    scope = NO_SCOPE
+    unit = user.unit if user.unit_id else None
+    if unit is not None and unit.is_active:
+        if unit.kind == "system":
+            scope = Scope(nationwide=True)
+        elif unit.region_id:
+            scope = Scope(
+                region_prefix=unit.region_id,
+                industry_ids=frozenset(unit.industries.values_list("id", flat=True)),
+                zone_id=unit.zone_id,
+            )
+    user._sanxin_scope = scope
+    return scope
+
+
+def scope_filter(model, scope: Scope) -> Q | None:
+    """The Q that keeps only rows inside `scope`; None means nothing is visible."""
+    if scope.empty:
+        return None
+    if scope.nationwide:
+        return Q()
+    region_field = getattr(model, "scope_region_field", None)
+    if region_field is None:
+        return None
+    condition = Q(**{f"{region_field}__startswith": scope.region_prefix})
+    industry_field = getattr(model, "scope_industry_field", None)
+    if scope.industry_ids and industry_field:
+        condition &= Q(**{f"{industry_field}__in": sorted(scope.industry_ids)})
+    zone_field = getattr(model, "scope_zone_field", None)
+    if scope.zone_id and zone_field:
+        condition &= Q(**{zone_field: scope.zone_id})
+    return condition
+
+
+def scoped(queryset: QuerySet, user) -> QuerySet:
+    condition = scope_filter(queryset.model, user_scope(user))
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def access(queryset: QuerySet, pk, user, *, capability: str | None = None):
+    """One object inside the user's scope (and capability), else 404."""
+    if capability is not None and not user.can(capability):
+        raise Http404
+    try:
+        return scoped(queryset, user).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def region_in_scope(user, region_code: str) -> bool:
+    scope = user_scope(user)
+    return scope.nationwide or bool(scope.region_prefix and region_code.startswith(scope.region_prefix))

@@ -1,0 +1,60 @@
+"""Validators for Chinese identifiers, with Chinese messages that say what is wrong."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from stdnum import exceptions as stdnum_exc
+from stdnum.cn import ric, uscc
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_credit_code(value: str) -> str:
+    return uscc.compact(value or "")
+
+
+def validate_credit_code(value: str) -> str:
+    """统一社会信用代码 (GB 32100): 18 characters with a check character."""
+    code = normalize_credit_code(value)
+    try:
+        return uscc.validate(code)
+    except stdnum_exc.InvalidLength:
+        raise ValidationError(f"统一社会信用代码“{value}”应为 18 位", code="credit_code_length") from None
+    except stdnum_exc.InvalidChecksum:
+        raise ValidationError(f"统一社会信用代码“{value}”校验位不正确", code="credit_code_checksum") from None
+    except stdnum_exc.ValidationError:
+        raise ValidationError(f"统一社会信用代码“{value}”格式不正确", code="credit_code_format") from None
+
+
+def validate_id_number(value: str, *, today: date | None = None) -> str:
+    """Resident ID number (GB 11643): 18 characters, check digit, real birth date not in the future."""
+    number = ric.compact(value or "")
+    try:
+        ric.validate(number)
+    except stdnum_exc.InvalidLength:
+        raise ValidationError("身份证号码应为 18 位", code="id_length") from None
+    except stdnum_exc.InvalidChecksum:
+        raise ValidationError("身份证号码校验位不正确", code="id_checksum") from None
+    except stdnum_exc.InvalidComponent:
+        raise ValidationError("身份证号码中的出生日期或地区码无效", code="id_component") from None
+    except stdnum_exc.ValidationError:
+        raise ValidationError("身份证号码格式不正确", code="id_format") from None
+    birth = ric.get_birth_date(number)
+    if birth > (today or date.today()):
+        raise ValidationError("身份证号码中的出生日期晚于今天", code="id_birth_future")
+    return number
+
+
+def normalize_mobile(value: str) -> str:
+    return (value or "").strip().replace(" ", "").replace("-", "").removeprefix("+86")
+
+
+def validate_mobile(value: str) -> str:
+    """Mainland mobile number: 11 digits starting 13–19."""
+    number = normalize_mobile(value)
+    if not MOBILE_RE.fullmatch(number):
+        raise ValidationError(f"手机号码“{value}”不是有效的 11 位大陆手机号", code="mobile")
+    return number

@@ -1,0 +1,51 @@
+"""The region picker for forms: cascading selects from the user's scope down, plus a search box."""
+
+from django import forms
+from django.urls import reverse
+
+from sanxin.core.scope import scoped
+from sanxin.regions.models import Region
+from sanxin.regions.selectors import region_root_code
+
+
+class RegionPickerWidget(forms.TextInput):
+    template_name = "regions/region_picker.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.root = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        code = value.code if isinstance(value, Region) else (value or "")
+        region = Region.objects.filter(code=code).first() if code else None
+        context["widget"].update(
+            {"root": self.root, "api": reverse("api:list_regions"), "code": code, "label": region.full_name if region else ""}
+        )
+        return context
+
+
+class RegionPickerField(forms.CharField):
+    widget = RegionPickerWidget
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        super().__init__(*args, **kwargs)
+        self.user = None
+
+    def bind_user(self, user) -> None:
+        self.user = user
+        self.widget.root = region_root_code(user)
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Region) else value
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        regions = scoped(Region.objects.all(), self.user) if self.user is not None else Region.objects.none()
+        region = regions.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(f"区划代码“{code}”不存在或不在您的管辖范围内")
+        return region
