@@ -32,7 +32,7 @@ class Unit(BaseModel):
     zone = models.ForeignKey("regions.Zone", verbose_name="限定园区/楼宇", null=True, blank=True, on_delete=models.PROTECT, related_name="units")
     is_active = models.BooleanField("启用", default=True)
 
-    scope_region_field = "region_id"
+    scope_region_field = "region__code"
 
     class Meta:
         ordering = ["region_id", "name"]
@@ -62,7 +62,7 @@ class User(AbstractUser):
 
     objects = SanxinUserManager()
 
-    scope_region_field = "unit__region_id"
+    scope_region_field = "unit__region__code"
 
     class Meta:
         ordering = ["username"]

@@ -4,7 +4,7 @@ A staff user's scope comes from their unit: a region subtree (code prefix),
 optionally narrowed to industries and to one zone. A model says which of its
 fields carry region, industry and zone:
 
-    scope_region_field = "region_id"      # required
+    scope_region_field = "region__code"   # required: a path to the region code
     scope_industry_field = "industry_id"  # optional
     scope_zone_field = "zone_id"          # optional
 
@@ -66,7 +66,7 @@ def scope_filter(model, scope: Scope) -> Q | None:
         return None
     if scope.nationwide:
         return Q()
-    region_field = getattr(model, "scope_region_field", None)
+    region_field = getattr(model, "scope_region_field", None)  # a path ending in the region code
     if region_field is None:
         return None
     condition = Q(**{f"{region_field}__startswith": scope.region_prefix})

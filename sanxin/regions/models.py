@@ -54,7 +54,7 @@ class Zone(BaseModel):
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="zones")
     address = models.CharField("地址", max_length=200, blank=True)
 
-    scope_region_field = "region_id"
+    scope_region_field = "region__code"
     scope_zone_field = "id"
 
     class Meta:

