@@ -77,3 +77,12 @@ def client_for(personas):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Messages raised outside a request (services called directly) are Chinese too."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
@@ -37,11 +38,20 @@ class PasswordHistoryValidator:
     def validate(self, password, user=None):
         if user is None or not getattr(user, "pk", None):
             return
-        hashes = [user.password] if user.password else []
-        hashes += list(user.password_history.values_list("password", flat=True)[: self.history - 1])
+        # The history holds every password set, the current one included.
+        hashes = list(user.password_history.values_list("password", flat=True)[: self.history]) or [user.password]
         for encoded in hashes:
             if encoded and check_password(password, encoded):
                 raise ValidationError(f"新密码不能与最近 {self.history} 次使用过的密码相同", code="password_reused")
 
     def get_help_text(self):
         return f"不能与最近 {self.history} 次使用过的密码相同。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    # Django 5.2's Chinese catalog lacks this message's current wording; say it ourselves.
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"

@@ -1,0 +1,94 @@
+"""Every list, detail, export, file and API route, registered for the scope test.
+
+Each route names the capability that opens it and how to find the scoped
+objects it shows. The scope test (tests/test_scope.py) walks every route as
+every persona and checks, against an oracle computed here from each object's
+region code (not from `scoped()`), that nothing outside the scope leaks:
+detail routes answer 404, lists neither show nor count such rows.
+
+A new route must be added here or to EXEMPT with a reason, or
+test_every_route_is_registered fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from sanxin.accounts.models import Unit, User
+from sanxin.accounts.roles import Cap
+from sanxin.regions.models import Region
+
+
+@dataclass(frozen=True)
+class Entity:
+    """How to read an object's place for the oracle and its marker in output."""
+
+    model: type
+    region_code: Callable[[object], str | None]
+    marker: Callable[[object], str]
+    industry_id: Callable[[object], int | None] = lambda obj: None
+    zone_id: Callable[[object], int | None] = lambda obj: None
+
+
+UNIT = Entity(Unit, region_code=lambda u: u.region_id, marker=lambda u: u.name)
+USER = Entity(User, region_code=lambda u: u.unit.region_id if u.unit_id else None, marker=lambda u: u.username)
+REGION = Entity(Region, region_code=lambda r: r.code, marker=lambda r: r.code)
+
+
+@dataclass(frozen=True)
+class Route:
+    url_name: str
+    kind: str  # "list", "detail", "api_list", "api_detail"
+    entity: Entity
+    capability: str | None
+    url: Callable[[object], str] | None = None  # detail routes: the object's URL
+    list_url: str | None = None
+    api_items: Callable[[dict], list[str]] = field(default=lambda data: [])
+    queryset: Callable[[], object] | None = None  # which rows a list could show (default: all of the model)
+
+
+ROUTES = [
+    Route("accounts:unit_list", "list", UNIT, Cap.UNITS_VIEW, list_url="/units/?size=100"),
+    Route("accounts:unit_detail", "detail", UNIT, Cap.UNITS_VIEW, url=lambda u: reverse("accounts:unit_detail", args=[u.pk])),
+    Route("accounts:unit_edit", "detail", UNIT, Cap.UNITS_MANAGE, url=lambda u: reverse("accounts:unit_edit", args=[u.pk])),
+    Route("accounts:user_list", "list", USER, Cap.USERS_VIEW, list_url="/users/?size=100"),
+    Route("accounts:user_detail", "detail", USER, Cap.USERS_VIEW, url=lambda u: reverse("accounts:user_detail", args=[u.pk])),
+    Route("accounts:user_edit", "detail", USER, Cap.USERS_MANAGE, url=lambda u: reverse("accounts:user_edit", args=[u.pk])),
+    Route("accounts:user_roles", "detail", USER, Cap.ROLES_GRANT, url=lambda u: reverse("accounts:user_roles", args=[u.pk])),
+    Route("regions:browse_region", "detail", REGION, Cap.REGIONS_VIEW, url=lambda r: reverse("regions:browse_region", args=[r.code])),
+    Route("api:get_region", "api_detail", REGION, None, url=lambda r: f"/api/v1/regions/{r.code}"),
+    Route(
+        "api:list_regions", "api_list", REGION, None, list_url="/api/v1/regions?q=360102002&limit=100",
+        api_items=lambda data: [item["code"] for item in data["items"]],
+        queryset=lambda: Region.objects.filter(code__startswith="360102002"),
+    ),
+    Route(
+        "api:list_regions", "api_list", REGION, None, list_url="/api/v1/regions?parent=360102",
+        api_items=lambda data: [item["code"] for item in data["items"]],
+        queryset=lambda: Region.objects.filter(parent_id="360102"),
+    ),
+    Route(
+        "api:units", "api_list", UNIT, Cap.UNITS_VIEW, list_url="/api/v1/units?limit=200",
+        api_items=lambda data: [item["name"] for item in data["items"]],
+    ),
+    Route("api:unit_detail", "api_detail", UNIT, Cap.UNITS_VIEW, url=lambda u: f"/api/v1/units/{u.pk}"),
+]
+
+# Routes that show no scoped object, with the reason; anything else must be in ROUTES.
+EXEMPT = {
+    "accounts:login": "登录页",
+    "accounts:logout": "退出",
+    "accounts:password_change": "只作用于本人",
+    "accounts:unit_create": "新建表单；所选上级单位、区划由表单按数据权限裁剪，见 test_forms_offer_only_scoped_choices",
+    "accounts:user_create": "新建表单；可选单位按数据权限裁剪，见 test_forms_offer_only_scoped_choices",
+    "dashboards:home": "统计数字按数据权限计算，见 test_home_figures_follow_scope",
+    "regions:browse": "区划树的起点为本人数据权限的根，见 test_region_browse_starts_at_scope_root",
+    "core:audit_list": "不按区划裁剪：只有审计管理员可见，见 test_audit_page_only_for_audit_admin",
+    "api:me": "只返回本人",
+    "api:api-root": "接口根路径",
+    "api:openapi-json": "接口说明文档",
+    "api:openapi-view": "接口说明文档",
+}

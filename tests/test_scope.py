@@ -1,0 +1,116 @@
+"""The scope harness: every registered route, as every persona, leaks nothing outside the scope."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sanxin.accounts.models import Unit, UnitKind
+from sanxin.accounts.services import user_create
+from sanxin.regions.models import Region
+from tests.conftest import PASSWORD, PERSONAS
+from tests.scope_registry import EXEMPT, ROUTES
+
+# Places objects are put, from inside the smallest scope to another province.
+PLACES = ["360102002001", "360102002002", "360102004", "360102", "360103", "3601", "3602", "36", "320102", "32"]
+
+
+def persona_sees(user, region_code: str | None, industry_id=None, zone_id=None) -> bool:
+    """The oracle: worked out from the persona's unit, independently of scoped()."""
+    unit = user.unit
+    if unit is None or not unit.is_active:
+        return False
+    if unit.kind == UnitKind.SYSTEM:
+        return True
+    if region_code is None or not region_code.startswith(unit.region_id):
+        return False
+    industries = set(unit.industries.values_list("id", flat=True))
+    if industries and industry_id is not None and industry_id not in industries:
+        return False
+    if unit.zone_id and zone_id is not None and zone_id != unit.zone_id:
+        return False
+    return True
+
+
+@pytest.fixture
+def world(personas):
+    """A unit and a user at every place, with names that mark them in any output."""
+    for place in PLACES:
+        unit = Unit.objects.create(name=f"标记单位{place}", kind=UnitKind.LIANGXIN_COMMITTEE, region_id=place)
+        user_create(actor=None, username=f"mark{place}", full_name=f"标记用户{place}", unit=unit, password=PASSWORD, must_change_password=False)
+    return personas
+
+
+def objects_for(entity):
+    if entity.model is Region:
+        return list(Region.objects.filter(code__in=PLACES + ["360102002003", "320102001"]))
+    return list(entity.model.objects.all())
+
+
+def can(user, capability) -> bool:
+    return capability is None or user.can(capability)
+
+
+def route_ids():
+    return [f"{r.url_name}{r.list_url or ''}" for r in ROUTES]
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+@pytest.mark.parametrize("route", ROUTES, ids=route_ids())
+def test_route_leaks_nothing(world, client_for, route, persona):
+    user = world[persona]
+    client = client_for(persona)
+    entity = route.entity
+    if route.kind in ("detail", "api_detail"):
+        checked = 0
+        for obj in objects_for(entity):
+            visible = can(user, route.capability) and persona_sees(user, entity.region_code(obj), entity.industry_id(obj), entity.zone_id(obj))
+            response = client.get(route.url(obj))
+            expected = 200 if visible else 404
+            assert response.status_code == expected, f"{persona} {route.url_name} {entity.marker(obj)}: {response.status_code} ≠ {expected}"
+            checked += 1
+        assert checked >= len(PLACES)
+        return
+
+    response = client.get(route.list_url)
+    if not can(user, route.capability):
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    rows = list(route.queryset()) if route.queryset else objects_for(entity)
+    expected_visible = [obj for obj in rows if persona_sees(user, entity.region_code(obj), entity.industry_id(obj), entity.zone_id(obj))]
+    if route.kind == "api_list":
+        data = response.json()
+        shown = set(route.api_items(data))
+        assert shown == {entity.marker(obj) for obj in expected_visible}
+        if "count" in data and route.queryset is None:
+            assert data["count"] == len(expected_visible)
+        return
+    page = response.content.decode()
+    for obj in rows:
+        marker = entity.marker(obj)
+        pattern = re.compile(rf">{re.escape(marker)}<")
+        if obj in expected_visible:
+            assert pattern.search(page), f"{persona} should see {marker} on {route.url_name}"
+        else:
+            assert not pattern.search(page), f"{persona} must not see {marker} on {route.url_name}"
+    total = re.search(r"共 <strong>([\d,]+)</strong> 条", page)
+    assert total and int(total.group(1).replace(",", "")) == len(expected_visible)
+
+
+def _all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _all_url_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_route_is_registered():
+    registered = {r.url_name for r in ROUTES} | set(EXEMPT)
+    missing = sorted(set(_all_url_names()) - registered)
+    assert not missing, f"这些路由既未登记到 scope 测试，也未说明豁免原因：{missing}"
