@@ -19,10 +19,27 @@ PASSWORD = "Test-Passw0rd!2026"
 TEST_PROVINCES = ["36", "32"]
 
 
+_reference_rows: dict[str, list[dict]] = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_regions(provinces=TEST_PROVINCES)
+        _reference_rows["regions"] = list(Region.objects.order_by("level", "code").values())
+        _reference_rows["industries"] = list(Industry.objects.values())
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (live server, browser) flush every table; put the reference data back."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    if not Region.objects.exists():
+        Region.objects.bulk_create([Region(**row) for row in _reference_rows["regions"]], batch_size=5000)
+    if not Industry.objects.exists():
+        Industry.objects.bulk_create([Industry(**row) for row in _reference_rows["industries"]])
 
 
 # name: (unit name, unit kind, region code, role, industries, zone)
