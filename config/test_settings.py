@@ -8,7 +8,7 @@ os.environ.setdefault("SANXIN_MASTER_KEY", "00112233445566778899aabbccddeeff0011
 os.environ.setdefault("SANXIN_SECURE_COOKIES", "0")
 os.environ.setdefault("SANXIN_SSL_REDIRECT", "0")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2idHasher"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

@@ -64,7 +64,9 @@ STAFF_PERSONAS = ["province", "city", "county", "other_county", "township", "com
 
 @pytest.fixture
 def demo_zone(db):
-    zone, _ = Zone.objects.get_or_create(name="八一广场商圈", region=Region.objects.get(code="360102002"), defaults={"kind": ZoneKind.BUSINESS_DISTRICT})
+    zone, _ = Zone.objects.get_or_create(
+        name="八一广场商圈", region=Region.objects.get(code="360102002"), defaults={"kind": ZoneKind.BUSINESS_DISTRICT}
+    )
     return zone
 
 

@@ -1,5 +1,6 @@
 """Login security (security.md items 2–4, 8–10), roles and the staff pages."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -55,7 +56,7 @@ def test_weak_passwords_refused(personas, password, message):
 def test_last_five_passwords_cannot_be_reused(personas):
     user = personas["county"]
     history = [PASSWORD] + [f"Rotated-Pass{i}!ab" for i in range(1, 5)]
-    for old, new in zip(history, history[1:], strict=False):
+    for old, new in itertools.pairwise(history):
         password_change(user=user, old_password=old, new_password=new)
     for used in history:
         with pytest.raises(ValidationError, match="最近 5 次"):
@@ -240,10 +241,14 @@ def test_only_security_admin_grants_roles(personas, actor):
 
 
 def test_role_page_refuses_combination_in_chinese(personas, client_for):
-    page = client_for("secadmin").post(
-        f"/users/{personas['county'].pk}/roles/",
-        {"roles": [Role.SYSTEM_ADMIN, Role.REGION_STAFF], "actor_password": PASSWORD},
-    ).content.decode()
+    page = (
+        client_for("secadmin")
+        .post(
+            f"/users/{personas['county'].pk}/roles/",
+            {"roles": [Role.SYSTEM_ADMIN, Role.REGION_STAFF], "actor_password": PASSWORD},
+        )
+        .content.decode()
+    )
     assert "三员分立" in page
     assert User.objects.get(pk=personas["county"].pk).role_codes == {Role.REGION_STAFF}
 
@@ -302,14 +307,24 @@ def test_unit_create_via_page(client_for):
 
 
 def test_unit_create_explains_bad_region(client_for):
-    page = client_for("sysadmin").post("/units/new/", {"name": "坏单位", "kind": UnitKind.LIANGXIN_COMMITTEE, "region": "999999"}).content.decode()
+    page = (
+        client_for("sysadmin")
+        .post("/units/new/", {"name": "坏单位", "kind": UnitKind.LIANGXIN_COMMITTEE, "region": "999999"})
+        .content.decode()
+    )
     assert "区划代码“999999”不存在" in page
     assert not Unit.objects.filter(name="坏单位").exists()
 
 
 def test_user_create_via_page_with_phone(client_for, personas):
     client = client_for("sysadmin")
-    data = {"username": "newstaff", "full_name": "新同事", "unit": personas["county"].unit.pk, "phone": "138 0000 1234", "password": "Initial-Passw0rd!"}
+    data = {
+        "username": "newstaff",
+        "full_name": "新同事",
+        "unit": personas["county"].unit.pk,
+        "phone": "138 0000 1234",
+        "password": "Initial-Passw0rd!",
+    }
     assert client.post("/users/new/", data).status_code == 302
     user = User.objects.get(username="newstaff")
     assert user.phone == "13800001234" and user.must_change_password and user.role_codes == frozenset()

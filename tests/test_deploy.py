@@ -36,3 +36,8 @@ def test_security_headers(client_for):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Request-ID"]
+
+
+def test_no_missing_migrations():
+    result = run_manage("makemigrations", "--check", "--dry-run", env_extra={"SANXIN_DEBUG": "1", "SANXIN_MASTER_KEY": "ab" * 32})
+    assert result.returncode == 0, result.stdout + result.stderr

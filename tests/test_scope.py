@@ -39,13 +39,15 @@ def world(personas):
     """A unit and a user at every place, with names that mark them in any output."""
     for place in PLACES:
         unit = Unit.objects.create(name=f"标记单位{place}", kind=UnitKind.LIANGXIN_COMMITTEE, region_id=place)
-        user_create(actor=None, username=f"mark{place}", full_name=f"标记用户{place}", unit=unit, password=PASSWORD, must_change_password=False)
+        user_create(
+            actor=None, username=f"mark{place}", full_name=f"标记用户{place}", unit=unit, password=PASSWORD, must_change_password=False
+        )
     return personas
 
 
 def objects_for(entity):
     if entity.model is Region:
-        return list(Region.objects.filter(code__in=PLACES + ["360102002003", "320102001"]))
+        return list(Region.objects.filter(code__in=[*PLACES, "360102002003", "320102001"]))
     return list(entity.model.objects.all())
 
 
@@ -66,7 +68,9 @@ def test_route_leaks_nothing(world, client_for, route, persona):
     if route.kind in ("detail", "api_detail"):
         checked = 0
         for obj in objects_for(entity):
-            visible = can(user, route.capability) and persona_sees(user, entity.region_code(obj), entity.industry_id(obj), entity.zone_id(obj))
+            visible = can(user, route.capability) and persona_sees(
+                user, entity.region_code(obj), entity.industry_id(obj), entity.zone_id(obj)
+            )
             response = client.get(route.url(obj))
             expected = 200 if visible else 404
             assert response.status_code == expected, f"{persona} {route.url_name} {entity.marker(obj)}: {response.status_code} ≠ {expected}"

@@ -1,9 +1,9 @@
+from django.http import Http404
 from ninja import Router, Schema
 
 from sanxin.accounts import selectors
 from sanxin.accounts.roles import Cap
 from sanxin.core.scope import user_scope
-from django.http import Http404
 
 router = Router(tags=["单位与账号"])
 

@@ -17,7 +17,8 @@ class LoginForm(AuthenticationForm):
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     new_password = forms.CharField(
-        label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="新密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="至少 12 位，含大写字母、小写字母、数字、符号中的至少 3 类，不能是常见密码或最近 5 次用过的密码。",
     )
     new_password_again = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
@@ -34,7 +35,9 @@ class UnitForm(forms.Form):
     kind = forms.ChoiceField(label="单位类型", choices=UnitKind.choices)
     region = RegionPickerField(label="管辖区划", required=False)
     parent = forms.ModelChoiceField(label="上级单位", queryset=Unit.objects.none(), required=False)
-    industries = forms.ModelMultipleChoiceField(label="限定行业", queryset=Industry.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    industries = forms.ModelMultipleChoiceField(
+        label="限定行业", queryset=Industry.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
     zone = forms.ModelChoiceField(label="限定园区/楼宇", queryset=Zone.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -51,11 +54,15 @@ class UnitForm(forms.Form):
 
 
 class UserCreateForm(forms.Form):
-    username = forms.RegexField(label="账号", regex=r"^[A-Za-z0-9_.@-]{3,150}$", error_messages={"invalid": "账号只能包含字母、数字和 _ . @ -，3 至 150 位"})
+    username = forms.RegexField(
+        label="账号", regex=r"^[A-Za-z0-9_.@-]{3,150}$", error_messages={"invalid": "账号只能包含字母、数字和 _ . @ -，3 至 150 位"}
+    )
     full_name = forms.CharField(label="姓名", max_length=50)
     unit = forms.ModelChoiceField(label="所属单位", queryset=Unit.objects.none())
     phone = forms.CharField(label="手机号码", max_length=20, required=False)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), help_text="用户首次登录时必须修改。")
+    password = forms.CharField(
+        label="初始密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), help_text="用户首次登录时必须修改。"
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,4 +82,6 @@ class UserEditForm(forms.Form):
 
 class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple)
-    actor_password = forms.CharField(label="请输入您的登录密码以确认", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    actor_password = forms.CharField(
+        label="请输入您的登录密码以确认", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )

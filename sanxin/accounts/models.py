@@ -25,11 +25,18 @@ class Unit(BaseModel):
     kind = models.CharField("单位类型", max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     region = models.ForeignKey(
-        "regions.Region", verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+        "regions.Region",
+        verbose_name="管辖区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
         help_text="数据权限为该区划及其下级；系统运维单位可为空（全国）",
     )
     industries = models.ManyToManyField("regions.Industry", verbose_name="限定行业", blank=True, related_name="units")
-    zone = models.ForeignKey("regions.Zone", verbose_name="限定园区/楼宇", null=True, blank=True, on_delete=models.PROTECT, related_name="units")
+    zone = models.ForeignKey(
+        "regions.Zone", verbose_name="限定园区/楼宇", null=True, blank=True, on_delete=models.PROTECT, related_name="units"
+    )
     is_active = models.BooleanField("启用", default=True)
 
     scope_region_field = "region__code"
@@ -118,6 +125,9 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
 
 
 class ApiToken(BaseModel):

@@ -21,9 +21,7 @@ class CharacterClassValidator:
     def validate(self, password, user=None):
         present = sum(1 for pattern, _ in CLASSES if pattern.search(password))
         if present < self.min_classes:
-            raise ValidationError(
-                f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类", code="password_classes"
-            )
+            raise ValidationError(f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类", code="password_classes")
 
     def get_help_text(self):
         return f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类。"

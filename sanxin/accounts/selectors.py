@@ -17,7 +17,9 @@ def unit_list(*, user, q: str = "", kind: str = "", region: str = ""):
 
 
 def access_unit(pk, *, user, for_write: bool = False) -> Unit:
-    return access(Unit.objects.select_related("region", "parent", "zone"), pk, user, capability=Cap.UNITS_MANAGE if for_write else Cap.UNITS_VIEW)
+    return access(
+        Unit.objects.select_related("region", "parent", "zone"), pk, user, capability=Cap.UNITS_MANAGE if for_write else Cap.UNITS_VIEW
+    )
 
 
 def user_list(*, user, q: str = "", unit: str = "", role: str = "", region: str = ""):

@@ -101,7 +101,14 @@ def _normalize_phone(phone: str) -> str:
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, full_name: str, unit: Unit, password: str, phone: str = "", must_change_password: bool = True,
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    unit: Unit,
+    password: str,
+    phone: str = "",
+    must_change_password: bool = True,
     is_demo: bool = False,
 ) -> User:
     """Creates an account without roles: only the security administrator grants roles."""
@@ -119,14 +126,18 @@ def user_create(
     user.save()
     _record_password(user)
     audit_record(
-        actor=actor, action="user.create", obj=user,
+        actor=actor,
+        action="user.create",
+        obj=user,
         detail={"new": {"username": user.username, "full_name": user.full_name, "unit": unit.pk, "phone": mask_phone(user.phone)}},
     )
     return user
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, full_name: str | None = None, unit: Unit | None = None, phone: str | None = None, is_active: bool | None = None) -> User:
+def user_update(
+    *, actor, user: User, full_name: str | None = None, unit: Unit | None = None, phone: str | None = None, is_active: bool | None = None
+) -> User:
     _require(actor, Cap.USERS_MANAGE)
     before = {"full_name": user.full_name, "unit": user.unit_id, "phone": mask_phone(user.phone), "is_active": user.is_active}
     if full_name is not None:
@@ -205,4 +216,3 @@ def accounts_disable_inactive(*, now=None) -> int:
         user.save(update_fields=["is_active"])
         audit_record(action="user.disable_inactive", obj=user, actor_name="system", detail={"cutoff": cutoff.isoformat()})
     return len(ids)
-

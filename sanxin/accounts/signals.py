@@ -23,8 +23,12 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def audit_locked_out(sender, request, username, ip_address, **kwargs):
     audit_record(
-        action="auth.lockout", object_type="accounts.user", object_repr=str(username)[:150], outcome="denied",
-        actor_name=str(username)[:150], detail={"minutes": 30},
+        action="auth.lockout",
+        object_type="accounts.user",
+        object_repr=str(username)[:150],
+        outcome="denied",
+        actor_name=str(username)[:150],
+        detail={"minutes": 30},
     )
 
 

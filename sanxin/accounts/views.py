@@ -64,9 +64,15 @@ UNIT_SORTS = {"name": "name", "kind": "kind", "region": "region_id", "users": "u
 
 @capability_required(Cap.UNITS_VIEW)
 def unit_list(request):
-    units = selectors.unit_list(user=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", ""), region=request.GET.get("region", ""))
+    units = selectors.unit_list(
+        user=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", ""), region=request.GET.get("region", "")
+    )
     listing = list_page(request, units, sortable=UNIT_SORTS, default_sort="region")
-    return render(request, "accounts/unit_list.html", {"listing": listing, "kinds": UnitKind.choices, "can_manage": request.user.can(Cap.UNITS_MANAGE)})
+    return render(
+        request,
+        "accounts/unit_list.html",
+        {"listing": listing, "kinds": UnitKind.choices, "can_manage": request.user.can(Cap.UNITS_MANAGE)},
+    )
 
 
 @capability_required(Cap.UNITS_VIEW)
@@ -79,8 +85,12 @@ def unit_detail(request, pk):
 def _unit_form_values(form) -> dict:
     data = form.cleaned_data
     return {
-        "name": data["name"], "kind": data["kind"], "region": data["region"], "parent": data["parent"],
-        "industries": list(data["industries"]), "zone": data["zone"],
+        "name": data["name"],
+        "kind": data["kind"],
+        "region": data["region"],
+        "parent": data["parent"],
+        "industries": list(data["industries"]),
+        "zone": data["zone"],
     }
 
 
@@ -101,7 +111,14 @@ def unit_create(request):
 @capability_required(Cap.UNITS_MANAGE)
 def unit_edit(request, pk):
     unit = selectors.access_unit(pk, user=request.user, for_write=True)
-    initial = {"name": unit.name, "kind": unit.kind, "region": unit.region_id, "parent": unit.parent_id, "industries": unit.industries.all(), "zone": unit.zone_id}
+    initial = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "region": unit.region_id,
+        "parent": unit.parent_id,
+        "industries": unit.industries.all(),
+        "zone": unit.zone_id,
+    }
     form = UnitForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,12 +137,16 @@ USER_SORTS = {"username": "username", "name": "full_name", "unit": "unit__name",
 @capability_required(Cap.USERS_VIEW)
 def user_list(request):
     users = selectors.user_list(
-        user=request.user, q=request.GET.get("q", ""), unit=request.GET.get("unit", ""), role=request.GET.get("role", ""),
+        user=request.user,
+        q=request.GET.get("q", ""),
+        unit=request.GET.get("unit", ""),
+        role=request.GET.get("role", ""),
         region=request.GET.get("region", ""),
     )
     listing = list_page(request, users, sortable=USER_SORTS, default_sort="username")
     return render(
-        request, "accounts/user_list.html",
+        request,
+        "accounts/user_list.html",
         {"listing": listing, "roles": Role.choices, "can_manage": request.user.can(Cap.USERS_MANAGE)},
     )
 
@@ -134,10 +155,13 @@ def user_list(request):
 def user_detail(request, pk):
     target = selectors.access_user(pk, user=request.user)
     return render(
-        request, "accounts/user_detail.html",
+        request,
+        "accounts/user_detail.html",
         {
-            "target": target, "phone_masked": mask_phone(target.phone),
-            "can_manage": request.user.can(Cap.USERS_MANAGE), "can_grant": request.user.can(Cap.ROLES_GRANT),
+            "target": target,
+            "phone_masked": mask_phone(target.phone),
+            "can_manage": request.user.can(Cap.USERS_MANAGE),
+            "can_grant": request.user.can(Cap.ROLES_GRANT),
         },
     )
 

@@ -12,7 +12,7 @@ class RequestContext:
     request_id: str = ""
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("sanxin_request", default=RequestContext())
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("sanxin_request", default=RequestContext())  # noqa: B039 (frozen, immutable)
 
 
 def current() -> RequestContext:

@@ -51,3 +51,6 @@ class AuditChainHead(models.Model):
     # After a retention purge the chain restarts from this anchor.
     anchor_event_id = models.BigIntegerField(default=0)
     anchor_chain = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"审计链头 #{self.last_event_id}"

@@ -6,8 +6,8 @@ from sanxin.accounts.models import Unit, User
 from sanxin.accounts.roles import Cap
 from sanxin.core.models import AuditEvent, AuditOutcome
 from sanxin.core.scope import scoped, user_scope
-from sanxin.regions.selectors import region_root_code, regions_below_by_level
 from sanxin.regions.models import Region
+from sanxin.regions.selectors import region_root_code, regions_below_by_level
 
 
 def home_figures(*, user) -> dict:

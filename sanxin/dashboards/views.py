@@ -1,6 +1,6 @@
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from django.contrib.auth.decorators import login_required
 from sanxin.dashboards.selectors import home_figures
 
 
@@ -8,4 +8,3 @@ from sanxin.dashboards.selectors import home_figures
 def home(request):
     # Every signed-in account has a home page; what it shows follows its role and scope.
     return render(request, "dashboards/home.html", {"figures": home_figures(user=request.user)})
-

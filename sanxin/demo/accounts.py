@@ -113,8 +113,13 @@ def seed_demo_accounts(password_file: Path) -> list[tuple[DemoAccount, str | Non
             continue
         password = random_password()
         user = user_create(
-            actor=None, username=spec.username, full_name=spec.full_name, unit=units[spec.unit], password=password,
-            must_change_password=False, is_demo=True,
+            actor=None,
+            username=spec.username,
+            full_name=spec.full_name,
+            unit=units[spec.unit],
+            password=password,
+            must_change_password=False,
+            is_demo=True,
         )
         grant_initial_roles(user=user, roles=[spec.role])
         created.append((spec, password))

@@ -86,9 +86,9 @@ def load_regions(*, provinces: list[str] | None = None, data_dir: Path | None = 
         level_result = LevelResult(level=level)
         existing = {
             code: (name, parent_id, full_name, lng, lat)
-            for code, name, parent_id, full_name, lng, lat in Region.objects.filter(level=level).values_list(
-                "code", "name", "parent_id", "full_name", "longitude", "latitude"
-            ).iterator(chunk_size=20000)
+            for code, name, parent_id, full_name, lng, lat in Region.objects.filter(level=level)
+            .values_list("code", "name", "parent_id", "full_name", "longitude", "latitude")
+            .iterator(chunk_size=20000)
         }
         if level > 1 and not full_names:
             full_names = dict(Region.objects.filter(level__lt=level).values_list("code", "full_name"))

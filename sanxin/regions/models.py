@@ -36,7 +36,7 @@ class Region(models.Model):
 
     @property
     def ancestor_codes(self) -> list[str]:
-        return [self.code[:LEVEL_CODE_LENGTH[level]] for level in range(1, self.level)]
+        return [self.code[: LEVEL_CODE_LENGTH[level]] for level in range(1, self.level)]
 
 
 class ZoneKind(models.TextChoices):
