@@ -56,3 +56,10 @@ def bs(field):
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css}) if css else field.as_widget()
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    from sanxin.core.audit_labels import action_label
+
+    return action_label(code)
