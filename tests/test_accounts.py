@@ -339,3 +339,10 @@ def test_user_create_via_page_with_phone(client_for, personas):
 def test_list_sort_and_page_size(client_for):
     page = client_for("sysadmin").get("/users/?sort=-username&size=50").content.decode()
     assert "共 <strong>" in page and 'value="50" selected' in page
+
+
+def test_member_and_secretary_have_no_territorial_scope(client_for):
+    # Their unit sits in 360102002, but their data is their own, not the street's.
+    for name in ("member", "secretary"):
+        assert client_for(name).get("/api/v1/regions").json()["items"] == []
+        assert client_for(name).get("/api/v1/me").json()["scope"] == "无"

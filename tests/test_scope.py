@@ -20,7 +20,8 @@ PLACES = ["360102002001", "360102002002", "360102004", "360102", "360103", "3601
 def persona_sees(user, region_code: str | None, industry_id=None, zone_id=None) -> bool:
     """The oracle: worked out from the persona's unit, independently of scoped()."""
     unit = user.unit
-    if unit is None or not unit.is_active:
+    staff_roles = {"system_admin", "security_admin", "audit_admin", "region_staff", "industry_staff", "grassroots_staff", "zone_staff"}
+    if unit is None or not unit.is_active or not (set(user.roles.values_list("role", flat=True)) & staff_roles):
         return False
     if unit.kind == UnitKind.SYSTEM:
         return True

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from sanxin.accounts.roles import Role, caps_for
+from sanxin.accounts.roles import TERRITORIAL_ROLES, Role, caps_for
 from sanxin.core.fields import BlindIndexField, EncryptedField
 from sanxin.core.models import BaseModel
 
@@ -89,6 +89,10 @@ class User(AbstractUser):
             cached = frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
             self._role_codes = cached
         return cached
+
+    @property
+    def has_territorial_scope(self) -> bool:
+        return bool(self.role_codes & TERRITORIAL_ROLES)
 
     def has_role(self, role: str) -> bool:
         return role in self.role_codes

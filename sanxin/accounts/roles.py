@@ -20,6 +20,9 @@ class Role(models.TextChoices):
 # 三员分立: one account holds at most one of these, and none of them with another role.
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 STAFF_ROLES = frozenset({Role.REGION_STAFF, Role.INDUSTRY_STAFF, Role.GRASSROOTS_STAFF, Role.ZONE_STAFF})
+# Roles whose data scope is their unit's territory. Secretaries, instructors, members and
+# workers see only what is tied to them (their Party organization, assignments, themselves).
+TERRITORIAL_ROLES = ADMIN_ROLES | STAFF_ROLES
 
 
 class Cap:

@@ -14,15 +14,41 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sanxin.core import context, crypto
+from sanxin.core.masking import mask_id_number
 from sanxin.core.models import AuditChainHead, AuditEvent, AuditOutcome
 
 RETENTION = timedelta(days=190)
 SECRET_KEYS = {"password", "password1", "password2", "old_password", "new_password", "code", "otp", "token", "session", "sessionid"}
+# Any key containing one of these is a secret too (actor_password, csrfmiddlewaretoken, session_key, api_secret, ...).
+SECRET_KEY_PARTS = ("password", "passwd", "token", "secret", "sessionid", "session_key")
+ID_NUMBER_KEYS = {"id_number", "id_card", "ric"}
+
+
+def _is_secret_key(key: str) -> bool:
+    key = key.lower()
+    return key in SECRET_KEYS or any(part in key for part in SECRET_KEY_PARTS)
+
+
+def _mask_ids(value):
+    if isinstance(value, dict):
+        return {str(k): _mask_ids(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_mask_ids(v) for v in value]
+    return mask_id_number(str(value)) if value else value
 
 
 def _scrub(value):
     if isinstance(value, dict):
-        return {k: ("***" if k.lower() in SECRET_KEYS else _scrub(v)) for k, v in value.items()}
+        scrubbed = {}
+        for k, v in value.items():
+            key = str(k)
+            if _is_secret_key(key):
+                scrubbed[key] = "***"
+            elif key.lower() in ID_NUMBER_KEYS:
+                scrubbed[key] = _mask_ids(v)  # never a full ID number (security.md item 13)
+            else:
+                scrubbed[key] = _scrub(v)
+        return scrubbed
     if isinstance(value, (list, tuple)):
         return [_scrub(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:

@@ -7,6 +7,7 @@ Keys are derived from one master secret that comes from the environment
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import os
 import secrets
@@ -113,7 +114,12 @@ def encrypt_text(plaintext: str, *, context: str) -> str:
 def decrypt_text(token: str, *, context: str) -> str:
     if not token.startswith(CIPHERTEXT_PREFIX):
         raise DecryptionError("不是本系统的密文格式")
-    blob = base64.b64decode(token[len(CIPHERTEXT_PREFIX) :])
+    try:
+        blob = base64.b64decode(token[len(CIPHERTEXT_PREFIX) :], validate=True)
+    except binascii.Error as exc:
+        raise DecryptionError("密文格式损坏：不是有效的 Base64 编码") from exc
+    if len(blob) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("密文格式损坏：长度不足")
     nonce, body = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
     ciphertext, tag = body[:-TAG_BYTES], body[-TAG_BYTES:]
     return sm4_gcm_decrypt(derived_key("sm4-data", 16), ciphertext, nonce, tag, context.encode()).decode()

@@ -4,7 +4,7 @@
 def mask_phone(phone: str | None) -> str:
     if not phone:
         return ""
-    if len(phone) < 7:
+    if len(phone) <= 7:  # too short to keep 3 + 4 characters and still hide any
         return "*" * len(phone)
     return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
 
@@ -12,7 +12,7 @@ def mask_phone(phone: str | None) -> str:
 def mask_id_number(id_number: str | None) -> str:
     if not id_number:
         return ""
-    if len(id_number) < 8:
+    if len(id_number) <= 8:  # too short to keep 4 + 4 characters and still hide any
         return "*" * len(id_number)
     return f"{id_number[:4]}{'*' * (len(id_number) - 8)}{id_number[-4:]}"
 

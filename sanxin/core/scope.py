@@ -47,7 +47,7 @@ def user_scope(user) -> Scope:
         return cached
     scope = NO_SCOPE
     unit = user.unit if user.unit_id else None
-    if unit is not None and unit.is_active:
+    if unit is not None and unit.is_active and user.has_territorial_scope:
         if unit.kind == "system":
             scope = Scope(nationwide=True)
         elif unit.region_id:
