@@ -126,7 +126,7 @@ def audit_record(
         event.chain = chain_value(head.last_chain, event)
         event.save(force_insert=True)
         head.last_event_id, head.last_chain = event.pk, event.chain
-        head.save(update_fields=["last_event_id", "last_chain"])
+        _save_head(head, ["last_event_id", "last_chain"])
     return event
 
 
@@ -136,12 +136,24 @@ class ChainProblem:
     reason: str
 
 
+def head_mac(head: AuditChainHead) -> str:
+    values = f"{head.last_event_id}|{head.last_chain}|{head.anchor_event_id}|{head.anchor_chain}"
+    return crypto.hmac_sm3(crypto.derived_key("audit-head"), values.encode()).hex()
+
+
+def _save_head(head: AuditChainHead, fields: list[str]) -> None:
+    head.mac = head_mac(head)
+    head.save(update_fields=[*fields, "mac"])
+
+
 def verify_chain(batch_size: int = 5000) -> list[ChainProblem]:
     """Recompute the chain from the anchor; report every row whose value does not follow."""
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
         return [] if not AuditEvent.objects.exists() else [ChainProblem(None, "审计链头记录缺失")]
     problems: list[ChainProblem] = []
+    if head.mac != head_mac(head):
+        problems.append(ChainProblem(None, "审计链头记录被改动（末尾或开头的事件可能被删除）"))
     previous = head.anchor_chain
     last_id = head.anchor_event_id
     expected_id = None
@@ -171,15 +183,19 @@ def audit_purge(*, actor, before) -> int:
         raise RetentionError(f"审计事件至少保留 190 天，只能清理 {limit:%Y-%m-%d %H:%M} 之前的事件")
     with transaction.atomic():
         head = _head_for_update()
-        doomed = AuditEvent.objects.filter(occurred_at__lt=before).order_by("-pk")
-        last = doomed.first()
+        # Only a prefix of the chain can go (the rest must still verify from the new anchor), and never a
+        # younger event, even if the clock once went back and a young event sits before an old one.
+        doomed = AuditEvent.objects.filter(occurred_at__lt=before)
+        first_kept = AuditEvent.objects.filter(occurred_at__gte=before).order_by("pk").values_list("pk", flat=True).first()
+        if first_kept is not None:
+            doomed = doomed.filter(pk__lt=first_kept)
+        last = doomed.order_by("-pk").first()
         if last is None:
             return 0
-        count = doomed.count()
         with _purge_allowed():
-            AuditEvent.objects.filter(pk__lte=last.pk).delete()
+            count, _ = AuditEvent.objects.filter(pk__lte=last.pk).delete()
         head.anchor_event_id, head.anchor_chain = last.pk, last.chain
-        head.save(update_fields=["anchor_event_id", "anchor_chain"])
+        _save_head(head, ["anchor_event_id", "anchor_chain"])
     audit_record(actor=actor, action="audit.purge", detail={"before": before.isoformat(), "deleted": count})
     return count
 

@@ -80,9 +80,7 @@ def _master_key() -> bytes:
     if not raw:
         key_file = Path(settings.SANXIN_KEY_FILE)
         if not key_file.exists():
-            raise ImproperlyConfigured(
-                f"未找到个人信息加密密钥：请设置 SANXIN_MASTER_KEY 或创建密钥文件 {key_file}"
-            )
+            raise ImproperlyConfigured(f"未找到个人信息加密密钥：请设置 SANXIN_MASTER_KEY 或创建密钥文件 {key_file}")
         raw = key_file.read_text().strip()
     try:
         key = bytes.fromhex(raw)

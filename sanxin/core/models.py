@@ -21,8 +21,13 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     action = models.CharField("操作", max_length=64, db_index=True)
@@ -51,6 +56,8 @@ class AuditChainHead(models.Model):
     # After a retention purge the chain restarts from this anchor.
     anchor_event_id = models.BigIntegerField(default=0)
     anchor_chain = models.CharField(max_length=64, default="")
+    # HMAC-SM3 over the four values above: moving the head back or the anchor forward by hand shows.
+    mac = models.CharField(max_length=64, default="")
 
     def __str__(self):
         return f"审计链头 #{self.last_event_id}"
