@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "sanxin.core",
     "sanxin.regions",
     "sanxin.accounts",
+    "sanxin.orgs",
+    "sanxin.party",
+    "sanxin.imports",
+    "sanxin.compare",
     "sanxin.dashboards",
 ]
 

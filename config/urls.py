@@ -7,5 +7,9 @@ urlpatterns = [
     path("", include("sanxin.accounts.urls")),
     path("", include("sanxin.regions.urls")),
     path("", include("sanxin.core.urls")),
+    path("", include("sanxin.orgs.urls")),
+    path("", include("sanxin.party.urls")),
+    path("", include("sanxin.imports.urls")),
+    path("", include("sanxin.compare.urls")),
     path("api/v1/", api.urls),
 ]

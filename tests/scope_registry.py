@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from sanxin.accounts.models import Unit, User
 from sanxin.accounts.roles import Cap
+from sanxin.orgs.models import Organization
 from sanxin.regions.models import Region
 
 
@@ -29,13 +30,20 @@ class Entity:
     model: type
     region_code: Callable[[object], str | None]
     marker: Callable[[object], str]
-    industry_id: Callable[[object], int | None] = lambda obj: None
-    zone_id: Callable[[object], int | None] = lambda obj: None
+    industry_id: Callable[[object], int | None] | None = None  # None: the entity is not cut by industry
+    zone_id: Callable[[object], int | None] | None = None  # None: the entity is not cut by zone
 
 
 UNIT = Entity(Unit, region_code=lambda u: u.region_id, marker=lambda u: u.name)
 USER = Entity(User, region_code=lambda u: u.unit.region_id if u.unit_id else None, marker=lambda u: u.username)
 REGION = Entity(Region, region_code=lambda r: r.code, marker=lambda r: r.code)
+ORGANIZATION = Entity(
+    Organization,
+    region_code=lambda o: o.region_id,
+    marker=lambda o: o.name,
+    industry_id=lambda o: o.industry_id,
+    zone_id=lambda o: o.zone_id,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,12 @@ ROUTES = [
         api_items=lambda data: [item["name"] for item in data["items"]],
     ),
     Route("api:unit_detail", "api_detail", UNIT, Cap.UNITS_VIEW, url=lambda u: f"/api/v1/units/{u.pk}"),
+    Route("orgs:organization_list", "list", ORGANIZATION, Cap.ORGS_VIEW, list_url="/orgs/?size=100"),
+    Route(
+        "orgs:organization_detail", "detail", ORGANIZATION, Cap.ORGS_VIEW, url=lambda o: reverse("orgs:organization_detail", args=[o.pk])
+    ),
+    Route("orgs:organization_edit", "detail", ORGANIZATION, Cap.ORGS_MANAGE, url=lambda o: reverse("orgs:organization_edit", args=[o.pk])),
+    Route("orgs:organization_export", "export", ORGANIZATION, Cap.ORGS_VIEW, list_url="/orgs/export/"),
 ]
 
 # Routes that show no scoped object, with the reason; anything else must be in ROUTES.
@@ -103,4 +117,16 @@ EXEMPT = {
     "api:api-root": "接口根路径",
     "api:openapi-json": "接口说明文档",
     "api:openapi-view": "接口说明文档",
+    "orgs:organization_create": "新建表单；所在地区由区划选择器按数据权限裁剪",
 }
+
+
+def _collect() -> None:
+    from tests import scope_routes_compare, scope_routes_coverage, scope_routes_imports
+
+    for module in (scope_routes_imports, scope_routes_compare, scope_routes_coverage):
+        ROUTES.extend(module.ROUTES)
+        EXEMPT.update(module.EXEMPT)
+
+
+_collect()

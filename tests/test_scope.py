@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.services import user_create
-from sanxin.regions.models import Region
+from sanxin.orgs.models import Organization
+from sanxin.regions.models import Industry, Region
 from tests.conftest import PASSWORD, PERSONAS
 from tests.scope_registry import EXEMPT, ROUTES
 
@@ -17,7 +18,7 @@ from tests.scope_registry import EXEMPT, ROUTES
 PLACES = ["360102002001", "360102002002", "360102004", "360102", "360103", "3601", "3602", "36", "320102", "32"]
 
 
-def persona_sees(user, region_code: str | None, industry_id=None, zone_id=None) -> bool:
+def persona_sees(user, region_code: str | None, industry_id=None, zone_id=None, *, cut_by_industry=False, cut_by_zone=False) -> bool:
     """The oracle: worked out from the persona's unit, independently of scoped()."""
     unit = user.unit
     staff_roles = {"system_admin", "security_admin", "audit_admin", "region_staff", "industry_staff", "grassroots_staff", "zone_staff"}
@@ -28,16 +29,50 @@ def persona_sees(user, region_code: str | None, industry_id=None, zone_id=None) 
     if region_code is None or not region_code.startswith(unit.region_id):
         return False
     industries = set(unit.industries.values_list("id", flat=True))
-    if industries and industry_id is not None and industry_id not in industries:
+    if cut_by_industry and industries and industry_id not in industries:
         return False
-    if unit.zone_id and zone_id is not None and zone_id != unit.zone_id:
+    if cut_by_zone and unit.zone_id and zone_id != unit.zone_id:
         return False
     return True
 
 
+def entity_visible(user, entity, obj) -> bool:
+    return persona_sees(
+        user,
+        entity.region_code(obj),
+        entity.industry_id(obj) if entity.industry_id else None,
+        entity.zone_id(obj) if entity.zone_id else None,
+        cut_by_industry=entity.industry_id is not None,
+        cut_by_zone=entity.zone_id is not None,
+    )
+
+
+ORG_PLACES = [p for p in PLACES if len(p) >= 6]
+
+
+def make_world_organizations(zone):
+    """Organizations at every place of county level or below, in two industries, some in the zone."""
+    express, other = Industry.objects.get(code="6020"), Industry.objects.get(code="64")
+    serial = 0
+    for place in ORG_PLACES:
+        for industry in (express, other):
+            for in_zone in (False, True):
+                serial += 1
+                Organization.objects.create(
+                    credit_code=f"MARK{serial:014d}",
+                    name=f"标记组织{place}-{industry.code}-{'Z' if in_zone else 'N'}",
+                    kind="economic",
+                    category="private",
+                    industry=industry,
+                    region_id=place,
+                    zone=zone if in_zone else None,
+                )
+
+
 @pytest.fixture
-def world(personas):
-    """A unit and a user at every place, with names that mark them in any output."""
+def world(personas, demo_zone):
+    """A unit, a user and organizations at every place, with names that mark them in any output."""
+    make_world_organizations(demo_zone)
     for place in PLACES:
         unit = Unit.objects.create(name=f"标记单位{place}", kind=UnitKind.LIANGXIN_COMMITTEE, region_id=place)
         user_create(
@@ -69,9 +104,7 @@ def test_route_leaks_nothing(world, client_for, route, persona):
     if route.kind in ("detail", "api_detail"):
         checked = 0
         for obj in objects_for(entity):
-            visible = can(user, route.capability) and persona_sees(
-                user, entity.region_code(obj), entity.industry_id(obj), entity.zone_id(obj)
-            )
+            visible = can(user, route.capability) and entity_visible(user, entity, obj)
             response = client.get(route.url(obj))
             expected = 200 if visible else 404
             assert response.status_code == expected, f"{persona} {route.url_name} {entity.marker(obj)}: {response.status_code} ≠ {expected}"
@@ -79,19 +112,26 @@ def test_route_leaks_nothing(world, client_for, route, persona):
         assert checked >= len(PLACES)
         return
 
-    response = client.get(route.list_url)
+    if route.kind == "export":
+        response = client.post(route.list_url, {"password": PASSWORD})
+    else:
+        response = client.get(route.list_url)
     if not can(user, route.capability):
         assert response.status_code == 404
         return
     assert response.status_code == 200
     rows = list(route.queryset()) if route.queryset else objects_for(entity)
-    expected_visible = [obj for obj in rows if persona_sees(user, entity.region_code(obj), entity.industry_id(obj), entity.zone_id(obj))]
+    expected_visible = [obj for obj in rows if entity_visible(user, entity, obj)]
     if route.kind == "api_list":
         data = response.json()
         shown = set(route.api_items(data))
         assert shown == {entity.marker(obj) for obj in expected_visible}
         if "count" in data and route.queryset is None:
             assert data["count"] == len(expected_visible)
+        return
+    if route.kind == "export":
+        shown = xlsx_strings(response.content)
+        assert {entity.marker(obj) for obj in rows if entity.marker(obj) in shown} == {entity.marker(obj) for obj in expected_visible}
         return
     page = response.content.decode()
     for obj in rows:
@@ -103,6 +143,15 @@ def test_route_leaks_nothing(world, client_for, route, persona):
             assert not pattern.search(page), f"{persona} must not see {marker} on {route.url_name}"
     total = re.search(r"共 <strong>([\d,]+)</strong> 条", page)
     assert total and int(total.group(1).replace(",", "")) == len(expected_visible)
+
+
+def xlsx_strings(content: bytes) -> set[str]:
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return {str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None}
 
 
 def _all_url_names(resolver=None, namespace=""):

@@ -35,9 +35,34 @@ class Cap:
     ROLES_GRANT = "roles.grant"
     AUDIT_VIEW = "audit.view"
     PERSONAL_DATA_UNMASK = "personal_data.unmask"
+    ORGS_VIEW = "orgs.view"
+    ORGS_MANAGE = "orgs.manage"
+    PARTY_VIEW = "party.view"
+    PARTY_MANAGE = "party.manage"
+    COVERAGE_VIEW = "coverage.view"
+    CENSUS_VIEW = "census.view"
+    CENSUS_MANAGE = "census.manage"
+    IMPORT = "data.import"
+    EXPORT = "data.export"
+    COMPARE = "data.compare"
 
 
-_STAFF_CAPS = {Cap.HOME, Cap.REGIONS_VIEW, Cap.UNITS_VIEW, Cap.USERS_VIEW}
+_STAFF_CAPS = {
+    Cap.HOME,
+    Cap.REGIONS_VIEW,
+    Cap.UNITS_VIEW,
+    Cap.USERS_VIEW,
+    Cap.ORGS_VIEW,
+    Cap.ORGS_MANAGE,
+    Cap.PARTY_VIEW,
+    Cap.PARTY_MANAGE,
+    Cap.COVERAGE_VIEW,
+    Cap.CENSUS_VIEW,
+    Cap.CENSUS_MANAGE,
+    Cap.IMPORT,
+    Cap.EXPORT,
+    Cap.COMPARE,
+}
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({Cap.HOME, Cap.REGIONS_VIEW, Cap.UNITS_VIEW, Cap.UNITS_MANAGE, Cap.USERS_VIEW, Cap.USERS_MANAGE}),
@@ -48,7 +73,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.GRASSROOTS_STAFF: frozenset(_STAFF_CAPS),
     Role.ZONE_STAFF: frozenset(_STAFF_CAPS),
     Role.PARTY_SECRETARY: frozenset({Cap.HOME}),
-    Role.INSTRUCTOR: frozenset({Cap.HOME}),
+    Role.INSTRUCTOR: frozenset({Cap.HOME, Cap.CENSUS_VIEW}),
     Role.MEMBER: frozenset({Cap.HOME}),
     Role.WORKER: frozenset({Cap.HOME}),
 }

@@ -32,10 +32,16 @@ def not_found(request, exc):
 
 def register_routers() -> None:
     from sanxin.accounts.api import router as accounts_router
+    from sanxin.compare.api import router as compare_router
+    from sanxin.imports.api import router as imports_router
+    from sanxin.orgs.api import router as orgs_router
     from sanxin.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", orgs_router)
+    api.add_router("/imports", imports_router)
+    api.add_router("/compare", compare_router)
 
 
 register_routers()

@@ -1,0 +1,107 @@
+"""Coverage (两个覆盖), computed from the data by this one module, never typed in.
+
+Per organization:
+- organization coverage: an active Party organization covers it;
+- work coverage: organization coverage, or an active instructor/liaison assignment,
+  or Party work through a mass organization (群团组织) recorded as active;
+- blank: neither;
+- has own Party organization: an active Party organization established standalone (单独组建) covers it;
+- should establish (应建未建): three or more formal members and no own Party organization;
+- edge thinning (边际递减): covered itself, with a branch or site (active) that is not covered.
+Deregistered organizations (注销/吊销/迁出) count nowhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from sanxin.orgs.models import DEREGISTERED, CoverageState, InstructorAssignment, MassOrganizationWork, Organization
+
+SINGLE_ESTABLISH_MIN_MEMBERS = 3
+BATCH = 2000
+
+
+def _active_on(today: date, start: str, end: str) -> Q:
+    return Q(**{f"{start}__lte": today}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": today}))
+
+
+def _covered_ids(ids: list[int]) -> tuple[set[int], set[int]]:
+    """(ids covered by any active Party organization, ids covered by an own standalone one)."""
+    from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgStatus
+
+    through = PartyOrganization.covered_organizations.through
+    rows = through.objects.filter(organization_id__in=ids, partyorganization__status=PartyOrgStatus.ACTIVE).values_list(
+        "organization_id", "partyorganization__establishment_form"
+    )
+    covered, own = set(), set()
+    for org_id, form in rows:
+        covered.add(org_id)
+        if form == EstablishmentForm.STANDALONE:
+            own.add(org_id)
+    return covered, own
+
+
+def _work_ids(ids: list[int], today: date) -> set[int]:
+    instructed = InstructorAssignment.objects.filter(_active_on(today, "started_on", "ended_on"), organization_id__in=ids)
+    mass = MassOrganizationWork.objects.filter(_active_on(today, "started_on", "ended_on"), organization_id__in=ids)
+    return set(instructed.values_list("organization_id", flat=True)) | set(mass.values_list("organization_id", flat=True))
+
+
+def recompute_organizations(ids: Iterable[int], *, today: date | None = None) -> int:
+    """Recompute the coverage fields of these organizations (and of their parents, for edge thinning)."""
+    today = today or timezone.localdate()
+    ids = list(set(ids))
+    parent_ids = set(Organization.objects.filter(id__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        changed += _recompute_batch(ids[start : start + BATCH], today)
+    if parent_ids - set(ids):
+        changed += _recompute_edge(list(parent_ids))
+    return changed
+
+
+def _recompute_batch(ids: list[int], today: date) -> int:
+    covered, own = _covered_ids(ids)
+    work = _work_ids(ids, today)
+    updates = []
+    for org in Organization.objects.filter(id__in=ids).only(
+        "id", "registration_status", "formal_members", "coverage_state", "has_own_party_org", "should_establish"
+    ):
+        if org.id in covered:
+            state = CoverageState.ORG_COVERED
+        elif org.id in work:
+            state = CoverageState.WORK_COVERED
+        else:
+            state = CoverageState.BLANK
+        has_own = org.id in own
+        should = org.registration_status not in DEREGISTERED and org.formal_members >= SINGLE_ESTABLISH_MIN_MEMBERS and not has_own
+        if (org.coverage_state, org.has_own_party_org, org.should_establish) != (state, has_own, should):
+            org.coverage_state, org.has_own_party_org, org.should_establish = state, has_own, should
+            updates.append(org)
+    Organization.objects.bulk_update(updates, ["coverage_state", "has_own_party_org", "should_establish"], batch_size=BATCH)
+    return len(updates) + _recompute_edge(ids)
+
+
+def _recompute_edge(ids: list[int]) -> int:
+    """Edge thinning for these organizations as parents: covered, with an uncovered active branch."""
+    active = ~Q(registration_status__in=DEREGISTERED)
+    thin_parents = set(
+        Organization.objects.filter(active, parent_id__in=ids, coverage_state=CoverageState.BLANK).values_list("parent_id", flat=True)
+    )
+    updates = []
+    for org in Organization.objects.filter(id__in=ids).only("id", "coverage_state", "edge_thinning"):
+        thin = org.coverage_state != CoverageState.BLANK and org.id in thin_parents
+        if org.edge_thinning != thin:
+            org.edge_thinning = thin
+            updates.append(org)
+    Organization.objects.bulk_update(updates, ["edge_thinning"], batch_size=BATCH)
+    return len(updates)
+
+
+def recompute_all(*, today: date | None = None) -> int:
+    ids = list(Organization.objects.values_list("id", flat=True))
+    return recompute_organizations(ids, today=today)

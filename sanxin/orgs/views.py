@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from sanxin.accounts.roles import Cap
+from sanxin.core.exports import Column, export_list
+from sanxin.core.listing import list_page
+from sanxin.core.scope import scoped
+from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.orgs import selectors, services
+from sanxin.orgs.forms import OrganizationForm
+from sanxin.orgs.models import CoverageState, OrgCategory, RegistrationStatus
+from sanxin.regions.models import Industry, Zone
+
+ORG_SORTS = {"name": "name", "credit_code": "credit_code", "region": "region_id", "employees": "employees", "members": "formal_members"}
+FILTERS = ("q", "region", "industry", "category", "coverage", "flag", "status", "zone")
+COVERAGE_FILTERS = [
+    ("org", "组织覆盖"),
+    ("work", "仅工作覆盖"),
+    ("blank", "空白点"),
+    ("should_establish", "应建未建"),
+    ("edge_thinning", "边际递减"),
+]
+FLAGS = [
+    ("is_top500_private", "民营企业500强"),
+    ("is_top100_internet", "互联网企业100强"),
+    ("is_little_giant", "专精特新“小巨人”"),
+    ("is_above_scale", "规模以上"),
+]
+
+ORG_COLUMNS = [
+    Column("统一社会信用代码", lambda o: o.credit_code, 22),
+    Column("单位名称", lambda o: o.name, 36),
+    Column("单位类别", lambda o: o.get_category_display()),
+    Column("所属行业", lambda o: o.industry.name),
+    Column("所在地区代码", lambda o: o.region_id, 14),
+    Column("所在地区", lambda o: o.region.full_name, 30),
+    Column("详细地址", lambda o: o.address, 30),
+    Column("法定代表人", lambda o: o.legal_representative),
+    Column("从业人员数", lambda o: o.employees),
+    Column("正式党员数", lambda o: o.formal_members),
+    Column("预备党员数", lambda o: o.probationary_members),
+    Column("成立日期", lambda o: o.established_on),
+    Column("登记状态", lambda o: o.get_registration_status_display()),
+    Column("覆盖状态", lambda o: o.get_coverage_state_display()),
+    Column("应建未建", lambda o: o.should_establish),
+    Column("边际递减", lambda o: o.edge_thinning),
+]
+
+
+def _filtered(request):
+    return selectors.organization_list(user=request.user, **{k: request.GET.get(k, "") for k in FILTERS})
+
+
+@capability_required(Cap.ORGS_VIEW)
+def organization_list(request):
+    listing = list_page(request, _filtered(request), sortable=ORG_SORTS, default_sort="region")
+    context = {
+        "listing": listing,
+        "categories": OrgCategory.choices,
+        "industries": Industry.objects.all(),
+        "coverages": COVERAGE_FILTERS,
+        "flags": FLAGS,
+        "statuses": RegistrationStatus.choices,
+        "zones": scoped(Zone.objects.all(), request.user),
+        "can_manage": request.user.can(Cap.ORGS_MANAGE),
+        "can_import": request.user.can(Cap.IMPORT),
+    }
+    return render(request, "orgs/organization_list.html", context)
+
+
+@capability_required(Cap.ORGS_VIEW)
+def organization_export(request):
+    rows = _filtered(request).order_by("region_id", "name").iterator(chunk_size=2000)
+    return export_list(request, title="两新组织名录", columns=ORG_COLUMNS, rows=rows, action="organization")
+
+
+@capability_required(Cap.ORGS_VIEW)
+def organization_detail(request, pk):
+    org = selectors.access_organization(pk, user=request.user)
+    party_orgs = scoped(org.party_organizations.all(), request.user)
+    context = {
+        "org": org,
+        "party_orgs": party_orgs,
+        "assignments": org.instructor_assignments.select_related("instructor").all(),
+        "census": org.census_records.select_related("campaign").all()[:10],
+        "branches": scoped(org.branches.all(), request.user),
+        "parent": org.parent if org.parent_id and scoped(type(org).objects.filter(pk=org.parent_id), request.user).exists() else None,
+        "todos": org.todos.all(),
+        "can_manage": request.user.can(Cap.ORGS_MANAGE),
+        "CoverageState": CoverageState,
+    }
+    return render(request, "orgs/organization_detail.html", context)
+
+
+def _form_fields(form) -> dict:
+    return dict(form.cleaned_data)
+
+
+@capability_required(Cap.ORGS_MANAGE)
+def organization_create(request):
+    form = OrganizationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_create(actor=request.user, **_form_fields(form))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"已新增“{org.name}”")
+            return redirect("orgs:organization_detail", pk=org.pk)
+    return render(request, "orgs/organization_form.html", {"form": form, "title": "新增两新组织"})
+
+
+@capability_required(Cap.ORGS_MANAGE)
+def organization_edit(request, pk):
+    org = selectors.access_organization(pk, user=request.user, for_write=True)
+    initial = {f: getattr(org, f) for f in services.EDITABLE_FIELDS}
+    initial["region"] = org.region_id
+    form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
+    form.fields["parent"].queryset = form.fields["parent"].queryset.exclude(pk=org.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(actor=request.user, organization=org, **_form_fields(form))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "已保存")
+            return redirect("orgs:organization_detail", pk=org.pk)
+    return render(request, "orgs/organization_form.html", {"form": form, "title": f"编辑：{org.name}", "org": org})

@@ -1,0 +1,76 @@
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from sanxin.core.scope import access, scoped
+from sanxin.party.models import PartyOrganization, PartyOrgStatus
+
+ELECTION_REMINDER_DAYS = 90
+
+
+def party_org_list(*, user, q: str = "", region: str = "", level: str = "", form: str = "", special: str = "", election: str = "",
+                   status: str = ""):
+    orgs = scoped(PartyOrganization.objects.select_related("region", "parent", "industry"), user).annotate(
+        covered_count=Count("covered_organizations", distinct=True)
+    )
+    if q:
+        orgs = orgs.filter(Q(name__icontains=q) | Q(secretary__icontains=q))
+    if region:
+        orgs = orgs.filter(region__code__startswith=region)
+    if level:
+        orgs = orgs.filter(level=level)
+    if form:
+        orgs = orgs.filter(establishment_form=form)
+    if special:
+        orgs = orgs.filter(special_kinds__icontains=special)
+    if status:
+        orgs = orgs.filter(status=status)
+    if election:
+        orgs = orgs.filter(election_due_filter(election))
+    return orgs
+
+
+def election_due_filter(which: str) -> Q:
+    """'overdue': the election date has passed; 'soon': due within 90 days."""
+    today = timezone.localdate()
+    active = Q(status=PartyOrgStatus.ACTIVE)
+    if which == "overdue":
+        return active & Q(next_election_due__lt=today)
+    if which == "soon":
+        return active & Q(next_election_due__gte=today, next_election_due__lte=today + timedelta(days=ELECTION_REMINDER_DAYS))
+    return Q(pk__in=[])
+
+
+def election_reminders(*, user) -> dict[str, int]:
+    orgs = scoped(PartyOrganization.objects.all(), user)
+    return {"overdue": orgs.filter(election_due_filter("overdue")).count(), "soon": orgs.filter(election_due_filter("soon")).count()}
+
+
+def party_org_tree(*, user, root_region: str = ""):
+    """Party organizations in scope as (node, depth) in tree order; a node whose parent is outside scope starts a tree."""
+    orgs = list(scoped(PartyOrganization.objects.select_related("region"), user).order_by("name"))
+    if root_region:
+        orgs = [o for o in orgs if o.region_id.startswith(root_region)]
+    ids = {o.pk for o in orgs}
+    children: dict[int | None, list] = {}
+    for org in orgs:
+        children.setdefault(org.parent_id if org.parent_id in ids else None, []).append(org)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for node in children.get(parent_id, []):
+            ordered.append((node, depth))
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def access_party_org(pk, *, user, for_write: bool = False) -> PartyOrganization:
+    from sanxin.accounts.roles import Cap
+
+    return access(
+        PartyOrganization.objects.select_related("region", "parent", "industry", "zone"), pk, user,
+        capability=Cap.PARTY_MANAGE if for_write else Cap.PARTY_VIEW,
+    )

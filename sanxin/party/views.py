@@ -1,0 +1,114 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sanxin.accounts.roles import Cap
+from sanxin.core.exports import Column, export_list
+from sanxin.core.listing import list_page
+from sanxin.core.scope import scoped
+from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.party import selectors, services
+from sanxin.party.forms import PartyOrganizationForm
+from sanxin.party.models import EstablishmentForm, PartyOrgLevel, PartyOrgStatus, SpecialKind
+
+SORTS = {"name": "name", "region": "region_id", "due": "next_election_due", "covered": "covered_count"}
+FILTERS = ("q", "region", "level", "form", "special", "election", "status")
+COLUMNS = [
+    Column("党组织名称", lambda p: p.name, 36),
+    Column("层级", lambda p: p.get_level_display()),
+    Column("上级党组织", lambda p: p.parent.name if p.parent_id else "", 30),
+    Column("组建方式", lambda p: p.get_establishment_form_display()),
+    Column("特殊类型", lambda p: "、".join(p.special_kind_labels)),
+    Column("所在地区代码", lambda p: p.region_id, 14),
+    Column("所在地区", lambda p: p.region.full_name, 30),
+    Column("书记", lambda p: p.secretary),
+    Column("成立日期", lambda p: p.founded_on),
+    Column("任期（年）", lambda p: p.term_years),
+    Column("上次换届日期", lambda p: p.last_election_on),
+    Column("应换届日期", lambda p: p.next_election_due),
+    Column("覆盖组织数", lambda p: p.covered_count),
+    Column("状态", lambda p: p.get_status_display()),
+]
+
+
+def _filtered(request):
+    return selectors.party_org_list(user=request.user, **{k: request.GET.get(k, "") for k in FILTERS})
+
+
+@capability_required(Cap.PARTY_VIEW)
+def party_org_list(request):
+    listing = list_page(request, _filtered(request), sortable=SORTS, default_sort="region")
+    context = {
+        "listing": listing, "levels": PartyOrgLevel.choices, "forms": EstablishmentForm.choices, "specials": SpecialKind.choices,
+        "statuses": PartyOrgStatus.choices, "reminders": selectors.election_reminders(user=request.user), "today": timezone.localdate(),
+        "can_manage": request.user.can(Cap.PARTY_MANAGE), "can_import": request.user.can(Cap.IMPORT),
+    }
+    return render(request, "party/party_org_list.html", context)
+
+
+@capability_required(Cap.PARTY_VIEW)
+def party_org_export(request):
+    rows = _filtered(request).order_by("region_id", "name").iterator(chunk_size=2000)
+    return export_list(request, title="党组织名录", columns=COLUMNS, rows=rows, action="party_org")
+
+
+@capability_required(Cap.PARTY_VIEW)
+def party_org_tree(request):
+    nodes = selectors.party_org_tree(user=request.user, root_region=request.GET.get("region", ""))
+    return render(request, "party/party_org_tree.html", {"nodes": nodes, "today": timezone.localdate()})
+
+
+@capability_required(Cap.PARTY_VIEW)
+def party_org_detail(request, pk):
+    party_org = selectors.access_party_org(pk, user=request.user)
+    context = {
+        "p": party_org,
+        "covered": scoped(party_org.covered_organizations.select_related("region"), request.user),
+        "children": scoped(party_org.children.all(), request.user),
+        "parent": party_org.parent if party_org.parent_id and scoped(type(party_org).objects.filter(pk=party_org.parent_id), request.user).exists() else None,
+        "today": timezone.localdate(),
+        "can_manage": request.user.can(Cap.PARTY_MANAGE),
+    }
+    return render(request, "party/party_org_detail.html", context)
+
+
+def _values(form) -> tuple[dict, list]:
+    data = dict(form.cleaned_data)
+    covered = data.pop("covered_codes")
+    return data, covered
+
+
+@capability_required(Cap.PARTY_MANAGE)
+def party_org_create(request):
+    form = PartyOrganizationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields, covered = _values(form)
+        try:
+            party_org = services.party_org_create(actor=request.user, covered=covered, **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"已新增党组织“{party_org.name}”")
+            return redirect("party:party_org_detail", pk=party_org.pk)
+    return render(request, "party/party_org_form.html", {"form": form, "title": "新增党组织"})
+
+
+@capability_required(Cap.PARTY_MANAGE)
+def party_org_edit(request, pk):
+    party_org = selectors.access_party_org(pk, user=request.user, for_write=True)
+    initial = {f: getattr(party_org, f) for f in services.FIELDS}
+    initial["region"] = party_org.region_id
+    initial["covered_codes"] = "\n".join(party_org.covered_organizations.values_list("credit_code", flat=True))
+    form = PartyOrganizationForm(request.POST or None, user=request.user, initial=initial)
+    form.fields["parent"].queryset = form.fields["parent"].queryset.exclude(pk=party_org.pk)
+    if request.method == "POST" and form.is_valid():
+        fields, covered = _values(form)
+        try:
+            services.party_org_update(actor=request.user, party_org=party_org, covered=covered, **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "已保存")
+            return redirect("party:party_org_detail", pk=party_org.pk)
+    return render(request, "party/party_org_form.html", {"form": form, "title": f"编辑：{party_org.name}", "p": party_org})
