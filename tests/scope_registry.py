@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from sanxin.accounts.models import Unit, User
 from sanxin.accounts.roles import Cap
-from sanxin.orgs.models import Organization
+from sanxin.orgs.models import CensusCampaign, Instructor, InstructorAssignment, Organization, Todo
+from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Region
 
 
@@ -34,6 +35,29 @@ class Entity:
     zone_id: Callable[[object], int | None] | None = None  # None: the entity is not cut by zone
 
 
+PARTY_ORG = Entity(
+    PartyOrganization,
+    region_code=lambda p: p.region_id,
+    marker=lambda p: p.name,
+    industry_id=lambda p: p.industry_id,
+    zone_id=lambda p: p.zone_id,
+)
+INSTRUCTOR = Entity(Instructor, region_code=lambda i: i.unit.region_id, marker=lambda i: i.name)
+ASSIGNMENT = Entity(
+    InstructorAssignment,
+    region_code=lambda a: a.organization.region_id,
+    marker=lambda a: f"{a.instructor.name}→{a.organization.name}",
+    industry_id=lambda a: a.organization.industry_id,
+    zone_id=lambda a: a.organization.zone_id,
+)
+CAMPAIGN = Entity(CensusCampaign, region_code=lambda c: c.region_id, marker=lambda c: c.name)
+TODO = Entity(
+    Todo,
+    region_code=lambda t: t.organization.region_id,
+    marker=lambda t: t.organization.name,
+    industry_id=lambda t: t.organization.industry_id,
+    zone_id=lambda t: t.organization.zone_id,
+)
 UNIT = Entity(Unit, region_code=lambda u: u.region_id, marker=lambda u: u.name)
 USER = Entity(User, region_code=lambda u: u.unit.region_id if u.unit_id else None, marker=lambda u: u.username)
 REGION = Entity(Region, region_code=lambda r: r.code, marker=lambda r: r.code)
@@ -101,6 +125,18 @@ ROUTES = [
     ),
     Route("orgs:organization_edit", "detail", ORGANIZATION, Cap.ORGS_MANAGE, url=lambda o: reverse("orgs:organization_edit", args=[o.pk])),
     Route("orgs:organization_export", "export", ORGANIZATION, Cap.ORGS_VIEW, list_url="/orgs/export/"),
+    Route("orgs:instructor_list", "list", INSTRUCTOR, Cap.ORGS_VIEW, list_url="/instructors/?size=100"),
+    Route("orgs:instructor_detail", "detail", INSTRUCTOR, Cap.ORGS_VIEW, url=lambda i: reverse("orgs:instructor_detail", args=[i.pk])),
+    Route("orgs:assignment_visit", "detail", ASSIGNMENT, Cap.ORGS_MANAGE, url=lambda a: reverse("orgs:assignment_visit", args=[a.pk])),
+    Route("orgs:census_list", "list", CAMPAIGN, Cap.CENSUS_VIEW, list_url="/census/?size=100"),
+    Route("orgs:census_detail", "detail", CAMPAIGN, Cap.CENSUS_VIEW, url=lambda c: reverse("orgs:census_detail", args=[c.pk])),
+    Route("orgs:census_export", "detail_export", CAMPAIGN, Cap.CENSUS_VIEW, url=lambda c: reverse("orgs:census_export", args=[c.pk])),
+    Route("orgs:todo_list", "list", TODO, Cap.ORGS_VIEW, list_url="/todos/?size=100"),
+    Route("party:party_org_list", "list", PARTY_ORG, Cap.PARTY_VIEW, list_url="/party/?size=100"),
+    Route("party:party_org_tree", "tree", PARTY_ORG, Cap.PARTY_VIEW, list_url="/party/tree/"),
+    Route("party:party_org_detail", "detail", PARTY_ORG, Cap.PARTY_VIEW, url=lambda p: reverse("party:party_org_detail", args=[p.pk])),
+    Route("party:party_org_edit", "detail", PARTY_ORG, Cap.PARTY_MANAGE, url=lambda p: reverse("party:party_org_edit", args=[p.pk])),
+    Route("party:party_org_export", "export", PARTY_ORG, Cap.PARTY_VIEW, list_url="/party/export/"),
 ]
 
 # Routes that show no scoped object, with the reason; anything else must be in ROUTES.
@@ -118,6 +154,11 @@ EXEMPT = {
     "api:openapi-json": "接口说明文档",
     "api:openapi-view": "接口说明文档",
     "orgs:organization_create": "新建表单；所在地区由区划选择器按数据权限裁剪",
+    "orgs:instructor_create": "新建表单；派出单位按数据权限裁剪",
+    "orgs:census_create": "新建表单；摸排范围由区划选择器按数据权限裁剪",
+    "orgs:assignment_end": "只接受 POST；对象经 access_assignment 取得，见 test_work.py::test_assignment_end_outside_scope_is_404",
+    "orgs:census_record": "两个对象（行动、组织）都经 access 取得，见 test_work.py::test_census_record_outside_scope_is_404",
+    "party:party_org_create": "新建表单；上级党组织、覆盖组织按数据权限裁剪，见 test_party.py",
 }
 
 

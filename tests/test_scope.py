@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.services import user_create
-from sanxin.orgs.models import Organization
+from sanxin.orgs.models import CensusCampaign, Instructor, InstructorAssignment, Organization, Todo
+from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Industry, Region
 from tests.conftest import PASSWORD, PERSONAS
 from tests.scope_registry import EXEMPT, ROUTES
@@ -69,15 +70,48 @@ def make_world_organizations(zone):
                 )
 
 
+def make_world_party_orgs(zone):
+    """Party organizations at every place of county level or below, in two industries, some in the zone."""
+    express, other = Industry.objects.get(code="6020"), Industry.objects.get(code="64")
+    for place in ORG_PLACES:
+        for industry in (express, other):
+            for in_zone in (False, True):
+                PartyOrganization.objects.create(
+                    name=f"标记党支部{place}-{industry.code}-{'Z' if in_zone else 'N'}",
+                    level="branch",
+                    establishment_form="joint",
+                    region_id=place,
+                    industry=industry,
+                    zone=zone if in_zone else None,
+                )
+
+
+def make_world_work(personas):
+    """Instructors, assignments, census campaigns and to-dos at every place."""
+    from datetime import date
+
+    for place in PLACES:
+        unit = Unit.objects.get(name=f"标记单位{place}")
+        instructor = Instructor.objects.create(name=f"标记指导员{place}", unit=unit)
+        CensusCampaign.objects.create(
+            name=f"标记摸排{place}", region_id=place, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), created_by_unit=unit
+        )
+        for org in Organization.objects.filter(region_id=place, industry__code="6020"):
+            InstructorAssignment.objects.create(instructor=instructor, organization=org, started_on=date(2026, 1, 1))
+            Todo.objects.create(kind="establish", organization=org)
+
+
 @pytest.fixture
 def world(personas, demo_zone):
-    """A unit, a user and organizations at every place, with names that mark them in any output."""
+    """A unit, a user, organizations and Party organizations at every place, with names that mark them in any output."""
     make_world_organizations(demo_zone)
+    make_world_party_orgs(demo_zone)
     for place in PLACES:
         unit = Unit.objects.create(name=f"标记单位{place}", kind=UnitKind.LIANGXIN_COMMITTEE, region_id=place)
         user_create(
             actor=None, username=f"mark{place}", full_name=f"标记用户{place}", unit=unit, password=PASSWORD, must_change_password=False
         )
+    make_world_work(personas)
     return personas
 
 
@@ -101,11 +135,14 @@ def test_route_leaks_nothing(world, client_for, route, persona):
     user = world[persona]
     client = client_for(persona)
     entity = route.entity
-    if route.kind in ("detail", "api_detail"):
+    if route.kind in ("detail", "api_detail", "detail_export"):
         checked = 0
         for obj in objects_for(entity):
             visible = can(user, route.capability) and entity_visible(user, entity, obj)
-            response = client.get(route.url(obj))
+            if route.kind == "detail_export":
+                response = client.post(route.url(obj), {"password": PASSWORD})
+            else:
+                response = client.get(route.url(obj))
             expected = 200 if visible else 404
             assert response.status_code == expected, f"{persona} {route.url_name} {entity.marker(obj)}: {response.status_code} ≠ {expected}"
             checked += 1
@@ -114,6 +151,16 @@ def test_route_leaks_nothing(world, client_for, route, persona):
 
     if route.kind == "export":
         response = client.post(route.list_url, {"password": PASSWORD})
+    elif route.kind == "tree":
+        response = client.get(route.list_url)
+        if can(user, route.capability):
+            page = response.content.decode()
+            for obj in objects_for(entity):
+                shown = bool(re.search(rf">{re.escape(entity.marker(obj))}<", page))
+                assert shown == entity_visible(user, entity, obj), f"{persona} {route.url_name} {entity.marker(obj)}"
+        else:
+            assert response.status_code == 404
+        return
     else:
         response = client.get(route.list_url)
     if not can(user, route.capability):

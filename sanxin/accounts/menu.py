@@ -23,6 +23,22 @@ class MenuGroup:
 
 MENU = (
     MenuGroup("工作台", (MenuItem("首页", "dashboards:home", Cap.HOME, "bi-house"),)),
+    MenuGroup(
+        "两新组织",
+        (
+            MenuItem("组织名录", "orgs:organization_list", Cap.ORGS_VIEW, "bi-buildings"),
+            MenuItem("摸排行动", "orgs:census_list", Cap.CENSUS_VIEW, "bi-clipboard-check"),
+            MenuItem("党建指导员", "orgs:instructor_list", Cap.ORGS_VIEW, "bi-person-badge"),
+            MenuItem("待办事项", "orgs:todo_list", Cap.ORGS_VIEW, "bi-list-check"),
+        ),
+    ),
+    MenuGroup(
+        "党组织",
+        (
+            MenuItem("党组织名录", "party:party_org_list", Cap.PARTY_VIEW, "bi-flag"),
+            MenuItem("党组织树", "party:party_org_tree", Cap.PARTY_VIEW, "bi-diagram-3"),
+        ),
+    ),
     MenuGroup("基础数据", (MenuItem("行政区划", "regions:browse", Cap.REGIONS_VIEW, "bi-geo-alt"),)),
     MenuGroup(
         "系统管理",

@@ -14,7 +14,9 @@ class PartyOrganizationForm(forms.Form):
     level = forms.ChoiceField(label="层级", choices=PartyOrgLevel.choices)
     parent = forms.ModelChoiceField(label="上级党组织", queryset=PartyOrganization.objects.none(), required=False)
     establishment_form = forms.ChoiceField(label="组建方式", choices=EstablishmentForm.choices)
-    special_kinds = forms.MultipleChoiceField(label="特殊类型", choices=SpecialKind.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    special_kinds = forms.MultipleChoiceField(
+        label="特殊类型", choices=SpecialKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     region = RegionPickerField(label="所在地区")
     industry = forms.ModelChoiceField(label="所属行业", queryset=Industry.objects.all(), required=False)
     zone = forms.ModelChoiceField(label="所在园区/楼宇", queryset=Zone.objects.none(), required=False)
@@ -24,7 +26,9 @@ class PartyOrganizationForm(forms.Form):
     last_election_on = forms.DateField(label="上次换届日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label="状态", choices=PartyOrgStatus.choices, initial=PartyOrgStatus.ACTIVE)
     covered_codes = forms.CharField(
-        label="覆盖的组织", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="覆盖的组织",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="填写所覆盖两新组织的统一社会信用代码，每行一个或用逗号分隔；联合党支部可覆盖多家。",
     )
 

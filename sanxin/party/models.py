@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
 
 from sanxin.core.models import BaseModel
 
@@ -74,3 +77,13 @@ class PartyOrganization(BaseModel):
     @property
     def special_kind_labels(self) -> list[str]:
         return [SpecialKind(k).label for k in self.special_kinds if k in SpecialKind.values]
+
+    @property
+    def election_overdue(self) -> bool:
+        return self.status == PartyOrgStatus.ACTIVE and self.next_election_due is not None and self.next_election_due < timezone.localdate()
+
+    @property
+    def election_due_soon(self) -> bool:
+        today = timezone.localdate()
+        due = self.next_election_due
+        return self.status == PartyOrgStatus.ACTIVE and due is not None and today <= due <= today + timedelta(days=90)

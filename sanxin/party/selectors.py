@@ -9,8 +9,9 @@ from sanxin.party.models import PartyOrganization, PartyOrgStatus
 ELECTION_REMINDER_DAYS = 90
 
 
-def party_org_list(*, user, q: str = "", region: str = "", level: str = "", form: str = "", special: str = "", election: str = "",
-                   status: str = ""):
+def party_org_list(
+    *, user, q: str = "", region: str = "", level: str = "", form: str = "", special: str = "", election: str = "", status: str = ""
+):
     orgs = scoped(PartyOrganization.objects.select_related("region", "parent", "industry"), user).annotate(
         covered_count=Count("covered_organizations", distinct=True)
     )
@@ -71,6 +72,8 @@ def access_party_org(pk, *, user, for_write: bool = False) -> PartyOrganization:
     from sanxin.accounts.roles import Cap
 
     return access(
-        PartyOrganization.objects.select_related("region", "parent", "industry", "zone"), pk, user,
+        PartyOrganization.objects.select_related("region", "parent", "industry", "zone"),
+        pk,
+        user,
         capability=Cap.PARTY_MANAGE if for_write else Cap.PARTY_VIEW,
     )

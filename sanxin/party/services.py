@@ -14,8 +14,19 @@ from sanxin.orgs.coverage import recompute_organizations
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
 
 FIELDS = [
-    "name", "level", "parent", "establishment_form", "special_kinds", "region", "industry", "zone", "secretary",
-    "founded_on", "term_years", "last_election_on", "status",
+    "name",
+    "level",
+    "parent",
+    "establishment_form",
+    "special_kinds",
+    "region",
+    "industry",
+    "zone",
+    "secretary",
+    "founded_on",
+    "term_years",
+    "last_election_on",
+    "status",
 ]
 
 

@@ -40,9 +40,15 @@ def _filtered(request):
 def party_org_list(request):
     listing = list_page(request, _filtered(request), sortable=SORTS, default_sort="region")
     context = {
-        "listing": listing, "levels": PartyOrgLevel.choices, "forms": EstablishmentForm.choices, "specials": SpecialKind.choices,
-        "statuses": PartyOrgStatus.choices, "reminders": selectors.election_reminders(user=request.user), "today": timezone.localdate(),
-        "can_manage": request.user.can(Cap.PARTY_MANAGE), "can_import": request.user.can(Cap.IMPORT),
+        "listing": listing,
+        "levels": PartyOrgLevel.choices,
+        "forms": EstablishmentForm.choices,
+        "specials": SpecialKind.choices,
+        "statuses": PartyOrgStatus.choices,
+        "reminders": selectors.election_reminders(user=request.user),
+        "today": timezone.localdate(),
+        "can_manage": request.user.can(Cap.PARTY_MANAGE),
+        "can_import": request.user.can(Cap.IMPORT),
     }
     return render(request, "party/party_org_list.html", context)
 
@@ -66,7 +72,9 @@ def party_org_detail(request, pk):
         "p": party_org,
         "covered": scoped(party_org.covered_organizations.select_related("region"), request.user),
         "children": scoped(party_org.children.all(), request.user),
-        "parent": party_org.parent if party_org.parent_id and scoped(type(party_org).objects.filter(pk=party_org.parent_id), request.user).exists() else None,
+        "parent": party_org.parent
+        if party_org.parent_id and scoped(type(party_org).objects.filter(pk=party_org.parent_id), request.user).exists()
+        else None,
         "today": timezone.localdate(),
         "can_manage": request.user.can(Cap.PARTY_MANAGE),
     }

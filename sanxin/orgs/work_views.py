@@ -1,0 +1,220 @@
+"""Pages for instructors (党建指导员) and census campaigns (摸排)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sanxin.accounts.roles import Cap
+from sanxin.core.exports import Column, export_list
+from sanxin.core.listing import list_page
+from sanxin.core.scope import access, scoped
+from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.orgs import census_services, instructor_services
+from sanxin.orgs.models import CENSUS_ITEMS, CensusCampaign, CensusRecord, Instructor, InstructorAssignment, Organization, Todo, TodoStatus
+from sanxin.orgs.work_forms import AssignmentForm, CampaignForm, CensusRecordForm, InstructorForm, VisitForm
+
+
+def access_instructor(pk, *, user, for_write=False) -> Instructor:
+    return access(Instructor.objects.select_related("unit"), pk, user, capability=Cap.ORGS_MANAGE if for_write else Cap.ORGS_VIEW)
+
+
+def access_assignment(pk, *, user) -> InstructorAssignment:
+    return access(InstructorAssignment.objects.select_related("instructor", "organization"), pk, user, capability=Cap.ORGS_MANAGE)
+
+
+def access_campaign(pk, *, user, for_write=False) -> CensusCampaign:
+    return access(
+        CensusCampaign.objects.select_related("region", "industry"),
+        pk,
+        user,
+        capability=Cap.CENSUS_MANAGE if for_write else Cap.CENSUS_VIEW,
+    )
+
+
+@capability_required(Cap.ORGS_VIEW)
+def instructor_list(request):
+    today = timezone.localdate()
+    active = Q(assignments__started_on__lte=today) & (Q(assignments__ended_on__isnull=True) | Q(assignments__ended_on__gte=today))
+    instructors = scoped(Instructor.objects.select_related("unit", "unit__region"), request.user).annotate(
+        active_assignments=Count("assignments", filter=active, distinct=True)
+    )
+    if q := request.GET.get("q", "").strip():
+        instructors = instructors.filter(name__icontains=q)
+    listing = list_page(
+        request, instructors, sortable={"name": "name", "unit": "unit__name", "active": "active_assignments"}, default_sort="name"
+    )
+    return render(request, "orgs/instructor_list.html", {"listing": listing, "can_manage": request.user.can(Cap.ORGS_MANAGE)})
+
+
+@capability_required(Cap.ORGS_MANAGE)
+def instructor_create(request):
+    form = InstructorForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            instructor = instructor_services.instructor_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect("orgs:instructor_detail", pk=instructor.pk)
+    return render(request, "orgs/simple_form.html", {"form": form, "title": "新增党建指导员", "back": "orgs:instructor_list"})
+
+
+@capability_required(Cap.ORGS_VIEW)
+def instructor_detail(request, pk):
+    instructor = access_instructor(pk, user=request.user)
+    assignments = scoped(instructor.assignments.select_related("organization").prefetch_related("visits"), request.user)
+    can_manage = request.user.can(Cap.ORGS_MANAGE)
+    form = AssignmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and can_manage and form.is_valid():
+        data = form.cleaned_data
+        try:
+            instructor_services.assignment_create(
+                actor=request.user,
+                instructor=instructor,
+                organization=data["credit_code"],
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "已选派")
+            return redirect("orgs:instructor_detail", pk=instructor.pk)
+    context = {"instructor": instructor, "assignments": assignments, "form": form, "can_manage": can_manage, "today": timezone.localdate()}
+    return render(request, "orgs/instructor_detail.html", context)
+
+
+@capability_required(Cap.ORGS_MANAGE)
+def assignment_visit(request, pk):
+    assignment = access_assignment(pk, user=request.user)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            instructor_services.visit_create(actor=request.user, assignment=assignment, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "已记录走访")
+            return redirect("orgs:instructor_detail", pk=assignment.instructor_id)
+    title = f"记录走访：{assignment.instructor.name} → {assignment.organization.name}"
+    return render(request, "orgs/simple_form.html", {"form": form, "title": title, "back": "orgs:instructor_list"})
+
+
+@capability_required(Cap.ORGS_MANAGE)
+def assignment_end(request, pk):
+    assignment = access_assignment(pk, user=request.user)
+    if request.method == "POST":
+        try:
+            instructor_services.assignment_end(actor=request.user, assignment=assignment, ended_on=timezone.localdate())
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "已结束选派")
+    return redirect("orgs:instructor_detail", pk=assignment.instructor_id)
+
+
+@capability_required(Cap.CENSUS_VIEW)
+def census_list(request):
+    campaigns = scoped(CensusCampaign.objects.select_related("region", "industry", "created_by_unit"), request.user)
+    listing = list_page(request, campaigns, sortable={"starts": "starts_on", "name": "name", "ends": "ends_on"}, default_sort="-starts")
+    rows = [(c, census_services.campaign_progress(c)) for c in listing.page]
+    return render(request, "orgs/census_list.html", {"listing": listing, "rows": rows, "can_manage": request.user.can(Cap.CENSUS_MANAGE)})
+
+
+@capability_required(Cap.CENSUS_MANAGE)
+def census_create(request):
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = census_services.census_campaign_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect("orgs:census_detail", pk=campaign.pk)
+    return render(request, "orgs/simple_form.html", {"form": form, "title": "发起摸排行动", "back": "orgs:census_list", "picker": True})
+
+
+def _campaign_orgs(campaign, user):
+    done = CensusRecord.objects.filter(campaign=campaign, organization=OuterRef("pk"))
+    return scoped(census_services.campaign_organizations(campaign).select_related("region", "industry"), user).annotate(
+        censused=Exists(done)
+    )
+
+
+@capability_required(Cap.CENSUS_VIEW)
+def census_detail(request, pk):
+    campaign = access_campaign(pk, user=request.user)
+    orgs = _campaign_orgs(campaign, request.user)
+    state = request.GET.get("state", "")
+    if state == "done":
+        orgs = orgs.filter(censused=True)
+    elif state == "todo":
+        orgs = orgs.filter(censused=False)
+    listing = list_page(request, orgs, sortable={"name": "name", "region": "region_id"}, default_sort="region")
+    todos = scoped(
+        Todo.objects.filter(census_record__campaign=campaign, status=TodoStatus.OPEN).select_related("organization"), request.user
+    )
+    context = {
+        "campaign": campaign,
+        "listing": listing,
+        "progress": census_services.campaign_progress(campaign),
+        "todos": todos,
+        "can_manage": request.user.can(Cap.CENSUS_MANAGE),
+    }
+    return render(request, "orgs/census_detail.html", context)
+
+
+@capability_required(Cap.CENSUS_VIEW)
+def census_export(request, pk):
+    campaign = access_campaign(pk, user=request.user)
+    records = {r.organization_id: r for r in CensusRecord.objects.filter(campaign=campaign)}
+    columns = [
+        Column("统一社会信用代码", lambda o: o.credit_code, 22),
+        Column("单位名称", lambda o: o.name, 36),
+        Column("所在地区", lambda o: o.region.full_name, 30),
+        Column("是否已摸排", lambda o: o.pk in records),
+        Column("摸排日期", lambda o: records[o.pk].censused_on if o.pk in records else None),
+        Column("正式党员数", lambda o: records[o.pk].formal_members if o.pk in records else None),
+        *[Column(label, lambda o, key=key: getattr(records[o.pk], key) if o.pk in records else "", 30) for key, label in CENSUS_ITEMS],
+    ]
+    rows = _campaign_orgs(campaign, request.user).order_by("region_id", "name")
+    return export_list(request, title=f"摸排情况-{campaign.name}", columns=columns, rows=rows, action="census")
+
+
+@capability_required(Cap.CENSUS_MANAGE)
+def census_record(request, pk, org_pk):
+    campaign = access_campaign(pk, user=request.user, for_write=True)
+    organization = access(Organization.objects.all(), org_pk, request.user, capability=Cap.CENSUS_MANAGE)
+    existing = CensusRecord.objects.filter(campaign=campaign, organization=organization).first()
+    initial = {
+        "censused_on": timezone.localdate(),
+        "employees": organization.employees,
+        "formal_members": organization.formal_members,
+        "probationary_members": organization.probationary_members,
+    }
+    if existing:
+        initial |= {f: getattr(existing, f) for f in ("censused_on", "employees", "formal_members", "probationary_members")}
+        initial |= {key: getattr(existing, key) for key, _ in CENSUS_ITEMS}
+    form = CensusRecordForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            census_services.census_record_save(actor=request.user, campaign=campaign, organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"已保存“{organization.name}”的摸排情况")
+            return redirect("orgs:census_detail", pk=campaign.pk)
+    title = f"七个清：{organization.name}"
+    return render(request, "orgs/simple_form.html", {"form": form, "title": title, "back": "orgs:census_list"})
+
+
+@capability_required(Cap.ORGS_VIEW)
+def todo_list(request):
+    todos = scoped(Todo.objects.select_related("organization", "organization__region"), request.user)
+    status = request.GET.get("status", TodoStatus.OPEN)
+    if status:
+        todos = todos.filter(status=status)
+    listing = list_page(request, todos, sortable={"due": "due_on", "org": "organization__name"}, default_sort="due")
+    return render(request, "orgs/todo_list.html", {"listing": listing})
