@@ -92,6 +92,7 @@ def organization_create(*, actor, **fields) -> Organization:
     org.name = org.name.strip()
     org.save()
     recompute_organizations([org.pk])
+    org.refresh_from_db()
     audit_record(actor=actor, action="organization.create", obj=org, detail={"new": _snapshot(org)})
     return org
 
@@ -117,6 +118,7 @@ def organization_update(*, actor, organization: Organization, **changes) -> Orga
     organization.kind = kind_of(organization.category)
     organization.save()
     recompute_organizations([organization.pk])
+    organization.refresh_from_db()
     after = _snapshot(organization)
     if after != before:
         changed = {k: {"old": before[k], "new": after[k]} for k in after if after[k] != before[k]}
