@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from sanxin.demo.accounts import seed_demo_accounts
+from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region
 
 
@@ -18,4 +19,7 @@ class Command(BaseCommand):
             raise CommandError(f"请先载入演示省份区划：python manage.py load_regions --province {settings.SANXIN_DEMO_PROVINCE}")
         path = Path(password_file)
         seed_demo_accounts(path)
+        created = seed_demo_orgs(settings.DATA_DIR)
+        if created:
+            self.stdout.write(f"已生成演示组织 {created} 个，外部名录样例：{settings.DATA_DIR / 'demo-outside-registry.xlsx'}")
         self.stdout.write(path.read_text(encoding="utf-8"))

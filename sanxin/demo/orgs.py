@@ -1,0 +1,330 @@
+"""Demo organizations, Party organizations, instructors and a census campaign on the real
+townships and communities of 东湖区 (360102) and 西湖区 (360103), plus an outside registry file
+with realistic name variants to try the data comparison on."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import uscc
+
+from sanxin.accounts.models import Unit, User
+from sanxin.core.exports import Column, xlsx_bytes
+from sanxin.orgs import census_services, instructor_services
+from sanxin.orgs.coverage import recompute_all
+from sanxin.orgs.models import CENSUS_ITEMS, Organization, OrgCategory, kind_of
+from sanxin.party.services import party_org_create
+from sanxin.regions.models import Industry, Region, Zone
+
+COUNTIES = ["360102", "360103"]
+PLATFORMS = [  # (brand, industry, site word)
+    ("顺丰速运", "6020", "营业点"),
+    ("中通快递", "6020", "网点"),
+    ("韵达快递", "6020", "网点"),
+    ("京东物流", "6020", "站点"),
+    ("美团外卖", "6242", "配送站"),
+    ("饿了么", "6242", "配送站"),
+    ("滴滴出行", "5412", "服务站"),
+    ("货拉拉", "543", "服务站"),
+]
+FIRMS = [
+    ("赣江", "网络科技有限公司", "64", "private"),
+    ("豫章", "信息技术有限公司", "64", "private"),
+    ("洪都", "机械制造有限公司", "C", "private"),
+    ("滕王", "商贸有限公司", "51", "private"),
+    ("八一", "餐饮管理有限公司", "H", "private"),
+    ("绳金塔", "物业服务有限公司", "K", "private"),
+    ("青山湖", "建筑工程有限公司", "E", "mixed"),
+    ("象湖", "电子科技有限公司", "C", "foreign"),
+    ("万寿宫", "文化传媒有限公司", "88", "private"),
+    ("朝阳", "家政服务有限公司", "80", "private"),
+]
+SOCIAL = [
+    ("南昌市{}区快递行业协会", "7281", "association"),
+    ("江西{}律师事务所", "7231", "law_firm"),
+    ("江西{}会计师事务所", "7241", "accounting"),
+    ("南昌{}培训学校", "83", "school"),
+    ("{}社会工作服务中心", "Z", "social_service"),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马胡朱郭何罗高林"
+
+
+def _code(rng: random.Random, region: str) -> str:
+    body = f"9{'1' if rng.random() < 0.9 else '2'}{region[:6]}MA{rng.randrange(36**7):07X}"[:17].replace("I", "J").replace("O", "P")
+    body = body.replace("S", "T").replace("V", "W").replace("Z", "Y")
+    return body + uscc.calc_check_digit(body)
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(["建华", "丽娟", "志强", "海燕", "国平", "晓东", "春梅", "文斌", "永红", "新民"])
+
+
+def seed_demo_orgs(data_dir: Path) -> int:
+    if Organization.objects.filter(region__code__startswith="360102").exists():
+        return 0
+    with transaction.atomic():
+        count = _seed(random.Random(36))
+    write_outside_registry(data_dir / "demo-outside-registry.xlsx", random.Random(3601))
+    return count
+
+
+def _seed(rng: random.Random) -> int:
+    industries = {i.code: i for i in Industry.objects.all()}
+    zone = Zone.objects.filter(name="八一广场商圈").first()
+    county_user = User.objects.filter(username="dh_county").first()
+    communities = {c: list(Region.objects.filter(code__startswith=c, level=5)) for c in COUNTIES}
+    orgs: list[Organization] = []
+
+    def add(name, category, industry, region, *, parent=None, employees=None, members=None, in_zone=False):
+        employees = employees if employees is not None else rng.choice([8, 15, 30, 60, 120, 300])
+        formal = members if members is not None else min(employees, rng.choice([0, 0, 1, 2, 3, 5, 8]))
+        org = Organization(
+            credit_code=_code(rng, region.code),
+            name=name,
+            kind=kind_of(category),
+            category=category,
+            industry=industries[industry],
+            region=region,
+            zone=zone if in_zone else None,
+            address=f"{region.full_name.replace(' ', '')}{rng.randrange(1, 300)}号",
+            legal_representative=_person(rng),
+            employees=employees,
+            formal_members=formal,
+            probationary_members=rng.choice([0, 0, 1]),
+            established_on=date(rng.randrange(2005, 2025), rng.randrange(1, 13), rng.randrange(1, 28)),
+            parent=parent,
+            is_above_scale=employees >= 100,
+            is_top500_private=name.startswith(("顺丰", "京东")),
+            is_top100_internet=name.startswith(("美团", "滴滴", "京东")),
+        )
+        org.save()
+        orgs.append(org)
+        return org
+
+    city_region = {c: communities[c][0] for c in COUNTIES}
+    for brand, industry, site in PLATFORMS:
+        head = add(f"{brand}（南昌）有限公司", OrgCategory.PLATFORM, industry, city_region["360102"], employees=800, members=12)
+        for county in COUNTIES:
+            for community in rng.sample(communities[county], 3):
+                short = community.name.replace("社区居委会", "").replace("村委会", "")
+                add(
+                    f"{brand}南昌{short}{site}", OrgCategory.FRANCHISEE, industry, community, parent=head, employees=rng.choice([6, 12, 25])
+                )
+        if industry == "6020":
+            add(
+                f"{brand}南昌分拣中心",
+                OrgCategory.SORTING_CENTER,
+                industry,
+                rng.choice(communities["360103"]),
+                parent=head,
+                employees=220,
+                members=4,
+            )
+    for county in COUNTIES:
+        for prefix, suffix, industry, category in FIRMS:
+            community = rng.choice(communities[county])
+            add(f"南昌{prefix}{suffix}", category, industry, community, in_zone=county == "360102" and rng.random() < 0.4)
+        for pattern, industry, category in SOCIAL:
+            word = "东湖" if county == "360102" else "西湖"
+            add(pattern.format(word), category, industry, rng.choice(communities[county]), employees=rng.choice([10, 25, 40]))
+
+    _seed_party_orgs(rng, orgs, county_user)
+    _seed_instructors_and_census(rng, orgs, county_user)
+    recompute_all()
+    return len(orgs)
+
+
+def _seed_party_orgs(rng, orgs, actor):
+    street = Region.objects.get(code="360102002")
+    industries = {i.code: i for i in Industry.objects.all()}
+    committee = party_org_create(
+        actor=actor,
+        name="中共南昌市东湖区快递物流行业委员会",
+        level="committee",
+        establishment_form="industry",
+        special_kinds=["industry_committee"],
+        region=Region.objects.get(code="360102"),
+        industry=industries["6020"],
+        secretary="胡国华",
+        founded_on=date(2021, 6, 18),
+        last_election_on=date(2023, 11, 20),
+        term_years=3,
+        covered=(),
+    )
+    big = [o for o in orgs if o.formal_members >= 3 and o.region.code.startswith("360102")]
+    for org in big[: max(1, len(big) // 2)]:
+        party_org_create(
+            actor=actor,
+            name=f"中共{org.name}支部委员会",
+            level="branch",
+            establishment_form="standalone",
+            region=org.region,
+            industry=org.industry,
+            parent=committee if org.industry.code == "6020" else None,
+            secretary=_person(rng),
+            founded_on=date(2019, 7, 1),
+            last_election_on=date(2022, rng.randrange(1, 13), 10),
+            term_years=3,
+            covered=[org],
+        )
+    sites = [o for o in orgs if o.category == OrgCategory.FRANCHISEE and o.region.code.startswith("360102002")]
+    if sites:
+        party_org_create(
+            actor=actor,
+            name="滕王阁街道快递外卖小哥联合党支部",
+            level="branch",
+            establishment_form="joint",
+            special_kinds=["mobile"],
+            region=street,
+            parent=committee,
+            secretary="林小勇",
+            founded_on=date(2024, 3, 5),
+            term_years=3,
+            covered=sites[:4],
+        )
+    zone_orgs = [o for o in orgs if o.zone_id]
+    if zone_orgs:
+        party_org_create(
+            actor=actor,
+            name="八一广场商圈综合党委",
+            level="committee",
+            establishment_form="building",
+            special_kinds=["comprehensive"],
+            region=Region.objects.get(code="360102"),
+            zone=zone_orgs[0].zone,
+            secretary="马春兰",
+            founded_on=date(2022, 9, 1),
+            term_years=5,
+            covered=zone_orgs[:3],
+        )
+    young = [o for o in orgs if o.industry.code == "64"][:2]
+    party_org_create(
+        actor=actor,
+        name="东湖区互联网企业青年人才党支部",
+        level="branch",
+        establishment_form="area",
+        special_kinds=["young_talent"],
+        region=Region.objects.get(code="360102"),
+        industry=industries["64"],
+        founded_on=date(2023, 5, 4),
+        term_years=3,
+        covered=young,
+    )
+
+
+def _seed_instructors_and_census(rng, orgs, actor):
+    county_unit = Unit.objects.get(name="中共南昌市东湖区委两新工委")
+    instructor_user = User.objects.filter(username="instructor").first()
+    instructor = instructor_services.instructor_create(
+        actor=actor, name="郭明亮", kind="instructor", unit=county_unit, title="区两新工委专职党建指导员", user=instructor_user
+    )
+    liaison = instructor_services.instructor_create(actor=actor, name="彭晓梅", kind="liaison", unit=county_unit, title="街道党建联络员")
+    today = timezone.localdate()
+    blanks = [o for o in orgs if o.region.code.startswith("360102") and not o.party_organizations.exists()]
+    for index, org in enumerate(blanks[:8]):
+        who = instructor if index % 2 == 0 else liaison
+        assignment = instructor_services.assignment_create(
+            actor=actor, instructor=who, organization=org, started_on=today - timedelta(days=120)
+        )
+        instructor_services.visit_create(
+            actor=actor,
+            assignment=assignment,
+            visited_on=today - timedelta(days=rng.randrange(1, 90)),
+            content="宣讲党的政策，了解党员情况，指导开展党建工作",
+            problems=rng.choice(["", "党员组织关系未转入", "缺少活动场所"]),
+        )
+    campaign = census_services.census_campaign_create(
+        actor=actor,
+        name="2026 年东湖区两新组织党建集中摸排",
+        region=Region.objects.get(code="360102"),
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+    )
+    targets = list(census_services.campaign_organizations(campaign))
+    for org in rng.sample(targets, len(targets) // 2):
+        census_services.census_record_save(
+            actor=actor,
+            campaign=campaign,
+            organization=org,
+            censused_on=today - timedelta(days=rng.randrange(0, 25)),
+            employees=org.employees,
+            formal_members=org.formal_members,
+            probationary_members=org.probationary_members,
+            **{key: f"{label}：已核实" for key, label in CENSUS_ITEMS},
+        )
+
+
+REGISTRY_COLUMNS = [
+    "统一社会信用代码",
+    "单位名称",
+    "单位类别",
+    "所属行业",
+    "所在地区代码",
+    "详细地址",
+    "法定代表人",
+    "从业人员数",
+    "正式党员数",
+    "预备党员数",
+    "成立日期",
+    "登记状态",
+    "上级单位统一社会信用代码",
+]
+
+
+def write_outside_registry(path: Path, rng: random.Random) -> None:
+    """A market-regulation style export: most firms again (some names varied, some codes missing), some gone, some new."""
+    rows = []
+    for org in Organization.objects.filter(region__code__startswith="360102").select_related("industry", "parent"):
+        roll = rng.random()
+        name = org.name
+        if roll < 0.15:
+            name = name.replace("（", "(").replace("）", ")")
+        elif roll < 0.25:
+            name = name.replace("有限公司", "有限责任公司")
+        status = "注销" if rng.random() < 0.05 else "存续"
+        code = "" if rng.random() < 0.2 else org.credit_code
+        rows.append(
+            [
+                code,
+                name,
+                org.get_category_display(),
+                org.industry.name,
+                org.region_id,
+                org.address,
+                org.legal_representative,
+                org.employees,
+                "",
+                "",
+                org.established_on,
+                status,
+                org.parent.credit_code if org.parent else "",
+            ]
+        )
+    communities = list(Region.objects.filter(code__startswith="360102", level=5))
+    for word in ["红谷", "滨江", "百花洲", "墩子塘", "彭家桥", "贤士湖"]:
+        community = rng.choice(communities)
+        rows.append(
+            [
+                _code(rng, community.code),
+                f"南昌{word}供应链管理有限公司",
+                "私营企业",
+                "批发零售",
+                community.code,
+                "",
+                _person(rng),
+                rng.choice([12, 30, 55]),
+                "",
+                "",
+                date(2025, rng.randrange(1, 12), 8),
+                "存续",
+                "",
+            ]
+        )
+    columns = [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(REGISTRY_COLUMNS)]
+    content, _ = xlsx_bytes("市场主体名录", columns, rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
