@@ -23,6 +23,20 @@ def home_figures(*, user) -> dict:
         users = scoped(User.objects.all(), user)
         figures["users"] = users.filter(is_active=True).count()
         figures["users_never_logged_in"] = users.filter(is_active=True, last_login__isnull=True).count()
+    if user.can(Cap.ORGS_VIEW):
+        from sanxin.orgs.models import DEREGISTERED, Organization, Todo, TodoStatus
+
+        orgs = scoped(Organization.objects.exclude(registration_status__in=DEREGISTERED), user)
+        figures["organizations"] = orgs.count()
+        figures["blank_spots"] = orgs.filter(coverage_state="blank").count()
+        figures["should_establish"] = orgs.filter(should_establish=True).count()
+        figures["open_todos"] = scoped(Todo.objects.filter(status=TodoStatus.OPEN), user).count()
+    if user.can(Cap.PARTY_VIEW):
+        from sanxin.party.models import PartyOrganization
+        from sanxin.party.selectors import election_reminders
+
+        figures["party_orgs"] = scoped(PartyOrganization.objects.filter(status="active"), user).count()
+        figures["elections"] = election_reminders(user=user)
     if user.can(Cap.AUDIT_VIEW):
         since = timezone.now() - timedelta(days=1)
         recent = AuditEvent.objects.filter(occurred_at__gte=since)

@@ -167,7 +167,7 @@ def _seed_party_orgs(rng, orgs, actor):
             parent=committee if org.industry.code == "6020" else None,
             secretary=_person(rng),
             founded_on=date(2019, 7, 1),
-            last_election_on=date(2022, rng.randrange(1, 13), 10),
+            last_election_on=date(rng.choice([2023, 2024, 2025]), rng.randrange(1, 13), 10),
             term_years=3,
             covered=[org],
         )
