@@ -53,6 +53,7 @@ PERSONAS = {
     "industry": ("江西省快递行业党委", UnitKind.INDUSTRY_COMMITTEE, "36", Role.INDUSTRY_STAFF, ("6020",), False),
     "zone": ("八一广场商圈综合党委", UnitKind.ZONE_COMMITTEE, "360102", Role.ZONE_STAFF, (), True),
     "secretary": ("东湖区快递联合党支部", UnitKind.PARTY_ORGANIZATION, "360102002", Role.PARTY_SECRETARY, (), False),
+    "instructor": ("东湖区委两新工委", UnitKind.LIANGXIN_COMMITTEE, "360102", Role.INSTRUCTOR, (), False),
     "member": ("东湖区快递联合党支部", UnitKind.PARTY_ORGANIZATION, "360102002", Role.MEMBER, (), False),
     "outsider": ("南京市玄武区委两新工委", UnitKind.LIANGXIN_COMMITTEE, "320102", Role.REGION_STAFF, (), False),
     "sysadmin": ("平台运维中心", UnitKind.SYSTEM, None, Role.SYSTEM_ADMIN, (), False),

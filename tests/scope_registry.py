@@ -33,6 +33,8 @@ class Entity:
     marker: Callable[[object], str]
     industry_id: Callable[[object], int | None] | None = None  # None: the entity is not cut by industry
     zone_id: Callable[[object], int | None] | None = None  # None: the entity is not cut by zone
+    # For users without territory: is this object tied to them (an instructor's own assignments)?
+    personal: Callable[[object, object], bool] | None = None
 
 
 PARTY_ORG = Entity(
@@ -42,13 +44,16 @@ PARTY_ORG = Entity(
     industry_id=lambda p: p.industry_id,
     zone_id=lambda p: p.zone_id,
 )
-INSTRUCTOR = Entity(Instructor, region_code=lambda i: i.unit.region_id, marker=lambda i: i.name)
+INSTRUCTOR = Entity(
+    Instructor, region_code=lambda i: i.unit.region_id, marker=lambda i: i.name, personal=lambda i, user: i.user_id == user.pk
+)
 ASSIGNMENT = Entity(
     InstructorAssignment,
     region_code=lambda a: a.organization.region_id,
     marker=lambda a: f"{a.instructor.name}→{a.organization.name}",
     industry_id=lambda a: a.organization.industry_id,
     zone_id=lambda a: a.organization.zone_id,
+    personal=lambda a, user: a.instructor.user_id == user.pk,
 )
 CAMPAIGN = Entity(CensusCampaign, region_code=lambda c: c.region_id, marker=lambda c: c.name)
 TODO = Entity(
@@ -67,6 +72,7 @@ ORGANIZATION = Entity(
     marker=lambda o: o.name,
     industry_id=lambda o: o.industry_id,
     zone_id=lambda o: o.zone_id,
+    personal=lambda o, user: any(a.instructor.user_id == user.pk for a in o.instructor_assignments.all()),
 )
 
 
@@ -127,7 +133,7 @@ ROUTES = [
     Route("orgs:organization_export", "export", ORGANIZATION, Cap.ORGS_VIEW, list_url="/orgs/export/"),
     Route("orgs:instructor_list", "list", INSTRUCTOR, Cap.ORGS_VIEW, list_url="/instructors/?size=100"),
     Route("orgs:instructor_detail", "detail", INSTRUCTOR, Cap.ORGS_VIEW, url=lambda i: reverse("orgs:instructor_detail", args=[i.pk])),
-    Route("orgs:assignment_visit", "detail", ASSIGNMENT, Cap.ORGS_MANAGE, url=lambda a: reverse("orgs:assignment_visit", args=[a.pk])),
+    Route("orgs:assignment_visit", "detail", ASSIGNMENT, Cap.VISITS_LOG, url=lambda a: reverse("orgs:assignment_visit", args=[a.pk])),
     Route("orgs:census_list", "list", CAMPAIGN, Cap.CENSUS_VIEW, list_url="/census/?size=100"),
     Route("orgs:census_detail", "detail", CAMPAIGN, Cap.CENSUS_VIEW, url=lambda c: reverse("orgs:census_detail", args=[c.pk])),
     Route("orgs:census_export", "detail_export", CAMPAIGN, Cap.CENSUS_VIEW, url=lambda c: reverse("orgs:census_export", args=[c.pk])),

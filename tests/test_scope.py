@@ -19,11 +19,17 @@ from tests.scope_registry import EXEMPT, ROUTES
 PLACES = ["360102002001", "360102002002", "360102004", "360102", "360103", "3601", "3602", "36", "320102", "32"]
 
 
+STAFF_ROLES = {"system_admin", "security_admin", "audit_admin", "region_staff", "industry_staff", "grassroots_staff", "zone_staff"}
+
+
+def has_territory(user) -> bool:
+    return bool(set(user.roles.values_list("role", flat=True)) & STAFF_ROLES)
+
+
 def persona_sees(user, region_code: str | None, industry_id=None, zone_id=None, *, cut_by_industry=False, cut_by_zone=False) -> bool:
     """The oracle: worked out from the persona's unit, independently of scoped()."""
     unit = user.unit
-    staff_roles = {"system_admin", "security_admin", "audit_admin", "region_staff", "industry_staff", "grassroots_staff", "zone_staff"}
-    if unit is None or not unit.is_active or not (set(user.roles.values_list("role", flat=True)) & staff_roles):
+    if unit is None or not unit.is_active or not has_territory(user):
         return False
     if unit.kind == UnitKind.SYSTEM:
         return True
@@ -38,6 +44,8 @@ def persona_sees(user, region_code: str | None, industry_id=None, zone_id=None, 
 
 
 def entity_visible(user, entity, obj) -> bool:
+    if not has_territory(user):
+        return entity.personal is not None and entity.personal(obj, user)
     return persona_sees(
         user,
         entity.region_code(obj),
@@ -92,7 +100,9 @@ def make_world_work(personas):
 
     for place in PLACES:
         unit = Unit.objects.get(name=f"标记单位{place}")
-        instructor = Instructor.objects.create(name=f"标记指导员{place}", unit=unit)
+        instructor = Instructor.objects.create(
+            name=f"标记指导员{place}", unit=unit, user=personas["instructor"] if place == "360102002001" else None
+        )
         CensusCampaign.objects.create(
             name=f"标记摸排{place}", region_id=place, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), created_by_unit=unit
         )

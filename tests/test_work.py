@@ -285,3 +285,20 @@ def test_census_page_progress_and_form(personas, client_for):
     assert response.status_code == 302
     page = client.get(f"/census/{c.pk}/").content.decode()
     assert "1/1" in page and "符合单独组建条件" in page
+
+
+def test_instructor_sees_and_logs_only_own_assignments(personas, client_for):
+    mine, other = make_org(personas["county"], name="我联系的企业"), make_org(personas["county"], name="别人联系的企业")
+    me = instructor_services.instructor_create(
+        actor=personas["county"], name="郭明亮", kind="instructor", unit=personas["county"].unit, user=personas["instructor"]
+    )
+    colleague = instructor_services.instructor_create(actor=personas["county"], name="彭晓梅", kind="liaison", unit=personas["county"].unit)
+    a = instructor_services.assignment_create(actor=personas["county"], instructor=me, organization=mine, started_on=TODAY)
+    b = instructor_services.assignment_create(actor=personas["county"], instructor=colleague, organization=other, started_on=TODAY)
+    client = client_for("instructor")
+    page = client.get("/orgs/").content.decode()
+    assert "我联系的企业" in page and "别人联系的企业" not in page
+    response = client.post(f"/assignments/{a.pk}/visit/", {"visited_on": TODAY.isoformat(), "content": "指导组建党支部"})
+    assert response.status_code == 302 and a.visits.count() == 1
+    assert client.post(f"/assignments/{b.pk}/visit/", {"visited_on": TODAY.isoformat(), "content": "x"}).status_code == 404
+    assert client.get(f"/orgs/{mine.pk}/edit/").status_code == 404  # viewing is not editing

@@ -45,6 +45,7 @@ class Cap:
     IMPORT = "data.import"
     EXPORT = "data.export"
     COMPARE = "data.compare"
+    VISITS_LOG = "visits.log"
 
 
 _STAFF_CAPS = {
@@ -73,7 +74,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.GRASSROOTS_STAFF: frozenset(_STAFF_CAPS),
     Role.ZONE_STAFF: frozenset(_STAFF_CAPS),
     Role.PARTY_SECRETARY: frozenset({Cap.HOME}),
-    Role.INSTRUCTOR: frozenset({Cap.HOME, Cap.CENSUS_VIEW}),
+    Role.INSTRUCTOR: frozenset({Cap.HOME, Cap.ORGS_VIEW, Cap.VISITS_LOG}),
     Role.MEMBER: frozenset({Cap.HOME}),
     Role.WORKER: frozenset({Cap.HOME}),
 }

@@ -8,7 +8,9 @@ fields carry region, industry and zone:
     scope_industry_field = "industry_id"  # optional
     scope_zone_field = "zone_id"          # optional
 
-`scoped(qs, user)` cuts a queryset to the scope; anything unknown is denied.
+`scoped(qs, user)` cuts a queryset to the scope; anything unknown is denied. A user
+without territory (an instructor, a member) sees only rows a model ties to them through
+its `scope_personal(user) -> Q` static method, if it has one.
 `access(qs, pk, user)` returns one object or raises Http404, never 403.
 """
 
@@ -82,6 +84,10 @@ def scope_filter(model, scope: Scope) -> Q | None:
 def scoped(queryset: QuerySet, user) -> QuerySet:
     condition = scope_filter(queryset.model, user_scope(user))
     if condition is None:
+        # No territory: a model may still show a person what is tied to them (an instructor's assignments).
+        personal = getattr(queryset.model, "scope_personal", None)
+        if personal is not None and getattr(user, "is_authenticated", False) and user.is_active:
+            return queryset.filter(pk__in=queryset.model.objects.filter(personal(user)).values("pk"))
         return queryset.none()
     return queryset.filter(condition)
 

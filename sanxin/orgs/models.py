@@ -93,6 +93,10 @@ class Organization(BaseModel):
     scope_industry_field = "industry_id"
     scope_zone_field = "zone_id"
 
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        return models.Q(instructor_assignments__instructor__user=user)
+
     class Meta:
         ordering = ["region_id", "name"]
         verbose_name = "两新组织"
@@ -147,6 +151,10 @@ class Instructor(BaseModel):
 
     scope_region_field = "unit__region__code"
 
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        return models.Q(user=user)
+
     class Meta:
         ordering = ["name"]
         verbose_name = "党建指导员"
@@ -164,6 +172,10 @@ class InstructorAssignment(BaseModel):
     scope_region_field = "organization__region__code"
     scope_industry_field = "organization__industry_id"
     scope_zone_field = "organization__zone_id"
+
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        return models.Q(instructor__user=user)
 
     class Meta:
         ordering = ["-started_on"]

@@ -20,8 +20,8 @@ def access_instructor(pk, *, user, for_write=False) -> Instructor:
     return access(Instructor.objects.select_related("unit"), pk, user, capability=Cap.ORGS_MANAGE if for_write else Cap.ORGS_VIEW)
 
 
-def access_assignment(pk, *, user) -> InstructorAssignment:
-    return access(InstructorAssignment.objects.select_related("instructor", "organization"), pk, user, capability=Cap.ORGS_MANAGE)
+def access_assignment(pk, *, user, capability=Cap.ORGS_MANAGE) -> InstructorAssignment:
+    return access(InstructorAssignment.objects.select_related("instructor", "organization"), pk, user, capability=capability)
 
 
 def access_campaign(pk, *, user, for_write=False) -> CensusCampaign:
@@ -82,13 +82,21 @@ def instructor_detail(request, pk):
         else:
             messages.success(request, "已选派")
             return redirect("orgs:instructor_detail", pk=instructor.pk)
-    context = {"instructor": instructor, "assignments": assignments, "form": form, "can_manage": can_manage, "today": timezone.localdate()}
+    context = {
+        "instructor": instructor,
+        "assignments": assignments,
+        "form": form,
+        "can_manage": can_manage,
+        "can_log": request.user.can(Cap.VISITS_LOG),
+        "today": timezone.localdate(),
+    }
     return render(request, "orgs/instructor_detail.html", context)
 
 
-@capability_required(Cap.ORGS_MANAGE)
+@capability_required(Cap.VISITS_LOG)
 def assignment_visit(request, pk):
-    assignment = access_assignment(pk, user=request.user)
+    """Staff of the territory, or the instructor on the assignment, log a visit."""
+    assignment = access_assignment(pk, user=request.user, capability=Cap.VISITS_LOG)
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
