@@ -26,6 +26,7 @@ MENU = (
     MenuGroup(
         "两新组织",
         (
+            MenuItem("两个覆盖", "orgs:coverage_overview", Cap.COVERAGE_VIEW, "bi-pie-chart"),
             MenuItem("组织名录", "orgs:organization_list", Cap.ORGS_VIEW, "bi-buildings"),
             MenuItem("摸排行动", "orgs:census_list", Cap.CENSUS_VIEW, "bi-clipboard-check"),
             MenuItem("党建指导员", "orgs:instructor_list", Cap.ORGS_VIEW, "bi-person-badge"),

@@ -114,6 +114,7 @@ def seed_demo_accounts(password_file: Path) -> list[tuple[DemoAccount, str | Non
         password = random_password()
         user = user_create(
             actor=None,
+            phone=f"139{secrets.randbelow(10**8):08d}",
             username=spec.username,
             full_name=spec.full_name,
             unit=units[spec.unit],

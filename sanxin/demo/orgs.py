@@ -17,6 +17,7 @@ from sanxin.core.exports import Column, xlsx_bytes
 from sanxin.orgs import census_services, instructor_services
 from sanxin.orgs.coverage import recompute_all
 from sanxin.orgs.models import CENSUS_ITEMS, Organization, OrgCategory, kind_of
+from sanxin.orgs.rates import snapshot_month
 from sanxin.party.services import party_org_create
 from sanxin.regions.models import Industry, Region, Zone
 
@@ -134,8 +135,22 @@ def _seed(rng: random.Random) -> int:
 
     _seed_party_orgs(rng, orgs, county_user)
     _seed_instructors_and_census(rng, orgs, county_user)
-    recompute_all()
+    _seed_monthly_snapshots()
     return len(orgs)
+
+
+def _seed_monthly_snapshots(months: int = 6) -> None:
+    """Coverage as it stood at the end of each past month (Party organizations founded and
+    instructors assigned since then did not count yet), kept as monthly snapshots for the trend."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for back in range(months, 0, -1):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        start = date(year, month + 1, 1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        recompute_all(today=end)
+        snapshot_month(start)
+    recompute_all()
 
 
 def _seed_party_orgs(rng, orgs, actor):
@@ -166,8 +181,8 @@ def _seed_party_orgs(rng, orgs, actor):
             industry=org.industry,
             parent=committee if org.industry.code == "6020" else None,
             secretary=_person(rng),
-            founded_on=date(2019, 7, 1),
-            last_election_on=date(rng.choice([2023, 2024, 2025]), rng.randrange(1, 13), 10),
+            founded_on=timezone.localdate() - timedelta(days=rng.randrange(20, 400)),
+            last_election_on=None,
             term_years=3,
             covered=[org],
         )

@@ -29,12 +29,13 @@ def _active_on(today: date, start: str, end: str) -> Q:
     return Q(**{f"{start}__lte": today}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": today}))
 
 
-def _covered_ids(ids: list[int]) -> tuple[set[int], set[int]]:
-    """(ids covered by any active Party organization, ids covered by an own standalone one)."""
+def _covered_ids(ids: list[int], today: date) -> tuple[set[int], set[int]]:
+    """(ids covered by any active Party organization founded by `today`, ids covered by an own standalone one)."""
     from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgStatus
 
     through = PartyOrganization.covered_organizations.through
-    rows = through.objects.filter(organization_id__in=ids, partyorganization__status=PartyOrgStatus.ACTIVE).values_list(
+    founded = Q(partyorganization__founded_on__isnull=True) | Q(partyorganization__founded_on__lte=today)
+    rows = through.objects.filter(founded, organization_id__in=ids, partyorganization__status=PartyOrgStatus.ACTIVE).values_list(
         "organization_id", "partyorganization__establishment_form"
     )
     covered, own = set(), set()
@@ -52,7 +53,10 @@ def _work_ids(ids: list[int], today: date) -> set[int]:
 
 
 def recompute_organizations(ids: Iterable[int], *, today: date | None = None) -> int:
-    """Recompute the coverage fields of these organizations (and of their parents, for edge thinning)."""
+    """Recompute the coverage fields of these organizations (and of their parents, for edge thinning),
+    then the precomputed counts of the regions they sit in."""
+    from sanxin.orgs.rates import refresh_facts
+
     today = today or timezone.localdate()
     ids = list(set(ids))
     parent_ids = set(Organization.objects.filter(id__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
@@ -61,11 +65,13 @@ def recompute_organizations(ids: Iterable[int], *, today: date | None = None) ->
         changed += _recompute_batch(ids[start : start + BATCH], today)
     if parent_ids - set(ids):
         changed += _recompute_edge(list(parent_ids))
+    touched = set(ids) | parent_ids
+    refresh_facts(set(Organization.objects.filter(id__in=touched).values_list("region_id", flat=True)))
     return changed
 
 
 def _recompute_batch(ids: list[int], today: date) -> int:
-    covered, own = _covered_ids(ids)
+    covered, own = _covered_ids(ids, today)
     work = _work_ids(ids, today)
     updates = []
     for org in Organization.objects.filter(id__in=ids).only(
@@ -103,5 +109,13 @@ def _recompute_edge(ids: list[int]) -> int:
 
 
 def recompute_all(*, today: date | None = None) -> int:
+    """Every organization, then every fact (the nightly job, and after bulk imports)."""
+    from sanxin.orgs.rates import refresh_facts
+
+    today = today or timezone.localdate()
     ids = list(Organization.objects.values_list("id", flat=True))
-    return recompute_organizations(ids, today=today)
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        changed += _recompute_batch(ids[start : start + BATCH], today)
+    refresh_facts()
+    return changed

@@ -13,6 +13,7 @@ from sanxin.core.scope import region_in_scope, user_scope
 from sanxin.core.validators import validate_credit_code
 from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import DEREGISTERED, Organization, OrgCategory, RegistrationStatus, kind_of
+from sanxin.orgs.rates import refresh_facts
 
 EDITABLE_FIELDS = [
     "credit_code",
@@ -118,6 +119,8 @@ def organization_update(*, actor, organization: Organization, **changes) -> Orga
     organization.kind = kind_of(organization.category)
     organization.save()
     recompute_organizations([organization.pk])
+    if before["region"] != organization.region_id:
+        refresh_facts([before["region"]])  # the cell it left
     organization.refresh_from_db()
     after = _snapshot(organization)
     if after != before:

@@ -1,0 +1,31 @@
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from sanxin.orgs.coverage import recompute_all
+from sanxin.orgs.rates import refresh_facts, snapshot_month
+
+
+class Command(BaseCommand):
+    help = "重新计算两个覆盖：--recompute 逐个组织重算，--snapshot YYYY-MM 保存月度快照"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--recompute", action="store_true", help="逐个组织重新计算覆盖状态（指导员选派到期等按日变化的情况）")
+        parser.add_argument("--snapshot", default=None, help="保存月度快照，如 2026-11；缺省不保存")
+
+    def handle(self, *args, recompute, snapshot, **options):
+        if recompute:
+            changed = recompute_all()
+            self.stdout.write(f"已重新计算，覆盖状态有变化的组织 {changed:,} 个")
+        else:
+            cells = refresh_facts()
+            self.stdout.write(f"已刷新统计 {cells:,} 格")
+        if snapshot:
+            try:
+                month = datetime.strptime(snapshot, "%Y-%m").date()
+            except ValueError as exc:
+                raise CommandError(f"月份“{snapshot}”格式不正确，应为 YYYY-MM") from exc
+            if month > timezone.localdate():
+                raise CommandError("不能为将来的月份保存快照")
+            self.stdout.write(f"已保存 {month:%Y-%m} 月度快照 {snapshot_month(month):,} 格")
