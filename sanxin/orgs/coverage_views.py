@@ -30,7 +30,7 @@ def coverage_overview(request):
         platforms = platforms.filter(region__code__startswith=region.code)
     if industry is not None:
         platforms = platforms.filter(industry=industry)
-    ancestors = Region.objects.filter(code__in=region.ancestor_codes).order_by("code") if region else []
+    ancestors = scoped(Region.objects.filter(code__in=region.ancestor_codes), request.user).order_by("code") if region else []
     filters = {"region": region.code if region else "", "industry": industry.code if industry else "", "zone": zone.pk if zone else ""}
     context = {
         "region": region,

@@ -8,8 +8,8 @@
   const chart = echarts.init(holder);
   chart.setOption({
     tooltip: { trigger: "axis", valueFormatter: (v) => (v === null ? "—" : `${v}%`) },
-    legend: { data: ["组织覆盖率", "工作覆盖率", "单建率"] },
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
+    legend: { top: 0, data: ["组织覆盖率", "工作覆盖率", "单建率"] },
+    grid: { left: 44, right: 16, top: 40, bottom: 28 },
     xAxis: { type: "category", data: rows.map((r) => r.month) },
     yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
     series: [
