@@ -1,0 +1,217 @@
+"""The organization registry import: the columns of domain.md, in that order; upsert by credit code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from sanxin.core.scope import region_in_scope, user_scope
+from sanxin.core.validators import normalize_credit_code
+from sanxin.imports.spec import Counts, ImportColumn, RowError, parse_count, parse_date
+from sanxin.orgs.models import Organization, OrgCategory, RegistrationStatus, kind_of
+from sanxin.orgs.services import organization_errors
+from sanxin.regions.models import Industry, Region
+
+COLUMNS = [
+    ImportColumn("统一社会信用代码", "credit_code", True, "18 位，按 GB 32100 校验", "91360102MA35L5XK4B", width=22),
+    ImportColumn("单位名称", "name", True, "营业执照上的全称", "南昌顺达快递有限公司", width=30),
+    ImportColumn("单位类别", "category", True, "从下拉列表选择", "私营企业", choices=lambda: [label for _, label in OrgCategory.choices]),
+    ImportColumn(
+        "所属行业", "industry", True, "从下拉列表选择", "快递", choices=lambda: list(Industry.objects.values_list("name", flat=True))
+    ),
+    ImportColumn("所在地区代码", "region", True, "12 位社区/村代码（至少到 6 位区县代码），须在您的管辖范围内", "360102002001", width=16),
+    ImportColumn("详细地址", "address", False, "", "南昌市东湖区民巷 18 号", width=30),
+    ImportColumn("法定代表人", "legal_representative", False, "", "王建华"),
+    ImportColumn("从业人员数", "employees", False, "整数，空白视为 0", "60"),
+    ImportColumn("正式党员数", "formal_members", False, "整数，空白视为 0；正式 + 预备不得多于从业人员数", "3"),
+    ImportColumn("预备党员数", "probationary_members", False, "整数，空白视为 0", "1"),
+    ImportColumn("成立日期", "established_on", False, "如 2020-05-01，不得晚于今天", "2020-05-01"),
+    ImportColumn(
+        "登记状态",
+        "registration_status",
+        False,
+        "存续、注销、吊销、迁出；空白视为存续",
+        "存续",
+        choices=lambda: [label for _, label in RegistrationStatus.choices],
+    ),
+    ImportColumn(
+        "上级单位统一社会信用代码", "parent", False, "集团→分支机构、平台→加盟商/站点；上级须已在名录中或在本文件中", "", width=22
+    ),
+]
+HEADER_OF = {c.key: c.header for c in COLUMNS}
+WRITE_FIELDS = [
+    "name",
+    "kind",
+    "category",
+    "industry_id",
+    "region_id",
+    "address",
+    "legal_representative",
+    "employees",
+    "formal_members",
+    "probationary_members",
+    "established_on",
+    "registration_status",
+]
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    credit_code: str
+    values: dict  # WRITE_FIELDS → value
+    parent_code: str
+
+
+def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[ParsedRow], list[RowError]]:
+    """Every row checked; returns the valid rows and the errors (row, column, value, reason)."""
+    today = timezone.localdate()
+    categories = {label: value for value, label in OrgCategory.choices}
+    statuses = {label: value for value, label in RegistrationStatus.choices}
+    industries = {i.name: i for i in Industry.objects.all()} | {i.code: i for i in Industry.objects.all()}
+    codes = {row[4].strip() for row in rows if len(row) > 4}
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    scope = user_scope(user) if user is not None else None
+    valid: list[ParsedRow] = []
+    errors: list[RowError] = []
+    keys = Counter(normalize_credit_code(row[0]) for row in rows if row and row[0].strip())
+    for index, raw in enumerate(rows, start=2):
+        cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
+        text = {c.key: cells[i].strip() for i, c in enumerate(COLUMNS)}
+        row_errors: list[RowError] = []
+
+        def fail(key, reason, value=None, _row=index, _errors=row_errors, _text=text):
+            _errors.append(RowError(_row, HEADER_OF[key], _text[key] if value is None else value, reason))
+
+        for column in COLUMNS:
+            if column.required and not text[column.key]:
+                fail(column.key, f"“{column.header}”不能为空")
+        fields: dict = {"credit_code": normalize_credit_code(text["credit_code"]), "name": text["name"]}
+        if text["category"]:
+            fields["category"] = categories.get(text["category"], text["category"] if text["category"] in OrgCategory.values else None)
+            if fields["category"] is None:
+                fail("category", "单位类别不在可选范围内，请从下拉列表选择")
+        if text["industry"]:
+            fields["industry"] = industries.get(text["industry"])
+            if fields["industry"] is None:
+                fail("industry", "所属行业不在行业字典中，请从下拉列表选择")
+        if text["region"]:
+            region = regions.get(text["region"])
+            fields["region"] = region
+            if region is None:
+                fail("region", "所在地区代码不存在")
+            elif scope is not None and not scope.nationwide and not region_in_scope(user, region.code):
+                fail("region", "所在地区不在您的管辖范围内")
+        for key in ("employees", "formal_members", "probationary_members"):
+            try:
+                fields[key] = parse_count(text[key])
+            except ValueError as exc:
+                fail(key, str(exc))
+                fields[key] = 0
+        if text["established_on"]:
+            try:
+                fields["established_on"] = parse_date(text["established_on"])
+            except ValueError as exc:
+                fail("established_on", str(exc))
+        status = text["registration_status"] or "存续"
+        fields["registration_status"] = statuses.get(status)
+        if fields["registration_status"] is None:
+            fail("registration_status", "登记状态应为 存续、注销、吊销 或 迁出")
+        if text["credit_code"] and keys[fields["credit_code"]] > 1:
+            fail("credit_code", "统一社会信用代码在本文件中重复出现")
+        parent_code = normalize_credit_code(text["parent"]) if text["parent"] else ""
+        if parent_code and parent_code == fields["credit_code"]:
+            fail("parent", "上级单位不能是本单位")
+        if not row_errors:
+            for key, reason in organization_errors(dict(fields), today=today).items():
+                if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
+                    fail(key, reason)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        values = {
+            "name": fields["name"],
+            "kind": kind_of(fields["category"]),
+            "category": fields["category"],
+            "industry_id": fields["industry"].pk,
+            "region_id": fields["region"].code,
+            "address": text["address"][:300],
+            "legal_representative": text["legal_representative"][:50],
+            "employees": fields["employees"],
+            "formal_members": fields["formal_members"],
+            "probationary_members": fields["probationary_members"],
+            "established_on": fields.get("established_on"),
+            "registration_status": fields["registration_status"],
+        }
+        valid.append(ParsedRow(index, fields["credit_code"], values, parent_code))
+        if progress and index % 5000 == 0:
+            progress(index)
+    _check_parents(valid, errors)
+    return valid, errors
+
+
+def _check_parents(valid: list[ParsedRow], errors: list[RowError]) -> None:
+    """A parent code must be in the registry already or in the same file (among its valid rows)."""
+    wanted = {r.parent_code for r in valid if r.parent_code}
+    known = set(Organization.objects.filter(credit_code__in=wanted).values_list("credit_code", flat=True))
+    known |= {r.credit_code for r in valid}
+    for parsed in list(valid):
+        if parsed.parent_code and parsed.parent_code not in known:
+            errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_code, "上级单位不在名录中，也不在本文件中"))
+            valid.remove(parsed)
+
+
+def write(valid: list[ParsedRow]) -> Counts:
+    """Upsert by credit code: new rows created, changed rows updated, identical rows left alone."""
+    if connection.vendor == "postgresql":
+        from sanxin.imports.registries.organizations_pg import write_with_copy
+
+        return write_with_copy(valid)
+    return _write_orm(valid)
+
+
+def _write_orm(valid: list[ParsedRow]) -> Counts:
+    counts = Counts()
+    codes = [r.credit_code for r in valid]
+    existing = {o.credit_code: o for o in Organization.objects.filter(credit_code__in=codes)}
+    parent_codes = dict(Organization.objects.filter(credit_code__in=codes).values_list("credit_code", "parent__credit_code"))
+    now = timezone.now()
+    to_create, to_update, relink = [], [], []
+    for parsed in valid:
+        current = existing.get(parsed.credit_code)
+        parent_changed = (parent_codes.get(parsed.credit_code) or "") != parsed.parent_code
+        if current is None:
+            to_create.append(Organization(credit_code=parsed.credit_code, **parsed.values))
+            if parsed.parent_code:
+                relink.append(parsed)
+            continue
+        fields_changed = any(getattr(current, k) != v for k, v in parsed.values.items())
+        if fields_changed:
+            for key, value in parsed.values.items():
+                setattr(current, key, value)
+            current.updated_at = now
+            to_update.append(current)
+        if parent_changed:
+            relink.append(parsed)
+        if fields_changed or parent_changed:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    Organization.objects.bulk_create(to_create, batch_size=2000)
+    Organization.objects.bulk_update(to_update, [*WRITE_FIELDS, "updated_at"], batch_size=2000)
+    counts.created = len(to_create)
+    link_parents(relink)
+    if to_create or to_update or relink:
+        counts.touched_ids = list(Organization.objects.filter(credit_code__in=codes).values_list("id", flat=True))
+    return counts
+
+
+def link_parents(rows: list[ParsedRow]) -> None:
+    """Point these rows at their parents (by credit code), once every row of the file exists."""
+    wanted = {r.parent_code for r in rows if r.parent_code}
+    ids = dict(Organization.objects.filter(credit_code__in=wanted).values_list("credit_code", "id"))
+    for parsed in rows:
+        Organization.objects.filter(credit_code=parsed.credit_code).update(parent_id=ids.get(parsed.parent_code))
