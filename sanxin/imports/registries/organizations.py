@@ -125,10 +125,10 @@ def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[Parsed
         parent_code = normalize_credit_code(text["parent"]) if text["parent"] else ""
         if parent_code and parent_code == fields["credit_code"]:
             fail("parent", "上级单位不能是本单位")
-        if not row_errors:
-            for key, reason in organization_errors(dict(fields), today=today).items():
-                if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
-                    fail(key, reason)
+        # The domain rules too, so one pass shows every problem of the row; a column already reported is not repeated.
+        for key, reason in organization_errors(dict(fields), today=today).items():
+            if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
+                fail(key, reason)
         if row_errors:
             errors.extend(row_errors)
             continue
