@@ -230,6 +230,7 @@ def test_coverage_state_of_imported_rows_is_computed(personas):
 
 
 def test_every_problem_of_a_row_is_reported_at_once(personas):
-    job = run(personas["county"], xlsx([row(**{"所在地区代码": "360103001001", "从业人员数": "5", "正式党员数": "9", "成立日期": "2999-01-01"})]))
+    bad = {"所在地区代码": "360103001001", "从业人员数": "5", "正式党员数": "9", "成立日期": "2999-01-01"}
+    job = run(personas["county"], xlsx([row(**bad)]))
     columns = {e["column"] for e in job.errors}
     assert {"所在地区代码", "正式党员数", "成立日期"} <= columns

@@ -95,11 +95,14 @@ def make_world_party_orgs(zone):
 
 
 def make_world_work(personas):
-    """Instructors, assignments, census campaigns and to-dos at every place."""
+    """Instructors, assignments, census campaigns, to-dos and comparisons at every place."""
     from datetime import date
+
+    from sanxin.compare.models import RegistryComparison
 
     for place in PLACES:
         unit = Unit.objects.get(name=f"标记单位{place}")
+        RegistryComparison.objects.create(region_id=place, filename=f"标记比对{place}.xlsx", stored_name="x", status="done")
         instructor = Instructor.objects.create(
             name=f"标记指导员{place}", unit=unit, user=personas["instructor"] if place == "360102002001" else None
         )

@@ -31,6 +31,7 @@ MENU = (
             MenuItem("摸排行动", "orgs:census_list", Cap.CENSUS_VIEW, "bi-clipboard-check"),
             MenuItem("党建指导员", "orgs:instructor_list", Cap.ORGS_VIEW, "bi-person-badge"),
             MenuItem("待办事项", "orgs:todo_list", Cap.ORGS_VIEW, "bi-list-check"),
+            MenuItem("数据比对", "compare:list", Cap.COMPARE, "bi-intersect"),
             MenuItem("我的导入", "imports:job_list", Cap.IMPORT, "bi-upload"),
         ),
     ),

@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+
+from sanxin.core.models import BaseModel
+
+
+class ComparisonStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "比对中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Outcome(models.TextChoices):
+    MATCHED = "matched", "匹配"
+    NEW = "new", "新增"
+    REVIEW = "review", "待核实"
+    GONE = "gone", "消失/已注销"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "待核实"
+    CONFIRMED = "confirmed", "确认是同一单位"
+    REJECTED = "rejected", "不是同一单位"
+
+
+class RegistryComparison(BaseModel):
+    """One outside registry file compared with the organizations of a region (数据比对)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="比对人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey("regions.Region", verbose_name="比对范围", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("文件名", max_length=255)
+    stored_name = models.CharField(max_length=64)
+    status = models.CharField("状态", max_length=16, choices=ComparisonStatus.choices, default=ComparisonStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    counts = models.JSONField("结果统计", default=dict, blank=True)
+
+    scope_region_field = "region__code"
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "数据比对"
+
+    def __str__(self):
+        return f"{self.filename}（{self.region_id}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ComparisonStatus.DONE, ComparisonStatus.FAILED)
+
+
+class ComparisonRow(models.Model):
+    """One outcome: an outside row (matched, new, review) or a platform organization gone there."""
+
+    comparison = models.ForeignKey(RegistryComparison, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField("行号", null=True, blank=True)
+    values = models.JSONField("外部名录内容", default=dict)
+    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, db_index=True)
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="平台中的组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.FloatField("相似度", null=True, blank=True)
+    reason = models.CharField("依据", max_length=200, blank=True)
+    decision = models.CharField("核实结论", max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    acted = models.BooleanField("已处理", default=False)
+
+    scope_region_field = "comparison__region__code"
+
+    class Meta:
+        ordering = ["outcome", "row_number", "id"]
+        verbose_name = "比对结果"
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} {self.values.get('单位名称', '')}"
