@@ -73,7 +73,7 @@ def match(rows: list[dict], organizations: list[Organization], region: Region) -
             continue
         best = process.extract(name.key, [key for key, _ in candidates], scorer=fuzz.ratio, limit=2) if candidates else []
         if not best or best[0][1] < REVIEW:
-            results.append(Result(number, values, "new", None, best[0][1] if best else None, "平台名录中没有相近的单位"))
+            results.append(Result(number, values, "new", None, round(best[0][1], 1) if best else None, "平台名录中没有相近的单位"))
             continue
         _key, score, index = best[0]
         org = candidates[index][1]

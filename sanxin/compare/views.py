@@ -54,7 +54,10 @@ def comparison_detail(request, pk):
     listing = list_page(request, rows, sortable={"row": "row_number", "score": "score"}, default_sort="row")
     context = {"comparison": comparison, "listing": listing, "outcome": outcome, "outcomes": Outcome.choices}
     if request.headers.get("HX-Request"):
-        return render(request, "compare/status.html", context)
+        response = render(request, "compare/status.html", context)
+        if comparison.finished:
+            response["HX-Refresh"] = "true"  # the result tabs come with the full page
+        return response
     return render(request, "compare/detail.html", context)
 
 
