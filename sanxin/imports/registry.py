@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from sanxin.accounts.roles import Cap
-from sanxin.imports.registries import organizations
+from sanxin.imports.registries import organizations, party_organizations
 from sanxin.imports.spec import ImportColumn
 
 
@@ -43,6 +43,16 @@ REGISTRIES = {
         after_write=_refresh_coverage,
         capability=Cap.ORGS_MANAGE,
         list_url_name="orgs:organization_list",
+    ),
+    "party_organizations": Registry(
+        key="party_organizations",
+        label="党组织名录",
+        columns=party_organizations.COLUMNS,
+        validate=party_organizations.validate,
+        write=party_organizations.write,
+        after_write=_refresh_coverage,
+        capability=Cap.PARTY_MANAGE,
+        list_url_name="party:party_org_list",
     ),
 }
 
