@@ -47,7 +47,7 @@ def generate(path: Path, rows: int, seed: int = 36) -> None:
         writer = csv.writer(handle)
         writer.writerow([c.header for c in COLUMNS])
         for i in range(rows):
-            body = f"9136{i:014d}"[:17]
+            body = f"9136{i:013d}"
             employees = rng.randrange(1, 500)
             writer.writerow([
                 body + uscc.calc_check_digit(body), f"江西测试{i}号有限公司", rng.choice(categories), rng.choice(industries),
