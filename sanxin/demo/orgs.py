@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 
 from sanxin.accounts.models import Unit, User
 from sanxin.core.exports import Column, xlsx_bytes
+from sanxin.imports.registries.organizations import COLUMNS as ORGANIZATION_COLUMNS
 from sanxin.orgs import census_services, instructor_services
 from sanxin.orgs.coverage import recompute_all
 from sanxin.orgs.models import CENSUS_ITEMS, Organization, OrgCategory, kind_of
@@ -273,21 +274,6 @@ def _seed_instructors_and_census(rng, orgs, actor):
         )
 
 
-REGISTRY_COLUMNS = [
-    "统一社会信用代码",
-    "单位名称",
-    "单位类别",
-    "所属行业",
-    "所在地区代码",
-    "详细地址",
-    "法定代表人",
-    "从业人员数",
-    "正式党员数",
-    "预备党员数",
-    "成立日期",
-    "登记状态",
-    "上级单位统一社会信用代码",
-]
 
 
 def write_outside_registry(path: Path, rng: random.Random) -> None:
@@ -339,7 +325,7 @@ def write_outside_registry(path: Path, rng: random.Random) -> None:
                 "",
             ]
         )
-    columns = [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(REGISTRY_COLUMNS)]
+    columns = [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(c.header for c in ORGANIZATION_COLUMNS)]
     content, _ = xlsx_bytes("市场主体名录", columns, rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)

@@ -7,26 +7,12 @@ from __future__ import annotations
 
 from django.db import connection
 
+from sanxin.imports.registries.organizations import WRITE_FIELDS
 from sanxin.imports.spec import Counts
 
 STAGE = "sanxin_stage_organization"
-COLUMNS = [
-    "credit_code",
-    "name",
-    "kind",
-    "category",
-    "industry_id",
-    "region_id",
-    "address",
-    "legal_representative",
-    "employees",
-    "formal_members",
-    "probationary_members",
-    "established_on",
-    "registration_status",
-    "parent_code",
-]
-DATA = COLUMNS[1:-1]
+DATA = WRITE_FIELDS
+COLUMNS = ["credit_code", *DATA, "parent_code"]
 CHANGED = " OR ".join(f"o.{c} IS DISTINCT FROM s.{c}" for c in DATA)
 # New rows start blank with no flags; the coverage service fills the computed columns right after.
 DEFAULTS = {
