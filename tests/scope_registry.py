@@ -169,9 +169,10 @@ EXEMPT = {
 
 
 def _collect() -> None:
-    from tests import scope_routes_compare, scope_routes_coverage, scope_routes_imports
+    from tests import scope_routes_accounts, scope_routes_compare, scope_routes_coverage, scope_routes_imports, scope_routes_orgs
 
-    for module in (scope_routes_imports, scope_routes_compare, scope_routes_coverage):
+    modules = (scope_routes_accounts, scope_routes_imports, scope_routes_compare, scope_routes_coverage, scope_routes_orgs)
+    for module in modules:
         ROUTES.extend(module.ROUTES)
         EXEMPT.update(module.EXEMPT)
 

@@ -1,0 +1,6 @@
+"""Scope-test routes of the accounts area; collected by tests/scope_registry.py."""
+
+from tests.scope_registry import Route
+
+ROUTES: list[Route] = []
+EXEMPT: dict[str, str] = {}
