@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from sanxin.compare.matcher import Known, match, same_place
 from sanxin.compare.models import ComparisonRow, RegistryComparison
-from sanxin.compare.normalize import normalize_name, region_words
+from sanxin.compare.normalize import NameNormalizer
 from sanxin.compare.services import comparison_create, comparison_run, create_new_organizations, deregister_gone, review_decide
 from sanxin.core.models import AuditEvent
 from sanxin.imports.registries.organizations import COLUMNS
@@ -20,7 +21,7 @@ from sanxin.regions.models import Region
 from tests.orgs_factories import credit_code, make_org
 
 HEADER = [c.header for c in COLUMNS]
-WORDS = region_words(["江西省", "南昌市", "东湖区", "滕王阁街道"])
+NORMALIZE = NameNormalizer(["江西省", "南昌市", "东湖区"], ["滕王阁街道"])
 
 
 @pytest.mark.parametrize(
@@ -34,14 +35,61 @@ WORDS = region_words(["江西省", "南昌市", "东湖区", "滕王阁街道"])
     ],
 )
 def test_variants_normalize_alike(a, b):
-    assert normalize_name(a, WORDS) == normalize_name(b, WORDS)
+    assert NORMALIZE(a) == NORMALIZE(b)
 
 
 def test_branch_never_equals_head_office():
-    head = normalize_name("顺丰速运（南昌）有限公司", WORDS)
-    branch = normalize_name("顺丰速运（南昌）有限公司东湖分公司", WORDS)
+    head = NORMALIZE("顺丰速运（南昌）有限公司")
+    branch = NORMALIZE("顺丰速运（南昌）有限公司东湖分公司")
     assert branch.is_branch and not head.is_branch and branch.key != head.key
-    assert normalize_name("顺丰速运南昌民巷营业点", WORDS) != normalize_name("顺丰速运南昌章江路营业点", WORDS)
+    assert NORMALIZE("顺丰速运有限公司南昌东湖分公司") == branch  # the city before the branch's own place
+    assert NORMALIZE("顺丰速运南昌民巷营业点") != NORMALIZE("顺丰速运南昌章江路营业点")
+
+
+def test_only_the_firms_own_regions_are_prefixes():
+    # 滕王阁 is a township here: an address may name it, a firm's legal prefix may not, so a brand keeps it.
+    assert NORMALIZE("滕王阁文化传媒有限公司").key == "滕王阁文化传媒"
+    assert NORMALIZE.address("南昌市东湖区滕王阁街道中山路１２８号") == "中山路128号"
+
+
+def test_same_place():
+    assert same_place("中山路128号", "中山路128号") is True
+    assert same_place("中山路128号", "中山路130号") is False  # another number is another place
+    assert same_place("中山路128号", "阳明路7号") is False
+    assert same_place("滕王阁", "中山路") is False
+
+
+KNOWN = [
+    Known(1, "91360102MA35L5XK4B", "南昌鑫源商贸有限公司", "360102002001", "南昌市东湖区中山路128号"),
+    Known(2, "91360102MA35L5XL2L", "南昌顺达快递有限公司", "360102002001", "南昌市东湖区阳明路9号"),
+]
+NAMES = {"36": "江西省", "3601": "南昌市", "360102": "东湖区", "360102002": "滕王阁街道"}
+
+
+def matched(values):
+    results = match([{"row": 2, "values": values}], KNOWN, region_code="360102", region_names=NAMES)
+    return results[0]
+
+
+def test_a_different_credit_code_is_never_matched_by_name():
+    result = matched({"统一社会信用代码": "91360102MA35L5XM0Y", "单位名称": "南昌鑫源商贸有限公司", "所在地区代码": "360102"})
+    assert result.outcome == "review" and result.organization_id == 1 and "信用代码不同" in result.reason
+    result = matched({"统一社会信用代码": "91360102MA35L5XM0Y", "单位名称": "南昌鑫源贸易有限公司", "所在地区代码": "360102"})
+    assert result.outcome == "new"
+
+
+def test_address_decides_near_names():
+    typo = {"单位名称": "南昌鑫元商贸有限公司", "所在地区代码": "360102", "详细地址": "东湖区中山路１２８号"}
+    assert (matched(typo).outcome, matched(typo).organization_id) == ("matched", 1)
+    elsewhere = typo | {"详细地址": "东湖区中山路300号"}
+    assert matched(elsewhere).outcome == "new" and "另一地址" in matched(elsewhere).reason
+    unknown = typo | {"详细地址": ""}
+    assert matched(unknown).outcome == "review"
+
+
+def test_rows_outside_the_region_are_set_aside():
+    result = matched({"单位名称": "南昌鑫源商贸有限公司", "所在地区代码": "360103001001"})
+    assert result.outcome == "outside"
 
 
 def outside(rows) -> bytes:
@@ -106,6 +154,8 @@ def test_outcomes(personas, registry):
             entry("东湖洁美家政服务有限公司"),  # two candidates of that name in the county
             entry("南昌全新供应链管理有限公司", code=credit_code()),  # not in the platform
             entry("南昌已注销物流有限公司", code=make_org(personas["county"], name="南昌已注销物流有限公司").credit_code, 登记状态="注销"),
+            entry("南昌顺达快递有限公司", code=credit_code()),  # the same name under another credit code
+            entry("西湖某某有限公司", region="360103001001"),  # located in another county
         ],
     )
     result = outcomes(comparison)
@@ -115,10 +165,15 @@ def test_outcomes(personas, registry):
     assert result["南昌赣江网路科技有限公司"][0] in ("matched", "review") and result["南昌赣江网路科技有限公司"][1] == o["typo"].pk
     assert result["东湖洁美家政服务有限公司"][0] == "review"
     assert result["南昌全新供应链管理有限公司"] == ("new", None)
-    gone = {r.organization.name for r in comparison.rows.filter(outcome="gone")}
-    assert "南昌已关门商贸有限公司" in gone and "南昌已注销物流有限公司" in gone
-    assert "西湖邻居有限公司" not in gone  # another county is not in this comparison
-    assert comparison.counts["rows"] == 7 and AuditEvent.objects.filter(action="compare.run").exists()
+    assert result["南昌已注销物流有限公司"][0] == "gone"  # deregistered there
+    assert result["南昌顺达快递有限公司"][0] == "review"
+    assert result["西湖某某有限公司"] == ("outside", None)
+    missing = {r.organization.name for r in comparison.rows.filter(outcome="missing")}
+    assert "南昌已关门商贸有限公司" in missing  # not listed there: shown, never acted on
+    assert "西湖邻居有限公司" not in missing  # another county is not in this comparison
+    assert "东湖洁美家政服务有限公司" not in missing  # a review candidate is not missing
+    assert comparison.counts["rows"] == 9 and comparison.counts["missing"] == len(missing)
+    assert AuditEvent.objects.filter(action="compare.run").exists()
 
 
 def test_review_confirm_and_reject(personas, registry):
@@ -139,10 +194,27 @@ def test_create_new_and_deregister_gone(personas, registry):
     created, problems = create_new_organizations(actor=personas["county"], comparison=comparison, rows=new_rows)
     assert created == 1 and Organization.objects.filter(name="南昌全新甲有限公司").exists()
     assert problems[0]["column"] == "统一社会信用代码" and problems[0]["row"] == 3
-    gone_rows = list(comparison.rows.filter(outcome="gone").select_related("organization"))
-    done = deregister_gone(actor=personas["county"], comparison=comparison, rows=gone_rows)
-    assert done == len(gone_rows) and Organization.objects.get(pk=registry["gone"].pk).registration_status == "cancelled"
-    assert deregister_gone(actor=personas["county"], comparison=comparison, rows=gone_rows) == 0  # once only
+    missing = list(comparison.rows.filter(outcome="missing").select_related("organization"))
+    assert deregister_gone(actor=personas["county"], comparison=comparison, rows=missing) == 0  # absence alone changes nothing
+    assert Organization.objects.get(pk=registry["gone"].pk).registration_status == "active"
+
+
+def test_deregister_only_the_chosen_gone_rows(personas, registry, client_for):
+    o = registry
+    comparison = run(
+        personas["county"],
+        [entry("x", code=o["gone"].credit_code, 登记状态="吊销"), entry("y", code=o["coded"].credit_code, 登记状态="注销")],
+    )
+    revoked, cancelled = comparison.rows.filter(outcome="gone").order_by("row_number")
+    client = client_for("county")
+    client.post(f"/compare/{comparison.pk}/deregister/", {"row": [revoked.pk]})
+    assert Organization.objects.get(pk=o["gone"].pk).registration_status == "revoked"  # as the outside registry says
+    assert Organization.objects.get(pk=o["coded"].pk).registration_status == "active"  # not chosen
+    assert AuditEvent.objects.filter(action="organization.deregister").count() == 1
+    client.post(f"/compare/{comparison.pk}/deregister/", {"row": [revoked.pk]})
+    assert AuditEvent.objects.filter(action="organization.deregister").count() == 1  # once only
+    assert "请先勾选" in client.post(f"/compare/{comparison.pk}/deregister/", follow=True).content.decode()
+    assert cancelled.acted is False
 
 
 def test_region_outside_scope_refused(personas):
@@ -161,7 +233,7 @@ def test_pages(personas, registry, client_for):
     assert "南昌全新丙有限公司" in page and "新增单位加入名录" in page
     assert client_for("other_county").get(f"/compare/{comparison.pk}/").status_code == 404
     assert client_for("other_county").post(f"/compare/{comparison.pk}/deregister/").status_code == 404
-    row = comparison.rows.filter(outcome="gone").first()
+    row = comparison.rows.filter(outcome="missing").first()
     assert client_for("other_county").post(f"/compare/{comparison.pk}/rows/{row.pk}/review/", {"decision": "confirm"}).status_code == 404
 
 
@@ -174,6 +246,6 @@ def test_command(personas, registry, tmp_path: Path, capsys):
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
     assert rows[0][:4] == [2, "江西省南昌市顺丰速运有限责任公司", "匹配", registry["named"].credit_code]
     assert rows[1][2] == "新增"
-    assert any(r[2] == "消失/已注销" for r in rows)
+    assert any(r[2] == "外部未列出" for r in rows)
     assert "匹配 1" in capsys.readouterr().out
     assert ComparisonRow.objects.exists()

@@ -1,28 +1,64 @@
 """Match outside registry rows against the platform's organizations of a region.
 
-By credit code when both sides have one; otherwise by normalized name within the same county
-(exact key, then rapidfuzz similarity), with the address as support. A branch never matches a
-head office. Uncertain pairs go to review; deregistered-there rows mark the organization gone.
+Plain records in, outcomes out: no queries here, so the page, the command and the benchmark
+run the same code.
+
+- A credit code on both sides decides: equal is a match; different is never a match by name
+  (only an identical normalized name sends the pair to review, as a possible mistyped code).
+- A row without a credit code is matched by normalized name within its county: an identical
+  key first, then rapidfuzz similarity over the candidates that share a rare character gram,
+  with the address as support. A branch never matches a head office.
+- Rows located outside the compared region are set aside; platform organizations that no row
+  reaches are listed as missing, never acted on automatically; a matched row that is
+  deregistered there marks its organization gone.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from sanxin.compare.normalize import normalize_name, region_words
+from sanxin.compare.models import Outcome
+from sanxin.compare.normalize import NameNormalizer, NormalizedName
 from sanxin.core.validators import normalize_credit_code
-from sanxin.orgs.models import DEREGISTERED, Organization
-from sanxin.regions.models import Region
 
-AUTO_MATCH = 93.0  # name similarity at or above which a unique candidate is taken
-REVIEW = 80.0  # below this the row is new
-DEREGISTERED_LABELS = {"注销", "吊销", "迁出"}
+AUTO_MATCH = 93.0  # name similarity at or above which the best candidate is taken
+AT_SAME_ADDRESS = 75.0  # ... or this, one character apart in a short name, at the same street and number
+MARGIN = 5.0  # ... if it leads the runner-up by this much
+REVIEW = 75.0  # below this the row is new (75: one character apart in a four-character name)
+MAX_POSTING = 100  # a gram shared by more organizations of the county says nothing about identity
+MAX_CANDIDATES = 20
+DEREGISTERED_LABELS = frozenset({"注销", "吊销", "迁出"})
+
+_NUMBERS = re.compile(r"\d+")
+
+MATCHED, NEW, REVIEW_OUTCOME, GONE, MISSING, OUTSIDE = (
+    Outcome.MATCHED,
+    Outcome.NEW,
+    Outcome.REVIEW,
+    Outcome.GONE,
+    Outcome.MISSING,
+    Outcome.OUTSIDE,
+)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A platform organization as the matcher sees it."""
+
+    id: int
+    credit_code: str
+    name: str
+    region_code: str
+    address: str = ""
+    deregistered: bool = False
+
+
+@dataclass(slots=True)
 class Result:
     row_number: int | None
     values: dict
@@ -32,62 +68,172 @@ class Result:
     reason: str = ""
 
 
-def words_for(region: Region) -> tuple[str, ...]:
-    names = list(Region.objects.filter(code__in=[*region.ancestor_codes, region.code]).values_list("name", flat=True))
-    county = region.code[:6] if len(region.code) >= 6 else region.code
-    names += list(Region.objects.filter(code__startswith=county, level__lte=4).values_list("name", flat=True))
-    return region_words(names)
+def same_place(a: str, b: str) -> bool | None:
+    """Street and number compared: True the same, False clearly another place, None unsure."""
+    numbers_a, numbers_b = _NUMBERS.findall(a), _NUMBERS.findall(b)
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        return False
+    score = fuzz.ratio(a, b)
+    return True if score >= 90 else False if score < 50 else None
 
 
-def match(rows: list[dict], organizations: list[Organization], region: Region) -> list[Result]:
-    words = words_for(region)
-    by_code = {o.credit_code: o for o in organizations}
-    blocks: dict[str, list[tuple[str, bool, Organization]]] = defaultdict(list)
-    for org in organizations:
-        name = normalize_name(org.name, words)
-        blocks[org.region_id[:6]].append((name.key, name.is_branch, org))
-    results: list[Result] = []
-    matched_ids: set[int] = set()
-    for row in rows:
-        number, values = row["row"], row["values"]
-        code = normalize_credit_code(values.get("统一社会信用代码", ""))
-        gone_there = values.get("登记状态", "") in DEREGISTERED_LABELS
-        if code and code in by_code:
-            org = by_code[code]
-            matched_ids.add(org.pk)
-            results.append(
-                Result(number, values, "matched", org.pk, 100.0, "统一社会信用代码一致" + ("；外部名录显示已注销" if gone_there else ""))
-            )
-            continue
-        county = (values.get("所在地区代码") or region.code)[:6]
-        block = blocks.get(county) or [item for key, items in blocks.items() if key.startswith(region.code[:6]) for item in items]
-        name = normalize_name(values.get("单位名称", ""), words)
-        candidates = [(key, org) for key, is_branch, org in block if is_branch == name.is_branch]
-        exact = [org for key, org in candidates if key == name.key]
+def grams(key: str) -> set[str]:
+    """Character bigrams and skip-bigrams: one mistyped character leaves a gram on either side intact."""
+    if len(key) <= 2:
+        return {key}
+    return {key[i : i + 2] for i in range(len(key) - 1)} | {key[i] + "_" + key[i + 2] for i in range(len(key) - 2)}
+
+
+def credit_code_of(values: dict) -> str:
+    code = (values.get("统一社会信用代码") or "").strip().upper()
+    return code if len(code) == 18 and code.isalnum() else normalize_credit_code(code)  # stdnum only for untidy input
+
+
+class Normalizers:
+    """One normalizer per county, from its own province, city and county names and its townships."""
+
+    def __init__(self, region_names: dict[str, str]):
+        self.names = region_names  # code → name, levels 1 to 4
+        self.townships: dict[str, list[str]] = defaultdict(list)
+        for code, name in region_names.items():
+            if len(code) == 9:
+                self.townships[code[:6]].append(name)
+        self._built: dict[str, NameNormalizer] = {}
+
+    def __getitem__(self, place: str) -> NameNormalizer:
+        """`place`: a county code, or the code of a larger region for rows that name no county."""
+        normalizer = self._built.get(place)
+        if normalizer is None:
+            chain = [self.names[place[:n]] for n in (2, 4, 6) if len(place) >= n and place[:n] in self.names]
+            normalizer = self._built[place] = NameNormalizer(chain, self.townships.get(place, ()))
+        return normalizer
+
+
+class KnownIndex:
+    """The platform side, indexed by credit code, by exact key and by rare gram within each county."""
+
+    def __init__(self, known: list[Known], normalizers: Normalizers):
+        self.known = known
+        self.names: list[NormalizedName] = [normalizers[k.region_code[:6]](k.name) for k in known]
+        self.by_code = {k.credit_code: i for i, k in enumerate(known) if k.credit_code}
+        self.exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
+        self.postings: dict[tuple[str, bool], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for i, (k, name) in enumerate(zip(known, self.names, strict=True)):
+            county = k.region_code[:6]
+            self.exact[(county, name.is_branch, name.key)].append(i)
+            block = self.postings[(county, name.is_branch)]
+            for gram in grams(name.key):
+                block[gram].append(i)
+        self.counties = sorted({county for county, _ in self.postings})
+
+    def counties_under(self, prefix: str) -> list[str]:
+        return [c for c in self.counties if c.startswith(prefix)]
+
+    def exact_matches(self, counties: list[str], name: NormalizedName) -> list[int]:
+        return [i for county in counties for i in self.exact.get((county, name.is_branch, name.key), ())]
+
+    def candidates(self, counties: list[str], name: NormalizedName) -> list[int]:
+        shared: Counter[int] = Counter()
+        for county in counties:
+            block = self.postings.get((county, name.is_branch))
+            if not block:
+                continue
+            for gram in grams(name.key):
+                posting = block.get(gram)
+                if posting and len(posting) <= MAX_POSTING:
+                    shared.update(posting)
+        return [i for i, _ in shared.most_common(MAX_CANDIDATES)]
+
+
+class Matcher:
+    def __init__(self, known: Iterable[Known], *, region_code: str, region_names: dict[str, str]):
+        self.region_code = region_code
+        self.normalizers = Normalizers(region_names)
+        self.index = KnownIndex(list(known), self.normalizers)
+        self.reached: set[int] = set()  # organizations some row matched or proposed
+
+    def run(self, rows: Iterable[dict], *, progress: Callable[[int], None] | None = None) -> list[Result]:
+        results = []
+        for count, row in enumerate(rows, start=1):
+            results.append(self.match_row(row["row"], row["values"]))
+            if progress and count % 10000 == 0:
+                progress(count)
+        return results + self.missing()
+
+    def match_row(self, number: int, values: dict) -> Result:
+        index = self.index
+        code = credit_code_of(values)
+        gone_there = values.get("登记状态", "").strip() in DEREGISTERED_LABELS
+        if code and code in index.by_code:
+            i = index.by_code[code]
+            self.reached.add(i)
+            return self._matched(number, values, i, 100.0, "统一社会信用代码一致", gone_there)
+        region = (values.get("所在地区代码") or "").strip()
+        if region and not (region.startswith(self.region_code) or self.region_code.startswith(region[:6])):
+            return Result(number, values, OUTSIDE, reason="所在地区不在本次比对范围内")
+        county = region[:6] if len(region) >= 6 else ""
+        counties = [county] if county else index.counties_under(self.region_code[:6])
+        normalize = self.normalizers[county or self.region_code[:6]]
+        name = normalize(values.get("单位名称", ""))
+        exact = index.exact_matches(counties, name)
+        if code:  # a different credit code: the same name is only a possible typo in the code
+            if exact:
+                i = exact[0]
+                self.reached.add(i)
+                other = index.known[i].credit_code
+                return Result(number, values, REVIEW_OUTCOME, index.known[i].id, 100.0, f"名称一致但统一社会信用代码不同（平台为 {other}）")
+            return Result(number, values, NEW, reason="平台名录中没有这个统一社会信用代码")
         if len(exact) == 1:
-            matched_ids.add(exact[0].pk)
-            results.append(Result(number, values, "matched", exact[0].pk, 100.0, "名称规范化后一致"))
-            continue
+            self.reached.add(exact[0])
+            return self._matched(number, values, exact[0], 100.0, "名称规范化后一致", gone_there)
         if len(exact) > 1:
-            results.append(Result(number, values, "review", exact[0].pk, 100.0, f"名称一致的单位有 {len(exact)} 个，需人工确认"))
-            continue
-        best = process.extract(name.key, [key for key, _ in candidates], scorer=fuzz.ratio, limit=2) if candidates else []
-        if not best or best[0][1] < REVIEW:
-            results.append(Result(number, values, "new", None, round(best[0][1], 1) if best else None, "平台名录中没有相近的单位"))
-            continue
-        _key, score, index = best[0]
-        org = candidates[index][1]
-        address = fuzz.partial_ratio(values.get("详细地址", ""), org.address) if values.get("详细地址") and org.address else None
-        runner_up = best[1][1] if len(best) > 1 else 0
-        if score >= AUTO_MATCH and score - runner_up >= 5 and (address is None or address >= 60):
-            matched_ids.add(org.pk)
-            results.append(Result(number, values, "matched", org.pk, round(score, 1), "名称高度相似"))
-        else:
-            support = f"，地址相似度 {address:.0f}" if address is not None else ""
-            results.append(Result(number, values, "review", org.pk, round(score, 1), f"名称相似度 {score:.0f}{support}，需人工确认"))
-    for org in organizations:
-        if org.pk not in matched_ids and org.registration_status not in DEREGISTERED:
-            results.append(Result(None, {}, "gone", org.pk, None, "外部名录中没有这个单位"))
-    for result in [r for r in results if r.outcome == "matched" and r.values.get("登记状态") in DEREGISTERED_LABELS]:
-        results.append(Result(None, {}, "gone", result.organization_id, None, f"外部名录显示已{result.values['登记状态']}"))
-    return results
+            self.reached.update(exact)
+            return Result(number, values, REVIEW_OUTCOME, index.known[exact[0]].id, 100.0, f"名称一致的单位有 {len(exact)} 个，需人工确认")
+        return self._by_similarity(number, values, counties, normalize, name, gone_there)
+
+    def _by_similarity(
+        self, number: int, values: dict, counties: list[str], normalize: NameNormalizer, name: NormalizedName, gone_there: bool
+    ) -> Result:
+        index = self.index
+        scored = sorted(
+            ((fuzz.ratio(name.key, index.names[i].key), i) for i in index.candidates(counties, name)),
+            reverse=True,
+        )
+        if not scored:
+            return Result(number, values, NEW, reason="平台名录中没有相近的单位")
+        score, i = scored[0]
+        unique = score - (scored[1][0] if len(scored) > 1 else 0.0) >= MARGIN
+        address, known = values.get("详细地址", "").strip(), index.known[i]
+        place = None
+        if address and known.address:  # street and number only: a shared city and county prove nothing
+            place = same_place(normalize.address(address), self.normalizers[known.region_code[:6]].address(known.address))
+        strong = score >= AUTO_MATCH and place is not False
+        near_here = score >= AT_SAME_ADDRESS and place is True
+        if unique and (strong or near_here):
+            self.reached.add(i)
+            reason = "名称高度相似" if score >= AUTO_MATCH else "名称相近且地址相同"
+            return self._matched(number, values, i, round(score, 1), reason, gone_there)
+        if place is False and score < AUTO_MATCH:
+            return Result(number, values, NEW, score=round(score, 1), reason="名称相近的单位在另一地址")
+        if score < REVIEW and not near_here:
+            return Result(number, values, NEW, score=round(score, 1), reason="平台名录中没有相近的单位")
+        self.reached.add(i)
+        where = {True: "，地址相同", False: "，地址不同", None: ""}[place]
+        return Result(number, values, REVIEW_OUTCOME, known.id, round(score, 1), f"名称相似度 {score:.0f}{where}，需人工确认")
+
+    def _matched(self, number: int, values: dict, i: int, score: float, reason: str, gone_there: bool) -> Result:
+        known = self.index.known[i]
+        if gone_there and not known.deregistered:
+            return Result(number, values, GONE, known.id, score, f"{reason}；外部名录显示已{values['登记状态'].strip()}")
+        return Result(number, values, MATCHED, known.id, score, reason)
+
+    def missing(self) -> list[Result]:
+        return [
+            Result(None, {}, MISSING, k.id, None, "外部名录中没有这个单位")
+            for i, k in enumerate(self.index.known)
+            if i not in self.reached and not k.deregistered
+        ]
+
+
+def match(rows: Iterable[dict], known: Iterable[Known], *, region_code: str, region_names: dict[str, str], progress=None) -> list[Result]:
+    return Matcher(known, region_code=region_code, region_names=region_names).run(rows, progress=progress)

@@ -12,10 +12,15 @@ class ComparisonStatus(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
+    """Input rows are matched, new, review, gone (deregistered there) or outside the compared region;
+    platform organizations that no row reaches are missing."""
+
     MATCHED = "matched", "匹配"
     NEW = "new", "新增"
     REVIEW = "review", "待核实"
-    GONE = "gone", "消失/已注销"
+    GONE = "gone", "外部已注销"
+    MISSING = "missing", "外部未列出"
+    OUTSIDE = "outside", "不在比对范围"
 
 
 class Decision(models.TextChoices):
@@ -53,7 +58,7 @@ class RegistryComparison(BaseModel):
 
 
 class ComparisonRow(models.Model):
-    """One outcome: an outside row (matched, new, review) or a platform organization gone there."""
+    """One outcome: an outside row, or a platform organization that no row reached (missing)."""
 
     comparison = models.ForeignKey(RegistryComparison, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField("行号", null=True, blank=True)

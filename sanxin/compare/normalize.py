@@ -1,57 +1,62 @@
 """Normalized Chinese organization names for matching.
 
-    顺丰速运（南昌）有限公司          → 顺丰速运
-    江西省南昌市顺丰速运有限责任公司  → 顺丰速运
-    顺丰速运（南昌）有限公司东湖分公司 → 顺丰速运东湖   (branch)
+    顺丰速运（南昌）有限公司              → 顺丰速运
+    江西省南昌市顺丰速运有限责任公司      → 顺丰速运
+    顺丰速运（南昌）有限公司东湖分公司    → 顺丰速运东湖   (branch)
+    顺丰速运有限公司南昌东湖分公司        → 顺丰速运东湖   (branch)
 
-Full-width → half-width (NFKC), brackets unified, region names dropped where they stand
-at the start or alone in brackets, legal-form suffixes dropped, a branch suffix dropped but
-remembered, so a branch never equals its head office.
+Full-width → half-width (NFKC), brackets unified, the names of the firm's own province, city
+and county dropped where they stand at the start, at the start of a branch's own part, or
+alone in brackets; legal-form suffixes
+dropped; a branch suffix dropped but remembered, so a branch never equals its head office.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-LEGAL_FORMS = sorted(
-    [
-        "集团股份有限公司",
-        "集团有限责任公司",
-        "集团有限公司",
-        "股份有限公司",
-        "有限责任公司",
-        "有限公司",
-        "普通合伙",
-        "有限合伙",
-        "特殊普通合伙",
-        "合伙企业",
-        "个人独资企业",
-        "股份合作制",
-        "集团公司",
-        "公司",
-    ],
-    key=len,
-    reverse=True,
-)
+LEGAL_FORMS = [
+    "集团股份有限公司",
+    "集团有限责任公司",
+    "集团有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "特殊普通合伙",
+    "普通合伙",
+    "有限合伙",
+    "合伙企业",
+    "个人独资企业",
+    "股份合作制",
+    "集团公司",
+    "公司",
+]
 BRANCH_SUFFIXES = sorted(
     ["分公司", "营业部", "营业点", "站点", "网点", "门店", "分店", "服务站", "配送站", "分部", "办事处", "分所", "分理处", "经营部"],
     key=len,
     reverse=True,
 )
+_BRANCH_ENDINGS = tuple(BRANCH_SUFFIXES)
 REGION_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治区", "地区", "新区", "省", "市", "区", "县", "镇", "乡", "街道")
 
+_LEGAL_FORM = re.compile("|".join(sorted(LEGAL_FORMS, key=len, reverse=True)))
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_BRACKETS_AND_SPACES = str.maketrans(
+    {**dict.fromkeys("[【〔{", "("), **dict.fromkeys("]】〕}", ")"), **dict.fromkeys(" \t\r\n\u3000", None)}
+)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class NormalizedName:
     key: str
     is_branch: bool
 
 
-def region_words(names: list[str]) -> tuple[str, ...]:
-    """Region names and their short forms (南昌市 → 南昌), longest first."""
+def region_words(names: Iterable[str]) -> frozenset[str]:
+    """Region names and their short forms (南昌市 → 南昌)."""
     words = set()
     for name in names:
         words.add(name)
@@ -59,35 +64,74 @@ def region_words(names: list[str]) -> tuple[str, ...]:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                 words.add(name[: -len(suffix)])
                 break
-    return tuple(sorted(words, key=len, reverse=True))
+    return frozenset(words)
 
 
 def _unify(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"[\[【〔{]", "(", text)
-    return re.sub(r"[\]】〕}]", ")", text)
+    return unicodedata.normalize("NFKC", text or "").translate(_BRACKETS_AND_SPACES)
 
 
-@lru_cache(maxsize=200_000)
-def normalize_name(name: str, words: tuple[str, ...] = ()) -> NormalizedName:
-    text = _unify(name)
-    # A region alone in brackets: 顺丰速运(南昌)有限公司
-    text = re.sub(r"\(([^()]*)\)", lambda m: "" if m.group(1) in words or not m.group(1) else m.group(0), text)
-    changed = True
-    while changed:  # region words at the start: 江西省南昌市…
-        changed = False
-        for word in words:
-            if text.startswith(word) and len(text) > len(word) + 1:
-                text = text[len(word) :]
-                changed = True
-                break
-    is_branch = False
-    for suffix in BRANCH_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text, is_branch = text[: -len(suffix)], True
-            break
-    for form in LEGAL_FORMS:
-        text = text.replace(form, "") if len(text) > len(form) else text
-    text = text.replace("(", "").replace(")", "")
-    return NormalizedName(text, is_branch)
+class Prefixes:
+    """Region words that may stand at the start of a text, stripped longest first."""
+
+    def __init__(self, names: Iterable[str]):
+        self.words = region_words(names)
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        self.heads = frozenset(w[:2] for w in self.words)  # most texts start with none of these: one lookup settles it
+
+    def strip(self, text: str) -> str:
+        """Drop region words at the start, always keeping at least two characters."""
+        stripped = True
+        while stripped and text[:2] in self.heads:
+            stripped = False
+            for length in self.lengths:
+                if len(text) > length + 1 and text[:length] in self.words:
+                    text, stripped = text[length:], True
+                    break
+        return text
+
+
+class NameNormalizer:
+    """Normalizes the names and addresses of one place, cached per text.
+
+    `region_names` are the names a firm of the place may carry as its legal prefix (its province,
+    city and county); `place_names` add the townships an address may name. A brand that merely
+    shares a township's name (金龙, 青龙) keeps it.
+    """
+
+    def __init__(self, region_names: Iterable[str], place_names: Iterable[str] = ()):
+        region_names = list(region_names)
+        self.prefixes = Prefixes(region_names)
+        self.words = self.prefixes.words
+        self.address_prefixes = Prefixes([*region_names, *place_names])
+        self._cache: dict[str, NormalizedName] = {}
+
+    def __call__(self, name: str) -> NormalizedName:
+        cached = self._cache.get(name)
+        if cached is None:
+            cached = self._cache[name] = self._normalize(name)
+        return cached
+
+    def address(self, text: str) -> str:
+        """The street and number: 南昌市东湖区滕王阁街道中山路１２８号 → 中山路128号."""
+        return self.address_prefixes.strip(_unify(text))
+
+    def _normalize(self, name: str) -> NormalizedName:
+        text = _unify(name)
+        if "(" in text:
+            text = _BRACKETED.sub(lambda m: "" if not m.group(1) or m.group(1) in self.words else m.group(0), text)
+        text = self.prefixes.strip(text)
+        is_branch = False
+        if text.endswith(_BRANCH_ENDINGS):
+            for suffix in BRANCH_SUFFIXES:
+                if text.endswith(suffix) and len(text) > len(suffix):
+                    text, is_branch = text[: -len(suffix)], True
+                    break
+        if is_branch:  # 有限公司南昌东湖(分公司): the branch's own part loses its leading region words too
+            forms = list(_LEGAL_FORM.finditer(text))
+            if forms:
+                end = forms[-1].end()
+                text = text[:end] + self.prefixes.strip(text[end:])
+        without_forms = _LEGAL_FORM.sub("", text)
+        text = without_forms or text
+        return NormalizedName(text.replace("(", "").replace(")", ""), is_branch)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from sanxin.compare.matcher import match
+from sanxin.compare.matcher import Known, Matcher
 from sanxin.compare.models import ComparisonRow, ComparisonStatus, Decision, Outcome, RegistryComparison
 from sanxin.core.audit import audit_record
 from sanxin.core.scope import region_in_scope, scoped, user_scope
@@ -19,8 +21,9 @@ from sanxin.imports.readers import UnreadableFile, read_table
 from sanxin.imports.registries import organizations as org_registry
 from sanxin.imports.spec import FileError, check_header
 from sanxin.orgs.coverage import recompute_organizations
-from sanxin.orgs.models import Organization
+from sanxin.orgs.models import DEREGISTERED, Organization, RegistrationStatus
 from sanxin.orgs.services import organization_deregister
+from sanxin.regions.models import Region
 
 HEADERS = [c.header for c in org_registry.COLUMNS]
 
@@ -35,8 +38,6 @@ def compare_dir() -> Path:
 def comparison_create(*, actor, region, upload) -> RegistryComparison:
     if region is None or (actor is not None and not user_scope(actor).nationwide and not region_in_scope(actor, region.code)):
         raise ValidationError({"region": "比对范围不在您的管辖范围内"})
-    if region.level < 3:
-        raise ValidationError({"region": "比对范围至少选到区县一级"})
     name = Path(upload.name).name
     if not name.lower().endswith((".xlsx", ".csv")):
         raise ValidationError({"file": "只支持 .xlsx 或 .csv 文件"})
@@ -55,27 +56,50 @@ def comparison_create(*, actor, region, upload) -> RegistryComparison:
     return comparison
 
 
+def _progress(comparison: RegistryComparison, **fields) -> None:
+    RegistryComparison.objects.filter(pk=comparison.pk).update(**fields)
+
+
+def known_organizations(comparison: RegistryComparison) -> list[Known]:
+    organizations = Organization.objects.filter(region__code__startswith=comparison.region_id)
+    if comparison.user is not None:
+        organizations = scoped(organizations, comparison.user)
+    fields = ("id", "credit_code", "name", "region_id", "address", "registration_status")
+    return [
+        Known(pk, code, name, region, address, status in DEREGISTERED)
+        for pk, code, name, region, address, status in organizations.values_list(*fields).iterator(chunk_size=20000)
+    ]
+
+
+def region_names(region) -> dict[str, str]:
+    """Names the matcher strips from firm names and addresses: the region's ancestors and everything down to townships."""
+    regions = Region.objects.filter(Q(code__in=region.ancestor_codes) | Q(code__startswith=region.code, level__lte=4))
+    return dict(regions.values_list("code", "name"))
+
+
 def comparison_run(comparison_id: int) -> RegistryComparison:
     comparison = RegistryComparison.objects.select_related("region", "user").get(pk=comparison_id)
-    RegistryComparison.objects.filter(pk=comparison.pk).update(status=ComparisonStatus.RUNNING, progress=10)
+    _progress(comparison, status=ComparisonStatus.RUNNING, progress=5)
     try:
         header, body = read_table(compare_dir() / comparison.stored_name, comparison.filename)
         check_header(header, org_registry.COLUMNS)
     except (UnreadableFile, FileError) as exc:
-        RegistryComparison.objects.filter(pk=comparison.pk).update(status=ComparisonStatus.FAILED, progress=100, message=str(exc)[:500])
+        _progress(comparison, status=ComparisonStatus.FAILED, progress=100, message=str(exc)[:500])
         return RegistryComparison.objects.get(pk=comparison.pk)
     rows = [
         {"row": number, "values": dict(zip(HEADERS, (cells + [""] * len(HEADERS))[: len(HEADERS)], strict=True))}
         for number, cells in enumerate(body, start=2)
     ]
-    organizations = Organization.objects.filter(region__code__startswith=comparison.region_id)
-    if comparison.user is not None:
-        organizations = scoped(organizations, comparison.user)
-    results = match(rows, list(organizations), comparison.region)
+    _progress(comparison, progress=10)
+    matcher = Matcher(known_organizations(comparison), region_code=comparison.region_id, region_names=region_names(comparison.region))
+    results = matcher.run(rows, progress=lambda done: _progress(comparison, progress=10 + int(70 * done / len(rows))))
+    _progress(comparison, progress=80)
+    counts = Counter(r.outcome for r in results)
+    counts = {outcome: counts.get(outcome, 0) for outcome in Outcome.values} | {"rows": len(rows)}
     with transaction.atomic():
         ComparisonRow.objects.filter(comparison=comparison).delete()
         ComparisonRow.objects.bulk_create(
-            [
+            (
                 ComparisonRow(
                     comparison=comparison,
                     row_number=r.row_number,
@@ -86,17 +110,16 @@ def comparison_run(comparison_id: int) -> RegistryComparison:
                     reason=r.reason[:200],
                 )
                 for r in results
-            ],
-            batch_size=2000,
+            ),
+            batch_size=5000,
         )
-        counts = {outcome: sum(1 for r in results if r.outcome == outcome) for outcome in Outcome.values}
-        counts["rows"] = len(rows)
-        RegistryComparison.objects.filter(pk=comparison.pk).update(
+        _progress(
+            comparison,
             status=ComparisonStatus.DONE,
             progress=100,
             counts=counts,
-            message=f"外部名录 {len(rows):,} 行：匹配 {counts['matched']:,}，新增 {counts['new']:,}，待核实 {counts['review']:,}；"
-            f"平台中消失或已注销 {counts['gone']:,}",
+            message=f"外部名录 {len(rows):,} 行：匹配 {counts['matched']:,}，新增 {counts['new']:,}，待核实 {counts['review']:,}，"
+            f"外部已注销 {counts['gone']:,}，不在比对范围 {counts['outside']:,}；平台中有而外部未列出 {counts['missing']:,}",
         )
         audit_record(
             actor=comparison.user, action="compare.run", obj=comparison, detail=counts, actor_name="" if comparison.user else "system"
@@ -138,13 +161,18 @@ def create_new_organizations(*, actor, comparison: RegistryComparison, rows: lis
     return counts.created, problems
 
 
+STATUS_OF = {label: value for value, label in RegistrationStatus.choices}
+
+
 @transaction.atomic
 def deregister_gone(*, actor, comparison: RegistryComparison, rows: list[ComparisonRow]) -> int:
+    """Marks the chosen organizations as the outside registry shows them (注销/吊销/迁出); other rows are left alone."""
     done = 0
     for row in rows:
         if row.outcome != Outcome.GONE or row.acted or row.organization is None or row.organization.is_deregistered:
             continue
-        organization_deregister(actor=actor, organization=row.organization, status="cancelled", reason=f"数据比对：{row.reason}")
+        status = STATUS_OF[row.values.get("登记状态", "").strip()]
+        organization_deregister(actor=actor, organization=row.organization, status=status, reason=f"数据比对：{row.reason}")
         row.acted = True
         row.save(update_fields=["acted"])
         done += 1

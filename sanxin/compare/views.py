@@ -16,7 +16,7 @@ from sanxin.regions.widgets import RegionPickerField
 
 
 class CompareForm(forms.Form):
-    region = RegionPickerField(label="比对范围", help_text="至少选到区县；外部名录中的单位按所在区县与平台名录比对")
+    region = RegionPickerField(label="比对范围", help_text="外部名录中的单位按所在区县与平台名录比对；范围外的行单列")
     file = forms.FileField(label="外部名录文件", help_text="与组织导入模板相同的列（统一社会信用代码可以为空），xlsx 或 CSV")
 
     def __init__(self, *args, user, **kwargs):
@@ -52,7 +52,8 @@ def comparison_detail(request, pk):
     outcome = request.GET.get("outcome", Outcome.REVIEW if comparison.counts.get("review") else Outcome.NEW)
     rows = scoped(comparison.rows.select_related("organization", "organization__region").filter(outcome=outcome), request.user)
     listing = list_page(request, rows, sortable={"row": "row_number", "score": "score"}, default_sort="row")
-    context = {"comparison": comparison, "listing": listing, "outcome": outcome, "outcomes": Outcome.choices}
+    tabs = [(value, label, comparison.counts.get(value, 0)) for value, label in Outcome.choices]
+    context = {"comparison": comparison, "listing": listing, "outcome": outcome, "tabs": tabs}
     if request.headers.get("HX-Request"):
         response = render(request, "compare/status.html", context)
         if comparison.finished:
@@ -93,9 +94,13 @@ def create_new(request, pk):
 @capability_required(Cap.ORGS_MANAGE)
 def deregister(request, pk):
     comparison = access_comparison(pk, user=request.user)
-    rows = list(scoped(comparison.rows.select_related("organization").filter(outcome=Outcome.GONE, acted=False), request.user))
-    done = services.deregister_gone(actor=request.user, comparison=comparison, rows=rows)
-    messages.success(request, f"已将 {done} 个组织标记为注销")
+    chosen = [pk for pk in request.POST.getlist("row") if pk.isdigit()]
+    rows = scoped(comparison.rows.select_related("organization").filter(outcome=Outcome.GONE, acted=False, pk__in=chosen), request.user)
+    if not chosen:
+        messages.error(request, "请先勾选要标记的单位")
+        return redirect(f"/compare/{comparison.pk}/?outcome=gone")
+    done = services.deregister_gone(actor=request.user, comparison=comparison, rows=list(rows))
+    messages.success(request, f"已按外部名录将 {done} 个组织标记为注销、吊销或迁出")
     return redirect(f"/compare/{comparison.pk}/?outcome=gone")
 
 

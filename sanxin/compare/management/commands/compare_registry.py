@@ -11,11 +11,14 @@ from sanxin.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = "把外部名录与平台的两新组织比对：每个输入行一行结果（匹配/新增/待核实）及匹配到的统一社会信用代码，再列出消失或已注销的组织"
+    help = (
+        "把外部名录与平台的两新组织比对：每个输入行一行结果（匹配/新增/待核实/外部已注销/不在比对范围）及匹配到的统一社会信用代码，"
+        "再列出外部未列出的平台组织"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--region", required=True, help="比对范围的区划代码（至少到区县，如 360102）")
+        parser.add_argument("--region", required=True, help="比对范围的区划代码（如 360102）")
         parser.add_argument("--out", required=True, help="结果 xlsx 文件")
         parser.add_argument("--user", default=None, help="以哪个账号比对（按其数据权限）；缺省不限区划")
 
@@ -35,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(comparison.message)
         rows = list(comparison.rows.select_related("organization").order_by("row_number", "id"))
         inputs = [r for r in rows if r.row_number is not None]
-        gone = [r for r in rows if r.outcome == Outcome.GONE]
+        missing = [r for r in rows if r.outcome == Outcome.MISSING]
         columns = [
             Column("行号", lambda r: r.row_number),
             Column("单位名称", lambda r: r.values.get("单位名称", "") or r.organization.name, 30),
@@ -44,7 +47,7 @@ class Command(BaseCommand):
             Column("相似度", lambda r: r.score),
             Column("依据", lambda r: r.reason, 30),
         ]
-        content, _ = xlsx_bytes("比对结果", columns, [*inputs, *gone])
+        content, _ = xlsx_bytes("比对结果", columns, [*inputs, *missing])
         Path(out).write_bytes(content)
         self.stdout.write(comparison.message)
         self.stdout.write(f"结果已写入 {out}")
