@@ -5,7 +5,7 @@ import io
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sanxin.imports.registries.party_organizations import COLUMNS
+from sanxin.imports.registries.party_organizations import COLUMNS, OUTSIDE_SCOPE
 from sanxin.imports.services import import_job_create, import_job_run
 from sanxin.orgs.models import CoverageState
 from sanxin.party.models import PartyOrganization
@@ -19,7 +19,7 @@ def xlsx(rows) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet()
     for r, values in enumerate([HEADER, *rows]):
-        for c, value in enumerate(values):
+        for c, value in enumerate(values or []):  # None: a blank row
             sheet.write_string(r, c, str(value))
     book.close()
     return buffer.getvalue()
@@ -82,4 +82,69 @@ def test_rules_and_scope(personas):
     assert "3 年或 5 年" in reasons[(3, "任期（年）")]
     assert "不在您管辖的组织名录中" in reasons[(4, "覆盖单位统一社会信用代码")]
     assert "不在您的管辖范围内" in reasons[(5, "所在地区代码")]
-    assert "不在名录中" in reasons[(6, "上级党组织名称")]
+    assert "名录中，也不在本文件中" in reasons[(6, "上级党组织名称")]
+
+
+def test_parent_is_found_within_the_scope_and_above_the_rows_region(personas):
+    county, other = personas["county"], personas["other_county"]
+    run(other, [row("快递行业党委", level="党委", form="行业统建", region="360103")])
+    run(county, [row("快递行业党委", level="党委", form="行业统建", region="360102"), row("邻街道党支部", region="360102004")])
+    job = run(county, [row("滕王阁快递党支部", parent="快递行业党委"), row("借邻街道", parent="邻街道党支部")])
+    assert job.status == "rejected"
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "上级党组织名称")]  # a sibling region is not above
+    run(county, [row("滕王阁快递党支部", parent="快递行业党委")])
+    branch = PartyOrganization.objects.get(name="滕王阁快递党支部")
+    assert branch.parent.region_id == "360102"  # the county's, never the other county's namesake
+    # The other county's committee is not found from here, even by its exact name.
+    job = run(other, [row("西湖快递党支部", region="360103001", parent="快递行业党委")])
+    assert PartyOrganization.objects.get(name="西湖快递党支部").parent.region_id == "360103"
+    job = run(county, [row("另一党支部", region="360102002", parent="西湖快递党支部")])
+    assert "您管辖的本地区或上级地区的名录中" in job.errors[0]["reason"]
+
+
+def test_existing_party_organization_outside_the_scope_is_not_updated(personas, demo_zone):
+    run(personas["county"], [row("民巷联合党支部", form="联合组建", secretary="原书记")])
+    job = run(personas["zone"], [row("民巷联合党支部", form="联合组建", **{"书记": "改书记"}), row("商圈党支部")], mode="valid")
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    assert job.errors[0] == {"row": 2, "column": "党组织名称", "value": "民巷联合党支部", "reason": OUTSIDE_SCOPE}
+    assert PartyOrganization.objects.get(name="民巷联合党支部").secretary == "胡国华"
+    assert PartyOrganization.objects.get(name="商圈党支部").zone == demo_zone  # a zone committee's new rows join its zone
+
+
+def test_an_industry_committee_imports_only_its_industry(personas):
+    run(personas["county"], [row("律师行业党委", level="党委", form="行业统建", region="360102", **{"所属行业": "律师"})])
+    job = run(
+        personas["industry"],
+        [
+            row("快递党支部"),
+            row("无行业党支部", **{"所属行业": ""}),
+            row("互联网党支部", **{"所属行业": "互联网"}),
+            row("律师行业党委", level="党委", form="行业统建", region="360102", **{"所属行业": "快递"}),
+        ],
+    )
+    reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert reasons == {
+        (3, "所属行业"): "请填写所属行业：您只能导入本行业的党组织",
+        (4, "所属行业"): "所属行业不在您的管辖范围内",
+        (5, "党组织名称"): OUTSIDE_SCOPE,
+    }
+
+
+def test_parent_cycles_are_refused(personas):
+    job = run(personas["county"], [row("甲党支部", parent="乙党支部"), row("乙党支部", parent="甲党支部")])
+    assert {e["row"] for e in job.errors} == {2, 3} and "循环" in job.errors[0]["reason"]
+    run(personas["county"], [row("总支", level="党总支"), row("支部", parent="总支")])
+    job = run(personas["county"], [row("总支", level="党总支", parent="支部")])
+    assert job.status == "rejected" and "循环" in job.errors[0]["reason"]
+
+
+def test_a_new_parent_alone_counts_as_an_update(personas):
+    run(personas["county"], [row("一支部"), row("党委", level="党委")])
+    job = run(personas["county"], [row("一支部", parent="党委"), row("党委", level="党委")])
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 1)
+    assert PartyOrganization.objects.get(name="一支部").parent.name == "党委"
+
+
+def test_rows_keep_their_numbers_across_blank_rows(personas):
+    job = run(personas["county"], [row("好党支部"), None, row("坏任期", **{"任期（年）": "4"})])
+    assert [e["row"] for e in job.errors] == [4]

@@ -1,6 +1,7 @@
 """The registry import: template, checks with row/column/reason, all-or-nothing, upsert, scope, command."""
 
 import io
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -8,14 +9,17 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from sanxin.core.models import AuditEvent
 from sanxin.imports.models import ImportJob
-from sanxin.imports.registries.organizations import COLUMNS
-from sanxin.imports.services import import_job_create, import_job_run
+from sanxin.imports.readers import read_rows, read_table
+from sanxin.imports.registries.organizations import COLUMNS, OUTSIDE_SCOPE
+from sanxin.imports.services import MAX_UPLOAD_BYTES, import_job_create, import_job_run
+from sanxin.imports.spec import ImportConflict, ImportScope
 from sanxin.orgs.models import CoverageState, Organization
-from tests.orgs_factories import credit_code
+from tests.orgs_factories import credit_code, make_org
 
 HEADER = [c.header for c in COLUMNS]
 
@@ -41,18 +45,25 @@ def row(code=None, name="南昌示例有限公司", category="私营企业", ind
 
 
 def xlsx(rows, header=HEADER) -> bytes:
+    """A sheet with the header in row 1; a row given as None stays blank. Numbers and dates are typed cells."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
     for r, values in enumerate([header, *rows]):
-        for c, value in enumerate(values):
-            sheet.write_string(r, c, str(value))
+        for c, value in enumerate(values or []):
+            if isinstance(value, datetime):
+                sheet.write_datetime(r, c, value, day)
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
     book.close()
     return buffer.getvalue()
 
 
-def csv_bytes(rows, encoding="utf-8") -> bytes:
-    lines = [",".join(HEADER)] + [",".join(str(v) for v in r) for r in rows]
+def csv_bytes(rows, encoding="utf-8", header=HEADER, delimiter=",") -> bytes:
+    lines = [delimiter.join(header)] + [delimiter.join(str(v) for v in r) if r is not None else "" for r in rows]
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
@@ -112,7 +123,7 @@ def test_valid_file_imports_and_reimport_changes_nothing(personas):
         ({"成立日期": "2999-01-01"}, "成立日期", "不能晚于今天"),
         ({"登记状态": "停业"}, "登记状态", "存续、注销、吊销 或 迁出"),
         ({"正式党员数": "40"}, "正式党员数", "不能多于从业人员数"),
-        ({"上级单位统一社会信用代码": "91360102MA00000001"}, "上级单位统一社会信用代码", "不在名录中"),
+        ({"上级单位统一社会信用代码": "91360102MA00000001"}, "上级单位统一社会信用代码", "名录中，也不在本文件中"),
     ],
 )
 def test_each_rule_reported_by_row_column_and_reason(personas, change, column, reason):
@@ -234,3 +245,256 @@ def test_every_problem_of_a_row_is_reported_at_once(personas):
     job = run(personas["county"], xlsx([row(**bad)]))
     columns = {e["column"] for e in job.errors}
     assert {"所在地区代码", "正式党员数", "成立日期"} <= columns
+
+
+# --- Scope: an import writes only inside the importing user's scope ---------------------------------
+
+
+def test_existing_organization_outside_the_scope_cannot_be_taken_over(personas):
+    firm = make_org(personas["other_county"], region="360103001001", name="西湖区某物流有限公司")
+    hijack = row(code=firm.credit_code, name="改名接管", region="360102002001")
+    job = run(personas["county"], xlsx([row(name="正常新增"), hijack]))
+    assert job.status == "rejected"
+    [error] = [e for e in job.errors if e["row"] == 3]
+    assert (error["column"], error["reason"]) == ("统一社会信用代码", OUTSIDE_SCOPE)
+    assert "西湖" not in str(job.errors) and "360103" not in str(job.errors)  # nothing about the other organization
+    again = run(personas["county"], xlsx([row(name="正常新增"), hijack]), mode="valid")
+    assert (again.created_count, again.rejected_count) == (1, 1)
+    firm.refresh_from_db()
+    assert (firm.name, firm.region_id) == ("西湖区某物流有限公司", "360103001001")
+
+
+def test_the_operator_from_the_shell_is_not_restricted(personas):
+    firm = make_org(personas["other_county"], region="360103001001", name="西湖区某物流有限公司")
+    job = run(None, xlsx([row(code=firm.credit_code, name="迁入东湖", region="360102002001")]))
+    assert (job.status, job.updated_count) == ("done", 1)
+    firm.refresh_from_db()
+    assert (firm.name, firm.region_id) == ("迁入东湖", "360102002001")
+
+
+def test_an_industry_committee_imports_only_its_industry(personas):
+    lawyers = make_org(personas["county"], industry="7231", name="某律师事务所")
+    job = run(
+        personas["industry"],
+        xlsx([row(name="快递网点"), row(name="互联网公司", industry="互联网"), row(code=lawyers.credit_code, name="律所改名")]),
+    )
+    reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert reasons == {(3, "所属行业"): "所属行业不在您的管辖范围内", (4, "统一社会信用代码"): OUTSIDE_SCOPE}
+    run(personas["industry"], xlsx([row(name="快递网点")]))
+    assert Organization.objects.get(name="快递网点").industry.code == "6020"
+
+
+def test_a_zone_committee_imports_into_its_zone(personas, demo_zone):
+    outside_zone = make_org(personas["county"], name="园区外企业")
+    job = run(personas["zone"], xlsx([row(name="园区新企业"), row(code=outside_zone.credit_code, name="拉进园区")]), mode="valid")
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    assert job.errors[0]["reason"] == OUTSIDE_SCOPE
+    assert Organization.objects.get(name="园区新企业").zone == demo_zone
+    again = run(personas["zone"], xlsx([row(code=Organization.objects.get(name="园区新企业").credit_code, name="园区新企业（更名）")]))
+    assert (again.updated_count, Organization.objects.get(name="园区新企业（更名）").zone) == (1, demo_zone)
+
+
+def test_parent_outside_the_scope_is_refused(personas):
+    group = make_org(personas["other_county"], region="360103001001")
+    job = run(personas["county"], xlsx([row(**{"上级单位统一社会信用代码": group.credit_code})]))
+    assert job.errors[0]["reason"] == "上级单位不在您管辖的名录中，也不在本文件中"
+    assert run(None, xlsx([row(**{"上级单位统一社会信用代码": group.credit_code})])).created_count == 1
+
+
+def test_a_code_registered_elsewhere_after_the_check_stops_the_write(personas):
+    """The scope is checked again inside the write's transaction."""
+    from sanxin.imports.registries import organizations
+
+    code = credit_code()
+    valid, errors = organizations.validate([(2, row(code=code))], user=personas["county"])
+    assert valid and not errors
+    make_org(personas["other_county"], region="360103001001", credit_code=code, name="抢先登记")
+    with pytest.raises(ImportConflict):
+        organizations.write(valid, scope=ImportScope.of(personas["county"]))
+    assert Organization.objects.get(credit_code=code).name == "抢先登记"
+
+
+def test_parent_cycles_are_refused(personas):
+    a, b = credit_code(), credit_code()
+    job = run(personas["county"], xlsx([row(code=a, **{"上级单位统一社会信用代码": b}), row(code=b, **{"上级单位统一社会信用代码": a})]))
+    assert {(e["row"], e["column"]) for e in job.errors} == {(2, "上级单位统一社会信用代码"), (3, "上级单位统一社会信用代码")}
+    assert "循环" in job.errors[0]["reason"]
+    run(personas["county"], xlsx([row(code=a, name="集团"), row(code=b, name="分公司", **{"上级单位统一社会信用代码": a})]))
+    # The stored chain counts too: the group cannot become its branch's branch.
+    job = run(personas["county"], xlsx([row(code=a, name="集团", **{"上级单位统一社会信用代码": b})]))
+    assert job.status == "rejected" and "循环" in job.errors[0]["reason"]
+
+
+# --- Row numbers as the user sees them -----------------------------------------------------------------
+
+
+def test_rows_keep_their_numbers_across_blank_rows_in_xlsx(personas, client_for):
+    rows = [
+        row(name="第二行"),
+        None,
+        None,
+        row(name="第五行", **{"单位类别": "国有企业"}),
+        None,
+        row(name="第七行", **{"成立日期": "去年"}),
+    ]
+    job = run(personas["county"], xlsx(rows))
+    assert [(e["row"], e["column"]) for e in job.errors] == [(5, "单位类别"), (7, "成立日期")]
+    assert job.total_rows == 3
+    sheet = load_workbook(io.BytesIO(client_for("county").get(f"/imports/jobs/{job.pk}/errors.xlsx").content)).worksheets[0]
+    assert [sheet.cell(r, 1).value for r in (2, 3)] == [5, 7]
+
+
+def test_rows_keep_their_numbers_across_blank_lines_in_csv(personas):
+    rows = [
+        row(name="第二行"),
+        None,
+        row(name="第四行", **{"单位类别": "国有企业"}),
+        ["", "", ""],
+        row(name="第六行", **{"成立日期": "去年"}),
+    ]
+    job = run(personas["county"], csv_bytes(rows), name="名录.csv")
+    assert [(e["row"], e["column"]) for e in job.errors] == [(4, "单位类别"), (6, "成立日期")]
+
+
+def test_rows_keep_their_numbers_below_blank_rows_above_the_header(personas, tmp_path):
+    path = tmp_path / "名录.xlsx"
+    path.write_bytes(xlsx([row(**{"单位类别": "国有企业"})], header=HEADER))
+    from openpyxl import load_workbook as open_book
+
+    book = open_book(path)
+    book.worksheets[0].insert_rows(1, amount=2)
+    book.save(path)
+    job = run(personas["county"], path.read_bytes())
+    assert job.errors[0]["row"] == 4
+
+
+def test_read_table_keeps_its_shape_for_other_callers(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([row(name="甲"), None, row(name="乙")]))
+    header, body = read_table(path)
+    assert header == HEADER and [cells[1] for cells in body] == ["甲", "乙"]
+    header, numbered = read_rows(path)
+    assert [number for number, _ in numbered] == [2, 4]
+
+
+# --- What users run into -----------------------------------------------------------------------------
+
+
+def test_header_with_spaces_stars_and_half_width_brackets_is_accepted(personas):
+    header = [f" {h} " for h in HEADER]
+    header[0], header[1] = "*统一社会 信用代码", "单位名称\n"
+    assert run(personas["county"], xlsx([row(name="表头宽松")], header=header)).created_count == 1
+
+
+def test_missing_column_is_named(personas):
+    header = [h for h in HEADER if h != "所属行业"]
+    values = row()
+    del values[HEADER.index("所属行业")]
+    job = run(personas["county"], xlsx([values], header=header))
+    assert job.status == "failed" and job.message.startswith("表头缺少列：所属行业。")
+
+
+def test_cells_typed_by_excel_are_read(personas):
+    typed = row(name="类型化单元格", **{"成立日期": datetime(2020, 5, 1), "从业人员数": 30, "正式党员数": 3.0, "预备党员数": 0})
+    serial = row(name="日期序号", **{"成立日期": 43952})
+    job = run(personas["county"], xlsx([typed, serial]))
+    assert job.created_count == 2, job.errors
+    assert {str(o.established_on) for o in Organization.objects.all()} == {"2020-05-01"}
+    assert Organization.objects.get(name="类型化单元格").employees == 30
+
+
+def test_credit_code_saved_as_a_number_by_excel_is_explained(personas):
+    number_cell = row(code=913601020000000001)
+    csv_from_excel = row(code="9.13601E+17")
+    for content, name in ((xlsx([number_cell]), "名录.xlsx"), (csv_bytes([csv_from_excel]), "名录.csv")):
+        job = run(personas["county"], content, name=name)
+        assert job.errors[0]["value"] == "9.13601E+17" and "设为“文本”格式" in job.errors[0]["reason"]
+
+
+def test_a_file_with_only_the_header(personas):
+    job = run(personas["county"], xlsx([None, None]))
+    assert (job.status, job.message) == ("failed", "文件只有表头，没有数据行")
+
+
+def test_a_file_over_200_mb_is_refused(personas, tmp_path):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import UploadedFile
+
+    big = tmp_path / "big.csv"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_UPLOAD_BYTES + 1)  # sparse: takes no disk
+    with big.open("rb") as handle, pytest.raises(ValidationError, match="文件超过 200 MB，请拆分后上传"):
+        upload = UploadedFile(handle, name="big.csv", size=big.stat().st_size)
+        import_job_create(actor=personas["county"], registry="organizations", upload=upload)
+    assert not ImportJob.objects.exists()
+
+
+def test_gb18030_csv_with_a_byte_order_mark(personas):
+    content = "\ufeff".encode("gb18030") + csv_bytes([row(name="国标编码有限公司")], "gb18030")
+    assert content.startswith(b"\x84\x31\x95\x33")
+    job = run(personas["county"], content, name="名录.csv")
+    assert job.created_count == 1, job.message
+
+
+def test_unicode_text_saved_by_excel(personas):
+    content = csv_bytes([row(name="制表符分隔有限公司")], "utf-16", delimiter="\t")
+    assert run(personas["county"], content, name="名录.csv").created_count == 1
+
+
+def test_valid_rows_only_when_every_row_is_bad(personas):
+    job = run(personas["county"], xlsx([row(**{"单位类别": "国有企业"}), row(**{"所属行业": "航天"})]), mode="valid")
+    assert (job.status, job.rejected_count, job.message) == ("rejected", 2, "全部 2 行都不符合要求，未写入任何数据")
+
+
+def test_a_failure_while_checking_leaves_the_job_failed(personas, monkeypatch):
+    from sanxin.imports import registry
+
+    def broken(rows, *, user, progress=None):
+        raise RuntimeError("校验程序出错")
+
+    spec = registry.REGISTRIES["organizations"]
+    monkeypatch.setitem(registry.REGISTRIES, "organizations", spec.__class__(**{**spec.__dict__, "validate": broken}))
+    with pytest.raises(RuntimeError):
+        run(personas["county"], xlsx([row()]))
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and "校验时出错" in job.message
+
+
+def test_a_silent_job_shows_as_interrupted(personas, client_for):
+    client = client_for("county")
+    job = import_job_create(actor=personas["county"], registry="organizations", upload=SimpleUploadedFile("卡住.xlsx", xlsx([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status="writing", progress=70)
+    fresh = client.get(f"/imports/jobs/{job.pk}/").content.decode()
+    assert "导入中" in fresh and "hx-get" in fresh
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    page = client.get(f"/imports/jobs/{job.pk}/").content.decode()
+    assert "已中断" in page and "不会留下部分数据" in page and "hx-get" not in page
+    listing = client.get("/imports/jobs/").content.decode()
+    assert "已中断" in listing and "两新组织名录" in listing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_moves_while_writing_on_postgresql(personas, monkeypatch):
+    """The write is one transaction; its progress reaches the page through a second connection."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from sanxin.imports import registry
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: the progress shows when the write commits")
+    seen = []
+
+    def look(ids, total):
+        other = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with other.cursor() as cur:
+                cur.execute("SELECT status, progress FROM imports_importjob")
+                seen.extend(cur.fetchall())
+        finally:
+            other.close()
+
+    spec = registry.REGISTRIES["organizations"]
+    monkeypatch.setitem(registry.REGISTRIES, "organizations", spec.__class__(**{**spec.__dict__, "after_write": look}))
+    job = run(personas["county"], xlsx([row(), row()]))
+    assert job.status == "done"
+    assert seen == [("writing", 90)]

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sanxin.core.models import BaseModel
 
@@ -16,6 +19,11 @@ class ImportStatus(models.TextChoices):
     DONE = "done", "已完成"
     REJECTED = "rejected", "未导入（有错误行）"
     FAILED = "failed", "失败"
+
+
+# A running job writes its progress at least every few thousand rows and at every step of the write;
+# this long without a sign of life, its worker was stopped (or never started).
+STALE_AFTER = timedelta(hours=1)
 
 
 class ImportJob(BaseModel):
@@ -49,3 +57,24 @@ class ImportJob(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+    @property
+    def stale(self) -> bool:
+        return not self.finished and self.updated_at < timezone.now() - STALE_AFTER
+
+    @property
+    def status_label(self) -> str:
+        return "已中断" if self.stale else self.get_status_display()
+
+    @property
+    def stale_message(self) -> str:
+        if self.status == ImportStatus.QUEUED:
+            return "排队已超过 1 小时仍未开始：后台任务进程可能没有运行。请联系运维人员，或稍后重新上传。"
+        return "导入已超过 1 小时没有进展，后台进程可能已被中断。写入在同一事务中进行，中断不会留下部分数据；请重新上传该文件。"
+
+    @property
+    def registry_label(self) -> str:
+        from sanxin.imports.registry import REGISTRIES
+
+        registry = REGISTRIES.get(self.registry)
+        return registry.label if registry else self.registry

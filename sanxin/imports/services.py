@@ -7,13 +7,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.utils import timezone
 
 from sanxin.core.audit import audit_record
 from sanxin.imports.models import ImportJob, ImportMode, ImportStatus
-from sanxin.imports.readers import UnreadableFile, read_table
+from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.registry import get_registry
-from sanxin.imports.spec import FileError, check_header
+from sanxin.imports.spec import FileError, ImportConflict, ImportScope, check_header
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
@@ -51,7 +52,47 @@ def import_job_create(*, actor, registry: str, upload, mode: str = ImportMode.AL
 
 
 def _progress(job: ImportJob, status: str, progress: int, **fields) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(status=status, progress=progress, **fields)
+    # updated_at too: a job whose worker was killed is recognised by its silence (ImportJob.stale).
+    ImportJob.objects.filter(pk=job.pk).update(status=status, progress=progress, updated_at=timezone.now(), **fields)
+
+
+class _WriteProgress:
+    """The write runs in one transaction, invisible to the page until it commits; on PostgreSQL its
+    progress goes through a second connection so the progress bar moves meanwhile. Best effort: if the
+    side connection cannot write, the bar simply waits for the end."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        # Inside someone else's transaction (tests, a caller's atomic block) the job row may be locked by it.
+        self.enabled = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.side = None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, progress: int) -> None:
+        if not self.enabled:
+            return
+        try:
+            if self.side is None:
+                self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+                with self.side.cursor() as cur:
+                    cur.execute("SET lock_timeout = '2s'")
+            with self.side.cursor() as cur:
+                table = ImportJob._meta.db_table  # the model's own name; every value is a parameter
+                cur.execute(f"UPDATE {table} SET progress = %s, updated_at = %s WHERE id = %s", [progress, timezone.now(), self.job.pk])  # noqa: S608
+        except DatabaseError:
+            self.enabled = False
+
+    def __exit__(self, *exc):
+        if self.side is not None:
+            self.side.close()
+
+
+def _fail(job: ImportJob, message: str) -> ImportJob:
+    _progress(job, ImportStatus.FAILED, 100, message=message[:500])
+    audit_record(actor=job.user, action=f"import.{job.registry}", obj=job, outcome="failure", detail={"reason": message})
+    return ImportJob.objects.get(pk=job.pk)
 
 
 def import_job_run(job_id: int) -> ImportJob:
@@ -60,22 +101,30 @@ def import_job_run(job_id: int) -> ImportJob:
     registry = get_registry(job.registry)
     _progress(job, ImportStatus.CHECKING, 5)
     try:
-        header, rows = read_table(job_file(job), job.filename)
+        header, rows = read_rows(job_file(job), job.filename)
         check_header(header, registry.columns)
+        if not rows:
+            raise FileError("文件只有表头，没有数据行")
     except (UnreadableFile, FileError) as exc:
-        _progress(job, ImportStatus.FAILED, 100, message=str(exc)[:500])
-        audit_record(actor=job.user, action=f"import.{job.registry}", obj=job, outcome="failure", detail={"reason": str(exc)})
-        return ImportJob.objects.get(pk=job.pk)
+        return _fail(job, str(exc))
     total = len(rows)
 
     def checking(done: int) -> None:
         _progress(job, ImportStatus.CHECKING, 5 + int(60 * done / max(total, 1)))
 
-    valid, errors = registry.validate(rows, user=job.user, progress=checking)
+    try:
+        valid, errors = registry.validate(rows, user=job.user, progress=checking)
+    except Exception as exc:
+        _fail(job, f"校验时出错，未导入任何数据：{exc}")
+        raise
     error_rows = {e.row for e in errors}
     result = {"total_rows": total, "rejected_count": len(error_rows), "errors": [e.as_dict() for e in errors]}
-    if errors and job.mode == ImportMode.ALL:
-        _progress(job, ImportStatus.REJECTED, 100, message=f"有 {len(error_rows)} 行不符合要求，按“全部有效才导入”未写入任何数据", **result)
+    if errors and (job.mode == ImportMode.ALL or not valid):
+        if job.mode == ImportMode.ALL:
+            message = f"有 {len(error_rows):,} 行不符合要求，按“全部有效才导入”未写入任何数据"
+        else:
+            message = f"全部 {total:,} 行都不符合要求，未写入任何数据"
+        _progress(job, ImportStatus.REJECTED, 100, message=message, **result)
         audit_record(
             actor=job.user,
             action=f"import.{job.registry}",
@@ -86,8 +135,9 @@ def import_job_run(job_id: int) -> ImportJob:
         return ImportJob.objects.get(pk=job.pk)
     _progress(job, ImportStatus.WRITING, 70, **result)
     try:
-        with transaction.atomic():
-            counts = registry.write(valid)
+        with _WriteProgress(job) as report, transaction.atomic():
+            counts = registry.write(valid, scope=ImportScope.of(job.user), progress=lambda share: report(70 + int(20 * share)))
+            report(90)
             registry.after_write(counts.touched_ids, total)
             detail = {
                 "total": total,
@@ -98,8 +148,10 @@ def import_job_run(job_id: int) -> ImportJob:
                 "mode": job.mode,
             }
             audit_record(actor=job.user, action=f"import.{job.registry}", obj=job, detail=detail)
+    except ImportConflict as exc:
+        return _fail(job, str(exc))
     except Exception as exc:
-        _progress(job, ImportStatus.FAILED, 100, message=f"写入失败，未导入任何数据：{exc}"[:500])
+        _fail(job, f"写入失败，未导入任何数据：{exc}")
         raise
     message = f"新增 {counts.created:,} 条，更新 {counts.updated:,} 条，未变 {counts.unchanged:,} 条，拒绝 {len(error_rows):,} 行"
     _progress(

@@ -1,11 +1,15 @@
-"""What every registry import shares: columns, row errors, the file check, counts."""
+"""What every registry import shares: columns, row errors, the file check, the scope, counts."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from django.db.models import QuerySet
+
+from sanxin.core.scope import Scope, region_in_scope, scoped, user_scope
 
 
 @dataclass(frozen=True)
@@ -43,17 +47,107 @@ class FileError(Exception):
     """The file as a whole cannot be imported (wrong columns, unreadable)."""
 
 
+class ImportConflict(Exception):
+    """The registry changed between the check and the write; nothing was written."""
+
+
+def _header_key(text: str) -> str:
+    # Spaces (also full-width ones and line breaks inside a cell), the "*" of required columns and
+    # half- or full-width brackets do not count.
+    return re.sub(r"[\s*＊\ufeff]", "", text).replace("(", "（").replace(")", "）")
+
+
 def check_header(header: list[str], columns: list[ImportColumn]) -> None:
     expected = [c.header for c in columns]
-    cleaned = [h.strip().replace("*", "") for h in header]
-    if cleaned[: len(expected)] == expected:
+    wanted = [_header_key(h) for h in expected]
+    cleaned = [_header_key(h) for h in header]
+    if cleaned[: len(wanted)] == wanted:
         return
-    missing = [h for h in expected if h not in cleaned]
+    missing = [h for h, key in zip(expected, wanted, strict=True) if key not in cleaned]
     if missing:
         raise FileError(f"表头缺少列：{'、'.join(missing)}。请使用下载的模板，列的顺序为：{'、'.join(expected)}")
-    for position, (got, want) in enumerate(zip(cleaned, expected, strict=False), start=1):
+    for position, (got, want) in enumerate(zip(cleaned, wanted, strict=False), start=1):
         if got != want:
-            raise FileError(f"第 {position} 列应为“{want}”，文件中是“{got}”。请按模板的列顺序填写")
+            found = header[position - 1].strip()
+            raise FileError(f"第 {position} 列应为“{expected[position - 1]}”，文件中是“{found}”。请按模板的列顺序填写")
+
+
+def chunked(values: Iterable, size: int = 10000):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """Where an import may write: the importing user's scope (region subtree, optionally industries
+    and a zone). The operator importing from the shell (no user) and nationwide users are unrestricted."""
+
+    user: object | None = None
+    scope: Scope | None = None  # None: unrestricted
+
+    @classmethod
+    def of(cls, user) -> ImportScope:
+        scope = user_scope(user) if user is not None else None
+        return cls(user, None if scope is None or scope.nationwide else scope)
+
+    @property
+    def restricted(self) -> bool:
+        return self.scope is not None
+
+    def region_ok(self, code: str) -> bool:
+        return not self.restricted or region_in_scope(self.user, code)
+
+    def industry_ok(self, industry_id: int | None) -> bool:
+        return not self.restricted or not self.scope.industry_ids or industry_id in self.scope.industry_ids
+
+    @property
+    def zone_id(self) -> int | None:
+        """A zone committee's new records belong to its zone (the templates have no zone column)."""
+        return self.scope.zone_id if self.restricted else None
+
+    def outside(self, queryset: QuerySet, field_name: str, values: Iterable) -> set:
+        """Those of `values` that name a stored record (by `field_name`) outside the scope."""
+        if not self.restricted:
+            return set()
+        found: set = set()
+        inside: set = set()
+        for chunk in chunked(values):
+            records = queryset.filter(**{f"{field_name}__in": chunk})
+            found |= set(records.values_list(field_name, flat=True))
+            inside |= set(scoped(records, self.user).values_list(field_name, flat=True))
+        return found - inside
+
+    def inside(self, queryset: QuerySet) -> QuerySet:
+        return scoped(queryset, self.user) if self.restricted else queryset
+
+
+def find_cycles(parent_of: dict[Hashable, Hashable | None], stored_parents: Callable[[set], dict]) -> set:
+    """The keys of `parent_of` (the file's rows) whose chain of parents comes back to themselves.
+
+    A parent outside the file is looked up in the registry as stored: `stored_parents(keys)` answers
+    key -> parent key (or None) for those of `keys` it knows.
+    """
+    parents = dict(parent_of)
+    frontier = {p for p in parents.values() if p is not None and p not in parents}
+    while frontier:
+        found = stored_parents(frontier)
+        for key in frontier:
+            parents[key] = found.get(key)
+        frontier = {p for p in found.values() if p is not None and p not in parents}
+    in_cycle: set = set()
+    settled: set = set()
+    for start in parent_of:
+        path: dict = {}
+        node = start
+        while node is not None and node not in settled and node not in path:
+            path[node] = len(path)
+            node = parents.get(node)
+        if node is not None and node in path:  # came back to a node of this walk: the rest of the walk is a cycle
+            cycle = list(path)[path[node] :]
+            in_cycle |= {key for key in cycle if key in parent_of}
+        settled |= set(path)
+    return in_cycle
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S")

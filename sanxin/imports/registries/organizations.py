@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
-from sanxin.core.scope import region_in_scope, user_scope
 from sanxin.core.validators import normalize_credit_code
-from sanxin.imports.spec import Counts, ImportColumn, RowError, parse_count, parse_date
+from sanxin.imports.readers import NumberedRow
+from sanxin.imports.spec import (
+    Counts,
+    ImportColumn,
+    ImportConflict,
+    ImportScope,
+    RowError,
+    chunked,
+    find_cycles,
+    parse_count,
+    parse_date,
+)
 from sanxin.orgs.models import Organization, OrgCategory, RegistrationStatus, kind_of
 from sanxin.orgs.services import organization_errors
 from sanxin.regions.models import Industry, Region
@@ -42,6 +53,7 @@ COLUMNS = [
     ),
 ]
 HEADER_OF = {c.key: c.header for c in COLUMNS}
+UNRESTRICTED = ImportScope()
 WRITE_FIELDS = [
     "name",
     "kind",
@@ -58,6 +70,17 @@ WRITE_FIELDS = [
 ]
 
 
+CLEAN_CODE = re.compile(r"[0-9A-Z]{18}")
+# What Excel shows (and writes to CSV) for an 18-digit code typed into a number cell: 9.13601E+17.
+EXCEL_NUMBER = re.compile(r"\d+(\.\d+)?E\+?\d+", re.IGNORECASE)
+OUTSIDE_SCOPE = "该统一社会信用代码的组织已在名录中，但不在您的管辖范围内，无权修改"
+
+
+def credit_code_key(text: str) -> str:
+    """The code as stored; a clean 18-character code is already that (the standard's compaction is slow)."""
+    return text if CLEAN_CODE.fullmatch(text) else normalize_credit_code(text)
+
+
 @dataclass
 class ParsedRow:
     row: int
@@ -66,44 +89,53 @@ class ParsedRow:
     parent_code: str
 
 
-def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[ParsedRow], list[RowError]]:
+def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[ParsedRow], list[RowError]]:
     """Every row checked; returns the valid rows and the errors (row, column, value, reason)."""
     today = timezone.localdate()
-    categories = {label: value for value, label in OrgCategory.choices}
+    categories = {label: value for value, label in OrgCategory.choices} | {value: value for value in OrgCategory.values}
     statuses = {label: value for value, label in RegistrationStatus.choices}
     industries = {i.name: i for i in Industry.objects.all()} | {i.code: i for i in Industry.objects.all()}
-    codes = {row[4].strip() for row in rows if len(row) > 4}
-    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
-    scope = user_scope(user) if user is not None else None
+    codes = {cells[4].strip() for _, cells in rows if len(cells) > 4}
+    regions = {r.code: r for chunk in chunked(codes) for r in Region.objects.filter(code__in=chunk)}
+    scope = ImportScope.of(user)
     valid: list[ParsedRow] = []
     errors: list[RowError] = []
-    keys = Counter(normalize_credit_code(row[0]) for row in rows if row and row[0].strip())
-    for index, raw in enumerate(rows, start=2):
+    keys = Counter(credit_code_key(cells[0].strip()) for _, cells in rows if cells and cells[0].strip())
+    taken = scope.outside(Organization.objects.all(), "credit_code", keys)
+    for position, (number, raw) in enumerate(rows, start=1):
         cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
         text = {c.key: cells[i].strip() for i, c in enumerate(COLUMNS)}
         row_errors: list[RowError] = []
 
-        def fail(key, reason, value=None, _row=index, _errors=row_errors, _text=text):
+        def fail(key, reason, value=None, _row=number, _errors=row_errors, _text=text):
             _errors.append(RowError(_row, HEADER_OF[key], _text[key] if value is None else value, reason))
 
+        if progress and position % 5000 == 0:
+            progress(position)
         for column in COLUMNS:
             if column.required and not text[column.key]:
                 fail(column.key, f"“{column.header}”不能为空")
-        fields: dict = {"credit_code": normalize_credit_code(text["credit_code"]), "name": text["name"]}
+        fields: dict = {"credit_code": credit_code_key(text["credit_code"]), "name": text["name"]}
+        if EXCEL_NUMBER.fullmatch(text["credit_code"]):
+            fail("credit_code", "统一社会信用代码被 Excel 存成了数字（科学计数法），后几位已经丢失；请把该列设为“文本”格式后重新填写")
+        elif fields["credit_code"] in taken:
+            fail("credit_code", OUTSIDE_SCOPE)
         if text["category"]:
-            fields["category"] = categories.get(text["category"], text["category"] if text["category"] in OrgCategory.values else None)
+            fields["category"] = categories.get(text["category"])
             if fields["category"] is None:
                 fail("category", "单位类别不在可选范围内，请从下拉列表选择")
         if text["industry"]:
             fields["industry"] = industries.get(text["industry"])
             if fields["industry"] is None:
                 fail("industry", "所属行业不在行业字典中，请从下拉列表选择")
+            elif not scope.industry_ok(fields["industry"].pk):
+                fail("industry", "所属行业不在您的管辖范围内")
         if text["region"]:
             region = regions.get(text["region"])
             fields["region"] = region
             if region is None:
                 fail("region", "所在地区代码不存在")
-            elif scope is not None and not scope.nationwide and not region_in_scope(user, region.code):
+            elif not scope.region_ok(region.code):
                 fail("region", "所在地区不在您的管辖范围内")
         for key in ("employees", "formal_members", "probationary_members"):
             try:
@@ -122,7 +154,7 @@ def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[Parsed
             fail("registration_status", "登记状态应为 存续、注销、吊销 或 迁出")
         if text["credit_code"] and keys[fields["credit_code"]] > 1:
             fail("credit_code", "统一社会信用代码在本文件中重复出现")
-        parent_code = normalize_credit_code(text["parent"]) if text["parent"] else ""
+        parent_code = credit_code_key(text["parent"]) if text["parent"] else ""
         if parent_code and parent_code == fields["credit_code"]:
             fail("parent", "上级单位不能是本单位")
         # The domain rules too, so one pass shows every problem of the row; a column already reported is not repeated.
@@ -146,45 +178,71 @@ def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[Parsed
             "established_on": fields.get("established_on"),
             "registration_status": fields["registration_status"],
         }
-        valid.append(ParsedRow(index, fields["credit_code"], values, parent_code))
-        if progress and index % 5000 == 0:
-            progress(index)
-    _check_parents(valid, errors)
+        valid.append(ParsedRow(number, fields["credit_code"], values, parent_code))
+    _check_parents(valid, errors, scope)
+    errors.sort(key=lambda e: e.row)
     return valid, errors
 
 
-def _check_parents(valid: list[ParsedRow], errors: list[RowError]) -> None:
-    """A parent code must be in the registry already or in the same file (among its valid rows)."""
+def _check_parents(valid: list[ParsedRow], errors: list[RowError], scope: ImportScope) -> None:
+    """A parent code must be in the registry (within the scope) or among the file's valid rows; no chain may loop."""
     wanted = {r.parent_code for r in valid if r.parent_code}
-    known = set(Organization.objects.filter(credit_code__in=wanted).values_list("credit_code", flat=True))
-    known |= {r.credit_code for r in valid}
-    for parsed in list(valid):
-        if parsed.parent_code and parsed.parent_code not in known:
-            errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_code, "上级单位不在名录中，也不在本文件中"))
+    stored = {
+        code
+        for chunk in chunked(wanted)
+        for code in scope.inside(Organization.objects.filter(credit_code__in=chunk)).values_list("credit_code", flat=True)
+    }
+    reason = "上级单位不在您管辖的名录中，也不在本文件中" if scope.restricted else "上级单位不在名录中，也不在本文件中"
+    while True:  # a row refused here may be the parent of another
+        known = stored | {r.credit_code for r in valid}
+        refused = [r for r in valid if r.parent_code and r.parent_code not in known]
+        if not refused:
+            break
+        for parsed in refused:
+            errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_code, reason))
             valid.remove(parsed)
+    looping = find_cycles({r.credit_code: r.parent_code or None for r in valid}, _stored_parents)
+    for parsed in [r for r in valid if r.credit_code in looping]:
+        errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_code, "上级单位关系形成循环（本单位成了自己的上级），请检查"))
+        valid.remove(parsed)
 
 
-def write(valid: list[ParsedRow]) -> Counts:
+def _stored_parents(codes: set[str]) -> dict[str, str | None]:
+    return {
+        code: parent
+        for chunk in chunked(codes)
+        for code, parent in Organization.objects.filter(credit_code__in=chunk).values_list("credit_code", "parent__credit_code")
+    }
+
+
+def write(valid: list[ParsedRow], *, scope: ImportScope = UNRESTRICTED, progress=None) -> Counts:
     """Upsert by credit code: new rows created, changed rows updated, identical rows left alone."""
+    # Checked again inside the write's transaction: someone may have registered a code elsewhere since the check.
+    if scope.outside(Organization.objects.all(), "credit_code", [r.credit_code for r in valid]):
+        raise ImportConflict("校验之后名录有变动：有统一社会信用代码已由您管辖范围以外的单位登记。未导入任何数据，请重新导入")
     if connection.vendor == "postgresql":
         from sanxin.imports.registries.organizations_pg import write_with_copy
 
-        return write_with_copy(valid)
-    return _write_orm(valid)
+        return write_with_copy(valid, zone_id=scope.zone_id, progress=progress)
+    return _write_orm(valid, zone_id=scope.zone_id)
 
 
-def _write_orm(valid: list[ParsedRow]) -> Counts:
+def _write_orm(valid: list[ParsedRow], *, zone_id: int | None) -> Counts:
     counts = Counts()
     codes = [r.credit_code for r in valid]
-    existing = {o.credit_code: o for o in Organization.objects.filter(credit_code__in=codes)}
-    parent_codes = dict(Organization.objects.filter(credit_code__in=codes).values_list("credit_code", "parent__credit_code"))
+    existing = {o.credit_code: o for chunk in chunked(codes) for o in Organization.objects.filter(credit_code__in=chunk)}
+    parent_codes = {
+        code: parent
+        for chunk in chunked(codes)
+        for code, parent in Organization.objects.filter(credit_code__in=chunk).values_list("credit_code", "parent__credit_code")
+    }
     now = timezone.now()
-    to_create, to_update, relink = [], [], []
+    to_create, to_update, relink, touched = [], [], [], set()
     for parsed in valid:
         current = existing.get(parsed.credit_code)
         parent_changed = (parent_codes.get(parsed.credit_code) or "") != parsed.parent_code
         if current is None:
-            to_create.append(Organization(credit_code=parsed.credit_code, **parsed.values))
+            to_create.append(Organization(credit_code=parsed.credit_code, zone_id=zone_id, **parsed.values))
             if parsed.parent_code:
                 relink.append(parsed)
             continue
@@ -196,16 +254,21 @@ def _write_orm(valid: list[ParsedRow]) -> Counts:
             to_update.append(current)
         if parent_changed:
             relink.append(parsed)
+            if current.parent_id:
+                touched.add(current.parent_id)  # the branch it loses changes its coverage
         if fields_changed or parent_changed:
             counts.updated += 1
+            touched.add(current.pk)
         else:
             counts.unchanged += 1
-    Organization.objects.bulk_create(to_create, batch_size=2000)
+    created = Organization.objects.bulk_create(to_create, batch_size=2000)
     Organization.objects.bulk_update(to_update, [*WRITE_FIELDS, "updated_at"], batch_size=2000)
     counts.created = len(to_create)
     link_parents(relink)
-    if to_create or to_update or relink:
-        counts.touched_ids = list(Organization.objects.filter(credit_code__in=codes).values_list("id", flat=True))
+    new_codes = [o.credit_code for o in created]
+    for chunk in chunked(new_codes):
+        touched |= set(Organization.objects.filter(credit_code__in=chunk).values_list("id", flat=True))
+    counts.touched_ids = sorted(touched)
     return counts
 
 

@@ -29,7 +29,8 @@ DEFAULTS = {
 }
 
 
-def write_with_copy(valid) -> Counts:
+def write_with_copy(valid, *, zone_id: int | None = None, progress=None) -> Counts:
+    """New rows get `zone_id` (a zone committee's import); an update leaves the zone as it is."""
     counts = Counts()
     with connection.cursor() as cur:
         cur.execute(
@@ -44,20 +45,30 @@ def write_with_copy(valid) -> Counts:
             for row in valid:
                 v = row.values
                 copy.write_row([row.credit_code, *(v[c] for c in DATA), row.parent_code or None])
+        if progress:
+            progress(0.4)
+        # The stored rows this file changes (data or parent), and the parents they leave: their coverage changes.
         cur.execute(
-            f"""SELECT count(*) FILTER (WHERE o.id IS NULL),
-                       count(*) FILTER (WHERE o.id IS NOT NULL AND ({CHANGED} OR p.credit_code IS DISTINCT FROM s.parent_code))
-                FROM {STAGE} s
-                LEFT JOIN orgs_organization o ON o.credit_code = s.credit_code
-                LEFT JOIN orgs_organization p ON p.id = o.parent_id"""
+            f"""SELECT o.id, o.parent_id FROM {STAGE} s
+                JOIN orgs_organization o ON o.credit_code = s.credit_code
+                LEFT JOIN orgs_organization p ON p.id = o.parent_id
+                WHERE {CHANGED} OR p.credit_code IS DISTINCT FROM s.parent_code"""
         )
-        counts.created, counts.updated = cur.fetchone()
+        changed = cur.fetchall()
+        counts.updated = len(changed)
+        touched = {org_id for org_id, _ in changed} | {parent_id for _, parent_id in changed if parent_id}
+        cur.execute(
+            f"""INSERT INTO orgs_organization (credit_code, {", ".join(DATA)}, zone_id, {", ".join(DEFAULTS)})
+                SELECT s.credit_code, {", ".join("s." + c for c in DATA)}, %s, {", ".join(DEFAULTS.values())}
+                FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM orgs_organization o WHERE o.credit_code = s.credit_code)
+                RETURNING id""",
+            [zone_id],
+        )
+        created = [r[0] for r in cur.fetchall()]
+        counts.created = len(created)
         counts.unchanged = len(valid) - counts.created - counts.updated
-        cur.execute(
-            f"""INSERT INTO orgs_organization (credit_code, {", ".join(DATA)}, {", ".join(DEFAULTS)})
-                SELECT s.credit_code, {", ".join("s." + c for c in DATA)}, {", ".join(DEFAULTS.values())}
-                FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM orgs_organization o WHERE o.credit_code = s.credit_code)"""
-        )
+        if progress:
+            progress(0.7)
         cur.execute(
             f"""UPDATE orgs_organization o SET {", ".join(f"{c} = s.{c}" for c in DATA)}, updated_at = now()
                 FROM {STAGE} s WHERE o.credit_code = s.credit_code AND ({CHANGED})"""
@@ -67,7 +78,5 @@ def write_with_copy(valid) -> Counts:
                 FROM {STAGE} s LEFT JOIN orgs_organization p ON p.credit_code = s.parent_code
                 WHERE o.credit_code = s.credit_code AND o.parent_id IS DISTINCT FROM p.id"""
         )
-        if counts.created or counts.updated:
-            cur.execute(f"SELECT o.id FROM orgs_organization o JOIN {STAGE} s ON s.credit_code = o.credit_code")
-            counts.touched_ids = [r[0] for r in cur.fetchall()]
+        counts.touched_ids = sorted(touched.union(created))
     return counts

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from sanxin.core.scope import region_in_scope, scoped, user_scope
 from sanxin.core.validators import normalize_credit_code
-from sanxin.imports.spec import Counts, ImportColumn, RowError, parse_date
+from sanxin.imports.readers import NumberedRow
+from sanxin.imports.spec import Counts, ImportColumn, ImportConflict, ImportScope, RowError, chunked, find_cycles, parse_date
 from sanxin.orgs.models import Organization
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus
 from sanxin.party.services import next_election_due, party_org_errors
@@ -45,8 +45,17 @@ HEADER_OF = {c.key: c.header for c in COLUMNS}
 FIELDS = ["level", "establishment_form", "industry_id", "secretary", "founded_on", "term_years", "last_election_on", "status"]
 
 
+UNRESTRICTED = ImportScope()
+OUTSIDE_SCOPE = "该地区的同名党组织已在名录中，但不在您的管辖范围内，无权修改"
+Key = tuple[str, str]  # (region code, name): the natural key
+
+
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
+
+
+def _codes(text: str) -> list[str]:
+    return [normalize_credit_code(c) for c in re.split(r"[,，;；\s]+", text) if c.strip()]
 
 
 @dataclass
@@ -57,29 +66,38 @@ class ParsedRow:
     values: dict
     parent_name: str
     covered_ids: list[int]
+    parent_key: Key | None = None
 
 
-def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[ParsedRow], list[RowError]]:
+def _stored_keys(scope: ImportScope, names: set[str]) -> tuple[set[Key], set[Key]]:
+    """(keys of stored Party organizations with these names, those of them inside the scope)."""
+    stored, inside = set(), set()
+    for chunk in chunked(names):
+        records = PartyOrganization.objects.filter(name__in=chunk)
+        stored |= set(records.values_list("region_id", "name"))
+        inside |= set(scope.inside(records).values_list("region_id", "name"))
+    return stored, inside
+
+
+def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[ParsedRow], list[RowError]]:
     today = timezone.localdate()
     levels = {label: value for value, label in PartyOrgLevel.choices}
     forms = {label: value for value, label in EstablishmentForm.choices}
     statuses = {label: value for value, label in PartyOrgStatus.choices}
     industries = {i.name: i for i in Industry.objects.all()}
-    regions = {r.code: r for r in Region.objects.filter(code__in={_cell(row, 4) for row in rows})}
-    all_codes = {normalize_credit_code(c) for row in rows for c in re.split(r"[,，;；\s]+", _cell(row, 11)) if c.strip()}
-    orgs = Organization.objects.filter(credit_code__in=all_codes)
-    if user is not None:
-        orgs = scoped(orgs, user)
-    org_ids = dict(orgs.values_list("credit_code", "id"))
-    keys = Counter((_cell(row, 4), _cell(row, 0)) for row in rows)
-    scope = user_scope(user) if user is not None else None
+    regions = {r.code: r for r in Region.objects.filter(code__in={_cell(cells, 4) for _, cells in rows})}
+    scope = ImportScope.of(user)
+    all_codes = {c for _, cells in rows for c in _codes(_cell(cells, 11))}
+    org_ids = dict(scope.inside(Organization.objects.filter(credit_code__in=all_codes)).values_list("credit_code", "id"))
+    keys = Counter((_cell(cells, 4), _cell(cells, 0)) for _, cells in rows)
+    stored, inside = _stored_keys(scope, {name for _, name in keys})
     valid, errors = [], []
-    for index, raw in enumerate(rows, start=2):
+    for number, raw in rows:
         cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
         text = {c.key: cells[i].strip() for i, c in enumerate(COLUMNS)}
         found: list[RowError] = []
 
-        def fail(key, reason, _found=found, _row=index, _text=text):
+        def fail(key, reason, _found=found, _row=number, _text=text):
             _found.append(RowError(_row, HEADER_OF[key], _text[key], reason))
 
         for column in COLUMNS:
@@ -95,11 +113,15 @@ def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[Parsed
         fields["region"] = region
         if text["region"] and region is None:
             fail("region", "所在地区代码不存在")
-        elif region is not None and scope is not None and not scope.nationwide and not region_in_scope(user, region.code):
+        elif region is not None and not scope.region_ok(region.code):
             fail("region", "所在地区不在您的管辖范围内")
+        elif (text["region"], text["name"]) in stored - inside:
+            fail("name", OUTSIDE_SCOPE)
         fields["industry"] = industries.get(text["industry"]) if text["industry"] else None
         if text["industry"] and fields["industry"] is None:
             fail("industry", "所属行业不在行业字典中")
+        elif not scope.industry_ok(fields["industry"].pk if fields["industry"] else None):
+            fail("industry", "所属行业不在您的管辖范围内" if text["industry"] else "请填写所属行业：您只能导入本行业的党组织")
         for key in ("founded_on", "last_election_on"):
             fields[key] = None
             if text[key]:
@@ -111,7 +133,7 @@ def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[Parsed
         fields["status"] = statuses.get(text["status"] or "正常")
         if fields["status"] is None:
             fail("status", "状态应为 正常 或 已撤销")
-        covered = [normalize_credit_code(c) for c in re.split(r"[,，;；\s]+", text["covered"]) if c.strip()]
+        covered = _codes(text["covered"])
         missing = [c for c in covered if c not in org_ids]
         if missing:
             fail("covered", f"不在您管辖的组织名录中：{'、'.join(missing)}")
@@ -133,23 +155,64 @@ def validate(rows: list[list[str]], *, user, progress=None) -> tuple[list[Parsed
             "last_election_on": fields["last_election_on"],
             "status": fields["status"],
         }
-        valid.append(ParsedRow(index, region.code, text["name"], values, text["parent"], [org_ids[c] for c in covered]))
-    known = {r.name for r in valid} | set(
-        PartyOrganization.objects.filter(name__in={r.parent_name for r in valid}).values_list("name", flat=True)
-    )
-    for parsed in list(valid):
-        if parsed.parent_name and parsed.parent_name not in known:
-            errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_name, "上级党组织不在名录中，也不在本文件中"))
-            valid.remove(parsed)
+        valid.append(ParsedRow(number, region.code, text["name"], values, text["parent"], [org_ids[c] for c in covered]))
+    _check_parents(valid, errors, scope)
+    errors.sort(key=lambda e: e.row)
     return valid, errors
 
 
-def write(valid: list[ParsedRow]) -> Counts:
+def _check_parents(valid: list[ParsedRow], errors: list[RowError], scope: ImportScope) -> None:
+    """A parent is found by name in the row's region or a region above it (the nearest wins), among the
+    file's valid rows and the stored Party organizations inside the scope; no chain may loop."""
+    _, inside = _stored_keys(scope, {r.parent_name for r in valid if r.parent_name})
+    reason = "上级党组织不在本地区或上级地区的名录中，也不在本文件中"
+    if scope.restricted:
+        reason = "上级党组织不在您管辖的本地区或上级地区的名录中，也不在本文件中"
+    while True:  # a row refused here may be the parent of another
+        candidates: dict[str, list[Key]] = {}
+        for region_id, name in inside | {(r.region_id, r.name) for r in valid}:
+            candidates.setdefault(name, []).append((region_id, name))
+        refused = []
+        for parsed in valid:
+            if not parsed.parent_name:
+                continue
+            own = (parsed.region_id, parsed.name)
+            above = [k for k in candidates.get(parsed.parent_name, []) if k != own and parsed.region_id.startswith(k[0])]
+            parsed.parent_key = max(above, key=lambda k: len(k[0])) if above else None
+            if parsed.parent_key is None:
+                refused.append(parsed)
+        if not refused:
+            break
+        for parsed in refused:
+            errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_name, reason))
+            valid.remove(parsed)
+    looping = find_cycles({(r.region_id, r.name): r.parent_key for r in valid}, _stored_parents)
+    for parsed in [r for r in valid if (r.region_id, r.name) in looping]:
+        reason = "上级党组织关系形成循环（本组织成了自己的上级），请检查"
+        errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_name, reason))
+        valid.remove(parsed)
+
+
+def _stored_parents(keys: set[Key]) -> dict[Key, Key | None]:
+    records = PartyOrganization.objects.filter(name__in={name for _, name in keys})
+    rows = records.values_list("region_id", "name", "parent__region_id", "parent__name")
+    return {(r, n): ((pr, pn) if pn is not None else None) for r, n, pr, pn in rows if (r, n) in keys}
+
+
+def write(valid: list[ParsedRow], *, scope: ImportScope = UNRESTRICTED, progress=None) -> Counts:
     counts = Counts()
     affected: set[int] = set()
-    saved: dict[tuple[str, str], PartyOrganization] = {}
+    names = {r.name for r in valid} | {r.parent_key[1] for r in valid if r.parent_key}
+    stored = {(p.region_id, p.name): p for chunk in chunked(names) for p in PartyOrganization.objects.filter(name__in=chunk)}
+    # Checked again inside the write's transaction: the registry may have changed since the check.
+    _, inside = _stored_keys(scope, {r.name for r in valid})
+    if any((r.region_id, r.name) in stored and (r.region_id, r.name) not in inside for r in valid):
+        raise ImportConflict("校验之后名录有变动：有党组织已由您管辖范围以外的单位登记。未导入任何数据，请重新导入")
+    saved: dict[Key, PartyOrganization] = {}
+    changed: set[Key] = set()
     for parsed in valid:
-        existing = PartyOrganization.objects.filter(region_id=parsed.region_id, name=parsed.name).first()
+        key = (parsed.region_id, parsed.name)
+        existing = stored.get(key)
         due = next_election_due(
             founded_on=parsed.values["founded_on"],
             last_election_on=parsed.values["last_election_on"],
@@ -157,36 +220,30 @@ def write(valid: list[ParsedRow]) -> Counts:
         )
         values = {**parsed.values, "next_election_due": due}
         if existing is None:
-            party_org = PartyOrganization.objects.create(region_id=parsed.region_id, name=parsed.name, **values)
+            party_org = PartyOrganization.objects.create(region_id=parsed.region_id, name=parsed.name, zone_id=scope.zone_id, **values)
             counts.created += 1
-            changed = True
         else:
             party_org = existing
-            changed = any(getattr(existing, k) != v for k, v in values.items())
-            for key, value in values.items():
-                setattr(existing, key, value)
-            if changed:
+            if any(getattr(existing, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(existing, name, value)
                 existing.save()
+                changed.add(key)
         before = set(party_org.covered_organizations.values_list("id", flat=True))
         if before != set(parsed.covered_ids):
             party_org.covered_organizations.set(parsed.covered_ids)
             affected |= before | set(parsed.covered_ids)
-            changed = True
-        if existing is not None:
-            if changed:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
-        saved[(parsed.region_id, parsed.name)] = party_org
+            changed.add(key)
+        saved[key] = party_org
+    # Parents once every row of the file exists.
     for parsed in valid:
-        party_org = saved[(parsed.region_id, parsed.name)]
-        parent = None
-        if parsed.parent_name:
-            parent = (
-                next((p for (_, n), p in saved.items() if n == parsed.parent_name), None)
-                or PartyOrganization.objects.filter(name=parsed.parent_name).first()
-            )
-        if party_org.parent_id != (parent.pk if parent else None):
-            PartyOrganization.objects.filter(pk=party_org.pk).update(parent=parent)
+        key = (parsed.region_id, parsed.name)
+        parent = (saved.get(parsed.parent_key) or stored.get(parsed.parent_key)) if parsed.parent_key else None
+        parent_id = parent.pk if parent is not None else None
+        if saved[key].parent_id != parent_id:
+            PartyOrganization.objects.filter(pk=saved[key].pk).update(parent_id=parent_id)
+            changed.add(key)
+    counts.updated = len({k for k in changed if k in stored})
+    counts.unchanged = len(valid) - counts.created - counts.updated
     counts.touched_ids = sorted(affected)
     return counts
