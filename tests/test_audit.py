@@ -400,3 +400,120 @@ def test_moving_the_head_back_by_hand_is_detected():
     AuditChainHead.objects.filter(pk=1).update(last_event_id=survivor.pk, last_chain=survivor.chain)
     problems = verify_chain()
     assert any("链头记录被改动" in p.reason for p in problems)
+
+
+# -- TRUNCATE ------------------------------------------------------------------------------------
+
+
+@POSTGRES_ONLY
+@pytest.mark.django_db
+def test_postgres_refuses_truncate():
+    record(2)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL sanxin.audit_truncate = 'off'")  # as any session but the test suite's
+        with pytest.raises(DatabaseError, match="不能清空"), transaction.atomic():
+            cur.execute("TRUNCATE core_auditevent, core_auditchainhead")
+    assert AuditEvent.objects.count() == 2 and verify_chain() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transactional_tests_still_flush_the_trail():
+    """pytest-django's flush after this test truncates the audit table through the test suite's switch."""
+    record(1)
+    assert AuditEvent.objects.count() == 1
+
+
+# -- the audit page ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=abc", "起始日期应为有效日期"),
+        ("start=2026-13-01", "起始日期应为有效日期"),
+        ("end=2026-02-30", "截止日期应为有效日期"),
+        ("start=2026-02-01&end=2026-01-01", "截止日期不能早于起始日期"),
+        ("outcome=maybe", "选择一个有效的选项"),
+    ],
+)
+def test_audit_page_explains_bad_filters(personas, client_for, query, message):
+    response = client_for("auditadmin").get(f"/audit/?{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "查询条件有误" in page and message in page
+    assert "没有符合条件的审计记录" in page
+
+
+@pytest.mark.django_db
+def test_audit_page_filters(personas, client_for):
+    record(3, prefix="sample.thing")
+    audit_record(action="sample.refused", outcome="denied")
+    client = client_for("auditadmin")
+    page = client.get("/audit/?action=sample.&outcome=denied").content.decode()
+    assert "共 <strong>1</strong> 条" in page
+    today = timezone.localdate().isoformat()
+    page = client.get(f"/audit/?action=sample.&start={today}&end={today}").content.decode()
+    assert "共 <strong>4</strong> 条" in page
+    page = client.get("/audit/?action=sample.&end=2000-01-01").content.decode()
+    assert "共 <strong>0</strong> 条" in page
+
+
+@pytest.mark.django_db
+def test_reading_the_trail_is_audited(personas, client_for):
+    client = client_for("auditadmin")
+    client.get("/audit/?action=auth.&start=2026-01-01")
+    event = AuditEvent.objects.get(action="audit.view")
+    assert event.actor_id == personas["auditadmin"].pk and event.outcome == "success"
+    assert event.detail["filters"] == {"action": "auth.", "start": "2026-01-01"}
+    client.get("/audit/?start=abc")
+    failed = AuditEvent.objects.filter(action="audit.view").latest("pk")
+    assert failed.outcome == "failure" and failed.detail["filters"] == {"start": "abc"}
+    assert AuditEvent.objects.filter(action="audit.view").count() == 2
+    assert client_for("sysadmin").get("/audit/").status_code == 404
+    assert AuditEvent.objects.filter(action="audit.view").count() == 2
+    assert verify_chain() == []
+
+
+# -- the client address behind proxies -----------------------------------------------------------
+
+
+def test_client_ip_counts_trusted_proxies_from_the_right(settings):
+    from django.test import RequestFactory
+
+    from sanxin.core.middleware import client_ip
+
+    def ip(forwarded="", remote="10.0.0.1"):
+        return client_ip(RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded))
+
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    assert ip("203.0.113.7") == "10.0.0.1"  # no proxy trusted: the header is the client's own words
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    assert ip("203.0.113.7") == "203.0.113.7"
+    assert ip("6.6.6.6, 203.0.113.7") == "203.0.113.7"  # a forged left part is ignored
+    assert ip("") == "10.0.0.1" and ip("not-an-address") == "10.0.0.1"
+    settings.AXES_IPWARE_PROXY_COUNT = 2
+    assert ip("6.6.6.6, 203.0.113.7, 10.0.0.2") == "203.0.113.7"
+    assert ip("203.0.113.7") == "10.0.0.1"  # fewer hops than proxies: not trusted
+
+
+@pytest.mark.django_db
+def test_audit_and_lockout_use_the_same_address_behind_a_proxy(personas, settings):
+    from axes.models import AccessAttempt
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+
+    def via_proxy(client_address):
+        return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"6.6.6.6, {client_address}")
+
+    first = via_proxy("203.0.113.7")
+    for _ in range(5):
+        login(first, "county", "Wrong-Passw0rd!!")
+    assert AuditEvent.objects.filter(action="auth.login_failed").latest("pk").ip == "203.0.113.7"
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    assert login(first, "county").status_code == 429
+    assert set(AuditEvent.objects.filter(action="auth.lockout").values_list("ip", flat=True)) == {"203.0.113.7"}
+    # Another client behind the same proxy is not locked out with the first.
+    response = login(via_proxy("203.0.113.8"), "county")
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="auth.login").latest("pk").ip == "203.0.113.8"
