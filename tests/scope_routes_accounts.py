@@ -1,6 +1,33 @@
-"""Scope-test routes of the accounts area; collected by tests/scope_registry.py."""
+"""Scope-test routes of the accounts area (units, users, tokens) and zones; collected by tests/scope_registry.py."""
 
-from tests.scope_registry import Route
+from django.urls import reverse
 
-ROUTES: list[Route] = []
-EXEMPT: dict[str, str] = {}
+from sanxin.accounts.roles import Cap
+from sanxin.regions.models import Region, Zone, ZoneKind
+from tests.scope_registry import Entity, Route
+
+ZONE = Entity(Zone, region_code=lambda z: z.region_id, marker=lambda z: z.name, zone_id=lambda z: z.pk)
+
+
+def marker_zone(region: Region) -> Zone:
+    """The world holds one zone only; a detail route needs one at every place, so each region gets its own here."""
+    zone, _ = Zone.objects.get_or_create(name=f"标记园区{region.code}", region=region, defaults={"kind": ZoneKind.PARK})
+    return zone
+
+
+# Zones reached through the region they lie in: the oracle reads the region code and the zone id.
+ZONE_AT_REGION = Entity(Region, region_code=lambda r: r.code, marker=lambda r: f"标记园区{r.code}", zone_id=lambda r: marker_zone(r).pk)
+
+ROUTES: list[Route] = [
+    Route("regions:zone_list", "list", ZONE, Cap.REGIONS_VIEW, list_url="/zones/?size=100"),
+    Route(
+        "regions:zone_edit",
+        "detail",
+        ZONE_AT_REGION,
+        Cap.ZONES_MANAGE,
+        url=lambda r: reverse("regions:zone_edit", args=[marker_zone(r).pk]),
+    ),
+]
+EXEMPT: dict[str, str] = {
+    "regions:zone_create": "新建表单；所在区划由区划选择器按数据权限裁剪，服务再校验，见 test_regions.py::test_zone_outside_scope_refused",
+}

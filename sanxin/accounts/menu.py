@@ -42,7 +42,13 @@ MENU = (
             MenuItem("党组织树", "party:party_org_tree", Cap.PARTY_VIEW, "bi-diagram-3"),
         ),
     ),
-    MenuGroup("基础数据", (MenuItem("行政区划", "regions:browse", Cap.REGIONS_VIEW, "bi-geo-alt"),)),
+    MenuGroup(
+        "基础数据",
+        (
+            MenuItem("行政区划", "regions:browse", Cap.REGIONS_VIEW, "bi-geo-alt"),
+            MenuItem("园区/楼宇", "regions:zone_list", Cap.REGIONS_VIEW, "bi-bounding-box"),
+        ),
+    ),
     MenuGroup(
         "系统管理",
         (

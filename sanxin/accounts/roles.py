@@ -28,6 +28,7 @@ TERRITORIAL_ROLES = ADMIN_ROLES | STAFF_ROLES
 class Cap:
     HOME = "home"
     REGIONS_VIEW = "regions.view"
+    ZONES_MANAGE = "zones.manage"
     UNITS_VIEW = "units.view"
     UNITS_MANAGE = "units.manage"
     USERS_VIEW = "users.view"
@@ -66,12 +67,15 @@ _STAFF_CAPS = {
 }
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
-    Role.SYSTEM_ADMIN: frozenset({Cap.HOME, Cap.REGIONS_VIEW, Cap.UNITS_VIEW, Cap.UNITS_MANAGE, Cap.USERS_VIEW, Cap.USERS_MANAGE}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {Cap.HOME, Cap.REGIONS_VIEW, Cap.ZONES_MANAGE, Cap.UNITS_VIEW, Cap.UNITS_MANAGE, Cap.USERS_VIEW, Cap.USERS_MANAGE}
+    ),
     Role.SECURITY_ADMIN: frozenset({Cap.HOME, Cap.UNITS_VIEW, Cap.USERS_VIEW, Cap.ROLES_GRANT, Cap.PERSONAL_DATA_UNMASK}),
     Role.AUDIT_ADMIN: frozenset({Cap.HOME, Cap.AUDIT_VIEW}),
-    Role.REGION_STAFF: frozenset(_STAFF_CAPS),
+    # Territorial staff keep the zones (园区/楼宇/商圈) of their territory; industry and zone staff only read them.
+    Role.REGION_STAFF: frozenset(_STAFF_CAPS | {Cap.ZONES_MANAGE}),
     Role.INDUSTRY_STAFF: frozenset(_STAFF_CAPS),
-    Role.GRASSROOTS_STAFF: frozenset(_STAFF_CAPS),
+    Role.GRASSROOTS_STAFF: frozenset(_STAFF_CAPS | {Cap.ZONES_MANAGE}),
     Role.ZONE_STAFF: frozenset(_STAFF_CAPS),
     Role.PARTY_SECRETARY: frozenset({Cap.HOME}),
     Role.INSTRUCTOR: frozenset({Cap.HOME, Cap.ORGS_VIEW, Cap.VISITS_LOG}),

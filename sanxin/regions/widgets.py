@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse
 
 from sanxin.core.scope import scoped
-from sanxin.regions.models import Region
+from sanxin.regions.models import CODE_LENGTH_LEVEL, Region
 from sanxin.regions.selectors import region_root_code
 
 
@@ -14,15 +14,23 @@ class RegionPickerWidget(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.root = ""
+        self.user = None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         code = value.code if isinstance(value, Region) else (value or "")
-        region = Region.objects.filter(code=code).first() if code else None
-        context["widget"].update(
-            {"root": self.root, "api": reverse("api:list_regions"), "code": code, "label": region.full_name if region else ""}
-        )
+        if not code and len(self.root) == 12:
+            code = self.root  # a community-level user has exactly one region to choose: it is chosen
+        context["widget"].update({"root": self.root, "api": reverse("api:list_regions"), "code": code, "label": self._label(code)})
         return context
+
+    def _label(self, code: str) -> str:
+        """The chosen region and its ancestors, but only the levels inside the user's scope."""
+        if not code or self.user is None:
+            return ""
+        path = [*Region(code=code, level=CODE_LENGTH_LEVEL.get(len(code), 0)).ancestor_codes, code]
+        names = dict(scoped(Region.objects.filter(code__in=path), self.user).values_list("code", "name"))
+        return " ".join(names[c] for c in sorted(names)) if code in names else ""
 
 
 class RegionPickerField(forms.CharField):
@@ -35,6 +43,7 @@ class RegionPickerField(forms.CharField):
 
     def bind_user(self, user) -> None:
         self.user = user
+        self.widget.user = user
         self.widget.root = region_root_code(user)
 
     def prepare_value(self, value):

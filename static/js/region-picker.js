@@ -57,8 +57,7 @@
 
     async function build(code) {
       selects.innerHTML = "";
-      if (root && root.length === 12) return;
-      // The root itself is shown as the first select when the scope is one region.
+      // The root itself is shown as the first, fixed select when the scope is one region.
       const chain = LENGTHS.filter((n) => n > root.length && code.length >= n).map((n) => code.slice(0, n));
       let parent = root;
       if (root) {
@@ -69,6 +68,11 @@
           select.disabled = true;
           select.add(new Option(data.items[0].name, data.items[0].code));
           selects.appendChild(select);
+          // A community-level scope has nothing below it: its own region is the value.
+          if (root.length === 12) {
+            if (!hidden.value) setValue(root, data.items[0].full_name);
+            return;
+          }
         }
       }
       for (const step of chain) {
