@@ -150,8 +150,13 @@ EXEMPT = {
     "accounts:login": "登录页",
     "accounts:logout": "退出",
     "accounts:password_change": "只作用于本人",
-    "accounts:unit_create": "新建表单；所选上级单位、区划由表单按数据权限裁剪，见 test_forms_offer_only_scoped_choices",
-    "accounts:user_create": "新建表单；可选单位按数据权限裁剪，见 test_forms_offer_only_scoped_choices",
+    "accounts:unit_create": (
+        "新建表单；上级单位、限定园区、区划选择器按数据权限裁剪（县级管理者只见本县），服务再校验，"
+        "见 test_accounts.py::test_forms_offer_only_scoped_choices"
+    ),
+    "accounts:user_create": (
+        "新建表单；可选单位按数据权限裁剪（县级管理者只见本县），服务再校验，见 test_accounts.py::test_forms_offer_only_scoped_choices"
+    ),
     "dashboards:home": "统计数字按数据权限计算，见 test_home_figures_follow_scope",
     "regions:browse": "区划树的起点为本人数据权限的根，见 test_region_browse_starts_at_scope_root",
     "core:audit_list": "不按区划裁剪：只有审计管理员可见，见 test_audit_page_only_for_audit_admin",

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from sanxin.accounts.roles import Cap
 from sanxin.regions.models import Region, Zone, ZoneKind
-from tests.scope_registry import Entity, Route
+from tests.scope_registry import USER, Entity, Route
 
 ZONE = Entity(Zone, region_code=lambda z: z.region_id, marker=lambda z: z.name, zone_id=lambda z: z.pk)
 
@@ -19,6 +19,7 @@ def marker_zone(region: Region) -> Zone:
 ZONE_AT_REGION = Entity(Region, region_code=lambda r: r.code, marker=lambda r: f"标记园区{r.code}", zone_id=lambda r: marker_zone(r).pk)
 
 ROUTES: list[Route] = [
+    Route("accounts:user_phone", "detail", USER, Cap.PERSONAL_DATA_UNMASK, url=lambda u: reverse("accounts:user_phone", args=[u.pk])),
     Route("regions:zone_list", "list", ZONE, Cap.REGIONS_VIEW, list_url="/zones/?size=100"),
     Route(
         "regions:zone_edit",
@@ -29,5 +30,8 @@ ROUTES: list[Route] = [
     ),
 ]
 EXEMPT: dict[str, str] = {
+    "accounts:token_list": "只列出、创建本人的令牌，见 test_api.py::test_token_page_lists_only_own_tokens",
+    "accounts:token_revoke": "只接受 POST，只找本人的令牌，他人的令牌为 404，见 test_api.py::test_other_users_token_cannot_be_revoked",
+    "api:create_token": "只为调用者本人创建令牌，见 test_api.py::test_session_write_needs_csrf",
     "regions:zone_create": "新建表单；所在区划由区划选择器按数据权限裁剪，服务再校验，见 test_regions.py::test_zone_outside_scope_refused",
 }

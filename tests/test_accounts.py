@@ -7,20 +7,27 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.utils import timezone
 
 from sanxin.accounts.menu import menu_for
-from sanxin.accounts.models import Unit, UnitKind, User
+from sanxin.accounts.models import Unit, UnitKind, User, UserRole
 from sanxin.accounts.roles import Role
 from sanxin.accounts.services import (
     accounts_disable_inactive,
+    grant_initial_roles,
     password_change,
+    unit_create,
+    unit_update,
     user_create,
     user_set_roles,
+    user_update,
     validate_role_combination,
 )
 from sanxin.core.models import AuditEvent
+from sanxin.regions.models import Region
 from tests.conftest import PASSWORD
 
 
@@ -293,9 +300,37 @@ def test_region_browse_starts_at_scope_root(client_for):
 
 
 def test_forms_offer_only_scoped_choices(personas, client_for):
+    """Only the nationwide system administrator manages units and users today, but the forms cut their
+    choices to the user's scope all the same: a county-level manager sees only the county's units."""
     Unit.objects.create(name="外省单位", kind=UnitKind.LIANGXIN_COMMITTEE, region_id="32")
+    Unit.objects.create(name="西湖区某单位", kind=UnitKind.LIANGXIN_COMMITTEE, region_id="360103")
+    Unit.objects.create(name="东湖区某单位", kind=UnitKind.LIANGXIN_COMMITTEE, region_id="360102004")
     sysadmin_page = client_for("sysadmin").get("/users/new/").content.decode()
-    assert "外省单位" in sysadmin_page
+    assert "外省单位" in sysadmin_page and "东湖区某单位" in sysadmin_page
+
+    # No service grants the system administrator's role outside a system unit, so this persona is made by hand.
+    manager = user_create(
+        actor=None,
+        username="county_manager",
+        full_name="县级管理",
+        unit=personas["county"].unit,
+        password=PASSWORD,
+        must_change_password=False,
+    )
+    UserRole.objects.create(user=manager, role=Role.SYSTEM_ADMIN)
+    client = Client()
+    client.force_login(manager)
+    for url in ("/users/new/", "/units/new/"):
+        page = client.get(url).content.decode()
+        assert "东湖区某单位" in page and "东湖区委两新工委" in page, url
+        assert "外省单位" not in page and "西湖区某单位" not in page and "平台运维中心" not in page, url
+    assert 'data-root="360102"' in client.get("/units/new/").content.decode()
+    outside = client.post("/units/new/", {"name": "越权单位", "kind": UnitKind.LIANGXIN_COMMITTEE, "region": "360103"}).content.decode()
+    assert "不存在或不在您的管辖范围内" in outside and not Unit.objects.filter(name="越权单位").exists()
+    other_unit = Unit.objects.get(name="西湖区某单位")
+    data = {"username": "sneaky", "full_name": "越权", "unit": other_unit.pk, "password": "Initial-Passw0rd!"}
+    assert "选择一个有效的选项" in client.post("/users/new/", data).content.decode()
+    assert not User.objects.filter(username="sneaky").exists()
 
 
 def test_unit_create_via_page(client_for):
@@ -347,3 +382,147 @@ def test_member_and_secretary_have_no_territorial_scope(client_for):
     for name in ("member", "secretary"):
         assert client_for(name).get("/api/v1/regions").json()["items"] == []
         assert client_for(name).get("/api/v1/me").json()["scope"] == "无"
+
+
+# -- refusals stay on record (security.md item 12) ------------------------------------
+
+
+def test_failed_password_recheck_for_roles_is_audited(personas, client_for):
+    secadmin, target = personas["secadmin"], personas["county"]
+    with pytest.raises(ValidationError, match="密码复核失败"):
+        user_set_roles(actor=secadmin, user=target, roles=[Role.INSTRUCTOR], actor_password="wrong")
+    event = AuditEvent.objects.get(action="user.roles", outcome="denied", object_id=str(target.pk))
+    assert event.actor_id == secadmin.pk and "密码复核失败" in event.detail["reason"]
+    # Through the page as well, and the roles stay as they were.
+    page = client_for("secadmin").post(f"/users/{target.pk}/roles/", {"roles": [Role.INSTRUCTOR], "actor_password": "wrong"})
+    assert "密码复核失败" in page.content.decode()
+    assert AuditEvent.objects.filter(action="user.roles", outcome="denied").count() == 2
+    assert User.objects.get(pk=target.pk).role_codes == {Role.REGION_STAFF}
+
+
+def test_changing_ones_own_roles_is_refused_and_audited(personas):
+    secadmin = personas["secadmin"]
+    with pytest.raises(ValidationError, match="不能修改自己的角色"):
+        user_set_roles(actor=secadmin, user=secadmin, roles=[Role.SECURITY_ADMIN, Role.REGION_STAFF], actor_password=PASSWORD)
+    assert AuditEvent.objects.filter(action="user.roles", outcome="denied", object_id=str(secadmin.pk)).exists()
+
+
+def test_wrong_old_password_is_audited(personas, client_for):
+    user = personas["county"]
+    with pytest.raises(ValidationError, match="原密码不正确"):
+        password_change(user=user, old_password="Not-The-Passw0rd!", new_password="Brand-New-Pass1!")
+    event = AuditEvent.objects.get(action="password.change", outcome="failure")
+    assert event.actor_id == user.pk and "Not-The-Passw0rd!" not in str(event.detail)
+    data = {"old_password": "wrong", "new_password": "Brand-New-Pass1!", "new_password_again": "Brand-New-Pass1!"}
+    assert "原密码不正确" in client_for("county").post("/accounts/password/", data).content.decode()
+    assert AuditEvent.objects.filter(action="password.change", outcome="failure").count() == 2
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+# -- 三员分立 cannot be bypassed -----------------------------------------------------
+
+
+def test_bootstrap_cannot_add_a_role_beside_an_admin_role(personas):
+    with pytest.raises(ValidationError, match="三员分立"):
+        grant_initial_roles(user=personas["sysadmin"], roles=[Role.REGION_STAFF])
+    with pytest.raises(ValidationError, match="三员分立"):
+        grant_initial_roles(user=personas["county"], roles=[Role.AUDIT_ADMIN])
+    assert User.objects.get(pk=personas["sysadmin"].pk).role_codes == {Role.SYSTEM_ADMIN}
+    assert User.objects.get(pk=personas["county"].pk).role_codes == {Role.REGION_STAFF}
+
+
+def test_admin_roles_only_in_a_system_unit(personas):
+    secadmin = personas["secadmin"]
+    fresh = user_create(actor=None, username="fresh_admin", full_name="新人", unit=personas["county"].unit, password=PASSWORD)
+    with pytest.raises(ValidationError, match="只能属于系统运维单位"):
+        grant_initial_roles(user=fresh, roles=[Role.SYSTEM_ADMIN])
+    with pytest.raises(ValidationError, match="只能属于系统运维单位"):
+        user_set_roles(actor=secadmin, user=fresh, roles=[Role.AUDIT_ADMIN], actor_password=PASSWORD)
+    assert User.objects.get(pk=fresh.pk).role_codes == frozenset()
+    # Nor can an administrator be moved out of the system unit, or the unit turned into a regional one.
+    with pytest.raises(ValidationError, match="只能属于系统运维单位"):
+        user_update(actor=personas["sysadmin"], user=personas["auditadmin"], unit=personas["county"].unit)
+    assert User.objects.get(pk=personas["auditadmin"].pk).unit.kind == UnitKind.SYSTEM
+    system_unit = personas["sysadmin"].unit
+    with pytest.raises(ValidationError, match="只能是系统运维单位"):
+        unit_update(actor=personas["sysadmin"], unit=system_unit, kind=UnitKind.LIANGXIN_COMMITTEE, region_id="360102")
+    assert Unit.objects.get(pk=system_unit.pk).kind == UnitKind.SYSTEM
+
+
+@pytest.mark.parametrize(
+    ("holder", "extra"),
+    [("sysadmin", Role.REGION_STAFF), ("sysadmin", Role.SECURITY_ADMIN), ("county", Role.AUDIT_ADMIN)],
+)
+def test_database_refuses_a_second_role_beside_an_admin_role(personas, holder, extra):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        UserRole.objects.create(user=personas[holder], role=extra)
+    assert UserRole.objects.filter(user=personas[holder]).count() == 1
+
+
+def test_database_refuses_turning_a_role_into_an_admin_role_beside_another(personas):
+    user = personas["county"]
+    UserRole.objects.create(user=user, role=Role.INSTRUCTOR)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        UserRole.objects.filter(user=user, role=Role.INSTRUCTOR).update(role=Role.SYSTEM_ADMIN)
+    # An ordinary combination and a swap of one admin role for another still work.
+    assert User.objects.get(pk=user.pk).role_codes == {Role.REGION_STAFF, Role.INSTRUCTOR}
+    user_set_roles(actor=personas["secadmin"], user=personas["auditadmin"], roles=[Role.SYSTEM_ADMIN], actor_password=PASSWORD)
+    assert User.objects.get(pk=personas["auditadmin"].pk).role_codes == {Role.SYSTEM_ADMIN}
+
+
+# -- the unit tree ---------------------------------------------------------------
+
+
+def test_child_unit_lies_inside_its_parent(personas):
+    sysadmin, city = personas["sysadmin"], personas["city"].unit  # 南昌市 3601
+    with pytest.raises(ValidationError, match="不在上级单位“南昌市委社会工作部”的管辖区划"):
+        unit_create(
+            actor=sysadmin, name="九江单位", kind=UnitKind.LIANGXIN_COMMITTEE, region=Region.objects.get(code="360402"), parent=city
+        )
+    child = unit_create(
+        actor=sysadmin, name="东湖区下级", kind=UnitKind.LIANGXIN_COMMITTEE, region=Region.objects.get(code="360102"), parent=city
+    )
+    with pytest.raises(ValidationError, match="不在上级单位"):
+        unit_update(actor=sysadmin, unit=child, region=Region.objects.get(code="3602"))
+    # Moving the parent away from its children, or making a unit its own ancestor, is refused too.
+    with pytest.raises(ValidationError, match="下级单位“东湖区下级”的管辖区划"):
+        unit_update(actor=sysadmin, unit=Unit.objects.get(pk=city.pk), region=Region.objects.get(code="3602"))
+    with pytest.raises(ValidationError, match="不能是本单位或其下级单位"):
+        unit_update(actor=sysadmin, unit=Unit.objects.get(pk=city.pk), parent=child)
+    assert Unit.objects.get(pk=child.pk).region_id == "360102" and Unit.objects.get(pk=city.pk).region_id == "3601"
+
+
+def test_unit_page_explains_parent_outside(personas, client_for):
+    data = {"name": "九江单位", "kind": UnitKind.LIANGXIN_COMMITTEE, "region": "360402", "parent": personas["city"].unit.pk}
+    page = client_for("sysadmin").post("/units/new/", data).content.decode()
+    assert "不在上级单位“南昌市委社会工作部”的管辖区划（3601）之内" in page
+    assert not Unit.objects.filter(name="九江单位").exists()
+
+
+# -- demo accounts -----------------------------------------------------------------
+
+
+def test_seeded_demo_accounts_can_log_in(db, settings, tmp_path):
+    """Every account `seed_demo` prints logs in with the printed password and reaches its home page."""
+    from io import StringIO
+
+    from sanxin.demo.accounts import ACCOUNTS
+
+    settings.DATA_DIR = tmp_path
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = {}
+    for line in out.getvalue().splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] in {a.username for a in ACCOUNTS}:
+            printed[parts[0]] = parts[1]
+    assert set(printed) == {a.username for a in ACCOUNTS}
+    assert (tmp_path / "demo-accounts.txt").stat().st_mode & 0o777 == 0o600
+    for username, password in printed.items():
+        client = Client(REMOTE_ADDR="10.9.9.9")
+        assert login(client, username, "Wrong-Passw0rd!!").status_code == 200, username
+        response = login(client, username, password)
+        assert response.status_code == 302, username
+        home = client.get(response["Location"])
+        assert home.status_code == 200 or home["Location"] == "/accounts/password/", username
+        assert User.objects.get(username=username).is_demo

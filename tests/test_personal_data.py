@@ -183,3 +183,48 @@ def test_short_values_are_never_shown_in_full(function, value):
 def test_mask_name():
     assert mask_name("王小明") == "王**"
     assert mask_name("") == ""
+
+
+# -- on screen: masked unless allowed, and every unmasking audited (security.md items 12, 22) -----------
+
+
+@pytest.fixture
+def phone_owner(personas):
+    return user_create(actor=None, username="phone_owner", full_name="王小明", unit=personas["county"].unit, password=PASSWORD, phone=PHONE)
+
+
+def test_user_edit_form_shows_the_masked_phone(phone_owner, client_for):
+    client = client_for("sysadmin")
+    page = client.get(f"/users/{phone_owner.pk}/edit/").content.decode()
+    assert 'value="138****5678"' in page and PHONE not in page
+    # Saving the form unchanged keeps the number; typing a new one replaces it; clearing removes it.
+    data = {"full_name": "王小明", "unit": phone_owner.unit_id, "phone": "138****5678", "is_active": "on"}
+    assert client.post(f"/users/{phone_owner.pk}/edit/", data).status_code == 302
+    assert User.objects.get(pk=phone_owner.pk).phone == PHONE
+    assert client.post(f"/users/{phone_owner.pk}/edit/", {**data, "phone": "139 0000 1111"}).status_code == 302
+    assert User.objects.get(pk=phone_owner.pk).phone == "13900001111"
+    assert client.post(f"/users/{phone_owner.pk}/edit/", {**data, "phone": ""}).status_code == 302
+    assert User.objects.get(pk=phone_owner.pk).phone == ""
+
+
+def test_user_detail_is_masked_by_default(phone_owner, client_for):
+    for name in ("sysadmin", "secadmin", "county"):
+        page = client_for(name).get(f"/users/{phone_owner.pk}/").content.decode()
+        assert "138****5678" in page and PHONE not in page, name
+        assert ("显示完整号码" in page) == (name == "secadmin"), name
+
+
+@pytest.mark.parametrize("name", ["sysadmin", "auditadmin", "county", "province", "member"])
+def test_unmasking_refused_without_permission(phone_owner, client_for, name):
+    response = client_for(name).get(f"/users/{phone_owner.pk}/phone/")
+    assert response.status_code == 404 and PHONE not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="personal_data.unmask").exists()
+
+
+def test_unmasking_is_audited(phone_owner, personas, client_for):
+    response = client_for("secadmin").get(f"/users/{phone_owner.pk}/phone/")
+    assert response.status_code == 200 and PHONE in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    event = AuditEvent.objects.get(action="personal_data.unmask")
+    assert event.actor_id == personas["secadmin"].pk and event.object_id == str(phone_owner.pk)
+    assert event.detail == {"field": "phone", "masked": "138****5678"} and PHONE not in str(event.detail)

@@ -1,8 +1,12 @@
+from datetime import datetime
+
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from sanxin.accounts import selectors
 from sanxin.accounts.roles import Cap
+from sanxin.accounts.tokens import api_token_create
+from sanxin.api.auth import StaffSession
 from sanxin.core.scope import user_scope
 
 router = Router(tags=["单位与账号"])
@@ -62,3 +66,22 @@ def units(request, q: str = "", region: str = "", offset: int = 0, limit: int = 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单个单位")
 def unit_detail(request, unit_id: int):
     return selectors.access_unit(unit_id, user=request.auth)
+
+
+class TokenIn(Schema):
+    name: str
+    days: int = 90
+
+
+class TokenCreated(Schema):
+    id: int
+    name: str
+    expires_at: datetime
+    token: str
+
+
+@router.post("/tokens", response={201: TokenCreated}, auth=StaffSession(), summary="为本人创建接口令牌（仅限登录会话；令牌只返回这一次）")
+def create_token(request, payload: TokenIn):
+    # Session only: a bearer token must not be able to mint its own successors.
+    token, raw = api_token_create(actor=request.auth, user=request.auth, name=payload.name, days=payload.days)
+    return Status(201, {"id": token.pk, "name": token.name, "expires_at": token.expires_at, "token": raw})

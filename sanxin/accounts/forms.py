@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.roles import Role
+from sanxin.accounts.tokens import VALIDITY_DAYS
 from sanxin.core.scope import scoped
 from sanxin.regions.models import Industry, Zone
 from sanxin.regions.widgets import RegionPickerField
@@ -72,16 +73,32 @@ class UserCreateForm(forms.Form):
 class UserEditForm(forms.Form):
     full_name = forms.CharField(label="姓名", max_length=50)
     unit = forms.ModelChoiceField(label="所属单位", queryset=Unit.objects.none())
-    phone = forms.CharField(label="手机号码", max_length=20, required=False)
+    phone = forms.CharField(
+        label="手机号码", max_length=20, required=False, help_text="显示的是打码后的号码；不改则原样保存，输入新号码即更换，清空即删除。"
+    )
     is_active = forms.BooleanField(label="启用", required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, phone_masked: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(Unit.objects.filter(is_active=True), user)
+        # The form never carries the full number (security.md item 22): it shows the masked one.
+        self.phone_masked = phone_masked
+        self.initial["phone"] = phone_masked
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return None if self.phone_masked and phone == self.phone_masked else phone  # None: unchanged
 
 
 class UserRolesForm(forms.Form):
     roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple)
     actor_password = forms.CharField(
         label="请输入您的登录密码以确认", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label="令牌名称", max_length=64, help_text="说明用途，如“数据同步脚本”")
+    days = forms.TypedChoiceField(
+        label="有效期", coerce=int, choices=[(d, f"{d} 天") for d in VALIDITY_DAYS], initial=90, widget=forms.Select
     )

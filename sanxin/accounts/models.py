@@ -135,16 +135,24 @@ class PasswordHistory(models.Model):
 
 
 class ApiToken(BaseModel):
-    """A bearer token for the API; only its SM3 digest is stored."""
+    """A bearer token for the API; only its SM3 digest is stored, the raw token is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("名称", max_length=64)
     digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField("过期时间")
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
 
     class Meta:
+        ordering = ["-created_at", "-id"]
         verbose_name = "接口令牌"
 
     def __str__(self):
         return self.name
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "已撤销"
+        return "已过期" if self.expires_at <= timezone.now() else "有效"

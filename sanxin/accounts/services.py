@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sanxin.accounts.models import PasswordHistory, Unit, User, UserRole
+from sanxin.accounts.models import PasswordHistory, Unit, UnitKind, User, UserRole
 from sanxin.accounts.roles import ADMIN_ROLES, Cap, Role
 from sanxin.core.audit import audit_record
 from sanxin.core.fields import blind_index_for
@@ -29,6 +29,24 @@ def validate_role_combination(roles) -> None:
         raise ValidationError(f"三员分立：系统管理员、安全管理员、审计管理员不能兼任，也不能与其他角色合用（当前：{names}）")
 
 
+def validate_role_set(roles, *, unit: Unit | None) -> None:
+    """The one check of the roles a user ends up with, wherever roles or units change."""
+    roles = set(roles)
+    validate_role_combination(roles)
+    admin = roles & ADMIN_ROLES
+    if admin and (unit is None or unit.kind != UnitKind.SYSTEM):
+        label = Role(next(iter(admin))).label
+        raise ValidationError(f"三员分立：{label}只能属于系统运维单位（当前单位：{unit.name if unit else '无'}）")
+
+
+def _confirm_password(user: User, password: str, *, action: str, obj, field: str, message: str, outcome: str = "denied") -> None:
+    """A failed re-check is audited outside any transaction of ours, so the refusal stays on record."""
+    if user.check_password(password or ""):
+        return
+    audit_record(actor=user, action=action, obj=obj, outcome=outcome, detail={"reason": message})
+    raise ValidationError({field: message})
+
+
 def _require(actor, capability: str) -> None:
     if actor is None or not actor.can(capability):
         raise PermissionError("无权执行此操作")
@@ -40,6 +58,35 @@ def _check_unit_in_actor_scope(actor, unit: Unit) -> None:
         return
     if unit.region_id is None or not region_in_scope(actor, unit.region_id):
         raise ValidationError("所选单位不在您的管辖范围内")
+
+
+def _check_unit_hierarchy(unit: Unit) -> None:
+    """A unit's territory lies inside its parent's and holds its children's; no unit is its own ancestor."""
+    parent = unit.parent
+    if parent is not None:
+        if unit.pk and _is_self_or_below(parent, unit):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
+        if parent.region_id and not (unit.region_id or "").startswith(parent.region_id):
+            raise ValidationError(
+                {"parent": f"管辖区划（{unit.region_id or '全国'}）不在上级单位“{parent.name}”的管辖区划（{parent.region_id}）之内"}
+            )
+    if unit.pk and unit.region_id:
+        child = unit.children.exclude(region__code__startswith=unit.region_id).first()
+        if child is not None:
+            raise ValidationError({"region": f"下级单位“{child.name}”的管辖区划（{child.region_id or '全国'}）不在新的管辖区划之内"})
+    # The administrators' unit stays a system unit (validate_role_set, seen from the unit's side).
+    if unit.pk and unit.kind != UnitKind.SYSTEM and UserRole.objects.filter(user__unit=unit, role__in=ADMIN_ROLES).exists():
+        raise ValidationError({"kind": "三员分立：该单位有系统、安全或审计管理员账号，只能是系统运维单位"})
+
+
+def _is_self_or_below(candidate: Unit, unit: Unit) -> bool:
+    seen = set()
+    while candidate is not None and candidate.pk not in seen:
+        if candidate.pk == unit.pk:
+            return True
+        seen.add(candidate.pk)
+        candidate = candidate.parent
+    return False
 
 
 def _unit_snapshot(unit: Unit) -> dict:
@@ -59,8 +106,8 @@ def unit_create(*, actor, name: str, kind: str, region=None, parent=None, indust
     _require(actor, Cap.UNITS_MANAGE)
     unit = Unit(name=name.strip(), kind=kind, region=region, parent=parent, zone=zone)
     unit.full_clean()
-    if region:
-        _check_unit_in_actor_scope(actor, unit)
+    _check_unit_in_actor_scope(actor, unit)
+    _check_unit_hierarchy(unit)
     unit.save()
     unit.industries.set(industries)
     audit_record(actor=actor, action="unit.create", obj=unit, detail={"new": _unit_snapshot(unit)})
@@ -75,6 +122,8 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     for field, value in changes.items():
         setattr(unit, field, value)
     unit.full_clean()
+    _check_unit_in_actor_scope(actor, unit)
+    _check_unit_hierarchy(unit)
     unit.save()
     if industries is not None:
         unit.industries.set(industries)
@@ -144,6 +193,7 @@ def user_update(
         user.full_name = full_name.strip()
     if unit is not None:
         _check_unit_in_actor_scope(actor, unit)
+        validate_role_set(user.role_codes, unit=unit)
         user.unit = unit
     if phone is not None and phone != user.phone:
         user.phone = ""
@@ -158,17 +208,28 @@ def user_update(
     return user
 
 
-@transaction.atomic
+def user_phone_unmask(*, actor, user: User) -> str:
+    """The full phone number; every viewing is audited (security.md items 12, 22)."""
+    _require(actor, Cap.PERSONAL_DATA_UNMASK)
+    audit_record(actor=actor, action="personal_data.unmask", obj=user, detail={"field": "phone", "masked": mask_phone(user.phone)})
+    return user.phone
+
+
 def user_set_roles(*, actor, user: User, roles, actor_password: str) -> User:
     """Only the security administrator grants roles, after entering their password again."""
     _require(actor, Cap.ROLES_GRANT)
-    if not actor.check_password(actor_password or ""):
-        audit_record(actor=actor, action="user.roles", obj=user, outcome="denied", detail={"reason": "密码复核失败"})
-        raise ValidationError({"actor_password": "密码复核失败，请重新输入您的登录密码"})
+    _confirm_password(
+        actor, actor_password, action="user.roles", obj=user, field="actor_password", message="密码复核失败，请重新输入您的登录密码"
+    )
     if user.pk == actor.pk:
+        audit_record(actor=actor, action="user.roles", obj=user, outcome="denied", detail={"reason": "不能修改自己的角色"})
         raise ValidationError("不能修改自己的角色")
-    roles = set(roles)
-    validate_role_combination(roles)
+    return _set_roles(actor=actor, user=user, roles=set(roles))
+
+
+@transaction.atomic
+def _set_roles(*, actor, user: User, roles: set[str]) -> User:
+    validate_role_set(roles, unit=user.unit)
     before = set(user.role_codes)
     UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
     for role in roles - before:
@@ -179,20 +240,26 @@ def user_set_roles(*, actor, user: User, roles, actor_password: str) -> User:
     return user
 
 
+@transaction.atomic
 def grant_initial_roles(*, user: User, roles) -> None:
     """Bootstrap only (demo seeding, first administrators from the shell): no acting user exists yet."""
-    validate_role_combination(roles)
+    roles = set(roles)
+    validate_role_set(set(user.role_codes) | roles, unit=user.unit)
     for role in roles:
         UserRole.objects.get_or_create(user=user, role=role)
     user._role_codes = None
     audit_record(action="user.roles.bootstrap", obj=user, detail={"new": sorted(roles)}, actor_name="system")
 
 
-@transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
-    if not user.check_password(old_password or ""):
-        audit_record(actor=user, action="password.change", obj=user, outcome="failure", detail={"reason": "原密码错误"})
-        raise ValidationError({"old_password": "原密码不正确"})
+    _confirm_password(
+        user, old_password, action="password.change", obj=user, field="old_password", message="原密码不正确", outcome="failure"
+    )
+    return _set_password(user=user, new_password=new_password)
+
+
+@transaction.atomic
+def _set_password(*, user: User, new_password: str) -> User:
     password_validation.validate_password(new_password, user)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()

@@ -3,13 +3,15 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sanxin.accounts import selectors, services
-from sanxin.accounts.forms import LoginForm, PasswordChangeForm, UnitForm, UserCreateForm, UserEditForm, UserRolesForm
-from sanxin.accounts.models import UnitKind
+from sanxin.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UnitForm, UserCreateForm, UserEditForm, UserRolesForm
+from sanxin.accounts.models import ApiToken, UnitKind
 from sanxin.accounts.roles import Cap, Role
+from sanxin.accounts.tokens import api_token_create, api_token_revoke
 from sanxin.core.listing import list_page
 from sanxin.core.masking import mask_phone
 from sanxin.core.views_helpers import apply_validation_error, capability_required
@@ -151,19 +153,29 @@ def user_list(request):
     )
 
 
+def _user_detail(request, target, *, phone_full: str = ""):
+    context = {
+        "target": target,
+        "phone_masked": mask_phone(target.phone),
+        "phone_full": phone_full,
+        "can_manage": request.user.can(Cap.USERS_MANAGE),
+        "can_grant": request.user.can(Cap.ROLES_GRANT),
+        "can_unmask": request.user.can(Cap.PERSONAL_DATA_UNMASK),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
 @capability_required(Cap.USERS_VIEW)
 def user_detail(request, pk):
-    target = selectors.access_user(pk, user=request.user)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {
-            "target": target,
-            "phone_masked": mask_phone(target.phone),
-            "can_manage": request.user.can(Cap.USERS_MANAGE),
-            "can_grant": request.user.can(Cap.ROLES_GRANT),
-        },
-    )
+    return _user_detail(request, selectors.access_user(pk, user=request.user))
+
+
+@never_cache
+@capability_required(Cap.PERSONAL_DATA_UNMASK)
+def user_phone(request, pk):
+    """The full phone number, for those allowed to see it; every view is audited (security.md items 12, 22)."""
+    target = selectors.access_user(pk, user=request.user, capability=Cap.PERSONAL_DATA_UNMASK)
+    return _user_detail(request, target, phone_full=services.user_phone_unmask(actor=request.user, user=target))
 
 
 @capability_required(Cap.USERS_MANAGE)
@@ -186,8 +198,8 @@ def user_create(request):
 @capability_required(Cap.USERS_MANAGE)
 def user_edit(request, pk):
     target = selectors.access_user(pk, user=request.user, for_write=True)
-    initial = {"full_name": target.full_name, "unit": target.unit_id, "phone": target.phone, "is_active": target.is_active}
-    form = UserEditForm(request.POST or None, user=request.user, initial=initial)
+    initial = {"full_name": target.full_name, "unit": target.unit_id, "is_active": target.is_active}
+    form = UserEditForm(request.POST or None, user=request.user, initial=initial, phone_masked=mask_phone(target.phone))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=target, **form.cleaned_data)
@@ -214,3 +226,31 @@ def user_roles(request, pk):
             messages.success(request, "角色已更新")
             return redirect("accounts:user_detail", pk=target.pk)
     return render(request, "accounts/user_roles.html", {"form": form, "target": target})
+
+
+@never_cache
+@login_required
+def token_list(request):
+    """One's own API tokens; a new token's raw value is shown on this response only."""
+    form = ApiTokenForm(request.POST or None)
+    raw = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = api_token_create(actor=request.user, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"已创建令牌“{token.name}”，请立即复制保存，离开本页后无法再次查看")
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/token_list.html", {"form": form, "tokens": tokens, "raw_token": raw})
+
+
+@require_POST
+@login_required
+def token_revoke(request, pk):
+    # Only one's own tokens exist here: anyone else's is a 404.
+    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk, user=request.user)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"令牌“{token.name}”已撤销")
+    return redirect("accounts:token_list")

@@ -1,5 +1,6 @@
 """The one JSON API object, mounted at /api/v1/; OpenAPI at /api/v1/openapi.json."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -23,6 +24,13 @@ def unauthenticated(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return api.create_response(request, {"detail": "请求参数不正确", "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def refused(request, exc):
+    """A service refused the input: its Chinese message(s), per field when it names one."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "；".join(exc.messages), "errors": errors}, status=422)
 
 
 @api.exception_handler(Http404)
