@@ -44,8 +44,27 @@ PARTY_ORG = Entity(
     industry_id=lambda p: p.industry_id,
     zone_id=lambda p: p.zone_id,
 )
+
+
+def _instructor_line(instructor, field: str):
+    """The industry (or zone) an instructor belongs to for a narrowed scope: the sending unit's, else that of
+    an organization they are assigned to (sanxin.orgs.selectors.scoped_instructors). The scope world gives
+    each instructor at most one, so one value stands for the set."""
+    if field == "industry":
+        own = list(instructor.unit.industries.values_list("id", flat=True))
+    else:
+        own = [instructor.unit.zone_id] if instructor.unit.zone_id else []
+    assigned = [getattr(a.organization, f"{field}_id") for a in instructor.assignments.select_related("organization")]
+    return next((value for value in [*own, *assigned] if value), None)
+
+
 INSTRUCTOR = Entity(
-    Instructor, region_code=lambda i: i.unit.region_id, marker=lambda i: i.name, personal=lambda i, user: i.user_id == user.pk
+    Instructor,
+    region_code=lambda i: i.unit.region_id,
+    marker=lambda i: i.name,
+    industry_id=lambda i: _instructor_line(i, "industry"),
+    zone_id=lambda i: _instructor_line(i, "zone"),
+    personal=lambda i, user: i.user_id == user.pk,
 )
 ASSIGNMENT = Entity(
     InstructorAssignment,
@@ -164,12 +183,15 @@ EXEMPT = {
     "api:api-root": "接口根路径",
     "api:openapi-json": "接口说明文档",
     "api:openapi-view": "接口说明文档",
-    "orgs:organization_create": "新建表单；所在地区由区划选择器按数据权限裁剪",
+    "orgs:organization_create": "新建表单；地区、行业、园区按数据权限裁剪并校验，见 test_orgs.py::test_form_offers_only_scoped_choices",
     "orgs:instructor_create": "新建表单；派出单位按数据权限裁剪",
     "orgs:census_create": "新建表单；摸排范围由区划选择器按数据权限裁剪",
     "orgs:assignment_end": "只接受 POST；对象经 access_assignment 取得，见 test_work.py::test_assignment_end_outside_scope_is_404",
     "orgs:census_record": "两个对象（行动、组织）都经 access 取得，见 test_work.py::test_census_record_outside_scope_is_404",
-    "party:party_org_create": "新建表单；上级党组织、覆盖组织按数据权限裁剪，见 test_party.py",
+    "party:party_org_create": (
+        "新建表单；行业、园区按数据权限裁剪，上级党组织、覆盖组织检索选择并按数据权限校验，"
+        "见 test_party.py::test_create_form_offers_only_scoped_choices"
+    ),
 }
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from sanxin.core.models import AuditEvent
 from sanxin.orgs.models import CoverageState, Organization
 from sanxin.orgs.services import organization_deregister, organization_update
-from sanxin.regions.models import Region
+from sanxin.regions.models import Industry, Region
 from tests.conftest import PASSWORD
 from tests.orgs_factories import credit_code, make_org
 
@@ -149,3 +149,157 @@ def test_full_region_path_on_hover(personas, client_for):
     make_org(personas["county"])
     page = client_for("county").get("/orgs/").content.decode()
     assert f'title="{Region.objects.get(code="360102002001").full_name}"' in page
+
+
+# -- the place of an organization within the scope (条块) ---------------------------------
+
+
+def test_place_outside_scope_names_each_part(personas, demo_zone):
+    from sanxin.orgs.selectors import place_outside_scope
+    from sanxin.regions.models import Industry
+
+    express, internet = Industry.objects.get(code="6020"), Industry.objects.get(code="64")
+    inside = Region.objects.get(code="360102002001")
+    assert place_outside_scope(personas["industry"], region=inside, industry=express) == {}
+    assert place_outside_scope(personas["industry"], region="320102001001", industry=internet.pk).keys() == {"region", "industry"}
+    assert "快递" in place_outside_scope(personas["industry"], region=inside, industry=internet)["industry"]
+    assert place_outside_scope(personas["zone"], region=inside, industry=internet, zone=demo_zone) == {}
+    assert "八一广场商圈" in place_outside_scope(personas["zone"], region=inside, industry=internet, zone=None)["zone"]
+    assert place_outside_scope(None, region="320102", industry=None) == {}  # a system job
+    assert place_outside_scope(personas["member"], region=inside, industry=express) == {"region": "您没有管辖范围，不能登记"}
+
+
+def test_industry_committee_registers_only_its_industry(personas):
+    with pytest.raises(ValidationError) as caught:
+        make_org(personas["industry"], industry="64")
+    assert caught.value.message_dict["industry"] == ["所属行业须为您管辖的行业（快递）"]
+    org = make_org(personas["industry"], industry="6020", region="360103001001")
+    with pytest.raises(ValidationError, match="所属行业须为您管辖的行业"):
+        organization_update(actor=personas["industry"], organization=org, industry=Industry.objects.get(code="64"))
+    assert Organization.objects.get(pk=org.pk).industry.code == "6020"
+
+
+def test_zone_committee_registers_only_in_its_zone(personas, demo_zone):
+    with pytest.raises(ValidationError, match="须在您管辖的园区/楼宇（八一广场商圈）内"):
+        make_org(personas["zone"])
+    org = make_org(personas["zone"], zone=demo_zone)
+    with pytest.raises(ValidationError, match="八一广场商圈"):
+        organization_update(actor=personas["zone"], organization=org, zone=None)
+
+
+def test_form_offers_only_scoped_choices(personas, client_for, demo_zone):
+    make_org(personas["county"], name="不应出现在下拉框里的企业")
+    page = client_for("industry").get("/orgs/new/").content.decode()
+    industry_select = page[page.index('name="industry"') : page.index("</select>", page.index('name="industry"'))]
+    assert ">快递<" in industry_select and industry_select.count("<option") == 2
+    page = client_for("zone").get("/orgs/new/").content.decode()
+    zone_select = page[page.index('name="zone"') : page.index("</select>", page.index('name="zone"'))]
+    assert "八一广场商圈" in zone_select and 'name="zone" required' in page.replace(' class="form-select"', "")
+    # The parent is searched for, not listed: no organization appears on the form.
+    assert "不应出现在下拉框里的企业" not in client_for("county").get("/orgs/new/").content.decode()
+
+
+def test_create_page_refuses_another_industry(client_for):
+    response = client_for("industry").post(
+        "/orgs/new/",
+        {
+            "credit_code": credit_code(),
+            "name": "越界行业企业",
+            "category": "private",
+            "industry": Industry.objects.get(code="64").pk,
+            "region": "360102002001",
+            "employees": 5,
+            "formal_members": 0,
+            "probationary_members": 0,
+            "registration_status": "active",
+        },
+    )
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not Organization.objects.filter(name="越界行业企业").exists()
+
+
+# -- parent organization: searched within the scope --------------------------------------
+
+
+def test_parent_must_be_inside_the_scope(personas, client_for):
+    outside = make_org(personas["other_county"], name="西湖总部", region="360103001001")
+    with pytest.raises(ValidationError, match="上级单位不在您的管辖范围内"):
+        make_org(personas["county"], parent=outside)
+    data = {
+        "credit_code": credit_code(),
+        "name": "越界分支",
+        "category": "franchisee",
+        "industry": Industry.objects.get(code="6020").pk,
+        "region": "360102002001",
+        "employees": 5,
+        "formal_members": 0,
+        "probationary_members": 0,
+        "registration_status": "active",
+        "parent": outside.credit_code,
+    }
+    page = client_for("county").post("/orgs/new/", data).content.decode()
+    assert f"统一社会信用代码 {outside.credit_code} 不在您管辖的组织名录中" in page
+    head = make_org(personas["county"], name="东湖总部")
+    response = client_for("county").post("/orgs/new/", {**data, "parent": head.credit_code.lower()})
+    assert response.status_code == 302 and Organization.objects.get(name="越界分支").parent == head
+
+
+def test_edit_keeps_a_parent_outside_the_scope(personas, client_for):
+    head = make_org(personas["province"], name="省外总部", region="360103001001")
+    site = make_org(personas["province"], name="东湖站点", category="franchisee", parent=head)
+    client = client_for("county")
+    page = client.get(f"/orgs/{site.pk}/edit/").content.decode()
+    assert head.credit_code not in page and 'name="parent"' not in page
+    data = {f: getattr(site, f) for f in ("credit_code", "name", "category", "employees", "formal_members", "probationary_members")}
+    data |= {"industry": site.industry_id, "region": site.region_id, "registration_status": "active", "address": "新地址"}
+    assert client.post(f"/orgs/{site.pk}/edit/", data).status_code == 302
+    site.refresh_from_db()
+    assert site.address == "新地址" and site.parent == head
+
+
+def test_organization_lookup_suggests_and_picks_within_scope(personas, client_for):
+    mine = make_org(personas["county"], name="东湖查找测试有限公司")
+    other = make_org(personas["other_county"], name="西湖查找测试有限公司", region="360103001001")
+    client = client_for("county")
+    page = client.get("/orgs/lookup/", {"field": "parent", "q": "查找测试"}).content.decode()
+    assert "东湖查找测试有限公司" in page and "西湖查找测试" not in page
+    assert mine.credit_code in client.get("/orgs/lookup/", {"field": "parent", "q": mine.credit_code[:10]}).content.decode()
+    assert "没有找到" in client.get("/orgs/lookup/", {"field": "parent", "q": "不存在的名称"}).content.decode()
+    picked = client.get("/orgs/lookup/", {"field": "parent", "pick": mine.credit_code}).content.decode()
+    assert f'name="parent" value="{mine.credit_code}"' in picked and "已选：东湖查找测试有限公司" in picked
+    assert client.get("/orgs/lookup/", {"field": "parent", "pick": other.credit_code}).status_code == 404
+    # Several codes: a pick is added to those already listed.
+    added = client.get("/orgs/lookup/", {"field": "covered_codes", "multiple": "1", "pick": mine.credit_code, "covered_codes": "91X\n"})
+    assert f"91X\n{mine.credit_code}</textarea>" in added.content.decode()
+
+
+def test_list_region_filter_is_the_region_picker(personas, client_for):
+    make_org(personas["county"], name="街道甲企业")
+    make_org(personas["county"], name="街道乙企业", region="360102004001")
+    client = client_for("county")
+    page = client.get("/orgs/").content.decode()
+    assert "data-region-picker" in page and 'data-root="360102"' in page
+    page = client.get("/orgs/", {"region": "360102004"}).content.decode()
+    assert "街道乙企业" in page and "街道甲企业" not in page and 'data-value="360102004"' in page
+
+
+# -- registration status ------------------------------------------------------------------
+
+
+def test_deregistering_through_the_edit_form_needs_a_reason(personas, client_for):
+    org = make_org(personas["county"], name="将注销企业")
+    with pytest.raises(ValidationError, match="请填写原因"):
+        organization_update(actor=personas["county"], organization=org, registration_status="cancelled")
+    assert Organization.objects.get(pk=org.pk).registration_status == "active"
+    data = {f: getattr(org, f) for f in ("credit_code", "name", "category", "employees", "formal_members", "probationary_members")}
+    data |= {"industry": org.industry_id, "region": org.region_id, "registration_status": "cancelled"}
+    client = client_for("county")
+    page = client.post(f"/orgs/{org.pk}/edit/", data).content.decode()
+    assert "登记状态改为注销、吊销或迁出时，请填写原因" in page
+    assert client.post(f"/orgs/{org.pk}/edit/", {**data, "status_reason": "市场监管部门注销"}).status_code == 302
+    assert Organization.objects.get(pk=org.pk).registration_status == "cancelled"
+    event = AuditEvent.objects.get(action="organization.deregister", object_id=str(org.pk))
+    assert event.detail == {"old": "active", "new": "cancelled", "reason": "市场监管部门注销"}
+    # Back to 存续 is an ordinary edit.
+    organization_update(actor=personas["county"], organization=org, registration_status="active")
+    assert Organization.objects.get(pk=org.pk).registration_status == "active"

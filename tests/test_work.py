@@ -1,20 +1,29 @@
 """Party organizations, instructors and census campaigns: the rules and their pages."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from sanxin.core.models import AuditEvent
 from sanxin.orgs import census_services, instructor_services
 from sanxin.orgs.models import CENSUS_ITEMS, CoverageState, Instructor, Todo
 from sanxin.party.models import PartyOrganization
 from sanxin.party.services import next_election_due, party_org_create, party_org_update
 from sanxin.regions.models import Region
+from tests.conftest import PASSWORD
 from tests.orgs_factories import make_org
 
 TODAY = timezone.localdate()
 ITEMS = {key: f"{label}：正常" for key, label in CENSUS_ITEMS}
+
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
 
 
 def party_org(actor, name="测试党支部", covered=(), **fields):
@@ -217,7 +226,7 @@ def test_census_meeting_the_condition_raises_a_todo_once(personas):
         actor=personas["county"], campaign=c, organization=org, censused_on=TODAY, employees=40, formal_members=5, **ITEMS
     )
     assert Todo.objects.filter(organization=org, status="open").count() == 1
-    assert census_services.campaign_progress(c) == {"total": 1, "done": 1, "rate": 1.0}
+    assert census_services.campaign_progress(c, user=personas["county"]) == {"total": 1, "done": 1, "rate": 1.0}
 
 
 def test_census_below_condition_raises_nothing(personas):
@@ -302,3 +311,136 @@ def test_instructor_sees_and_logs_only_own_assignments(personas, client_for):
     assert response.status_code == 302 and a.visits.count() == 1
     assert client.post(f"/assignments/{b.pk}/visit/", {"visited_on": TODAY.isoformat(), "content": "x"}).status_code == 404
     assert client.get(f"/orgs/{mine.pk}/edit/").status_code == 404  # viewing is not editing
+
+
+# -- instructors within a narrowed scope ---------------------------------------------------
+
+
+def test_industry_and_zone_committees_see_the_instructors_of_their_line(personas, client_for, demo_zone):
+    express = make_org(personas["county"], name="快递网点", industry="6020", zone=demo_zone)
+    internet = make_org(personas["county"], name="网络公司", industry="64")
+    county = personas["county"]
+    on_express = instructor_services.instructor_create(actor=county, name="快递线指导员", kind="instructor", unit=county.unit)
+    on_internet = instructor_services.instructor_create(actor=county, name="互联网线指导员", kind="instructor", unit=county.unit)
+    instructor_services.assignment_create(actor=county, instructor=on_express, organization=express, started_on=TODAY)
+    instructor_services.assignment_create(actor=county, instructor=on_internet, organization=internet, started_on=TODAY)
+    own = instructor_services.instructor_create(
+        actor=personas["industry"], name="行业党委指导员", kind="liaison", unit=personas["industry"].unit
+    )
+    for persona in ("industry", "zone"):
+        page = client_for(persona).get("/instructors/").content.decode()
+        assert ">快递线指导员<" in page and ">互联网线指导员<" not in page, persona
+        assert client_for(persona).get(f"/instructors/{on_internet.pk}/").status_code == 404
+    assert ">行业党委指导员<" in client_for("industry").get("/instructors/").content.decode()  # its own, before any assignment
+    assert client_for("industry").get(f"/instructors/{own.pk}/").status_code == 200
+    page = client_for("county").get("/instructors/").content.decode()
+    assert ">快递线指导员<" in page and ">互联网线指导员<" in page
+
+
+def test_instructor_unit_must_be_of_the_line(personas, client_for):
+    with pytest.raises(ValidationError, match="派出单位不在您的管辖范围内"):
+        instructor_services.instructor_create(actor=personas["industry"], name="越界", kind="instructor", unit=personas["county"].unit)
+    page = client_for("industry").get("/instructors/new/").content.decode()
+    assert personas["industry"].unit.name in page and personas["county"].unit.name not in page
+
+
+def test_assignment_to_an_organization_outside_the_scope_is_refused(personas, client_for):
+    outside = make_org(personas["other_county"], region="360103001001")
+    who = instructor(personas)
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        instructor_services.assignment_create(actor=personas["county"], instructor=who, organization=outside, started_on=TODAY)
+    page = (
+        client_for("county")
+        .post(f"/instructors/{who.pk}/", {"credit_code": outside.credit_code, "started_on": TODAY.isoformat()})
+        .content.decode()
+    )
+    assert f"统一社会信用代码 {outside.credit_code} 不在您管辖的组织名录中" in page
+    assert 'hx-get="/orgs/lookup/?field=credit_code"' in page
+
+
+def test_instructor_exports(personas, client_for):
+    org = make_org(personas["county"], name="走访过的企业")
+    who = instructor(personas)
+    a = instructor_services.assignment_create(actor=personas["county"], instructor=who, organization=org, started_on=TODAY)
+    instructor_services.visit_create(actor=personas["county"], assignment=a, visited_on=TODAY, content="宣讲政策", problems="缺场地")
+    instructor_services.assignment_create(
+        actor=personas["county"], instructor=who, organization=make_org(personas["county"], name="未走访企业"), started_on=TODAY
+    )
+    client = client_for("county")
+    assert "/instructors/export/" in client.get("/instructors/").content.decode()
+    assert f"/instructors/{who.pk}/export/" in client.get(f"/instructors/{who.pk}/").content.decode()
+    assert client.post("/instructors/export/", {"password": "wrong"}).status_code == 400
+    assert "郭明亮" in xlsx_text(client.post("/instructors/export/", {"password": PASSWORD}).content)
+    text = xlsx_text(client.post(f"/instructors/{who.pk}/export/", {"password": PASSWORD}).content)
+    assert "走访过的企业" in text and "宣讲政策" in text and "缺场地" in text and "未走访企业" in text
+    assert AuditEvent.objects.filter(action="instructor.export", outcome="success").count() == 2
+    assert AuditEvent.objects.filter(action="instructor.export", outcome="denied").count() == 1
+
+
+# -- census: progress within the scope, the list exported -------------------------------------
+
+
+def test_census_progress_counts_only_the_users_scope(personas, client_for):
+    express, internet = make_org(personas["county"], industry="6020"), make_org(personas["county"], industry="64")
+    c = campaign(personas)
+    census_services.census_record_save(
+        actor=personas["county"], campaign=c, organization=internet, censused_on=TODAY, employees=40, formal_members=0, **ITEMS
+    )
+    assert census_services.campaign_progress(c, user=personas["county"]) == {"total": 2, "done": 1, "rate": 0.5}
+    assert census_services.campaign_progress(c, user=personas["industry"]) == {"total": 1, "done": 0, "rate": 0.0}
+    assert "0/1" in client_for("industry").get(f"/census/{c.pk}/").content.decode()
+    assert "0/1" in client_for("industry").get("/census/").content.decode()
+    assert express.pk
+
+
+def test_census_list_export(personas, client_for):
+    c = campaign(personas)
+    make_org(personas["county"])
+    client = client_for("county")
+    assert "/census/export/" in client.get("/census/").content.decode()
+    text = xlsx_text(client.post("/census/export/", {"password": PASSWORD}).content)
+    assert c.name in text and "东湖区" in text
+    assert AuditEvent.objects.filter(action="census.export", outcome="success").exists()
+
+
+# -- to-dos ------------------------------------------------------------------------------------
+
+
+def open_todo(personas, name="应建企业"):
+    org = make_org(personas["county"], name=name, employees=40)
+    census_services.census_record_save(
+        actor=personas["county"], campaign=campaign(personas), organization=org, censused_on=TODAY, employees=40, formal_members=4, **ITEMS
+    )
+    return Todo.objects.get(organization=org)
+
+
+def test_todo_close_rules(personas):
+    todo = open_todo(personas)
+    with pytest.raises(ValidationError, match="请填写办结说明"):
+        census_services.todo_close(actor=personas["county"], todo=todo, note="  ")
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        census_services.todo_close(actor=personas["other_county"], todo=todo, note="越权办结")
+    census_services.todo_close(actor=personas["county"], todo=todo, note="已单独组建党支部")
+    todo.refresh_from_db()
+    assert (todo.status, todo.closed_on, todo.closed_by, todo.close_note) == ("done", TODAY, personas["county"], "已单独组建党支部")
+    event = AuditEvent.objects.get(action="todo.close")
+    assert event.detail["note"] == "已单独组建党支部" and event.object_id == str(todo.pk)
+    with pytest.raises(ValidationError, match="该待办已办结"):
+        census_services.todo_close(actor=personas["county"], todo=todo, note="再次办结")
+
+
+def test_todo_list_closes_filters_and_exports(personas, client_for):
+    todo = open_todo(personas, name="待办企业")
+    client = client_for("county")
+    page = client.get("/todos/").content.decode()
+    assert f"/todos/{todo.pk}/close/" in page and "/todos/export/?status=open" in page
+    assert "请填写办结说明" in client.post(f"/todos/{todo.pk}/close/", {"note": ""}).content.decode()
+    assert client_for("other_county").post(f"/todos/{todo.pk}/close/", {"note": "x"}).status_code == 404
+    assert client.post(f"/todos/{todo.pk}/close/", {"note": "已组建"}).status_code == 302
+    assert ">待办企业<" not in client.get("/todos/").content.decode()  # open ones by default
+    page = client.get("/todos/", {"status": "done"}).content.decode()
+    assert ">待办企业<" in page and "已组建" in page and f"/todos/{todo.pk}/close/" not in page
+    assert ">待办企业<" in client.get("/todos/", {"status": ""}).content.decode()
+    text = xlsx_text(client.post("/todos/export/?status=done", {"password": PASSWORD}).content)
+    assert "待办企业" in text and "已组建" in text
+    assert "待办企业" not in xlsx_text(client.post("/todos/export/", {"password": PASSWORD}).content)

@@ -118,7 +118,28 @@ def census_record_save(
     return record
 
 
-def campaign_progress(campaign: CensusCampaign) -> dict:
-    total = campaign_organizations(campaign).count()
-    done = campaign.records.filter(organization__in=campaign_organizations(campaign)).count()
+def campaign_progress(campaign: CensusCampaign, *, user) -> dict:
+    """Share of the campaign's organizations censused, counting only those inside the user's scope
+    (an industry committee sees the progress of its industry)."""
+    orgs = scoped(campaign_organizations(campaign), user)
+    total = orgs.count()
+    done = campaign.records.filter(organization__in=orgs).count()
     return {"total": total, "done": done, "rate": (done / total) if total else None}
+
+
+@transaction.atomic
+def todo_close(*, actor, todo: Todo, note: str) -> Todo:
+    """Closes a to-do (办结) with a note saying what was done."""
+    if not scoped(Todo.objects.filter(pk=todo.pk), actor).exists():
+        raise ValidationError({"todo": "该待办不在您的管辖范围内"})
+    if todo.status != TodoStatus.OPEN:
+        raise ValidationError({"note": "该待办已办结"})
+    if not (note or "").strip():
+        raise ValidationError({"note": "请填写办结说明"})
+    todo.status = TodoStatus.DONE
+    todo.closed_on = timezone.localdate()
+    todo.closed_by = actor
+    todo.close_note = note.strip()
+    todo.save(update_fields=["status", "closed_on", "closed_by", "close_note", "updated_at"])
+    audit_record(actor=actor, action="todo.close", obj=todo, detail={"organization": todo.organization_id, "note": todo.close_note})
+    return todo

@@ -1,9 +1,22 @@
 from django import forms
 
-from sanxin.core.scope import scoped
-from sanxin.orgs.models import Organization, OrgCategory, RegistrationStatus
+from sanxin.core.scope import scoped, user_scope
+from sanxin.orgs.lookup import OrganizationLookupField
+from sanxin.orgs.models import OrgCategory, RegistrationStatus
+from sanxin.orgs.selectors import scope_industries
 from sanxin.regions.models import Industry, Zone
 from sanxin.regions.widgets import RegionPickerField
+
+
+def cut_to_scope(form, user, *, industry="industry", zone="zone") -> None:
+    """Offer only the industries and zones of the user's scope; a narrowed scope makes them required."""
+    scope = user_scope(user)
+    form.fields[zone].queryset = scoped(Zone.objects.all(), user)
+    if scope.industry_ids:
+        form.fields[industry].queryset = scope_industries(user)
+        form.fields[industry].required = True
+    if scope.zone_id:
+        form.fields[zone].required = True
 
 
 class OrganizationForm(forms.Form):
@@ -20,9 +33,8 @@ class OrganizationForm(forms.Form):
     probationary_members = forms.IntegerField(label="预备党员数", min_value=0, initial=0)
     established_on = forms.DateField(label="成立日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     registration_status = forms.ChoiceField(label="登记状态", choices=RegistrationStatus.choices, initial=RegistrationStatus.ACTIVE)
-    parent = forms.ModelChoiceField(
-        label="上级单位", queryset=Organization.objects.none(), required=False, help_text="集团 → 分支机构，平台 → 加盟商/站点"
-    )
+    status_reason = forms.CharField(label="状态变更原因", max_length=200, required=False, help_text="登记状态改为注销、吊销或迁出时必填")
+    parent = OrganizationLookupField(label="上级单位", required=False, help_text="集团 → 分支机构，平台 → 加盟商/站点")
     is_top500_private = forms.BooleanField(label="民营企业500强", required=False)
     is_top100_internet = forms.BooleanField(label="互联网企业100强", required=False)
     is_little_giant = forms.BooleanField(label="专精特新“小巨人”", required=False)
@@ -31,5 +43,15 @@ class OrganizationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].bind_user(user)
-        self.fields["zone"].queryset = scoped(Zone.objects.all(), user)
-        self.fields["parent"].queryset = scoped(Organization.objects.all(), user)
+        self.fields["parent"].bind_user(user)
+        cut_to_scope(self, user)
+
+
+class RegionFilterForm(forms.Form):
+    """Only to render the region picker in the list's filter bar; the list reads ?region= itself."""
+
+    region = RegionPickerField(label="所在地区", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].bind_user(user)

@@ -10,14 +10,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
+from sanxin.core.scope import scoped
 from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import Instructor, InstructorAssignment, InstructorVisit, Organization
+from sanxin.orgs.selectors import units_in_line
 
 
 @transaction.atomic
 def instructor_create(*, actor, name: str, kind: str, unit, title: str = "", user=None) -> Instructor:
     if not name.strip():
         raise ValidationError({"name": "姓名不能为空"})
+    if actor is not None and not units_in_line(actor).filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": "派出单位不在您的管辖范围内（行业党委、园区党组织只能选本行业、本园区的单位）"})
     instructor = Instructor.objects.create(name=name.strip(), kind=kind, unit=unit, title=title.strip(), user=user)
     audit_record(actor=actor, action="instructor.create", obj=instructor, detail={"unit": unit.pk, "kind": kind})
     return instructor
@@ -29,6 +33,8 @@ def assignment_create(
 ) -> InstructorAssignment:
     if ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": "结束日期不能早于开始日期"})
+    if actor is not None and not scoped(Organization.objects.filter(pk=organization.pk), actor).exists():
+        raise ValidationError({"credit_code": f"“{organization.name}”不在您的管辖范围内"})
     overlapping = InstructorAssignment.objects.filter(instructor=instructor, organization=organization).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
     )

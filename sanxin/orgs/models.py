@@ -296,6 +296,11 @@ class Todo(BaseModel):
     status = models.CharField("状态", max_length=16, choices=TodoStatus.choices, default=TodoStatus.OPEN)
     due_on = models.DateField("办理期限", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="办结人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    close_note = models.CharField("办结说明", max_length=300, blank=True)
 
     scope_region_field = "organization__region__code"
     scope_industry_field = "organization__industry_id"

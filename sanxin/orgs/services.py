@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
-from sanxin.core.scope import region_in_scope, user_scope
+from sanxin.core.scope import scoped
 from sanxin.core.validators import validate_credit_code
 from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import DEREGISTERED, Organization, OrgCategory, RegistrationStatus, kind_of
 from sanxin.orgs.rates import refresh_facts
+from sanxin.orgs.selectors import place_outside_scope
 
 EDITABLE_FIELDS = [
     "credit_code",
@@ -72,9 +73,21 @@ def organization_errors(fields: dict, *, instance: Organization | None = None, t
     return errors
 
 
-def _check_in_scope(actor, region) -> None:
-    if actor is not None and region is not None and not user_scope(actor).nationwide and not region_in_scope(actor, region.code):
-        raise ValidationError({"region": "所在地区不在您的管辖范围内"})
+def _check_in_scope(actor, fields: dict, *, before: dict | None = None) -> None:
+    """The organization must sit inside the actor's scope (region, industry, zone); a new parent must be
+    one the actor can see (an unchanged parent outside the scope is kept)."""
+    errors = place_outside_scope(actor, region=fields["region"], industry=fields["industry"], zone=fields.get("zone"))
+    parent = fields.get("parent")
+    parent_changed = before is None or before["parent"] != (parent.pk if parent else None)
+    if (
+        actor is not None
+        and parent is not None
+        and parent_changed
+        and not scoped(Organization.objects.filter(pk=parent.pk), actor).exists()
+    ):
+        errors["parent"] = "上级单位不在您的管辖范围内"
+    if errors:
+        raise ValidationError(errors)
 
 
 def _snapshot(org: Organization) -> dict:
@@ -86,7 +99,7 @@ def organization_create(*, actor, **fields) -> Organization:
     errors = organization_errors(fields)
     if errors:
         raise ValidationError(errors)
-    _check_in_scope(actor, fields["region"])
+    _check_in_scope(actor, fields)
     if Organization.objects.filter(credit_code=fields["credit_code"]).exists():
         raise ValidationError({"credit_code": f"统一社会信用代码 {fields['credit_code']} 已在名录中"})
     org = Organization(kind=kind_of(fields["category"]), **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
@@ -99,8 +112,17 @@ def organization_create(*, actor, **fields) -> Organization:
 
 
 @transaction.atomic
-def organization_update(*, actor, organization: Organization, **changes) -> Organization:
+def organization_update(*, actor, organization: Organization, status_reason: str = "", **changes) -> Organization:
+    """Edits an organization. Marking it 注销/吊销/迁出 goes through `organization_deregister`,
+    so it needs `status_reason` like every other way of deregistering."""
     before = _snapshot(organization)
+    new_status = changes.pop("registration_status", organization.registration_status)
+    deregistering = new_status in DEREGISTERED and new_status != organization.registration_status
+    if deregistering:
+        if not (status_reason or "").strip():
+            raise ValidationError({"status_reason": "登记状态改为注销、吊销或迁出时，请填写原因"})
+    elif new_status != organization.registration_status:
+        changes["registration_status"] = new_status
     merged = {**before, **{k: v for k, v in changes.items()}}
     for key in ("industry", "region", "zone", "parent"):
         if key not in changes:
@@ -108,7 +130,7 @@ def organization_update(*, actor, organization: Organization, **changes) -> Orga
     errors = organization_errors(merged, instance=organization)
     if errors:
         raise ValidationError(errors)
-    _check_in_scope(actor, merged["region"])
+    _check_in_scope(actor, merged, before=before)
     duplicate = Organization.objects.filter(credit_code=merged["credit_code"]).exclude(pk=organization.pk)
     if duplicate.exists():
         raise ValidationError({"credit_code": f"统一社会信用代码 {merged['credit_code']} 已被其他单位使用"})
@@ -126,6 +148,8 @@ def organization_update(*, actor, organization: Organization, **changes) -> Orga
     if after != before:
         changed = {k: {"old": before[k], "new": after[k]} for k in after if after[k] != before[k]}
         audit_record(actor=actor, action="organization.update", obj=organization, detail={"changes": changed})
+    if deregistering:
+        organization_deregister(actor=actor, organization=organization, status=new_status, reason=status_reason)
     return organization
 
 

@@ -8,17 +8,21 @@ from sanxin.core.listing import list_page
 from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.orgs import selectors, services
-from sanxin.orgs.forms import OrganizationForm
-from sanxin.orgs.models import CoverageState, OrgCategory, RegistrationStatus
-from sanxin.regions.models import Industry, Zone
+from sanxin.orgs.forms import OrganizationForm, RegionFilterForm
+from sanxin.orgs.lookup import OrganizationCodesField, OrganizationLookupField, lookup_response, organization_suggestions
+from sanxin.orgs.models import CoverageState, Organization, OrgCategory, RegistrationStatus
+from sanxin.regions.models import Zone
 
 ORG_SORTS = {"name": "name", "credit_code": "credit_code", "region": "region_id", "employees": "employees", "members": "formal_members"}
 FILTERS = ("q", "region", "industry", "category", "coverage", "flag", "status", "zone")
 COVERAGE_FILTERS = [
     ("org", "组织覆盖"),
+    ("work_covered", "工作覆盖（含组织覆盖）"),
     ("work", "仅工作覆盖"),
     ("blank", "空白点"),
     ("should_establish", "应建未建"),
+    ("meets_condition", "符合单建条件"),
+    ("own_party_org", "符合条件且已单建"),
     ("edge_thinning", "边际递减"),
 ]
 FLAGS = [
@@ -57,8 +61,9 @@ def organization_list(request):
     listing = list_page(request, _filtered(request), sortable=ORG_SORTS, default_sort="region")
     context = {
         "listing": listing,
+        "region_filter": RegionFilterForm(request.GET, user=request.user),
         "categories": OrgCategory.choices,
-        "industries": Industry.objects.all(),
+        "industries": selectors.scope_industries(request.user),
         "coverages": COVERAGE_FILTERS,
         "flags": FLAGS,
         "statuses": RegistrationStatus.choices,
@@ -97,12 +102,26 @@ def _form_fields(form) -> dict:
     return dict(form.cleaned_data)
 
 
+@capability_required(Cap.ORGS_VIEW)
+def organization_lookup(request):
+    """Suggestions for the organization pickers of the forms, within the user's scope."""
+    return lookup_response(
+        request,
+        make_field=lambda multiple: OrganizationCodesField() if multiple else OrganizationLookupField(),
+        suggest=organization_suggestions,
+        key_of=lambda org: org.credit_code,
+        place_of=lambda org: org.region.full_name,
+    )
+
+
 @capability_required(Cap.ORGS_MANAGE)
 def organization_create(request):
     form = OrganizationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        fields = _form_fields(form)
+        fields.pop("status_reason")
         try:
-            org = services.organization_create(actor=request.user, **_form_fields(form))
+            org = services.organization_create(actor=request.user, **fields)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -117,7 +136,9 @@ def organization_edit(request, pk):
     initial = {f: getattr(org, f) for f in services.EDITABLE_FIELDS}
     initial["region"] = org.region_id
     form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
-    form.fields["parent"].queryset = form.fields["parent"].queryset.exclude(pk=org.pk)
+    if org.parent_id and not scoped(Organization.objects.filter(pk=org.parent_id), request.user).exists():
+        # The parent lies outside the user's scope: neither shown nor changeable here, kept as it is.
+        del form.fields["parent"]
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(actor=request.user, organization=org, **_form_fields(form))

@@ -1,8 +1,9 @@
 from django import forms
 
 from sanxin.accounts.models import Unit
-from sanxin.core.scope import scoped
-from sanxin.orgs.models import CENSUS_ITEMS, InstructorKind, Organization
+from sanxin.orgs.lookup import OrganizationLookupField
+from sanxin.orgs.models import CENSUS_ITEMS, InstructorKind
+from sanxin.orgs.selectors import units_in_line
 from sanxin.regions.models import Industry
 from sanxin.regions.widgets import RegionPickerField
 
@@ -17,24 +18,27 @@ class InstructorForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scoped(Unit.objects.filter(is_active=True), user)
+        self.fields["unit"].queryset = units_in_line(user)
 
 
 class AssignmentForm(forms.Form):
-    credit_code = forms.CharField(label="选派到的组织（统一社会信用代码）", max_length=18)
+    credit_code = OrganizationLookupField(label="选派到的组织")
     started_on = forms.DateField(label="开始日期", widget=DATE)
     ended_on = forms.DateField(label="结束日期", widget=DATE, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.fields["credit_code"].bind_user(user)
 
-    def clean_credit_code(self):
-        code = self.cleaned_data["credit_code"].strip().upper()
-        org = scoped(Organization.objects.filter(credit_code=code), self.user).first()
-        if org is None:
-            raise forms.ValidationError(f"统一社会信用代码 {code} 不在您管辖的组织名录中")
-        return org
+
+class TodoCloseForm(forms.Form):
+    note = forms.CharField(
+        label="办结说明",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如：已于某日单独组建党支部",
+        error_messages={"required": "请填写办结说明"},
+    )
 
 
 class VisitForm(forms.Form):

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
-from sanxin.core.scope import region_in_scope, user_scope
+from sanxin.core.scope import scoped
 from sanxin.orgs.coverage import recompute_organizations
+from sanxin.orgs.models import Organization
+from sanxin.orgs.selectors import place_outside_scope
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
 
 FIELDS = [
@@ -76,9 +78,28 @@ def party_org_errors(fields: dict, *, instance: PartyOrganization | None = None,
     return errors
 
 
-def _check_scope(actor, region) -> None:
-    if actor is not None and region is not None and not user_scope(actor).nationwide and not region_in_scope(actor, region.code):
-        raise ValidationError({"region": "所在地区不在您的管辖范围内"})
+def _check_scope(actor, fields: dict, *, before: dict | None = None, covered=()) -> None:
+    """The Party organization sits inside the actor's scope (region, industry, zone); a new parent and
+    newly covered organizations are ones the actor can see."""
+    errors = place_outside_scope(actor, region=fields["region"], industry=fields.get("industry"), zone=fields.get("zone"))
+    parent = fields.get("parent")
+    parent_changed = before is None or before["parent"] != (parent.pk if parent else None)
+    if (
+        actor is not None
+        and parent is not None
+        and parent_changed
+        and not scoped(PartyOrganization.objects.filter(pk=parent.pk), actor).exists()
+    ):
+        errors["parent"] = "上级党组织不在您的管辖范围内"
+    already = set(before["covered"]) if before else set()
+    added = [o for o in covered if o.pk not in already]
+    if actor is not None and added:
+        visible = set(scoped(Organization.objects.filter(pk__in=[o.pk for o in added]), actor).values_list("pk", flat=True))
+        outside = [o.credit_code for o in added if o.pk not in visible]
+        if outside:
+            errors["covered_codes"] = f"以下组织不在您的管辖范围内：{'、'.join(outside)}"
+    if errors:
+        raise ValidationError(errors)
 
 
 def _snapshot(party_org: PartyOrganization) -> dict:
@@ -94,7 +115,7 @@ def party_org_create(*, actor, covered=(), **fields) -> PartyOrganization:
     errors = party_org_errors(fields)
     if errors:
         raise ValidationError(errors)
-    _check_scope(actor, fields["region"])
+    _check_scope(actor, fields, covered=covered)
     if PartyOrganization.objects.filter(region=fields["region"], name=fields["name"].strip()).exists():
         raise ValidationError({"name": f"该地区已有名为“{fields['name'].strip()}”的党组织"})
     party_org = PartyOrganization(**{k: v for k, v in fields.items() if k in FIELDS})
@@ -112,12 +133,14 @@ def party_org_create(*, actor, covered=(), **fields) -> PartyOrganization:
 
 @transaction.atomic
 def party_org_update(*, actor, party_org: PartyOrganization, covered=None, **changes) -> PartyOrganization:
+    """Edits a Party organization; `covered` (if given) replaces the covered organizations inside the
+    actor's scope and leaves those outside it untouched."""
     before = _snapshot(party_org)
     merged = {f: getattr(party_org, f) for f in FIELDS} | changes
     errors = party_org_errors(merged, instance=party_org)
     if errors:
         raise ValidationError(errors)
-    _check_scope(actor, merged["region"])
+    _check_scope(actor, merged, before=before, covered=covered or ())
     clash = PartyOrganization.objects.filter(region=merged["region"], name=merged["name"].strip()).exclude(pk=party_org.pk)
     if clash.exists():
         raise ValidationError({"name": f"该地区已有名为“{merged['name'].strip()}”的党组织"})
@@ -131,7 +154,11 @@ def party_org_update(*, actor, party_org: PartyOrganization, covered=None, **cha
     party_org.save()
     affected = set(before["covered"])
     if covered is not None:
-        party_org.covered_organizations.set([o.pk for o in covered])
+        # `covered` replaces what the actor can see; organizations outside their scope stay covered.
+        kept = set(before["covered"])
+        if actor is not None:
+            kept -= set(scoped(Organization.objects.filter(pk__in=kept), actor).values_list("pk", flat=True))
+        party_org.covered_organizations.set(sorted(kept | {o.pk for o in covered}))
         affected |= {o.pk for o in covered}
     recompute_organizations(affected)
     after = _snapshot(party_org)

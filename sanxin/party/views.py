@@ -8,9 +8,11 @@ from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.orgs.forms import RegionFilterForm
+from sanxin.orgs.lookup import lookup_response
 from sanxin.party import selectors, services
-from sanxin.party.forms import PartyOrganizationForm
-from sanxin.party.models import EstablishmentForm, PartyOrgLevel, PartyOrgStatus, SpecialKind
+from sanxin.party.forms import PartyOrganizationForm, PartyOrgLookupField, party_org_suggestions
+from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
 
 SORTS = {"name": "name", "region": "region_id", "due": "next_election_due", "covered": "covered_count"}
 FILTERS = ("q", "region", "level", "form", "special", "election", "status")
@@ -41,6 +43,7 @@ def party_org_list(request):
     listing = list_page(request, _filtered(request), sortable=SORTS, default_sort="region")
     context = {
         "listing": listing,
+        "region_filter": RegionFilterForm(request.GET, user=request.user),
         "levels": PartyOrgLevel.choices,
         "forms": EstablishmentForm.choices,
         "specials": SpecialKind.choices,
@@ -81,6 +84,18 @@ def party_org_detail(request, pk):
     return render(request, "party/party_org_detail.html", context)
 
 
+@capability_required(Cap.PARTY_VIEW)
+def party_org_lookup(request):
+    """Suggestions for the parent picker of the Party-organization form, within the user's scope."""
+    return lookup_response(
+        request,
+        make_field=lambda multiple: PartyOrgLookupField(),
+        suggest=party_org_suggestions,
+        key_of=lambda p: str(p.pk),
+        place_of=lambda p: p.region.full_name,
+    )
+
+
 def _values(form) -> tuple[dict, list]:
     data = dict(form.cleaned_data)
     covered = data.pop("covered_codes")
@@ -107,9 +122,12 @@ def party_org_edit(request, pk):
     party_org = selectors.access_party_org(pk, user=request.user, for_write=True)
     initial = {f: getattr(party_org, f) for f in services.FIELDS}
     initial["region"] = party_org.region_id
-    initial["covered_codes"] = "\n".join(party_org.covered_organizations.values_list("credit_code", flat=True))
+    # Only what the user may see: covered organizations outside the scope are neither shown nor dropped on save.
+    covered = scoped(party_org.covered_organizations.all(), request.user).order_by("credit_code")
+    initial["covered_codes"] = "\n".join(covered.values_list("credit_code", flat=True))
     form = PartyOrganizationForm(request.POST or None, user=request.user, initial=initial)
-    form.fields["parent"].queryset = form.fields["parent"].queryset.exclude(pk=party_org.pk)
+    if party_org.parent_id and not scoped(PartyOrganization.objects.filter(pk=party_org.parent_id), request.user).exists():
+        del form.fields["parent"]  # a parent outside the scope is kept as it is
     if request.method == "POST" and form.is_valid():
         fields, covered = _values(form)
         try:
