@@ -1,19 +1,23 @@
 """两个覆盖: per-organization rules, precomputed counts and rates, the summary API and the page."""
 
+import io
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.utils import timezone
 
+from sanxin.core.models import AuditEvent
 from sanxin.orgs import instructor_services
-from sanxin.orgs.coverage import recompute_organizations
+from sanxin.orgs.coverage import coverage_daily, recompute_organizations
 from sanxin.orgs.models import DEREGISTERED, CoverageFact, CoverageState, MassOrganizationWork, Organization
 from sanxin.orgs.rates import refresh_facts, snapshot_month
 from sanxin.orgs.services import organization_deregister, organization_update
 from sanxin.party.services import party_org_create
 from sanxin.regions.models import Region, Zone
-from tests.conftest import PERSONAS
+from tests.conftest import PASSWORD, PERSONAS
 from tests.orgs_factories import make_org
 
 TODAY = timezone.localdate()
@@ -182,3 +186,108 @@ def test_refresh_command(registry):
     with pytest.raises(Exception, match="格式不正确"):
         call_command("refresh_coverage", "--snapshot", "2026/09")
     assert Zone.objects.exists()
+
+
+# -- every figure has its list ----------------------------------------------------------------
+
+FIGURE_LISTS = {  # summary figure → the ?coverage= list behind it
+    "org_covered": "org",
+    "work_covered": "work_covered",
+    "blank": "blank",
+    "should_establish": "should_establish",
+    "meets_condition": "meets_condition",
+    "own_party_org": "own_party_org",
+    "edge_thinning": "edge_thinning",
+}
+
+
+def listed(client, **params) -> int:
+    page = client.get("/orgs/", params).content.decode()
+    return int(re.search(r"共 <strong>([\d,]+)</strong> 条", page).group(1).replace(",", ""))
+
+
+@pytest.mark.parametrize("persona", ["county", "industry", "zone"])
+def test_every_figure_links_to_a_list_of_that_many(registry, client_for, persona):
+    client = client_for(persona)
+    summary = client.get("/api/v1/coverage/summary").json()
+    page = client.get("/coverage/").content.decode().replace("&amp;", "&")
+    root = {"county": "360102", "industry": "36", "zone": "360102"}[persona]
+    assert listed(client, region=root, status="active") == summary["organizations"]
+    for figure, coverage in FIGURE_LISTS.items():
+        assert f"/orgs/?region={root}&industry=&zone=&coverage={coverage}" in page, figure
+        assert listed(client, region=root, coverage=coverage) == summary[figure], figure
+
+
+def test_trend_follows_the_zone(registry, client_for, demo_zone):
+    snapshot_month(date(2026, 10, 1))
+    client = client_for("county")
+    whole = client.get("/coverage/").content.decode()
+    zoned = client.get("/coverage/", {"zone": demo_zone.pk}).content.decode()
+    assert '"organizations": 6' in whole
+    assert '"organizations": 1' in zoned and '"organizations": 6' not in zoned
+
+
+def test_industry_and_zone_breakdowns_export(registry, client_for, demo_zone):
+    client = client_for("county")
+    page = client.get("/coverage/").content.decode().replace("&amp;", "&")
+    assert "/coverage/export/?by=industry&region=360102&zone=" in page and "/coverage/export/?by=zone&region=360102&industry=" in page
+    by_industry = xlsx_rows(client.post("/coverage/export/?by=industry", {"password": PASSWORD}).content)
+    assert by_industry[0][:2] == ("行业代码", "行业") and {(r[0], r[2]) for r in by_industry[1:]} == {("6020", 4), ("64", 2)}
+    by_zone = xlsx_rows(client.post("/coverage/export/?by=zone", {"password": PASSWORD}).content)
+    assert [(r[1], r[2]) for r in by_zone[1:]] == [("八一广场商圈", 1)]
+    # The industry committee's export counts its industry only.
+    rows = xlsx_rows(client_for("industry").post("/coverage/export/?by=industry", {"password": PASSWORD}).content)
+    assert {(r[0], r[2]) for r in rows[1:]} == {("6020", 5)}
+    assert client.post("/coverage/export/?by=nonsense", {"password": PASSWORD}).status_code == 404
+    assert AuditEvent.objects.filter(action="coverage.export", outcome="success").count() == 3
+
+
+def xlsx_rows(content: bytes) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    return list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+
+
+# -- the daily job ----------------------------------------------------------------------------------
+
+
+def test_coverage_daily_follows_the_date_and_is_idempotent(personas, client_for):
+    county = personas["county"]
+    who = instructor_services.instructor_create(actor=county, name="指导员", kind="instructor", unit=county.unit)
+    ending = make_org(county, name="选派将结束企业")
+    starting = make_org(county, name="选派将开始企业")
+    instructor_services.assignment_create(
+        actor=county, instructor=who, organization=ending, started_on=TODAY - timedelta(days=10), ended_on=TODAY + timedelta(days=1)
+    )
+    instructor_services.assignment_create(actor=county, instructor=who, organization=starting, started_on=TODAY + timedelta(days=2))
+    assert [Organization.objects.get(pk=o.pk).coverage_state for o in (ending, starting)] == ["work", "blank"]
+    later = TODAY + timedelta(days=2)
+    first = coverage_daily(today=later)
+    assert first["changed"] == 2
+    assert [Organization.objects.get(pk=o.pk).coverage_state for o in (ending, starting)] == ["blank", "work"]
+    facts = CoverageFact.objects.filter(month__isnull=True).aggregate(blank=Sum("blank"), work=Sum("work_covered"))
+    assert facts == {"blank": 1, "work": 1}  # the counts moved with the organizations
+    assert coverage_daily(today=later)["changed"] == 0
+
+
+def test_coverage_daily_keeps_the_month_end_snapshot(registry):
+    month_end = date(2026, 4, 30)
+    result = coverage_daily(today=month_end)
+    assert result["snapshot"] == date(2026, 4, 1)
+    cells = CoverageFact.objects.filter(month=date(2026, 4, 1)).count()
+    assert cells == CoverageFact.objects.filter(month__isnull=True).count() > 0
+    assert coverage_daily(today=month_end)["snapshot"] == date(2026, 4, 1)  # again: replaced, not doubled
+    assert CoverageFact.objects.filter(month=date(2026, 4, 1)).count() == cells
+    # Mid-month nothing is due while last month's snapshot exists ...
+    assert coverage_daily(today=date(2026, 5, 12))["snapshot"] is None
+    # ... and a missed month end is caught up once.
+    assert coverage_daily(today=date(2026, 7, 3))["snapshot"] == date(2026, 6, 1)
+    assert coverage_daily(today=date(2026, 7, 4))["snapshot"] is None
+
+
+def test_daily_command(registry):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("refresh_coverage", "--daily", stdout=out)
+    assert "每日任务完成" in out.getvalue()

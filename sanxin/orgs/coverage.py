@@ -14,7 +14,7 @@ Deregistered organizations (注销/吊销/迁出) count nowhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +23,9 @@ from sanxin.orgs.models import DEREGISTERED, CoverageState, InstructorAssignment
 
 SINGLE_ESTABLISH_MIN_MEMBERS = 3
 BATCH = 2000
+# The daily job looks this far back, so a few missed runs are caught up; after a longer gap run
+# `refresh_coverage --recompute`.
+DAILY_LOOKBACK_DAYS = 7
 
 
 def _active_on(today: date, start: str, end: str) -> Q:
@@ -119,3 +122,40 @@ def recompute_all(*, today: date | None = None) -> int:
         changed += _recompute_batch(ids[start : start + BATCH], today)
     refresh_facts()
     return changed
+
+
+def date_dependent_ids(since: date, today: date) -> set[int]:
+    """Organizations whose coverage may differ between `since` and `today` only because the date moved:
+    an assignment or mass-organization work began or ended, or a covering Party organization was founded."""
+    from sanxin.party.models import PartyOrganization
+
+    changed = Q(started_on__gt=since, started_on__lte=today) | Q(ended_on__gte=since, ended_on__lt=today)
+    ids = set(InstructorAssignment.objects.filter(changed).values_list("organization_id", flat=True))
+    ids |= set(MassOrganizationWork.objects.filter(changed).values_list("organization_id", flat=True))
+    through = PartyOrganization.covered_organizations.through
+    founded = through.objects.filter(partyorganization__founded_on__gt=since, partyorganization__founded_on__lte=today)
+    ids |= set(founded.values_list("organization_id", flat=True))
+    return ids
+
+
+def coverage_daily(*, today: date | None = None) -> dict:
+    """The daily job (run it once a day, any hour; running it again is harmless).
+
+    Recomputes the organizations whose coverage depends on the date (assignments and mass-organization
+    work starting or ending, Party organizations founded) and the counts of their regions; on the last
+    day of a month keeps that month's snapshot for the trend, and takes last month's if it is missing
+    (the job did not run on its last day)."""
+    from sanxin.orgs.models import CoverageFact
+    from sanxin.orgs.rates import snapshot_month
+
+    today = today or timezone.localdate()
+    changed = recompute_organizations(date_dependent_ids(today - timedelta(days=DAILY_LOOKBACK_DAYS), today), today=today)
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    snapshot = None
+    if (today + timedelta(days=1)).day == 1:
+        snapshot = this_month
+    elif not CoverageFact.objects.filter(month=last_month).exists():
+        snapshot = last_month
+    cells = snapshot_month(snapshot) if snapshot else 0
+    return {"changed": changed, "snapshot": snapshot, "cells": cells}

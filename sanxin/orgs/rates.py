@@ -126,12 +126,14 @@ def breakdown_by(*, user, field: str, region=None, industry=None, zone=None) -> 
     return sorted(result, key=lambda r: -r["organizations"])
 
 
-def trend(*, user, region=None, industry=None, months: int = 12) -> list[dict]:
-    """The last months' snapshots, oldest first, then the current figures."""
+def trend(*, user, region=None, industry=None, zone=None, months: int = 12) -> list[dict]:
+    """The last months' snapshots, oldest first."""
     snapshots = scoped(CoverageFact.objects.filter(month__isnull=False), user)
     if region is not None:
         snapshots = snapshots.filter(region__code__startswith=region.code)
     if industry is not None:
         snapshots = snapshots.filter(industry_id=industry.pk)
+    if zone is not None:
+        snapshots = snapshots.filter(zone_id=zone.pk)
     rows = list(snapshots.values("month").annotate(**{n: Sum(n) for n in COUNTS}).order_by("-month")[:months])
     return [{"month": r["month"].strftime("%Y-%m"), **_rates({n: r[n] or 0 for n in COUNTS})} for r in reversed(rows)]
