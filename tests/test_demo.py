@@ -1,9 +1,11 @@
 from pathlib import Path
 
+from django.db.models import F
+
 from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.orgs.models import CensusCampaign, Organization, Todo
-from sanxin.party.models import EstablishmentForm, PartyOrganization
+from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, SpecialKind
 
 
 def test_demo_seed_is_complete_and_idempotent(db, tmp_path: Path):
@@ -14,9 +16,16 @@ def test_demo_seed_is_complete_and_idempotent(db, tmp_path: Path):
     assert Organization.objects.filter(category="platform").exists()
     assert Organization.objects.filter(category="franchisee", parent__category="platform").exists()
     assert Organization.objects.filter(kind="social").exists()
-    forms = set(PartyOrganization.objects.values_list("establishment_form", flat=True))
-    assert {EstablishmentForm.STANDALONE, EstablishmentForm.JOINT, EstablishmentForm.INDUSTRY} <= forms
+    # Every form of establishment, every level and every special kind is there to be seen.
+    assert set(PartyOrganization.objects.values_list("establishment_form", flat=True)) == set(EstablishmentForm.values)
+    assert set(PartyOrganization.objects.values_list("level", flat=True)) == set(PartyOrgLevel.values)
+    specials = {kind for kinds in PartyOrganization.objects.values_list("special_kinds", flat=True) for kind in kinds}
+    assert specials == set(SpecialKind.values)
+    assert PartyOrganization.objects.filter(special_kinds__icontains="park", zone__kind="park").exists()
     assert CensusCampaign.objects.filter(status="active").exists() and Todo.objects.exists()
     assert (tmp_path / "demo-outside-registry.xlsx").stat().st_size > 1000
     # Real divisions: every organization sits in a real community of the demo counties.
     assert not Organization.objects.exclude(region__level=5).exists()
+    # Party members are among the employees.
+    assert not Organization.objects.filter(employees__lt=F("formal_members") + F("probationary_members")).exists()
+    assert Organization.objects.filter(probationary_members__gt=0).exists()

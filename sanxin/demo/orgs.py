@@ -20,7 +20,7 @@ from sanxin.orgs.coverage import recompute_all
 from sanxin.orgs.models import CENSUS_ITEMS, Organization, OrgCategory, kind_of
 from sanxin.orgs.rates import snapshot_month
 from sanxin.party.services import party_org_create
-from sanxin.regions.models import Industry, Region, Zone
+from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 
 COUNTIES = ["360102", "360103"]
 PLATFORMS = [  # (brand, industry, site word)
@@ -53,6 +53,8 @@ SOCIAL = [
     ("{}社会工作服务中心", "Z", "social_service"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马胡朱郭何罗高林"
+PARK = ("东湖数字经济产业园", "360102", "南昌市东湖区青山南路")  # a park with its own Party working committee
+PARK_INDUSTRIES = {"64", "C"}  # the firms of these industries in 东湖区 sit in the park
 
 
 def _code(rng: random.Random, region: str) -> str:
@@ -76,14 +78,18 @@ def seed_demo_orgs(data_dir: Path) -> int:
 
 def _seed(rng: random.Random) -> int:
     industries = {i.code: i for i in Industry.objects.all()}
-    zone = Zone.objects.filter(name="八一广场商圈").first()
+    district = Zone.objects.filter(name="八一广场商圈").first()
+    park, _ = Zone.objects.get_or_create(
+        name=PARK[0], region=Region.objects.get(code=PARK[1]), defaults={"kind": ZoneKind.PARK, "address": PARK[2]}
+    )
     county_user = User.objects.filter(username="dh_county").first()
     communities = {c: list(Region.objects.filter(code__startswith=c, level=5)) for c in COUNTIES}
     orgs: list[Organization] = []
 
-    def add(name, category, industry, region, *, parent=None, employees=None, members=None, in_zone=False):
+    def add(name, category, industry, region, *, parent=None, employees=None, members=None, zone=None):
         employees = employees if employees is not None else rng.choice([8, 15, 30, 60, 120, 300])
         formal = members if members is not None else min(employees, rng.choice([0, 0, 1, 2, 3, 5, 8]))
+        probationary = min(rng.choice([0, 0, 1]), employees - formal)  # members are among the employees
         org = Organization(
             credit_code=_code(rng, region.code),
             name=name,
@@ -91,12 +97,12 @@ def _seed(rng: random.Random) -> int:
             category=category,
             industry=industries[industry],
             region=region,
-            zone=zone if in_zone else None,
+            zone=zone,
             address=f"{region.full_name.replace(' ', '')}{rng.randrange(1, 300)}号",
             legal_representative=_person(rng),
             employees=employees,
             formal_members=formal,
-            probationary_members=rng.choice([0, 0, 1]),
+            probationary_members=probationary,
             established_on=date(rng.randrange(2005, 2025), rng.randrange(1, 13), rng.randrange(1, 28)),
             parent=parent,
             is_above_scale=employees >= 100,
@@ -129,7 +135,10 @@ def _seed(rng: random.Random) -> int:
     for county in COUNTIES:
         for prefix, suffix, industry, category in FIRMS:
             community = rng.choice(communities[county])
-            add(f"南昌{prefix}{suffix}", category, industry, community, in_zone=county == "360102" and rng.random() < 0.4)
+            zone = None
+            if county == "360102":
+                zone = park if industry in PARK_INDUSTRIES else (district if rng.random() < 0.4 else None)
+            add(f"南昌{prefix}{suffix}", category, industry, community, zone=zone)
         for pattern, industry, category in SOCIAL:
             word = "东湖" if county == "360102" else "西湖"
             add(pattern.format(word), category, industry, rng.choice(communities[county]), employees=rng.choice([10, 25, 40]))
@@ -217,6 +226,68 @@ def _seed_party_orgs(rng, orgs, actor):
             term_years=5,
             covered=zone_orgs[:3],
         )
+    park_orgs = [o for o in orgs if o.zone_id and o.zone.kind == ZoneKind.PARK]
+    if park_orgs:
+        park_committee = party_org_create(
+            actor=actor,
+            name="东湖数字经济产业园党工委",
+            level="committee",
+            establishment_form="area",
+            special_kinds=["park"],
+            region=Region.objects.get(code="360102"),
+            zone=park_orgs[0].zone,
+            secretary="罗志刚",
+            founded_on=date(2021, 3, 15),
+            last_election_on=date(2024, 3, 20),
+            term_years=5,
+            covered=[],
+        )
+        chain = [o for o in park_orgs if o.industry.code == "C"]
+        party_org_create(
+            actor=actor,
+            name="产业园电子信息产业链联合党支部",
+            level="branch",
+            establishment_form="chain",
+            region=Region.objects.get(code="360102"),
+            zone=park_orgs[0].zone,
+            industry=industries["C"],
+            parent=park_committee,
+            secretary=_person(rng),
+            founded_on=date(2023, 7, 1),
+            term_years=3,
+            covered=chain or park_orgs[:1],
+        )
+    platform = next(o for o in orgs if o.category == OrgCategory.PLATFORM and o.name.startswith("美团"))
+    platform_sites = [o for o in orgs if o.parent_id == platform.pk and o.region.code.startswith("360102")]
+    platform_branch = party_org_create(
+        actor=actor,
+        name="中共美团外卖南昌骑手总支部委员会",
+        level="general_branch",
+        establishment_form="platform",
+        special_kinds=["mobile"],
+        region=platform.region,
+        industry=platform.industry,
+        secretary=_person(rng),
+        founded_on=date(2020, 11, 8),
+        # Elected 1 January three years ago: the next election falls due within 90 days or has passed,
+        # so the reminders show in the demo.
+        last_election_on=date(timezone.localdate().year - 3, 1, 1),
+        term_years=3,
+        covered=[platform, *platform_sites],
+    )
+    party_org_create(
+        actor=actor,
+        name="美团骑手党员教育培训班临时党支部",
+        level="provisional",
+        establishment_form="platform",
+        region=platform.region,
+        industry=platform.industry,
+        parent=platform_branch,
+        secretary=_person(rng),
+        founded_on=timezone.localdate() - timedelta(days=15),
+        term_years=3,
+        covered=[],
+    )
     young = [o for o in orgs if o.industry.code == "64"][:2]
     party_org_create(
         actor=actor,
@@ -272,8 +343,6 @@ def _seed_instructors_and_census(rng, orgs, actor):
             probationary_members=org.probationary_members,
             **{key: f"{label}：已核实" for key, label in CENSUS_ITEMS},
         )
-
-
 
 
 def write_outside_registry(path: Path, rng: random.Random) -> None:
