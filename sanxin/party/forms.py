@@ -9,6 +9,10 @@ from sanxin.regions.models import Industry, Zone
 from sanxin.regions.widgets import RegionPickerField
 
 
+class InlineCheckboxes(forms.CheckboxSelectMultiple):
+    template_name = "party/inline_checkboxes.html"
+
+
 class PartyOrgLookupField(ScopedLookupField):
     """A Party organization by id, among those the user may see."""
 
@@ -47,9 +51,7 @@ class PartyOrganizationForm(forms.Form):
     level = forms.ChoiceField(label="层级", choices=PartyOrgLevel.choices)
     parent = PartyOrgLookupField(label="上级党组织", required=False)
     establishment_form = forms.ChoiceField(label="组建方式", choices=EstablishmentForm.choices)
-    special_kinds = forms.MultipleChoiceField(
-        label="特殊类型", choices=SpecialKind.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    special_kinds = forms.MultipleChoiceField(label="特殊类型", choices=SpecialKind.choices, required=False, widget=InlineCheckboxes)
     region = RegionPickerField(label="所在地区")
     industry = forms.ModelChoiceField(label="所属行业", queryset=Industry.objects.all(), required=False)
     zone = forms.ModelChoiceField(label="所在园区/楼宇", queryset=Zone.objects.none(), required=False)
@@ -61,7 +63,7 @@ class PartyOrganizationForm(forms.Form):
     covered_codes = OrganizationCodesField(
         label="覆盖的组织",
         required=False,
-        help_text="所覆盖两新组织的统一社会信用代码，每行一个；联合党支部可覆盖多家。",
+        help_text="所覆盖两新组织的统一社会信用代码；联合党支部可覆盖多家。",
     )
 
     def __init__(self, *args, user, **kwargs):
