@@ -16,11 +16,11 @@ run the same code.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from sanxin.compare.models import Outcome
 from sanxin.compare.normalize import NameNormalizer, NormalizedName
@@ -31,7 +31,6 @@ AT_SAME_ADDRESS = 75.0  # ... or this, one character apart in a short name, at t
 MARGIN = 5.0  # ... if it leads the runner-up by this much
 REVIEW = 75.0  # below this the row is new (75: one character apart in a four-character name)
 MAX_POSTING = 100  # a gram shared by more organizations of the county says nothing about identity
-MAX_CANDIDATES = 20
 DEREGISTERED_LABELS = frozenset({"注销", "吊销", "迁出"})
 
 _NUMBERS = re.compile(r"\d+")
@@ -132,8 +131,9 @@ class KnownIndex:
     def exact_matches(self, counties: list[str], name: NormalizedName) -> list[int]:
         return [i for county in counties for i in self.exact.get((county, name.is_branch, name.key), ())]
 
-    def candidates(self, counties: list[str], name: NormalizedName) -> list[int]:
-        shared: Counter[int] = Counter()
+    def candidates(self, counties: list[str], name: NormalizedName) -> set[int]:
+        """The organizations that share a rare gram with the name."""
+        found: set[int] = set()
         for county in counties:
             block = self.postings.get((county, name.is_branch))
             if not block:
@@ -141,8 +141,8 @@ class KnownIndex:
             for gram in grams(name.key):
                 posting = block.get(gram)
                 if posting and len(posting) <= MAX_POSTING:
-                    shared.update(posting)
-        return [i for i, _ in shared.most_common(MAX_CANDIDATES)]
+                    found.update(posting)
+        return found
 
 
 class Matcher:
@@ -195,14 +195,12 @@ class Matcher:
         self, number: int, values: dict, counties: list[str], normalize: NameNormalizer, name: NormalizedName, gone_there: bool
     ) -> Result:
         index = self.index
-        scored = sorted(
-            ((fuzz.ratio(name.key, index.names[i].key), i) for i in index.candidates(counties, name)),
-            reverse=True,
-        )
+        candidates = {i: index.names[i].key for i in index.candidates(counties, name)}
+        scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=2)
         if not scored:
             return Result(number, values, NEW, reason="平台名录中没有相近的单位")
-        score, i = scored[0]
-        unique = score - (scored[1][0] if len(scored) > 1 else 0.0) >= MARGIN
+        _key, score, i = scored[0]
+        unique = score - (scored[1][1] if len(scored) > 1 else 0.0) >= MARGIN
         address, known = values.get("详细地址", "").strip(), index.known[i]
         place = None
         if address and known.address:  # street and number only: a shared city and county prove nothing

@@ -76,18 +76,18 @@ class Prefixes:
 
     def __init__(self, names: Iterable[str]):
         self.words = region_words(names)
-        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
-        self.heads = frozenset(w[:2] for w in self.words)  # most texts start with none of these: one lookup settles it
+        # Words by their first two characters, longest first: most texts start with none, one lookup settles it.
+        self.by_head: dict[str, list[str]] = {}
+        for word in sorted(self.words, key=len, reverse=True):
+            self.by_head.setdefault(word[:2], []).append(word)
 
     def strip(self, text: str) -> str:
         """Drop region words at the start, always keeping at least two characters."""
-        stripped = True
-        while stripped and text[:2] in self.heads:
-            stripped = False
-            for length in self.lengths:
-                if len(text) > length + 1 and text[:length] in self.words:
-                    text, stripped = text[length:], True
-                    break
+        while words := self.by_head.get(text[:2]):
+            word = next((w for w in words if len(text) > len(w) + 1 and text.startswith(w)), None)
+            if word is None:
+                break
+            text = text[len(word) :]
         return text
 
 
