@@ -35,7 +35,7 @@ setup: $(VENV)/.installed static/vendor/.copied
 
 setup-dev: $(VENV)/.installed-dev static/vendor/.copied
 
-# The demo: SQLite under data/, the regions of Jiangxi (36), demo accounts printed, web server and task worker.
+# The demo: SQLite under data/, the regions of Jiangxi (36), demo accounts printed, web server, task worker and daily jobs.
 run: export SANXIN_DEBUG ?= 1
 run: setup
 	@mkdir -p $(SANXIN_DATA_DIR)
@@ -46,6 +46,7 @@ run: setup
 	@echo "三新党建平台：http://$(HOST):$(PORT)/ （Ctrl+C 停止）"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --queue-name default > $(SANXIN_DATA_DIR)/worker.log 2>&1 & \
+	  $(PY) manage.py run_daily_jobs --every 3600 > $(SANXIN_DATA_DIR)/daily-jobs.log 2>&1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: setup-dev

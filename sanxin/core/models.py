@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -61,3 +62,19 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"审计链头 #{self.last_event_id}"
+
+
+class ScheduledRun(models.Model):
+    """A daily job's claim on a day: the unique pair makes it run once a day, however often the scheduler calls."""
+
+    job = models.CharField("任务", max_length=64)
+    day = models.DateField("日期")
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    result = models.JSONField("结果", default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="scheduled_run_once_a_day")]
+        verbose_name = "定时任务记录"
+
+    def __str__(self):
+        return f"{self.job} {self.day}"

@@ -1,0 +1,43 @@
+"""Daily jobs run once a day however often the scheduler calls, and a failed job is tried again."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from sanxin.accounts.models import User
+from sanxin.core import schedule
+from sanxin.core.models import ScheduledRun
+
+pytestmark = pytest.mark.django_db
+
+
+def broken():
+    raise RuntimeError("数据库暂时不可用")
+
+
+def test_each_job_runs_once_a_day(personas):
+    stale = personas["township"]
+    User.objects.filter(pk=stale.pk).update(last_login=timezone.now() - timedelta(days=91))
+    assert set(schedule.run_daily_jobs().values()) == {"已完成"}
+    assert not User.objects.get(pk=stale.pk).is_active  # the job really ran
+    assert User.objects.get(pk=personas["county"].pk).is_active
+    assert set(schedule.run_daily_jobs().values()) == {"今天已运行"}
+    assert ScheduledRun.objects.count() == len(schedule.DAILY_JOBS)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    assert set(schedule.run_daily_jobs(today=tomorrow).values()) == {"已完成"}
+
+
+def test_a_failed_job_gives_its_day_back(monkeypatch, personas):
+    monkeypatch.setitem(schedule.DAILY_JOBS, "coverage", "tests.test_schedule.broken")
+    outcomes = schedule.run_daily_jobs()
+    assert outcomes["coverage"] == "失败" and outcomes["inactive_accounts"] == "已完成"
+    assert not ScheduledRun.objects.filter(job="coverage").exists()
+    monkeypatch.setitem(schedule.DAILY_JOBS, "coverage", "sanxin.orgs.coverage.coverage_daily")
+    assert schedule.run_daily_jobs()["coverage"] == "已完成"
+
+
+def test_command(capsys, personas):
+    call_command("run_daily_jobs")
+    assert "coverage：已完成" in capsys.readouterr().out
