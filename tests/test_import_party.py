@@ -148,3 +148,9 @@ def test_a_new_parent_alone_counts_as_an_update(personas):
 def test_rows_keep_their_numbers_across_blank_rows(personas):
     job = run(personas["county"], [row("好党支部"), None, row("坏任期", **{"任期（年）": "4"})])
     assert [e["row"] for e in job.errors] == [4]
+
+
+def test_term_and_name_typed_oddly(personas):
+    job = run(personas["county"], [row("全角任期", **{"任期（年）": "５"}), row("上标任期", **{"任期（年）": "²"}), row("长" * 201)])
+    reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert reasons == {(3, "任期（年）"): "任期应为 3 年或 5 年", (4, "党组织名称"): "党组织名称不能超过 200 个字"}

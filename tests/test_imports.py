@@ -17,7 +17,7 @@ from sanxin.imports.models import ImportJob
 from sanxin.imports.readers import read_rows, read_table
 from sanxin.imports.registries.organizations import COLUMNS, OUTSIDE_SCOPE
 from sanxin.imports.services import MAX_UPLOAD_BYTES, import_job_create, import_job_run
-from sanxin.imports.spec import ImportConflict, ImportScope
+from sanxin.imports.spec import ImportConflict, ImportScope, parse_count, parse_date
 from sanxin.orgs.models import CoverageState, Organization
 from tests.orgs_factories import credit_code, make_org
 
@@ -498,3 +498,43 @@ def test_progress_moves_while_writing_on_postgresql(personas, monkeypatch):
     job = run(personas["county"], xlsx([row(), row()]))
     assert job.status == "done"
     assert seen == [("writing", 90)]
+
+
+def test_values_too_large_for_the_registry_are_row_errors(personas):
+    """Not a failed write of the whole file."""
+    job = run(personas["county"], xlsx([row(name="长" * 201), row(**{"从业人员数": "3000000000"})]), mode="valid")
+    reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert reasons[(2, "单位名称")] == "单位名称不能超过 200 个字"
+    assert reasons[(3, "从业人员数")] == "数值过大，不能超过 2,147,483,647"
+    assert job.status == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-05-01", "2020-05-01"),
+        ("2020-5-1", "2020-05-01"),
+        ("2020/05/01", "2020-05-01"),
+        ("2020年5月1日", "2020-05-01"),
+        ("43952", "2020-05-01"),
+    ],
+)
+def test_dates_in_the_forms_people_type(text, expected):
+    assert parse_date(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["2020-02-30", "2020-13-01", "明年"])
+def test_impossible_dates_are_refused(text):
+    with pytest.raises(ValueError, match="无法识别"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("30", 30), ("1,200", 1200), ("30.0", 30), ("３０", 30), ("", 0)])
+def test_counts_in_the_forms_people_type(text, expected):
+    assert parse_count(text) == expected
+
+
+@pytest.mark.parametrize("text", ["-1", "2.5", "²", "很多"])
+def test_counts_that_are_not_counts(text):
+    with pytest.raises(ValueError, match="整数"):
+        parse_count(text)

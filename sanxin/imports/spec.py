@@ -154,8 +154,18 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d",
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The columns are PostgreSQL integers; a larger number would fail the whole write instead of its row.
+MAX_COUNT = 2_147_483_647
+
+
 def parse_date(text: str) -> date:
     text = text.strip()
+    if ISO_DATE.fullmatch(text):  # the common case, parsed in C (strptime is slow)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -170,6 +180,12 @@ def parse_count(text: str) -> int:
     text = text.strip().replace(",", "")
     if not text:
         return 0
-    if not re.fullmatch(r"\d+(\.0+)?", text):
+    if text.isascii() and text.isdigit():
+        value = int(text)
+    elif re.fullmatch(r"\d+(\.0+)?", text):
+        value = int(float(text))
+    else:
         raise ValueError("应为不小于 0 的整数")
-    return int(float(text))
+    if value > MAX_COUNT:
+        raise ValueError(f"数值过大，不能超过 {MAX_COUNT:,}")
+    return value

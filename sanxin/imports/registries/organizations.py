@@ -73,6 +73,7 @@ WRITE_FIELDS = [
 CLEAN_CODE = re.compile(r"[0-9A-Z]{18}")
 # What Excel shows (and writes to CSV) for an 18-digit code typed into a number cell: 9.13601E+17.
 EXCEL_NUMBER = re.compile(r"\d+(\.\d+)?E\+?\d+", re.IGNORECASE)
+NAME_MAX = Organization._meta.get_field("name").max_length
 OUTSIDE_SCOPE = "该统一社会信用代码的组织已在名录中，但不在您的管辖范围内，无权修改"
 
 
@@ -116,6 +117,8 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             if column.required and not text[column.key]:
                 fail(column.key, f"“{column.header}”不能为空")
         fields: dict = {"credit_code": credit_code_key(text["credit_code"]), "name": text["name"]}
+        if len(text["name"]) > NAME_MAX:
+            fail("name", f"单位名称不能超过 {NAME_MAX} 个字")
         if EXCEL_NUMBER.fullmatch(text["credit_code"]):
             fail("credit_code", "统一社会信用代码被 Excel 存成了数字（科学计数法），后几位已经丢失；请把该列设为“文本”格式后重新填写")
         elif fields["credit_code"] in taken:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import NumberedRow
-from sanxin.imports.spec import Counts, ImportColumn, ImportConflict, ImportScope, RowError, chunked, find_cycles, parse_date
+from sanxin.imports.spec import Counts, ImportColumn, ImportConflict, ImportScope, RowError, chunked, find_cycles, parse_count, parse_date
 from sanxin.orgs.models import Organization
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus
 from sanxin.party.services import next_election_due, party_org_errors
@@ -46,6 +46,7 @@ FIELDS = ["level", "establishment_form", "industry_id", "secretary", "founded_on
 
 
 UNRESTRICTED = ImportScope()
+NAME_MAX = PartyOrganization._meta.get_field("name").max_length
 OUTSIDE_SCOPE = "该地区的同名党组织已在名录中，但不在您的管辖范围内，无权修改"
 Key = tuple[str, str]  # (region code, name): the natural key
 
@@ -103,6 +104,8 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
         for column in COLUMNS:
             if column.required and not text[column.key]:
                 fail(column.key, f"“{column.header}”不能为空")
+        if len(text["name"]) > NAME_MAX:
+            fail("name", f"党组织名称不能超过 {NAME_MAX} 个字")
         fields = {
             "name": text["name"],
             "special_kinds": [],
@@ -129,7 +132,10 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
                     fields[key] = parse_date(text[key])
                 except ValueError as exc:
                     fail(key, str(exc))
-        fields["term_years"] = int(text["term_years"]) if text["term_years"].isdigit() else (3 if not text["term_years"] else None)
+        try:
+            fields["term_years"] = parse_count(text["term_years"]) if text["term_years"] else 3
+        except ValueError:
+            fields["term_years"] = None  # reported by the domain rule: 3 or 5 years
         fields["status"] = statuses.get(text["status"] or "正常")
         if fields["status"] is None:
             fail("status", "状态应为 正常 或 已撤销")
