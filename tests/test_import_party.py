@@ -124,8 +124,8 @@ def test_an_industry_committee_imports_only_its_industry(personas):
     )
     reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
     assert reasons == {
-        (3, "所属行业"): "请填写所属行业：您只能导入本行业的党组织",
-        (4, "所属行业"): "所属行业不在您的管辖范围内",
+        (3, "所属行业"): "所属行业须为您管辖的行业（快递）",
+        (4, "所属行业"): "所属行业须为您管辖的行业（快递）",
         (5, "党组织名称"): OUTSIDE_SCOPE,
     }
 
@@ -154,3 +154,9 @@ def test_term_and_name_typed_oddly(personas):
     job = run(personas["county"], [row("全角任期", **{"任期（年）": "５"}), row("上标任期", **{"任期（年）": "²"}), row("长" * 201)])
     reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
     assert reasons == {(3, "任期（年）"): "任期应为 3 年或 5 年", (4, "党组织名称"): "党组织名称不能超过 200 个字"}
+
+
+def test_a_row_outside_the_users_regions_reveals_nothing_about_namesakes_there(personas):
+    run(personas["other_county"], [row("西湖党支部", region="360103001")])
+    job = run(personas["county"], [row("西湖党支部", region="360103001")])
+    assert [(e["column"], e["reason"]) for e in job.errors] == [("所在地区代码", "所在地区不在您的管辖范围内")]

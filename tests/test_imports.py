@@ -279,7 +279,7 @@ def test_an_industry_committee_imports_only_its_industry(personas):
         xlsx([row(name="快递网点"), row(name="互联网公司", industry="互联网"), row(code=lawyers.credit_code, name="律所改名")]),
     )
     reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
-    assert reasons == {(3, "所属行业"): "所属行业不在您的管辖范围内", (4, "统一社会信用代码"): OUTSIDE_SCOPE}
+    assert reasons == {(3, "所属行业"): "所属行业须为您管辖的行业（快递）", (4, "统一社会信用代码"): OUTSIDE_SCOPE}
     run(personas["industry"], xlsx([row(name="快递网点")]))
     assert Organization.objects.get(name="快递网点").industry.code == "6020"
 

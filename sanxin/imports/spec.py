@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 
-from sanxin.core.scope import Scope, region_in_scope, scoped, user_scope
+from sanxin.core.scope import Scope, scoped, user_scope
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,10 @@ def chunked(values: Iterable, size: int = 10000):
 
 @dataclass(frozen=True)
 class ImportScope:
-    """Where an import may write: the importing user's scope (region subtree, optionally industries
-    and a zone). The operator importing from the shell (no user) and nationwide users are unrestricted."""
+    """Which stored records an import may change: those inside the importing user's scope (region
+    subtree, optionally industries and a zone); where a row itself sits is checked by
+    sanxin.orgs.selectors.place_outside_scope. The operator importing from the shell (no user) and
+    nationwide users are unrestricted."""
 
     user: object | None = None
     scope: Scope | None = None  # None: unrestricted
@@ -94,12 +96,6 @@ class ImportScope:
     @property
     def restricted(self) -> bool:
         return self.scope is not None
-
-    def region_ok(self, code: str) -> bool:
-        return not self.restricted or region_in_scope(self.user, code)
-
-    def industry_ok(self, industry_id: int | None) -> bool:
-        return not self.restricted or not self.scope.industry_ids or industry_id in self.scope.industry_ids
 
     @property
     def zone_id(self) -> int | None:

@@ -23,6 +23,7 @@ from sanxin.imports.spec import (
     parse_date,
 )
 from sanxin.orgs.models import Organization, OrgCategory, RegistrationStatus, kind_of
+from sanxin.orgs.selectors import place_outside_scope
 from sanxin.orgs.services import organization_errors
 from sanxin.regions.models import Industry, Region
 
@@ -131,15 +132,15 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             fields["industry"] = industries.get(text["industry"])
             if fields["industry"] is None:
                 fail("industry", "所属行业不在行业字典中，请从下拉列表选择")
-            elif not scope.industry_ok(fields["industry"].pk):
-                fail("industry", "所属行业不在您的管辖范围内")
         if text["region"]:
-            region = regions.get(text["region"])
-            fields["region"] = region
-            if region is None:
+            fields["region"] = regions.get(text["region"])
+            if fields["region"] is None:
                 fail("region", "所在地区代码不存在")
-            elif not scope.region_ok(region.code):
-                fail("region", "所在地区不在您的管辖范围内")
+        # New rows of a zone committee join its zone (ImportScope.zone_id); updated rows keep theirs.
+        place = place_outside_scope(user, region=fields.get("region"), industry=fields.get("industry"), zone=scope.zone_id)
+        for key, reason in place.items():
+            if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
+                fail(key, reason)
         for key in ("employees", "formal_members", "probationary_members"):
             try:
                 fields[key] = parse_count(text[key])

@@ -12,6 +12,7 @@ from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import NumberedRow
 from sanxin.imports.spec import Counts, ImportColumn, ImportConflict, ImportScope, RowError, chunked, find_cycles, parse_count, parse_date
 from sanxin.orgs.models import Organization
+from sanxin.orgs.selectors import place_outside_scope
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus
 from sanxin.party.services import next_election_due, party_org_errors
 from sanxin.regions.models import Industry, Region
@@ -116,15 +117,16 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
         fields["region"] = region
         if text["region"] and region is None:
             fail("region", "所在地区代码不存在")
-        elif region is not None and not scope.region_ok(region.code):
-            fail("region", "所在地区不在您的管辖范围内")
-        elif (text["region"], text["name"]) in stored - inside:
-            fail("name", OUTSIDE_SCOPE)
         fields["industry"] = industries.get(text["industry"]) if text["industry"] else None
         if text["industry"] and fields["industry"] is None:
             fail("industry", "所属行业不在行业字典中")
-        elif not scope.industry_ok(fields["industry"].pk if fields["industry"] else None):
-            fail("industry", "所属行业不在您的管辖范围内" if text["industry"] else "请填写所属行业：您只能导入本行业的党组织")
+        # New rows of a zone committee join its zone (ImportScope.zone_id); updated rows keep theirs.
+        place = place_outside_scope(user, region=region, industry=fields["industry"], zone=scope.zone_id)
+        for key, reason in place.items():
+            if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in found):
+                fail(key, reason)
+        if region is not None and "region" not in place and (text["region"], text["name"]) in stored - inside:
+            fail("name", OUTSIDE_SCOPE)  # only inside the user's regions: elsewhere a name reveals nothing
         for key in ("founded_on", "last_election_on"):
             fields[key] = None
             if text[key]:
