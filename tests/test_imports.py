@@ -538,3 +538,12 @@ def test_counts_in_the_forms_people_type(text, expected):
 def test_counts_that_are_not_counts(text):
     with pytest.raises(ValueError, match="整数"):
         parse_count(text)
+
+
+def test_a_file_wrong_throughout_keeps_a_bounded_error_list(personas, monkeypatch):
+    from sanxin.imports import services
+
+    monkeypatch.setattr(services, "MAX_ERRORS_KEPT", 2)
+    job = run(personas["county"], xlsx([row(**{"单位类别": "国有企业"}) for _ in range(3)]))
+    assert (job.rejected_count, len(job.errors)) == (3, 2)
+    assert job.message.endswith("（错误过多，只列出前 2 条）")

@@ -18,6 +18,7 @@ from sanxin.imports.spec import FileError, ImportConflict, ImportScope, check_he
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
+MAX_ERRORS_KEPT = 100_000
 
 
 def upload_dir() -> Path:
@@ -118,12 +119,14 @@ def import_job_run(job_id: int) -> ImportJob:
         _fail(job, f"校验时出错，未导入任何数据：{exc}")
         raise
     error_rows = {e.row for e in errors}
-    result = {"total_rows": total, "rejected_count": len(error_rows), "errors": [e.as_dict() for e in errors]}
+    # A file that is wrong throughout (another registry's file, a shifted column) must not become a huge job row.
+    result = {"total_rows": total, "rejected_count": len(error_rows), "errors": [e.as_dict() for e in errors[:MAX_ERRORS_KEPT]]}
+    too_many = f"（错误过多，只列出前 {MAX_ERRORS_KEPT:,} 条）" if len(errors) > MAX_ERRORS_KEPT else ""
     if errors and (job.mode == ImportMode.ALL or not valid):
         if job.mode == ImportMode.ALL:
-            message = f"有 {len(error_rows):,} 行不符合要求，按“全部有效才导入”未写入任何数据"
+            message = f"有 {len(error_rows):,} 行不符合要求，按“全部有效才导入”未写入任何数据{too_many}"
         else:
-            message = f"全部 {total:,} 行都不符合要求，未写入任何数据"
+            message = f"全部 {total:,} 行都不符合要求，未写入任何数据{too_many}"
         _progress(job, ImportStatus.REJECTED, 100, message=message, **result)
         audit_record(
             actor=job.user,
@@ -153,7 +156,7 @@ def import_job_run(job_id: int) -> ImportJob:
     except Exception as exc:
         _fail(job, f"写入失败，未导入任何数据：{exc}")
         raise
-    message = f"新增 {counts.created:,} 条，更新 {counts.updated:,} 条，未变 {counts.unchanged:,} 条，拒绝 {len(error_rows):,} 行"
+    message = f"新增 {counts.created:,} 条，更新 {counts.updated:,} 条，未变 {counts.unchanged:,} 条，拒绝 {len(error_rows):,} 行{too_many}"
     _progress(
         job,
         ImportStatus.DONE,
