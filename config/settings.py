@@ -146,7 +146,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sanxin.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SANXIN_PROXY_COUNT", "0"))
+SANXIN_PROXY_COUNT = int(os.environ.get("SANXIN_PROXY_COUNT", "0"))
+# Lockout and audit read the client address the same way (trusting SANXIN_PROXY_COUNT proxies).
+AXES_CLIENT_IP_CALLABLE = "sanxin.core.middleware.client_ip"
 
 # HTTPS and headers in production; `manage.py check --deploy --fail-level WARNING` passes.
 SECURE_SSL_REDIRECT = env_bool("SANXIN_SSL_REDIRECT", not DEBUG)

@@ -486,13 +486,13 @@ def test_client_ip_counts_trusted_proxies_from_the_right(settings):
     def ip(forwarded="", remote="10.0.0.1"):
         return client_ip(RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded))
 
-    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.SANXIN_PROXY_COUNT = 0
     assert ip("203.0.113.7") == "10.0.0.1"  # no proxy trusted: the header is the client's own words
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.SANXIN_PROXY_COUNT = 1
     assert ip("203.0.113.7") == "203.0.113.7"
     assert ip("6.6.6.6, 203.0.113.7") == "203.0.113.7"  # a forged left part is ignored
     assert ip("") == "10.0.0.1" and ip("not-an-address") == "10.0.0.1"
-    settings.AXES_IPWARE_PROXY_COUNT = 2
+    settings.SANXIN_PROXY_COUNT = 2
     assert ip("6.6.6.6, 203.0.113.7, 10.0.0.2") == "203.0.113.7"
     assert ip("203.0.113.7") == "10.0.0.1"  # fewer hops than proxies: not trusted
 
@@ -501,7 +501,7 @@ def test_client_ip_counts_trusted_proxies_from_the_right(settings):
 def test_audit_and_lockout_use_the_same_address_behind_a_proxy(personas, settings):
     from axes.models import AccessAttempt
 
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.SANXIN_PROXY_COUNT = 1
 
     def via_proxy(client_address):
         return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"6.6.6.6, {client_address}")
@@ -517,3 +517,19 @@ def test_audit_and_lockout_use_the_same_address_behind_a_proxy(personas, setting
     response = login(via_proxy("203.0.113.8"), "county")
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="auth.login").latest("pk").ip == "203.0.113.8"
+
+
+def test_every_recorded_action_has_a_chinese_name():
+    """The audit page names actions in Chinese: every code the code records (audit_record, export_list, imports) has a name."""
+    import re
+    from pathlib import Path
+
+    from sanxin.core.audit_labels import action_label
+    from sanxin.imports.registry import REGISTRIES
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path("sanxin").rglob("*.py"))
+    codes = set(re.findall(r"audit_record\([^)]*?action=\"([a-z_.]+)\"", source, re.S))
+    codes |= {f"{code}.export" for code in re.findall(r"export_list\([^)]*?action=\"([a-z_]+)\"", source, re.S)}
+    codes |= {f"import.{key}{step}" for key in REGISTRIES for step in ("", ".upload")}
+    assert len(codes) > 40
+    assert [code for code in sorted(codes) if action_label(code) == code] == []

@@ -1,4 +1,9 @@
-"""Chinese names of audit actions for the audit page; unknown codes show as they are."""
+"""Chinese names of audit actions for the audit page.
+
+Exports are named `<object>.export` and imports `import.<registry>` (`.upload` for the file
+itself), so those are composed from the object's name; tests/test_audit.py checks that every
+action the code records has a name.
+"""
 
 ACTION_LABELS = {
     "auth.login": "登录",
@@ -13,9 +18,52 @@ ACTION_LABELS = {
     "user.roles": "变更角色",
     "user.roles.bootstrap": "初始化角色",
     "user.disable_inactive": "停用长期未用账号",
+    "personal_data.unmask": "查看完整个人信息",
+    "api_token.create": "签发接口令牌",
+    "api_token.revoke": "吊销接口令牌",
+    "zone.create": "新增园区/楼宇",
+    "zone.update": "修改园区/楼宇",
+    "audit.view": "查阅审计日志",
     "audit.purge": "清理过期审计记录",
+    "organization.create": "新增两新组织",
+    "organization.update": "修改两新组织",
+    "organization.deregister": "标记组织注销/吊销/迁出",
+    "party_org.create": "新增党组织",
+    "party_org.update": "修改党组织",
+    "instructor.create": "新增党建指导员",
+    "instructor.assign": "选派党建指导员",
+    "instructor.unassign": "结束指导员选派",
+    "instructor.visit": "记录走访",
+    "census.campaign_create": "新建摸排行动",
+    "census.record": "填报摸排记录",
+    "todo.close": "办结待办",
+    "compare.upload": "上传比对名录",
+    "compare.run": "运行数据比对",
+    "compare.review": "核实比对结果",
+    "compare.create_new": "比对新增单位入名录",
+    "import.errors_download": "下载导入错误清单",
+}
+
+OBJECT_NAMES = {
+    "organization": "两新组织名录",
+    "party_org": "党组织名录",
+    "instructor": "党建指导员",
+    "census": "摸排",
+    "todo": "待办事项",
+    "coverage": "覆盖统计",
+    "compare": "数据比对结果",
+    "organizations": "两新组织名录",
+    "party_organizations": "党组织名录",
 }
 
 
 def action_label(code: str) -> str:
-    return ACTION_LABELS.get(code, code)
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    if code.endswith(".export") and code.removesuffix(".export") in OBJECT_NAMES:
+        return f"导出{OBJECT_NAMES[code.removesuffix('.export')]}"
+    if code.startswith("import."):
+        registry, _, step = code.removeprefix("import.").partition(".")
+        if registry in OBJECT_NAMES and step in ("", "upload"):
+            return f"{'上传' if step else '导入'}{OBJECT_NAMES[registry]}"
+    return code

@@ -9,12 +9,12 @@ from sanxin.core import context
 def client_ip(request) -> str | None:
     """The client's address, for the audit trail and the login lockout alike.
 
-    Behind N trusted proxies (SANXIN_PROXY_COUNT, read as AXES_IPWARE_PROXY_COUNT) the client is the
+    Behind N trusted proxies (SANXIN_PROXY_COUNT) the client is the
     N-th address from the right of X-Forwarded-For: the last proxy appended the one before it, and
     anything further left was written by the client and cannot be trusted. Without proxies, REMOTE_ADDR.
     """
     remote = request.META.get("REMOTE_ADDR") or None
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
+    proxies = getattr(settings, "SANXIN_PROXY_COUNT", 0) or 0
     if proxies <= 0:
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
