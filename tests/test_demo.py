@@ -29,3 +29,19 @@ def test_demo_seed_is_complete_and_idempotent(db, tmp_path: Path):
     # Party members are among the employees.
     assert not Organization.objects.filter(employees__lt=F("formal_members") + F("probationary_members")).exists()
     assert Organization.objects.filter(probationary_members__gt=0).exists()
+
+
+def test_demo_outside_registry_shows_every_outcome(db, tmp_path: Path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanxin.compare.models import Outcome
+    from sanxin.compare.services import comparison_create, comparison_run
+    from sanxin.regions.models import Region
+
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_orgs(tmp_path)
+    source = tmp_path / "demo-outside-registry.xlsx"
+    upload = SimpleUploadedFile(source.name, source.read_bytes())
+    comparison = comparison_run(comparison_create(actor=None, region=Region.objects.get(code="360102"), upload=upload).pk)
+    assert all(comparison.counts[outcome] > 0 for outcome in Outcome.values), comparison.counts
+    assert comparison.counts["review"] <= 3  # a short queue

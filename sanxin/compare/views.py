@@ -12,6 +12,7 @@ from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.scope import access, scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.regions.selectors import region_root_code
 from sanxin.regions.widgets import RegionPickerField
 
 
@@ -22,6 +23,7 @@ class CompareForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].bind_user(user)
+        self.initial.setdefault("region", region_root_code(user))  # most compare their whole jurisdiction
 
 
 def access_comparison(pk, *, user) -> RegistryComparison:

@@ -345,56 +345,79 @@ def _seed_instructors_and_census(rng, orgs, actor):
         )
 
 
+LOOK_ALIKE = {"达": "大", "通": "同", "丰": "风", "源": "元", "华": "桦", "顺": "瞬", "兴": "星", "恒": "横", "昌": "长", "信": "欣"}
+
+
+def _misspelt(name: str) -> str:
+    """One look-alike character swapped, as a clerk might type it."""
+    for i, char in enumerate(name[2:], start=2):
+        if char in LOOK_ALIKE:
+            return name[:i] + LOOK_ALIKE[char] + name[i + 1 :]
+    return name + "商行"
+
+
 def write_outside_registry(path: Path, rng: random.Random) -> None:
-    """A market-regulation style export: most firms again (some names varied, some codes missing), some gone, some new."""
+    """A market-regulation style export of 东湖区 that shows every outcome of a comparison.
+
+    Most firms again under the names other offices write (region prefix, brackets, 有限责任公司),
+    a fifth without a credit code; two firms left out (missing); one deregistered there (gone);
+    misspelt names without a code, one at the firm's own address (matched), one with no address and
+    one under another credit code (review); new firms (blank-spot candidates); a row of 西湖区 (outside).
+    """
+
+    def row(org, *, code, name, status="存续", address=None):
+        return {
+            "统一社会信用代码": code,
+            "单位名称": name,
+            "单位类别": org.get_category_display(),
+            "所属行业": org.industry.name,
+            "所在地区代码": org.region_id,
+            "详细地址": org.address if address is None else address,
+            "法定代表人": org.legal_representative,
+            "从业人员数": org.employees,
+            "成立日期": org.established_on,
+            "登记状态": status,
+            "上级单位统一社会信用代码": org.parent.credit_code if org.parent else "",
+        }
+
+    def new_firm(name, community, *, code=True):
+        return {
+            "统一社会信用代码": _code(rng, community) if code else "",
+            "单位名称": name,
+            "单位类别": "私营企业",
+            "所属行业": "批发零售",
+            "所在地区代码": community,
+            "法定代表人": _person(rng),
+            "从业人员数": rng.choice([12, 30, 55]),
+            "成立日期": date(2025, rng.randrange(1, 12), 8),
+            "登记状态": "存续",
+        }
+
+    orgs = list(Organization.objects.filter(region__code__startswith="360102").select_related("industry", "parent").order_by("pk"))
+    left_out, gone, at_home, no_address, other_code = orgs[3], orgs[8], orgs[11], orgs[14], orgs[17]
     rows = []
-    for org in Organization.objects.filter(region__code__startswith="360102").select_related("industry", "parent"):
+    for org in orgs:
+        if org in (left_out, at_home, no_address, other_code):
+            continue
         roll = rng.random()
         name = org.name
         if roll < 0.15:
             name = name.replace("（", "(").replace("）", ")")
         elif roll < 0.25:
             name = name.replace("有限公司", "有限责任公司")
-        status = "注销" if rng.random() < 0.05 else "存续"
+        elif roll < 0.35 and not name.startswith(("江西", "南昌")):
+            name = "江西省" + name
         code = "" if rng.random() < 0.2 else org.credit_code
-        rows.append(
-            [
-                code,
-                name,
-                org.get_category_display(),
-                org.industry.name,
-                org.region_id,
-                org.address,
-                org.legal_representative,
-                org.employees,
-                "",
-                "",
-                org.established_on,
-                status,
-                org.parent.credit_code if org.parent else "",
-            ]
-        )
-    communities = list(Region.objects.filter(code__startswith="360102", level=5))
+        rows.append(row(org, code=code, name=name, status="注销" if org == gone else "存续"))
+    rows.append(row(at_home, code="", name=_misspelt(at_home.name)))
+    rows.append(row(no_address, code="", name=_misspelt(no_address.name), address=""))
+    rows.append(row(other_code, code=_code(rng, other_code.region_id), name=other_code.name))
+    communities = list(Region.objects.filter(code__startswith="360102", level=5).values_list("code", flat=True))
     for word in ["红谷", "滨江", "百花洲", "墩子塘", "彭家桥", "贤士湖"]:
-        community = rng.choice(communities)
-        rows.append(
-            [
-                _code(rng, community.code),
-                f"南昌{word}供应链管理有限公司",
-                "私营企业",
-                "批发零售",
-                community.code,
-                "",
-                _person(rng),
-                rng.choice([12, 30, 55]),
-                "",
-                "",
-                date(2025, rng.randrange(1, 12), 8),
-                "存续",
-                "",
-            ]
-        )
-    columns = [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(c.header for c in ORGANIZATION_COLUMNS)]
+        rows.append(new_firm(f"南昌{word}供应链管理有限公司", rng.choice(communities), code=word != "贤士湖"))
+    rows.append(new_firm("南昌西湖桥头餐饮管理有限公司", "360103001001"))
+    headers = [c.header for c in ORGANIZATION_COLUMNS]
+    columns = [Column(header, lambda row, header=header: row.get(header, "")) for header in headers]
     content, _ = xlsx_bytes("市场主体名录", columns, rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
