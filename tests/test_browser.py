@@ -1,30 +1,10 @@
 """A real browser (Debian's chromium driven by Playwright) logs in and opens the home page."""
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+from tests.conftest import ARTIFACTS, PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "浏览器测试需要 Debian 的 chromium：apt-get install chromium"
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
 
 
 def test_login_and_home(browser, live_server, personas):
@@ -44,7 +24,6 @@ def test_login_and_home(browser, live_server, personas):
     assert "行政区划" in menu and "审计日志" not in menu
     communities = Region.objects.filter(level=5, code__startswith="360102").count()
     assert f"{communities:,}" in page.inner_text(".sx-main")
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "home-county.png"), full_page=True)
     # The region picker on a form cascades and searches through the API.
     assert not errors, errors
@@ -52,12 +31,7 @@ def test_login_and_home(browser, live_server, personas):
 
 
 def test_region_picker_cascades_and_searches(browser, live_server, personas):
-    page = browser.new_page(viewport={"width": 1366, "height": 800})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "sysadmin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = log_in(browser, live_server, "sysadmin")
     page.goto(f"{live_server.url}/units/new/")
     picker = page.locator("[data-region-picker]")
     picker.locator("select").first.wait_for()
@@ -77,4 +51,17 @@ def test_region_picker_cascades_and_searches(browser, live_server, personas):
     assert [picker.locator("select").nth(i).input_value() for i in range(4)] == ["36", "3601", "360102", "360102002"]
     assert "民巷社区居委会" in picker.locator("select").nth(4).inner_text()
     page.screenshot(path=str(ARTIFACTS / "unit-form-picker.png"), full_page=True)
+    page.close()
+
+
+def test_community_user_has_their_own_region_chosen(browser, live_server, personas):
+    page = log_in(browser, live_server, "community")
+    page.goto(f"{live_server.url}/orgs/new/")
+    picker = page.locator("[data-region-picker]")
+    picker.locator("select").first.wait_for()
+    assert picker.locator("select").count() == 1 and picker.locator("select").first.is_disabled()
+    assert picker.locator("select").first.input_value() == "360102002001"
+    assert "民巷社区居委会" in picker.locator("select").first.inner_text()
+    assert page.input_value("input[name=region]") == "360102002001"
+    assert "民巷社区居委会" in picker.locator(".rp-label").inner_text()
     page.close()
