@@ -249,3 +249,14 @@ def test_command(personas, registry, tmp_path: Path, capsys):
     assert any(r[2] == "外部未列出" for r in rows)
     assert "匹配 1" in capsys.readouterr().out
     assert ComparisonRow.objects.exists()
+
+
+def test_rows_keep_their_numbers_after_a_blank_line(personas, registry):
+    row = ",{},私营企业,快递,360102002001,,,10,,,,存续,"
+    body = "\n".join([",".join(HEADER), row.format("南昌全新戊有限公司"), ",,,,,,,,,,,,", row.format("南昌全新己有限公司")])
+    comparison = comparison_create(
+        actor=personas["county"], region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.csv", body.encode())
+    )
+    comparison = comparison_run(comparison.pk)
+    numbers = dict(comparison.rows.filter(row_number__isnull=False).values_list("values__单位名称", "row_number"))
+    assert numbers == {"南昌全新戊有限公司": 2, "南昌全新己有限公司": 4}

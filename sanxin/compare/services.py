@@ -17,7 +17,7 @@ from sanxin.compare.models import ComparisonRow, ComparisonStatus, Decision, Out
 from sanxin.core.audit import audit_record
 from sanxin.core.scope import region_in_scope, scoped, user_scope
 from sanxin.core.validators import normalize_credit_code
-from sanxin.imports.readers import UnreadableFile, read_table
+from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.registries import organizations as org_registry
 from sanxin.imports.spec import FileError, check_header
 from sanxin.orgs.coverage import recompute_organizations
@@ -81,14 +81,13 @@ def comparison_run(comparison_id: int) -> RegistryComparison:
     comparison = RegistryComparison.objects.select_related("region", "user").get(pk=comparison_id)
     _progress(comparison, status=ComparisonStatus.RUNNING, progress=5)
     try:
-        header, body = read_table(compare_dir() / comparison.stored_name, comparison.filename)
+        header, body = read_rows(compare_dir() / comparison.stored_name, comparison.filename)
         check_header(header, org_registry.COLUMNS)
     except (UnreadableFile, FileError) as exc:
         _progress(comparison, status=ComparisonStatus.FAILED, progress=100, message=str(exc)[:500])
         return RegistryComparison.objects.get(pk=comparison.pk)
     rows = [
-        {"row": number, "values": dict(zip(HEADERS, (cells + [""] * len(HEADERS))[: len(HEADERS)], strict=True))}
-        for number, cells in enumerate(body, start=2)
+        {"row": number, "values": dict(zip(HEADERS, (cells + [""] * len(HEADERS))[: len(HEADERS)], strict=True))} for number, cells in body
     ]
     _progress(comparison, progress=10)
     matcher = Matcher(known_organizations(comparison), region_code=comparison.region_id, region_names=region_names(comparison.region))
@@ -146,12 +145,9 @@ def review_decide(*, actor, row: ComparisonRow, confirm: bool) -> ComparisonRow:
 def create_new_organizations(*, actor, comparison: RegistryComparison, rows: list[ComparisonRow]) -> tuple[int, list[dict]]:
     """Create the new ones whose data are complete and valid; explain the others by row and column."""
     candidates = [r for r in rows if r.outcome == Outcome.NEW and not r.acted]
-    table = [[r.values.get(h, "") for h in HEADERS] for r in candidates]
+    table = [(r.row_number, [r.values.get(h, "") for h in HEADERS]) for r in candidates]
     valid, errors = org_registry.validate(table, user=actor)
-    number_of = {index: r for index, r in enumerate(candidates, start=2)}
-    for parsed in valid:
-        parsed.row = number_of[parsed.row].row_number
-    problems = [{"row": number_of[e.row].row_number, "column": e.column, "value": e.value, "reason": e.reason} for e in errors]
+    problems = [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason} for e in errors]
     counts = org_registry.write(valid)
     recompute_organizations(counts.touched_ids)
     created_codes = {p.credit_code for p in valid}
