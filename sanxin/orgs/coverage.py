@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from sanxin.orgs.models import DEREGISTERED, CoverageState, InstructorAssignment, MassOrganizationWork, Organization
 
 SINGLE_ESTABLISH_MIN_MEMBERS = 3
-BATCH = 2000
+BATCH = 5000  # ids per statement, under SQLite's limit of bound parameters
 # The daily job looks this far back, so a few missed runs are caught up; after a longer gap run
 # `refresh_coverage --recompute`.
 DAILY_LOOKBACK_DAYS = 7
@@ -32,27 +32,44 @@ def _active_on(today: date, start: str, end: str) -> Q:
     return Q(**{f"{start}__lte": today}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": today}))
 
 
-def _covered_ids(ids: list[int], today: date) -> tuple[set[int], set[int]]:
-    """(ids covered by any active Party organization founded by `today`, ids covered by an own standalone one)."""
+def _coverage_expressions(today: date) -> dict:
+    """The coverage fields of an organization as SQL over its Party organizations, instructors and mass work."""
     from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgStatus
 
     through = PartyOrganization.covered_organizations.through
     founded = Q(partyorganization__founded_on__isnull=True) | Q(partyorganization__founded_on__lte=today)
-    rows = through.objects.filter(founded, organization_id__in=ids, partyorganization__status=PartyOrgStatus.ACTIVE).values_list(
-        "organization_id", "partyorganization__establishment_form"
+    covering = through.objects.filter(founded, organization_id=OuterRef("pk"), partyorganization__status=PartyOrgStatus.ACTIVE)
+    own = Exists(covering.filter(partyorganization__establishment_form=EstablishmentForm.STANDALONE))
+    instructed = InstructorAssignment.objects.filter(_active_on(today, "started_on", "ended_on"), organization_id=OuterRef("pk"))
+    mass = MassOrganizationWork.objects.filter(_active_on(today, "started_on", "ended_on"), organization_id=OuterRef("pk"))
+    meets = Q(formal_members__gte=SINGLE_ESTABLISH_MIN_MEMBERS) & ~Q(registration_status__in=DEREGISTERED)
+    return {
+        "coverage_state": Case(
+            When(Exists(covering), then=Value(CoverageState.ORG_COVERED)),
+            When(Exists(instructed) | Exists(mass), then=Value(CoverageState.WORK_COVERED)),
+            default=Value(CoverageState.BLANK),
+        ),
+        "has_own_party_org": own,
+        "should_establish": Case(When(meets & ~own, then=Value(True)), default=Value(False), output_field=BooleanField()),
+    }
+
+
+def _edge_expressions() -> dict:
+    uncovered_branch = Organization.objects.filter(parent_id=OuterRef("pk"), coverage_state=CoverageState.BLANK).exclude(
+        registration_status__in=DEREGISTERED
     )
-    covered, own = set(), set()
-    for org_id, form in rows:
-        covered.add(org_id)
-        if form == EstablishmentForm.STANDALONE:
-            own.add(org_id)
-    return covered, own
+    thin = ~Q(coverage_state=CoverageState.BLANK) & Exists(uncovered_branch)
+    return {"edge_thinning": Case(When(thin, then=Value(True)), default=Value(False), output_field=BooleanField())}
 
 
-def _work_ids(ids: list[int], today: date) -> set[int]:
-    instructed = InstructorAssignment.objects.filter(_active_on(today, "started_on", "ended_on"), organization_id__in=ids)
-    mass = MassOrganizationWork.objects.filter(_active_on(today, "started_on", "ended_on"), organization_id__in=ids)
-    return set(instructed.values_list("organization_id", flat=True)) | set(mass.values_list("organization_id", flat=True))
+def _update_where_changed(organizations, expressions: dict) -> int:
+    """One UPDATE of the organizations whose computed fields differ from the stored ones; how many changed."""
+    computed = organizations.annotate(**{f"new_{name}": expression for name, expression in expressions.items()})
+    differs = Q()
+    for name in expressions:
+        differs |= ~Q(**{name: F(f"new_{name}")})
+    changed = computed.filter(differs).values("pk")
+    return Organization.objects.filter(pk__in=Subquery(changed)).update(**expressions)
 
 
 def recompute_organizations(ids: Iterable[int], *, today: date | None = None) -> int:
@@ -61,65 +78,25 @@ def recompute_organizations(ids: Iterable[int], *, today: date | None = None) ->
     from sanxin.orgs.rates import refresh_facts
 
     today = today or timezone.localdate()
-    ids = list(set(ids))
+    ids = sorted(set(ids))
     parent_ids = set(Organization.objects.filter(id__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
+    touched = sorted(set(ids) | parent_ids)
     changed = 0
     for start in range(0, len(ids), BATCH):
-        changed += _recompute_batch(ids[start : start + BATCH], today)
-    if parent_ids - set(ids):
-        changed += _recompute_edge(list(parent_ids))
-    touched = set(ids) | parent_ids
+        changed += _update_where_changed(Organization.objects.filter(id__in=ids[start : start + BATCH]), _coverage_expressions(today))
+    for start in range(0, len(touched), BATCH):
+        changed += _update_where_changed(Organization.objects.filter(id__in=touched[start : start + BATCH]), _edge_expressions())
     refresh_facts(set(Organization.objects.filter(id__in=touched).values_list("region_id", flat=True)))
     return changed
 
 
-def _recompute_batch(ids: list[int], today: date) -> int:
-    covered, own = _covered_ids(ids, today)
-    work = _work_ids(ids, today)
-    updates = []
-    for org in Organization.objects.filter(id__in=ids).only(
-        "id", "registration_status", "formal_members", "coverage_state", "has_own_party_org", "should_establish"
-    ):
-        if org.id in covered:
-            state = CoverageState.ORG_COVERED
-        elif org.id in work:
-            state = CoverageState.WORK_COVERED
-        else:
-            state = CoverageState.BLANK
-        has_own = org.id in own
-        should = org.registration_status not in DEREGISTERED and org.formal_members >= SINGLE_ESTABLISH_MIN_MEMBERS and not has_own
-        if (org.coverage_state, org.has_own_party_org, org.should_establish) != (state, has_own, should):
-            org.coverage_state, org.has_own_party_org, org.should_establish = state, has_own, should
-            updates.append(org)
-    Organization.objects.bulk_update(updates, ["coverage_state", "has_own_party_org", "should_establish"], batch_size=BATCH)
-    return len(updates) + _recompute_edge(ids)
-
-
-def _recompute_edge(ids: list[int]) -> int:
-    """Edge thinning for these organizations as parents: covered, with an uncovered active branch."""
-    active = ~Q(registration_status__in=DEREGISTERED)
-    thin_parents = set(
-        Organization.objects.filter(active, parent_id__in=ids, coverage_state=CoverageState.BLANK).values_list("parent_id", flat=True)
-    )
-    updates = []
-    for org in Organization.objects.filter(id__in=ids).only("id", "coverage_state", "edge_thinning"):
-        thin = org.coverage_state != CoverageState.BLANK and org.id in thin_parents
-        if org.edge_thinning != thin:
-            org.edge_thinning = thin
-            updates.append(org)
-    Organization.objects.bulk_update(updates, ["edge_thinning"], batch_size=BATCH)
-    return len(updates)
-
-
 def recompute_all(*, today: date | None = None) -> int:
-    """Every organization, then every fact (the nightly job, and after bulk imports)."""
+    """Every organization, then every fact (after large imports, and by `refresh_coverage --recompute`)."""
     from sanxin.orgs.rates import refresh_facts
 
     today = today or timezone.localdate()
-    ids = list(Organization.objects.values_list("id", flat=True))
-    changed = 0
-    for start in range(0, len(ids), BATCH):
-        changed += _recompute_batch(ids[start : start + BATCH], today)
+    changed = _update_where_changed(Organization.objects.all(), _coverage_expressions(today))
+    changed += _update_where_changed(Organization.objects.all(), _edge_expressions())
     refresh_facts()
     return changed
 
