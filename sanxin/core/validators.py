@@ -13,14 +13,14 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def normalize_credit_code(value: str) -> str:
-    return uscc.compact(value or "")
+    code = (value or "").strip().upper()
+    return code if code.isascii() and code.isalnum() else uscc.compact(code)  # stdnum cleans only untidy input
 
 
 def validate_credit_code(value: str) -> str:
     """统一社会信用代码 (GB 32100): 18 characters with a check character."""
-    code = normalize_credit_code(value)
     try:
-        return uscc.validate(code)
+        return uscc.validate(normalize_credit_code(value))
     except stdnum_exc.InvalidLength:
         raise ValidationError(f"统一社会信用代码“{value}”应为 18 位", code="credit_code_length") from None
     except stdnum_exc.InvalidChecksum:

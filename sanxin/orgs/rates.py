@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
@@ -21,8 +22,8 @@ from sanxin.regions.models import LEVEL_CODE_LENGTH, Industry, Region, Zone
 COUNTS = ["organizations", "org_covered", "work_covered", "blank", "should_establish", "meets_condition", "own_party_org", "edge_thinning"]
 
 
-def _grouped(organizations) -> list[CoverageFact]:
-    rows = (
+def _grouped(organizations):
+    return (
         organizations.exclude(registration_status__in=DEREGISTERED)
         .values("region_id", "industry_id", "zone_id")
         .annotate(
@@ -36,7 +37,24 @@ def _grouped(organizations) -> list[CoverageFact]:
             edge_thinning=Count("id", filter=Q(edge_thinning=True)),
         )
     )
-    return [CoverageFact(month=None, **row) for row in rows]
+
+
+def _insert_facts(cells, month: date | None) -> int:
+    """INSERT … SELECT: the cells (region, industry, zone and the counts) become facts of `month` inside the
+    database, however many there are. The SQL is the ORM's own; the month goes in as a parameter."""
+    columns = ["region_id", "industry_id", "zone_id", *COUNTS]
+    try:
+        select, params = cells.values(*columns).query.sql_with_params()
+    except EmptyResultSet:  # the ORM proved it selects nothing (no regions to refresh)
+        return 0
+    table = connection.ops.quote_name(CoverageFact._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    month_column = connection.ops.quote_name("month")
+    # Names come from the model, values only as parameters.
+    sql = f"INSERT INTO {table} ({names}, {month_column}) SELECT {names}, %s FROM ({select}) AS cells"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [month, *params])
+        return cursor.rowcount
 
 
 @transaction.atomic
@@ -49,9 +67,7 @@ def refresh_facts(region_codes: Iterable[str] | None = None) -> int:
         current = current.filter(region_id__in=codes)
         organizations = organizations.filter(region_id__in=codes)
     current.delete()
-    facts = _grouped(organizations)
-    CoverageFact.objects.bulk_create(facts, batch_size=5000)
-    return len(facts)
+    return _insert_facts(_grouped(organizations), None)
 
 
 @transaction.atomic
@@ -59,10 +75,7 @@ def snapshot_month(month: date) -> int:
     """Keep this month's figures for the trend; running it again replaces the month."""
     month = month.replace(day=1)
     CoverageFact.objects.filter(month=month).delete()
-    current = CoverageFact.objects.filter(month__isnull=True).values("region_id", "industry_id", "zone_id", *COUNTS)
-    snapshot = [CoverageFact(month=month, **row) for row in current]
-    CoverageFact.objects.bulk_create(snapshot, batch_size=5000)
-    return len(snapshot)
+    return _insert_facts(CoverageFact.objects.filter(month__isnull=True), month)
 
 
 def _rates(totals: dict) -> dict:

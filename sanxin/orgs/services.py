@@ -38,6 +38,10 @@ EDITABLE_FIELDS = [
 ]
 
 
+CATEGORIES = frozenset(OrgCategory.values)  # Django rebuilds .values on every access; imports ask per row
+STATUSES = frozenset(RegistrationStatus.values)
+
+
 def organization_errors(fields: dict, *, instance: Organization | None = None, today: date | None = None) -> dict[str, str]:
     """The domain rules every way in (form, import, comparison) shares; field name → Chinese reason."""
     errors: dict[str, str] = {}
@@ -49,7 +53,7 @@ def organization_errors(fields: dict, *, instance: Organization | None = None, t
         errors["credit_code"] = error.messages[0]
     if not (fields.get("name") or "").strip():
         errors["name"] = "单位名称不能为空"
-    if fields.get("category") not in OrgCategory.values:
+    if fields.get("category") not in CATEGORIES:
         errors["category"] = "单位类别不在可选范围内"
     region = fields.get("region")
     if region is None:
@@ -68,7 +72,7 @@ def organization_errors(fields: dict, *, instance: Organization | None = None, t
     parent = fields.get("parent")
     if parent is not None and instance is not None and parent.pk == instance.pk:
         errors["parent"] = "上级单位不能是本单位"
-    if fields.get("registration_status", RegistrationStatus.ACTIVE) not in RegistrationStatus.values:
+    if fields.get("registration_status", RegistrationStatus.ACTIVE) not in STATUSES:
         errors["registration_status"] = "登记状态应为 存续、注销、吊销 或 迁出"
     return errors
 
