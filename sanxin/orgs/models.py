@@ -62,7 +62,7 @@ class Organization(BaseModel):
     """A firm or social organization in the registry (两新组织). Coverage fields are written only by the coverage service."""
 
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    name = models.CharField("单位名称", max_length=200, db_index=True)
+    name = models.CharField("单位名称", max_length=200)
     kind = models.CharField("组织类型", max_length=16, choices=OrgKind.choices)
     category = models.CharField("单位类别", max_length=20, choices=OrgCategory.choices)
     industry = models.ForeignKey("regions.Industry", verbose_name="所属行业", on_delete=models.PROTECT, related_name="organizations")
@@ -84,7 +84,7 @@ class Organization(BaseModel):
     is_above_scale = models.BooleanField("规模以上", default=False)
 
     # Computed by sanxin.orgs.coverage, never typed in.
-    coverage_state = models.CharField("覆盖状态", max_length=8, choices=CoverageState.choices, default=CoverageState.BLANK, db_index=True)
+    coverage_state = models.CharField("覆盖状态", max_length=8, choices=CoverageState.choices, default=CoverageState.BLANK)
     has_own_party_org = models.BooleanField("有单独党组织", default=False)
     should_establish = models.BooleanField("应建未建", default=False)
     edge_thinning = models.BooleanField("边际递减", default=False)
@@ -100,9 +100,12 @@ class Organization(BaseModel):
     class Meta:
         ordering = ["region_id", "name"]
         verbose_name = "两新组织"
+        # Every index slows imports: only the ones lists and lookups use (a plain name index, without the
+        # LIKE variant db_index adds: names are searched with icontains, which no btree serves).
         indexes = [
             models.Index(fields=["region", "industry", "registration_status"]),
             models.Index(fields=["registration_status", "coverage_state"]),
+            models.Index(fields=["name"], name="orgs_organization_name"),
         ]
 
     def __str__(self):

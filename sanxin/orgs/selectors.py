@@ -33,7 +33,7 @@ def organization_list(
 ):
     orgs = scoped(Organization.objects.select_related("region", "industry", "zone"), user)
     if q:
-        orgs = orgs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q.strip().upper()))
+        orgs = orgs.filter(Q(name__icontains=q) | Q(credit_code=q.strip().upper()))
     if region:
         orgs = orgs.filter(region__code__startswith=region)
     if industry:
