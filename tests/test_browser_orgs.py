@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from sanxin.imports.registries.organizations import COLUMNS
 from sanxin.orgs.models import Organization
 from tests.conftest import ARTIFACTS, log_in
 from tests.orgs_factories import credit_code, make_org
@@ -92,21 +93,7 @@ def test_import_from_the_template_explains_bad_rows(browser, live_server, person
 def test_comparison_with_a_pair_to_confirm(browser, live_server, personas, county_registry, tmp_path):
     express = county_registry["express"]
     rows = [
-        [
-            "统一社会信用代码",
-            "单位名称",
-            "单位类别",
-            "所属行业",
-            "所在地区代码",
-            "详细地址",
-            "法定代表人",
-            "从业人员数",
-            "正式党员数",
-            "预备党员数",
-            "成立日期",
-            "登记状态",
-            "上级单位统一社会信用代码",
-        ],
+        [c.header for c in COLUMNS],
         ["", "南昌顺大快递有限公司", "私营企业", "快递", "360102002001", "", "", "40", "", "", "", "存续", ""],
         [credit_code(), "南昌全新供应链管理有限公司", "私营企业", "快递", "360102002001", "", "", "10", "", "", "", "存续", ""],
     ]

@@ -105,3 +105,10 @@ def access(queryset: QuerySet, pk, user, *, capability: str | None = None):
 def region_in_scope(user, region_code: str) -> bool:
     scope = user_scope(user)
     return scope.nationwide or bool(scope.region_prefix and region_code.startswith(scope.region_prefix))
+
+
+def chosen_outside_scope(user, chosen, previous_pk=None) -> bool:
+    """A related object `user` picked anew (a parent, say) must be one they can see; one kept from before may lie outside."""
+    if user is None or chosen is None or chosen.pk == previous_pk:
+        return False
+    return not scoped(type(chosen).objects.filter(pk=chosen.pk), user).exists()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
-from sanxin.core.scope import scoped
+from sanxin.core.scope import chosen_outside_scope
 from sanxin.core.validators import validate_credit_code
 from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import DEREGISTERED, Organization, OrgCategory, RegistrationStatus, kind_of
@@ -81,14 +81,7 @@ def _check_in_scope(actor, fields: dict, *, before: dict | None = None) -> None:
     """The organization must sit inside the actor's scope (region, industry, zone); a new parent must be
     one the actor can see (an unchanged parent outside the scope is kept)."""
     errors = place_outside_scope(actor, region=fields["region"], industry=fields["industry"], zone=fields.get("zone"))
-    parent = fields.get("parent")
-    parent_changed = before is None or before["parent"] != (parent.pk if parent else None)
-    if (
-        actor is not None
-        and parent is not None
-        and parent_changed
-        and not scoped(Organization.objects.filter(pk=parent.pk), actor).exists()
-    ):
+    if chosen_outside_scope(actor, fields.get("parent"), before and before["parent"]):
         errors["parent"] = "上级单位不在您的管辖范围内"
     if errors:
         raise ValidationError(errors)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
-from sanxin.core.scope import scoped
+from sanxin.core.scope import chosen_outside_scope, scoped
 from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import Organization
 from sanxin.orgs.selectors import place_outside_scope
@@ -82,14 +82,7 @@ def _check_scope(actor, fields: dict, *, before: dict | None = None, covered=())
     """The Party organization sits inside the actor's scope (region, industry, zone); a new parent and
     newly covered organizations are ones the actor can see."""
     errors = place_outside_scope(actor, region=fields["region"], industry=fields.get("industry"), zone=fields.get("zone"))
-    parent = fields.get("parent")
-    parent_changed = before is None or before["parent"] != (parent.pk if parent else None)
-    if (
-        actor is not None
-        and parent is not None
-        and parent_changed
-        and not scoped(PartyOrganization.objects.filter(pk=parent.pk), actor).exists()
-    ):
+    if chosen_outside_scope(actor, fields.get("parent"), before and before["parent"]):
         errors["parent"] = "上级党组织不在您的管辖范围内"
     already = set(before["covered"]) if before else set()
     added = [o for o in covered if o.pk not in already]
