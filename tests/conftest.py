@@ -49,7 +49,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (live server, browser) flush every table; put the reference data back."""
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = marker is not None and marker.kwargs.get("transaction", False)
+    if not by_marker and "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
     if not Region.objects.exists():
