@@ -260,3 +260,26 @@ def test_rows_keep_their_numbers_after_a_blank_line(personas, registry):
     comparison = comparison_run(comparison.pk)
     numbers = dict(comparison.rows.filter(row_number__isnull=False).values_list("values__单位名称", "row_number"))
     assert numbers == {"南昌全新戊有限公司": 2, "南昌全新己有限公司": 4}
+
+
+def test_forked_workers_give_the_same_outcomes(monkeypatch):
+    """Large comparisons fork workers that share the index; the outcomes are those of one process."""
+    from sanxin.compare import matcher
+
+    monkeypatch.setattr(matcher, "CHUNK", 2)
+    rows = [
+        {"row": 2, "values": {"单位名称": "南昌鑫元商贸有限公司", "所在地区代码": "360102", "详细地址": "东湖区中山路128号"}},
+        {"row": 3, "values": {"统一社会信用代码": "91360102MA35L5XL2L", "单位名称": "顺达", "所在地区代码": "360102"}},
+        {"row": 4, "values": {"单位名称": "南昌全新商贸有限公司", "所在地区代码": "360102"}},
+        {"row": 5, "values": {"单位名称": "某某", "所在地区代码": "360103001001"}},
+        {"row": 6, "values": {"单位名称": "南昌鑫源商贸有限公司", "所在地区代码": "360102", "详细地址": ""}},
+    ]
+
+    def outcomes(workers):
+        return [
+            (r.row_number, r.outcome, r.organization_id, r.score, r.reason)
+            for r in matcher.Matcher(KNOWN, region_code="360102", region_names=NAMES).run(rows, workers=workers)
+        ]
+
+    assert outcomes(2) == outcomes(1)
+    assert [o[1] for o in outcomes(2)] == ["matched", "matched", "new", "outside", "matched"]

@@ -15,6 +15,8 @@ run the same code.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -30,7 +32,10 @@ AUTO_MATCH = 93.0  # name similarity at or above which the best candidate is tak
 AT_SAME_ADDRESS = 75.0  # ... or this, one character apart in a short name, at the same street and number
 MARGIN = 5.0  # ... if it leads the runner-up by this much
 REVIEW = 75.0  # below this the row is new (75: one character apart in a four-character name)
-MAX_POSTING = 100  # a gram shared by more organizations of the county says nothing about identity
+MAX_POSTING = 100
+PARALLEL_FROM = 200_000  # rows; below this one process is quicker than forking
+MAX_WORKERS = 4
+CHUNK = 20_000  # a gram shared by more organizations of the county says nothing about identity
 DEREGISTERED_LABELS = frozenset({"注销", "吊销", "迁出"})
 
 _NUMBERS = re.compile(r"\d+")
@@ -152,13 +157,35 @@ class Matcher:
         self.index = KnownIndex(list(known), self.normalizers)
         self.reached: set[int] = set()  # organizations some row matched or proposed
 
-    def run(self, rows: Iterable[dict], *, progress: Callable[[int], None] | None = None) -> list[Result]:
+    def run(self, rows: Iterable[dict], *, progress: Callable[[int], None] | None = None, workers: int | None = None) -> list[Result]:
+        rows = list(rows)
+        if workers is None:
+            workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(rows) >= PARALLEL_FROM else 1
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            return self._run_forked(rows, workers, progress) + self.missing()
         results = []
         for count, row in enumerate(rows, start=1):
             results.append(self.match_row(row["row"], row["values"]))
-            if progress and count % 10000 == 0:
+            if progress and count % CHUNK == 0:
                 progress(count)
         return results + self.missing()
+
+    def _run_forked(self, rows: list[dict], workers: int, progress) -> list[Result]:
+        """Forked workers share the built index copy-on-write; each matches a slice and returns compact tuples."""
+        global _forked
+        _forked = (self, rows)
+        results: list[Result] = []
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for start, matched, reached in pool.imap(_match_slice, range(0, len(rows), CHUNK)):
+                    for row, (outcome, organization_id, score, reason) in zip(rows[start : start + CHUNK], matched, strict=True):
+                        results.append(Result(row["row"], row["values"], outcome, organization_id, score, reason))
+                    self.reached |= reached
+                    if progress:
+                        progress(len(results))
+        finally:
+            _forked = None
+        return results
 
     def match_row(self, number: int, values: dict) -> Result:
         index = self.index
@@ -231,6 +258,19 @@ class Matcher:
             for i, k in enumerate(self.index.known)
             if i not in self.reached and not k.deregistered
         ]
+
+
+_forked: tuple[Matcher, list[dict]] | None = None  # what a forked worker inherits
+
+
+def _match_slice(start: int) -> tuple[int, list[tuple], set[int]]:
+    matcher, rows = _forked
+    matcher.reached = set()
+    matched = []
+    for row in rows[start : start + CHUNK]:
+        result = matcher.match_row(row["row"], row["values"])
+        matched.append((result.outcome, result.organization_id, result.score, result.reason))
+    return start, matched, matcher.reached
 
 
 def match(rows: Iterable[dict], known: Iterable[Known], *, region_code: str, region_names: dict[str, str], progress=None) -> list[Result]:
