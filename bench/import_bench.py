@@ -1,6 +1,6 @@
 """Organization import into PostgreSQL: ours end to end vs raw COPY vs django-import-export, same rows.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanxin_bench python bench/import_bench.py --rows 200000
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanxin_bench python bench/import_bench.py --rows 200000
 """
 
 from __future__ import annotations
@@ -49,11 +49,23 @@ def generate(path: Path, rows: int, seed: int = 36) -> None:
         for i in range(rows):
             body = f"9136{i:013d}"
             employees = rng.randrange(1, 500)
-            writer.writerow([
-                body + uscc.calc_check_digit(body), f"江西测试{i}号有限公司", rng.choice(categories), rng.choice(industries),
-                rng.choice(communities), f"测试路 {i} 号", "王建华", employees, min(employees, rng.randrange(0, 6)), 0,
-                f"20{rng.randrange(10, 25)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}", "存续", "",
-            ])
+            writer.writerow(
+                [
+                    body + uscc.calc_check_digit(body),
+                    f"江西测试{i}号有限公司",
+                    rng.choice(categories),
+                    rng.choice(industries),
+                    rng.choice(communities),
+                    f"测试路 {i} 号",
+                    "王建华",
+                    employees,
+                    min(employees, rng.randrange(0, 6)),
+                    0,
+                    f"20{rng.randrange(10, 25)}-0{rng.randrange(1, 10)}-1{rng.randrange(0, 9)}",
+                    "存续",
+                    "",
+                ]
+            )
 
 
 def reset() -> None:
@@ -79,8 +91,10 @@ def raw_copy(path: Path) -> float:
 
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE bench_copy (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 int, c9 int, "
-                    "c10 int, c11 date, c12 text, c13 text) ON COMMIT DROP")
+        cur.execute(
+            "CREATE TEMP TABLE bench_copy (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 int, c9 int, "
+            "c10 int, c11 date, c12 text, c13 text) ON COMMIT DROP"
+        )
         with path.open("rb") as handle, cur.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
