@@ -160,3 +160,17 @@ def test_a_row_outside_the_users_regions_reveals_nothing_about_namesakes_there(p
     run(personas["other_county"], [row("西湖党支部", region="360103001")])
     job = run(personas["county"], [row("西湖党支部", region="360103001")])
     assert [(e["column"], e["reason"]) for e in job.errors] == [("所在地区代码", "所在地区不在您的管辖范围内")]
+
+
+def test_covered_organizations_outside_the_importers_scope_stay(personas):
+    """A joint branch covers a firm of another township; the township's own import must not drop it."""
+    mine = make_org(personas["county"], name="滕王阁快递")
+    theirs = make_org(personas["county"], name="百花洲快递", region="360102004001")
+    county_row = row("跨街道联合党支部", covered=f"{mine.credit_code}；{theirs.credit_code}", form="联合组建")
+    assert run(personas["county"], [county_row]).status == "done"
+    job = run(personas["township"], [row("跨街道联合党支部", covered=mine.credit_code, form="联合组建")])
+    assert job.status == "done", job.errors
+    branch = PartyOrganization.objects.get(name="跨街道联合党支部")
+    assert set(branch.covered_organizations.values_list("name", flat=True)) == {"滕王阁快递", "百花洲快递"}
+    theirs.refresh_from_db()
+    assert theirs.coverage_state == CoverageState.ORG_COVERED

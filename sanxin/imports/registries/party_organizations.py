@@ -238,9 +238,12 @@ def write(valid: list[ParsedRow], *, scope: ImportScope = UNRESTRICTED, progress
                 existing.save()
                 changed.add(key)
         before = set(party_org.covered_organizations.values_list("id", flat=True))
-        if before != set(parsed.covered_ids):
-            party_org.covered_organizations.set(parsed.covered_ids)
-            affected |= before | set(parsed.covered_ids)
+        # The file speaks for the organizations the importer can see; covered ones outside the scope stay, as on the form.
+        hidden = before - set(scope.inside(Organization.objects.filter(id__in=before)).values_list("id", flat=True))
+        after = set(parsed.covered_ids) | hidden
+        if before != after:
+            party_org.covered_organizations.set(after)
+            affected |= before | after
             changed.add(key)
         saved[key] = party_org
     # Parents once every row of the file exists.
