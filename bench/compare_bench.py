@@ -329,7 +329,8 @@ def scores(predicted: list[int | None], truth: list[int | None], subset: list[in
 
 
 def run_ours(firms, rows, places):
-    from sanxin.compare.matcher import GONE, MATCHED, REVIEW_OUTCOME, Known, match
+    from sanxin.compare.matcher import Known, match
+    from sanxin.compare.models import Outcome
 
     started = time.perf_counter()
     known = [Known(f.id, f.credit_code, f.name, f.region_code, f.address, f.deregistered) for f in firms]
@@ -338,8 +339,8 @@ def run_ours(firms, rows, places):
     )
     seconds = time.perf_counter() - started
     inputs = [r for r in results if r.row_number is not None]
-    predicted = [r.organization_id if r.outcome in (MATCHED, GONE) else None for r in inputs]
-    review = [r.organization_id if r.outcome == REVIEW_OUTCOME else None for r in inputs]
+    predicted = [r.organization_id if r.outcome in (Outcome.MATCHED, Outcome.GONE) else None for r in inputs]
+    review = [r.organization_id if r.outcome == Outcome.REVIEW else None for r in inputs]
     return seconds, predicted, review
 
 

@@ -32,22 +32,13 @@ AUTO_MATCH = 93.0  # name similarity at or above which the best candidate is tak
 AT_SAME_ADDRESS = 75.0  # ... or this, one character apart in a short name, at the same street and number
 MARGIN = 5.0  # ... if it leads the runner-up by this much
 REVIEW = 75.0  # below this the row is new (75: one character apart in a four-character name)
-MAX_POSTING = 100
+MAX_POSTING = 100  # a gram shared by more organizations of the county says nothing about identity
 PARALLEL_FROM = 200_000  # rows; below this one process is quicker than forking
 MAX_WORKERS = 4
-CHUNK = 20_000  # a gram shared by more organizations of the county says nothing about identity
+CHUNK = 20_000  # rows per progress step and per forked task
 DEREGISTERED_LABELS = frozenset({"注销", "吊销", "迁出"})
 
 _NUMBERS = re.compile(r"\d+")
-
-MATCHED, NEW, REVIEW_OUTCOME, GONE, MISSING, OUTSIDE = (
-    Outcome.MATCHED,
-    Outcome.NEW,
-    Outcome.REVIEW,
-    Outcome.GONE,
-    Outcome.MISSING,
-    Outcome.OUTSIDE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +77,6 @@ def grams(key: str) -> set[str]:
     if len(key) <= 2:
         return {key}
     return {key[i : i + 2] for i in range(len(key) - 1)} | {key[i] + "_" + key[i + 2] for i in range(len(key) - 2)}
-
-
-def credit_code_of(values: dict) -> str:
-    code = (values.get("统一社会信用代码") or "").strip().upper()
-    return code if len(code) == 18 and code.isalnum() else normalize_credit_code(code)  # stdnum only for untidy input
 
 
 class Normalizers:
@@ -189,7 +175,7 @@ class Matcher:
 
     def match_row(self, number: int, values: dict) -> Result:
         index = self.index
-        code = credit_code_of(values)
+        code = normalize_credit_code(values.get("统一社会信用代码", ""))
         gone_there = values.get("登记状态", "").strip() in DEREGISTERED_LABELS
         if code and code in index.by_code:
             i = index.by_code[code]
@@ -197,7 +183,7 @@ class Matcher:
             return self._matched(number, values, i, 100.0, "统一社会信用代码一致", gone_there)
         region = (values.get("所在地区代码") or "").strip()
         if region and not (region.startswith(self.region_code) or self.region_code.startswith(region[:6])):
-            return Result(number, values, OUTSIDE, reason="所在地区不在本次比对范围内")
+            return Result(number, values, Outcome.OUTSIDE, reason="所在地区不在本次比对范围内")
         county = region[:6] if len(region) >= 6 else ""
         counties = [county] if county else index.counties_under(self.region_code[:6])
         normalize = self.normalizers[county or self.region_code[:6]]
@@ -208,14 +194,14 @@ class Matcher:
                 i = exact[0]
                 self.reached.add(i)
                 other = index.known[i].credit_code
-                return Result(number, values, REVIEW_OUTCOME, index.known[i].id, 100.0, f"名称一致但统一社会信用代码不同（平台为 {other}）")
-            return Result(number, values, NEW, reason="平台名录中没有这个统一社会信用代码")
+                return Result(number, values, Outcome.REVIEW, index.known[i].id, 100.0, f"名称一致但统一社会信用代码不同（平台为 {other}）")
+            return Result(number, values, Outcome.NEW, reason="平台名录中没有这个统一社会信用代码")
         if len(exact) == 1:
             self.reached.add(exact[0])
             return self._matched(number, values, exact[0], 100.0, "名称规范化后一致", gone_there)
         if len(exact) > 1:
             self.reached.update(exact)
-            return Result(number, values, REVIEW_OUTCOME, index.known[exact[0]].id, 100.0, f"名称一致的单位有 {len(exact)} 个，需人工确认")
+            return Result(number, values, Outcome.REVIEW, index.known[exact[0]].id, 100.0, f"名称一致的单位有 {len(exact)} 个，需人工确认")
         return self._by_similarity(number, values, counties, normalize, name, gone_there)
 
     def _by_similarity(
@@ -225,7 +211,7 @@ class Matcher:
         candidates = {i: index.names[i].key for i in index.candidates(counties, name)}
         scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=2)
         if not scored:
-            return Result(number, values, NEW, reason="平台名录中没有相近的单位")
+            return Result(number, values, Outcome.NEW, reason="平台名录中没有相近的单位")
         _key, score, i = scored[0]
         unique = score - (scored[1][1] if len(scored) > 1 else 0.0) >= MARGIN
         address, known = values.get("详细地址", "").strip(), index.known[i]
@@ -239,22 +225,22 @@ class Matcher:
             reason = "名称高度相似" if score >= AUTO_MATCH else "名称相近且地址相同"
             return self._matched(number, values, i, round(score, 1), reason, gone_there)
         if place is False and score < AUTO_MATCH:
-            return Result(number, values, NEW, score=round(score, 1), reason="名称相近的单位在另一地址")
+            return Result(number, values, Outcome.NEW, score=round(score, 1), reason="名称相近的单位在另一地址")
         if score < REVIEW and not near_here:
-            return Result(number, values, NEW, score=round(score, 1), reason="平台名录中没有相近的单位")
+            return Result(number, values, Outcome.NEW, score=round(score, 1), reason="平台名录中没有相近的单位")
         self.reached.add(i)
         where = {True: "，地址相同", False: "，地址不同", None: ""}[place]
-        return Result(number, values, REVIEW_OUTCOME, known.id, round(score, 1), f"名称相似度 {score:.0f}{where}，需人工确认")
+        return Result(number, values, Outcome.REVIEW, known.id, round(score, 1), f"名称相似度 {score:.0f}{where}，需人工确认")
 
     def _matched(self, number: int, values: dict, i: int, score: float, reason: str, gone_there: bool) -> Result:
         known = self.index.known[i]
         if gone_there and not known.deregistered:
-            return Result(number, values, GONE, known.id, score, f"{reason}；外部名录显示已{values['登记状态'].strip()}")
-        return Result(number, values, MATCHED, known.id, score, reason)
+            return Result(number, values, Outcome.GONE, known.id, score, f"{reason}；外部名录显示已{values['登记状态'].strip()}")
+        return Result(number, values, Outcome.MATCHED, known.id, score, reason)
 
     def missing(self) -> list[Result]:
         return [
-            Result(None, {}, MISSING, k.id, None, "外部名录中没有这个单位")
+            Result(None, {}, Outcome.MISSING, k.id, None, "外部名录中没有这个单位")
             for i, k in enumerate(self.index.known)
             if i not in self.reached and not k.deregistered
         ]
