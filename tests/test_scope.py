@@ -11,7 +11,7 @@ from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.services import user_create
 from sanxin.orgs.models import CensusCampaign, Instructor, InstructorAssignment, Organization, Todo
 from sanxin.party.models import PartyOrganization
-from sanxin.regions.models import Industry, Region
+from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 from tests.conftest import PASSWORD, PERSONAS
 from tests.scope_registry import EXEMPT, ROUTES
 
@@ -124,6 +124,8 @@ def world(personas, demo_zone):
         user_create(
             actor=None, username=f"mark{place}", full_name=f"标记用户{place}", unit=unit, password=PASSWORD, must_change_password=False
         )
+    for place in PLACES:  # a zone at every place, so the zone pages have something to leak
+        Zone.objects.get_or_create(name=f"标记园区{place}", region_id=place, defaults={"kind": ZoneKind.PARK})
     make_world_work(personas)
     return personas
 
