@@ -121,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SANXIN_PASSWORD_MAX_AGE = timedelta(days=90)
 SANXIN_ACCOUNT_INACTIVE_AFTER = timedelta(days=90)
+SANXIN_UPLOAD_RETENTION = timedelta(days=int(os.environ.get("SANXIN_UPLOAD_RETENTION_DAYS", "30")))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 

@@ -41,3 +41,28 @@ def test_a_failed_job_gives_its_day_back(monkeypatch, personas):
 def test_command(capsys, personas):
     call_command("run_daily_jobs")
     assert "coverage：已完成" in capsys.readouterr().out
+
+
+def test_old_uploads_are_deleted_and_their_results_kept(personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanxin.compare.models import RegistryComparison
+    from sanxin.compare.services import compare_dir, comparison_create
+    from sanxin.core.models import AuditEvent
+    from sanxin.imports.models import ImportJob
+    from sanxin.imports.services import import_job_create, job_file
+    from sanxin.regions.models import Region
+
+    settings.DATA_DIR = tmp_path
+    upload = SimpleUploadedFile("名录.csv", "统一社会信用代码,单位名称\n".encode())
+    old, young = (import_job_create(actor=personas["county"], registry="organizations", upload=upload) for _ in range(2))
+    comparison = comparison_create(actor=personas["county"], region=Region.objects.get(code="360102"), upload=upload)
+    old_file, young_file, compared = job_file(old), job_file(young), compare_dir() / comparison.stored_name
+    long_ago = timezone.now() - timedelta(days=31)
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=long_ago)
+    RegistryComparison.objects.filter(pk=comparison.pk).update(updated_at=long_ago)
+    outcomes = schedule.run_daily_jobs()
+    assert outcomes["import_files"] == outcomes["comparison_files"] == "已完成"
+    assert not old_file.exists() and not compared.exists() and young_file.exists()
+    assert ImportJob.objects.filter(pk=old.pk, stored_name="").exists()  # the job and its results stay
+    assert AuditEvent.objects.filter(action="import.files_purge", detail__files=1).exists()

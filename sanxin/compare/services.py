@@ -16,6 +16,7 @@ from sanxin.compare.matcher import Known, Matcher
 from sanxin.compare.models import ComparisonRow, ComparisonStatus, Decision, Outcome, RegistryComparison
 from sanxin.core.audit import audit_record
 from sanxin.core.scope import region_in_scope, scoped, user_scope
+from sanxin.core.uploads import purge_uploads
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.registries import organizations as org_registry
@@ -32,6 +33,11 @@ def compare_dir() -> Path:
     path = Path(settings.DATA_DIR) / "compare"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def comparison_files_purge() -> int:
+    """The daily job: outside registry files past the retention are deleted; the results stay."""
+    return purge_uploads(RegistryComparison.objects.all(), compare_dir(), action="compare.files_purge")
 
 
 @transaction.atomic

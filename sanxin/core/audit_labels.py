@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "compare.review": "核实比对结果",
     "compare.create_new": "比对新增单位入名录",
     "import.errors_download": "下载导入错误清单",
+    "import.files_purge": "删除过期的导入文件",
+    "compare.files_purge": "删除过期的比对文件",
 }
 
 OBJECT_NAMES = {

@@ -1,9 +1,9 @@
 """Daily jobs: what changes with the date rather than with a write.
 
 Coverage lapses when an instructor's assignment ends, the trend needs its month-end snapshot,
-accounts unused for 90 days are disabled. `run_daily_jobs` runs each job at most once a day,
-however often it is called (cron, or the loop `make run` starts); a job that fails gives its
-day back so the next call tries again.
+accounts unused for 90 days are disabled, uploaded files past their retention are deleted.
+`run_daily_jobs` runs each job at most once a day, however often it is called (cron, or the
+loop `make run` starts); a job that fails gives its day back so the next call tries again.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 DAILY_JOBS = {
     "coverage": "sanxin.orgs.coverage.coverage_daily",
     "inactive_accounts": "sanxin.accounts.services.accounts_disable_inactive",
+    "import_files": "sanxin.imports.services.import_files_purge",
+    "comparison_files": "sanxin.compare.services.comparison_files_purge",
 }
 
 

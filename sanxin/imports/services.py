@@ -11,6 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
+from sanxin.core.uploads import purge_uploads
 from sanxin.imports.models import ImportJob, ImportMode, ImportStatus
 from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.registry import get_registry
@@ -29,6 +30,11 @@ def upload_dir() -> Path:
 
 def job_file(job: ImportJob) -> Path:
     return upload_dir() / job.stored_name
+
+
+def import_files_purge() -> int:
+    """The daily job: uploaded import files past the retention are deleted; the jobs and their errors stay."""
+    return purge_uploads(ImportJob.objects.all(), upload_dir(), action="import.files_purge")
 
 
 @transaction.atomic
