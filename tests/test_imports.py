@@ -500,6 +500,69 @@ def test_progress_moves_while_writing_on_postgresql(personas, monkeypatch):
     assert seen == [("writing", 90)]
 
 
+def organization_indexes() -> list:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY path and its index handling are PostgreSQL's")
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'orgs_organization' ORDER BY indexname")
+        return cur.fetchall()
+
+
+def import_capturing_sql(user, rows, monkeypatch, *, after_write=None):
+    """Run an import with a bulk-load threshold of two rows; the job and the SQL it sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanxin.imports import registry
+    from sanxin.imports.registries import organizations_pg
+
+    monkeypatch.setattr(organizations_pg, "BULK_LOAD_MIN_ROWS", 2)
+    if after_write:
+        spec = registry.REGISTRIES["organizations"]
+        monkeypatch.setitem(registry.REGISTRIES, "organizations", spec.__class__(**{**spec.__dict__, "after_write": after_write}))
+    with CaptureQueriesContext(connection) as queries:
+        try:
+            job = run(user, xlsx(rows))
+        except RuntimeError:
+            job = ImportJob.objects.get()
+    return job, [q["sql"] for q in queries]
+
+
+def test_a_first_large_load_builds_the_indexes_after_the_insert(personas, monkeypatch):
+    before = organization_indexes()
+    head = credit_code()
+    rows = [row(code=head, name="总部有限公司"), row(name="分店", **{"上级单位统一社会信用代码": head}), row(name="另一家")]
+    job, sql = import_capturing_sql(personas["county"], rows, monkeypatch)
+    assert (job.status, job.created_count) == ("done", 3)
+    assert any(s.startswith("DROP INDEX") for s in sql)
+    assert organization_indexes() == before  # every index back, as it was defined
+    assert Organization.objects.get(name="分店").parent.credit_code == head
+    assert Organization.objects.get(name="总部有限公司").should_establish  # three formal members, no Party organization
+
+
+def test_an_import_smaller_than_the_registry_keeps_the_indexes(personas, monkeypatch):
+    before = organization_indexes()
+    for name in ("甲", "乙", "丙"):
+        make_org(personas["county"], name=f"已在名录{name}")
+    job, sql = import_capturing_sql(personas["county"], [row(), row()], monkeypatch)
+    assert (job.status, job.created_count) == ("done", 2)
+    assert not any(s.startswith("DROP INDEX") for s in sql)
+    assert organization_indexes() == before
+
+
+def test_a_large_load_that_fails_leaves_the_indexes_and_no_rows(personas, monkeypatch):
+    before = organization_indexes()
+
+    def boom(ids, total):
+        raise RuntimeError("断电")
+
+    job, sql = import_capturing_sql(personas["county"], [row(), row(), row()], monkeypatch, after_write=boom)
+    assert job.status == "failed" and any(s.startswith("DROP INDEX") for s in sql)
+    assert organization_indexes() == before and not Organization.objects.exists()
+
+
 def test_values_too_large_for_the_registry_are_row_errors(personas):
     """Not a failed write of the whole file."""
     job = run(personas["county"], xlsx([row(name="长" * 201), row(**{"从业人员数": "3000000000"})]), mode="valid")

@@ -1,5 +1,6 @@
 """Chinese identifiers (security.md item 16): credit codes (GB 32100), resident ID numbers (GB 11643), mobiles."""
 
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -52,6 +53,25 @@ def test_credit_code_wrong_length(code):
 @pytest.mark.parametrize("code", ["9111000A600037341L", "91110000600037341I"])
 def test_credit_code_bad_characters(code):
     assert messages_of(validate_credit_code, code) == [f"统一社会信用代码“{code}”格式不正确"]
+
+
+def test_credit_code_check_agrees_with_stdnum_on_random_codes():
+    """The one-pass check of clean codes must accept exactly what stdnum accepts, and nothing else."""
+    rng = random.Random(32100)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # with the letters the standard leaves out
+    accepted = 0
+    for _ in range(20000):
+        first17 = "".join(rng.choices("0123456789", k=8) + rng.choices(alphabet, k=9))
+        check = "0" if set(first17) & set("IOSVZ") else uscc.calc_check_digit(first17)
+        for code in (first17 + rng.choice(alphabet), first17 + check):
+            expected = uscc.validate(code) if uscc.is_valid(code) else None
+            try:
+                got = validate_credit_code(code)
+            except ValidationError:
+                got = None
+            assert got == expected, code
+            accepted += got is not None
+    assert accepted > 5000  # the valid codes were really tried, not only rejected ones
 
 
 # -- 居民身份证号码 ---------------------------------------------------------------------

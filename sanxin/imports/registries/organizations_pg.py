@@ -5,28 +5,69 @@ Runs inside the caller's transaction, so a failure leaves no partial rows.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import connection
 
 from sanxin.imports.registries.organizations import WRITE_FIELDS
 from sanxin.imports.spec import Counts
+from sanxin.orgs.coverage import new_organization_should_establish_sql
 
 STAGE = "sanxin_stage_organization"
 DATA = WRITE_FIELDS
 COLUMNS = ["credit_code", *DATA, "parent_code"]
 CHANGED = " OR ".join(f"o.{c} IS DISTINCT FROM s.{c}" for c in DATA)
-# New rows start blank with no flags; the coverage service fills the computed columns right after.
+# New rows start blank, as nothing covers them yet; the coverage service checks the computed columns right after.
 DEFAULTS = {
     "created_at": "now()",
     "updated_at": "now()",
     "coverage_state": "'blank'",
     "has_own_party_org": "false",
-    "should_establish": "false",
+    "should_establish": new_organization_should_establish_sql("s"),
     "edge_thinning": "false",
     "is_top500_private": "false",
     "is_top100_internet": "false",
     "is_little_giant": "false",
     "is_above_scale": "false",
 }
+
+
+# A load at least this large and at least as large as the registry already is (a province's first load)
+# drops the indexes that back no constraint and builds them again after the insert: building beats keeping
+# them up row by row (about 3× on a million rows). Until the import commits, readers of the registry wait;
+# everyday imports, smaller than the registry, keep the indexes and leave the table readable.
+BULK_LOAD_MIN_ROWS = 100_000
+TABLE = "orgs_organization"
+
+
+def _is_bulk_load(cur) -> bool:
+    cur.execute(f"SELECT count(*) FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {TABLE} o WHERE o.credit_code = s.credit_code)")
+    new_rows = cur.fetchone()[0]
+    if new_rows < BULK_LOAD_MIN_ROWS:
+        return False
+    cur.execute(f"SELECT count(*) FROM {TABLE}")
+    return new_rows >= cur.fetchone()[0]
+
+
+@contextmanager
+def _indexes_built_after(cur, bulk: bool):
+    if not bulk:
+        yield
+        return
+    # The primary key and the unique credit code (the upsert's key) stay: constraints own their indexes.
+    cur.execute(
+        f"""SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+            WHERE x.indrelid = '{TABLE}'::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"""
+    )
+    indexes = cur.fetchall()
+    for name, _ in indexes:
+        cur.execute(f'DROP INDEX "{name}"')  # names from the catalogue, not from the file
+    yield
+    # An index cannot be built over rows whose (deferred) foreign-key checks are pending: run them now.
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cur.execute("SET CONSTRAINTS ALL DEFERRED")  # every deferrable constraint of the schema is initially deferred
+    for _, definition in indexes:
+        cur.execute(definition)
 
 
 def write_with_copy(valid, *, zone_id: int | None = None, progress=None) -> Counts:
@@ -57,22 +98,24 @@ def write_with_copy(valid, *, zone_id: int | None = None, progress=None) -> Coun
         changed = cur.fetchall()
         counts.updated = len(changed)
         touched = {org_id for org_id, _ in changed} | {parent_id for _, parent_id in changed if parent_id}
-        cur.execute(
-            f"""INSERT INTO orgs_organization (credit_code, {", ".join(DATA)}, zone_id, {", ".join(DEFAULTS)})
-                SELECT s.credit_code, {", ".join("s." + c for c in DATA)}, %s, {", ".join(DEFAULTS.values())}
-                FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM orgs_organization o WHERE o.credit_code = s.credit_code)
-                RETURNING id""",
-            [zone_id],
-        )
-        created = [r[0] for r in cur.fetchall()]
-        counts.created = len(created)
-        counts.unchanged = len(valid) - counts.created - counts.updated
-        if progress:
-            progress(0.7)
+        # Before the insert: the new rows would only lengthen the join.
         cur.execute(
             f"""UPDATE orgs_organization o SET {", ".join(f"{c} = s.{c}" for c in DATA)}, updated_at = now()
                 FROM {STAGE} s WHERE o.credit_code = s.credit_code AND ({CHANGED})"""
         )
+        with _indexes_built_after(cur, _is_bulk_load(cur)):
+            cur.execute(
+                f"""INSERT INTO orgs_organization (credit_code, {", ".join(DATA)}, zone_id, {", ".join(DEFAULTS)})
+                    SELECT s.credit_code, {", ".join("s." + c for c in DATA)}, %s, {", ".join(DEFAULTS.values())}
+                    FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM orgs_organization o WHERE o.credit_code = s.credit_code)
+                    RETURNING id""",
+                [zone_id],
+            )
+            created = [r[0] for r in cur.fetchall()]
+        counts.created = len(created)
+        counts.unchanged = len(valid) - counts.created - counts.updated
+        if progress:
+            progress(0.7)
         cur.execute(
             f"""UPDATE orgs_organization o SET parent_id = p.id, updated_at = now()
                 FROM {STAGE} s LEFT JOIN orgs_organization p ON p.credit_code = s.parent_code
