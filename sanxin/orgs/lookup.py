@@ -86,9 +86,11 @@ class OrganizationLookupField(ScopedLookupField):
     url_name = "orgs:organization_lookup"
     placeholder = "输入单位名称或统一社会信用代码搜索"
 
+    def visible(self):
+        return scoped(Organization.objects.all(), self.user) if self.user is not None else Organization.objects.none()
+
     def find(self, key: str):
-        orgs = scoped(Organization.objects.all(), self.user) if self.user is not None else Organization.objects.none()
-        return orgs.filter(credit_code=key.strip().upper()).first()
+        return self.visible().filter(credit_code=key.strip().upper()).first()
 
     def describe(self, key: str) -> str:
         org = self.find(key)
@@ -112,8 +114,7 @@ class OrganizationCodesField(OrganizationLookupField):
     def clean(self, value):
         text = forms.CharField.clean(self, value) or ""
         codes = list(dict.fromkeys(c.strip().upper() for c in re.split(SEPARATORS, text) if c.strip()))
-        orgs = scoped(Organization.objects.all(), self.user) if self.user is not None else Organization.objects.none()
-        found = {o.credit_code: o for o in orgs.filter(credit_code__in=codes)}
+        found = {o.credit_code: o for o in self.visible().filter(credit_code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
             raise forms.ValidationError(f"以下统一社会信用代码不在您管辖的组织名录中：{'、'.join(missing)}")
