@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sanxin.core",
     "sanxin.regions",
     "sanxin.accounts",
@@ -63,8 +66,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sanxin.accounts.middleware.SessionLimitMiddleware",
+    "sanxin.accounts.middleware.SecondFactorMiddleware",
     "sanxin.accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,6 +127,12 @@ AUTH_PASSWORD_VALIDATORS = [
 SANXIN_PASSWORD_MAX_AGE = timedelta(days=90)
 SANXIN_ACCOUNT_INACTIVE_AFTER = timedelta(days=90)
 SANXIN_UPLOAD_RETENTION = timedelta(days=int(os.environ.get("SANXIN_UPLOAD_RETENTION_DAYS", "30")))
+# Second factor (TOTP) for staff; `make run` turns it off so every demo persona can be tried at once.
+SANXIN_OTP_REQUIRED = env_bool("SANXIN_OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "三新党建工作平台"
+# Wrong codes lock the factor for 30 minutes after five (sanxin.accounts.second_factor), not django-otp's growing delays.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 
