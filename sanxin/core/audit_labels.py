@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "zone.update": "修改园区/楼宇",
     "audit.view": "查阅审计日志",
     "audit.purge": "清理过期审计记录",
+    "backup.create": "备份数据库",
+    "backup.restore": "恢复数据库",
     "organization.create": "新增两新组织",
     "organization.update": "修改两新组织",
     "organization.deregister": "标记组织注销/吊销/迁出",

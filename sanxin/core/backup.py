@@ -1,0 +1,646 @@
+"""Whole-database backup and restore (security.md item 27): `manage.py backup FILE`, `manage.py restore FILE`.
+
+The file is a gzip'd stream of UTF-8 JSON lines:
+
+    {"format": "sanxin-backup", "version": 1, "vendor": "postgresql", "created_at": "...", "migrations": {app: [name, ...]},
+     "skipped": ["django_session"]}
+    {"table": "accounts_unit", "columns": ["id", "created_at", ...]}
+    [1, "2026-11-23 00:10:00.123456", ...]                      one JSON array per row, ordered by primary key
+    ...                                                          (the next table, ...)
+    {"manifest": {"header_sm3": hex, "tables": {table: {"rows": n, "sm3": hex}}, "sequences": {table: {column: next id}},
+                  "rows": total}, "seal": hex}
+
+Values are the columns' raw stored values, read with SQL, never through the ORM: an EncryptedField column
+stays SM4-GCM ciphertext (Django's `dumpdata` would decrypt it). On PostgreSQL every value is the column's text
+form (what COPY gives and takes, so restoring is exact); on SQLite it is the stored value itself (integer, real,
+text, null; a blob as {"b64": ...}). A table's "sm3" is SM3 over its table line and its row lines as stored;
+"header_sm3" is SM3 of the first line; "seal" is HMAC-SM3 of the manifest (canonical JSON) under a key derived
+from the master key, so only a system holding that key writes a file that restores, and a restore with another
+key stops at once instead of leaving unreadable personal data.
+
+A backup reads one snapshot (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: one read transaction, WAL keeps
+writers going) and streams it. A restore goes into a database that `migrate` has just made: the migration state
+must match the file's and only the tables that migrations fill (SEEDED_TABLES) may hold rows; then the whole
+file is checked (counts, checksums, seal) before anything is written; then one transaction replaces the seeded
+rows, loads every table (Django makes foreign keys DEFERRABLE INITIALLY DEFERRED, so table order does not
+matter; they are checked at the end), continues the sequences after the source's and verifies the audit chain.
+Anything wrong rolls everything back.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import errno
+import getpass
+import gzip
+import json
+import os
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from sanxin.core import crypto
+from sanxin.core.audit import audit_record, verify_chain
+
+FORMAT = "sanxin-backup"
+VERSION = 1
+# Live login sessions are bearer credentials: a backup file must not carry them. After a restore everyone logs in again.
+SKIPPED_TABLES = ("django_session",)
+# Tables that `migrate` fills on an empty database (content types, permissions, data migrations). A restore
+# replaces their rows with the backup's; any other table with a row makes it refuse. tests/test_backup.py checks
+# this list against a fresh migrate.
+SEEDED_TABLES = ("auth_permission", "django_content_type", "regions_industry")
+BATCH = 2000
+WRITE_CHUNK = 1 << 20
+VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+DAMAGED = "备份文件已损坏或不完整（解压失败），或不是三新平台的备份文件"
+OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "文件系统只读",
+    errno.EIO: "磁盘读写错误",
+}
+
+Progress = Callable[[str, int], None]
+
+
+class BackupError(Exception):
+    """A refusal or failure with a one-line Chinese message for the operator."""
+
+
+@dataclass
+class Summary:
+    tables: int = 0
+    rows: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    sm3: str = ""
+    audit_problems: int = 0
+    created_at: str = ""
+    per_table: dict[str, int] = field(default_factory=dict)
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def os_message(exc: OSError) -> str:
+    return OS_ERRORS.get(exc.errno, one_line(exc))
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
+
+
+def _sm3():
+    return hashes.Hash(hashes.SM3())
+
+
+def _seal(manifest: dict) -> str:
+    canonical = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return crypto.hmac_sm3(crypto.derived_key("backup-seal"), canonical).hex()
+
+
+def _line(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode() + b"\n"
+
+
+def _json_default(value):
+    if isinstance(value, (bytes, memoryview)):
+        return {"b64": base64.b64encode(bytes(value)).decode()}
+    raise TypeError(f"不能写入备份的值类型：{type(value).__name__}")
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+# -- what a backup holds -----------------------------------------------------------------------------------
+
+
+def backup_tables() -> list[str]:
+    """Every table of an installed model (auto-created many-to-many tables too), less the skipped ones."""
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    return sorted(set(tables) - set(SKIPPED_TABLES))
+
+
+def applied_migrations(cursor) -> dict[str, list[str]]:
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+    applied: dict[str, list[str]] = {}
+    for app, name in cursor.fetchall():
+        applied.setdefault(app, []).append(name)
+    return applied
+
+
+def _listed(items: list[str], limit: int = 10, unit: str = "项") -> str:
+    shown = "、".join(items[:limit])
+    return shown + (f" 等 {len(items)} {unit}" if len(items) > limit else "")
+
+
+def migration_difference(in_backup: dict[str, list[str]], here: dict[str, list[str]]) -> str:
+    """'' when equal, else a Chinese list of what differs."""
+    backup_set = {f"{app}.{name}" for app, names in in_backup.items() for name in names}
+    here_set = {f"{app}.{name}" for app, names in here.items() for name in names}
+    parts = []
+    if only_backup := sorted(backup_set - here_set):
+        parts.append(f"备份中有而本库未执行：{_listed(only_backup)}")
+    if only_here := sorted(here_set - backup_set):
+        parts.append(f"本库已执行而备份中没有：{_listed(only_here)}")
+    return "；".join(parts)
+
+
+def _columns(cursor, table: str) -> list[str]:
+    # Not introspection.get_table_description(): on SQLite it parses the CREATE statement and fails on some.
+    cursor.execute(f"SELECT * FROM {_q(table)} WHERE 1 = 0")  # noqa: S608
+    return [column[0] for column in cursor.description]
+
+
+# -- reading one snapshot ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _snapshot():
+    """Every read inside sees the database as of one moment."""
+    if connection.in_atomic_block:
+        raise BackupError("备份须在数据库事务之外运行")
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield cursor
+    elif connection.vendor == "sqlite":
+        # Not transaction.atomic(): the settings make that BEGIN IMMEDIATE, which would hold off every writer for
+        # the whole backup. A deferred transaction takes its WAL snapshot at the first read and blocks no one.
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            try:
+                yield cursor
+            finally:
+                cursor.execute("ROLLBACK")
+    else:
+        raise BackupError(f"不支持的数据库类型：{connection.vendor}")
+
+
+def _rows(cursor, table: str, columns: list[str]) -> Iterator[tuple]:
+    pk = connection.introspection.get_primary_key_columns(cursor, table) or columns
+    order = ", ".join(_q(c) for c in pk)
+    if connection.vendor == "postgresql":
+        # COPY's text form of each value: exact for every type, and what COPY FROM takes back.
+        select = f"SELECT {', '.join(_q(c) for c in columns)} FROM {_q(table)} ORDER BY {order}"  # noqa: S608 (names from the catalogue)
+        with cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
+            yield from copy.rows()
+    else:
+        # Unary + returns the stored value unchanged but without the column's declared type, so Django's
+        # converters (datetime, bool, ...) stay out and the exact stored text or number comes back.
+        cursor.execute(f"SELECT {', '.join('+' + _q(c) for c in columns)} FROM {_q(table)} ORDER BY {order}")  # noqa: S608
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+
+
+def _sequences(cursor, tables: list[str]) -> dict[str, dict[str, int]]:
+    """The next id each table's sequence would give, so a restored system never hands out an id used before."""
+    result: dict[str, dict[str, int]] = {}
+    if connection.vendor == "postgresql":
+        for table in tables:
+            for sequence in connection.introspection.get_sequences(cursor, table):
+                cursor.execute(f"SELECT last_value, is_called FROM {_q(sequence['name'])}")  # noqa: S608
+                last_value, is_called = cursor.fetchone()
+                result.setdefault(table, {})[sequence["column"]] = last_value + 1 if is_called else last_value
+    else:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+        if cursor.fetchone():
+            cursor.execute("SELECT name, seq FROM sqlite_sequence")
+            known = set(tables)
+            for table, seq in cursor.fetchall():
+                if table in known:
+                    result[table] = {"rowid": int(seq) + 1}
+    return result
+
+
+# -- writing -----------------------------------------------------------------------------------------------
+
+
+class _HashingFile:
+    """Counts and hashes the compressed bytes on their way to the file (the audit event names the file's SM3)."""
+
+    def __init__(self, raw):
+        self.raw, self.size, self.digest = raw, 0, _sm3()
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        self.digest.update(bytes(data))
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
+class _Writer:
+    def __init__(self, out):
+        self.out, self.buffer, self.buffered = out, [], 0
+
+    def write(self, line: bytes) -> None:
+        self.buffer.append(line)
+        self.buffered += len(line)
+        if self.buffered >= WRITE_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write(b"".join(self.buffer))
+        self.buffer, self.buffered = [], 0
+
+
+def _write_stream(out, summary: Summary, progress: Progress | None) -> None:
+    writer = _Writer(out)
+    manifest: dict = {"tables": {}, "rows": 0}
+    with _snapshot() as cursor:
+        tables = backup_tables()
+        summary.created_at = timezone.now().isoformat()
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "vendor": connection.vendor,
+            "created_at": summary.created_at,
+            "migrations": applied_migrations(cursor),
+            "skipped": list(SKIPPED_TABLES),
+        }
+        line = _line(header)
+        manifest["header_sm3"] = _digest_of(line)
+        writer.write(line)
+        for table in tables:
+            columns = _columns(cursor, table)
+            digest, count = _sm3(), 0
+            line = _line({"table": table, "columns": columns})
+            digest.update(line)
+            writer.write(line)
+            for row in _rows(cursor, table, columns):
+                line = _line(row)
+                digest.update(line)
+                writer.write(line)
+                count += 1
+            manifest["tables"][table] = {"rows": count, "sm3": digest.finalize().hex()}
+            manifest["rows"] += count
+            summary.per_table[table] = count
+            if progress:
+                progress(table, count)
+        manifest["sequences"] = _sequences(cursor, tables)
+    writer.write(_line({"manifest": manifest, "seal": _seal(manifest)}))
+    writer.flush()
+    summary.tables, summary.rows = len(tables), manifest["rows"]
+
+
+def _digest_of(data: bytes) -> str:
+    digest = _sm3()
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system lets a directory be opened
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_backup(path: str | os.PathLike, *, force: bool = False, progress: Progress | None = None) -> Summary:
+    """Write the backup to a hidden temporary file beside `path`, then rename it: a killed backup leaves no half file."""
+    started = time.monotonic()
+    path = Path(path).absolute()
+    if path.is_dir():
+        raise BackupError(f"{path} 是一个目录，请给出备份文件的路径")
+    if path.exists() and not force:
+        raise BackupError(f"文件 {path} 已存在；如要覆盖，请加 --force")
+    if not path.parent.is_dir():
+        raise BackupError(f"目录 {path.parent} 不存在")
+    summary = Summary()
+    try:  # mode 600: the file holds password hashes and ciphertext
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise BackupError(f"不能在目录 {path.parent} 中写文件：{os_message(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            hashing = _HashingFile(raw)
+            with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, compresslevel=6) as out:
+                _write_stream(out, summary, progress)
+            raw.flush()
+            os.fsync(raw.fileno())
+        if path.exists() and not force:
+            raise BackupError(f"文件 {path} 在备份期间被创建；如要覆盖，请加 --force")
+        os.replace(temporary, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise BackupError(f"备份失败：{os_message(exc)}") from None
+        raise
+    _fsync_dir(path.parent)
+    summary.size, summary.sm3 = hashing.size, hashing.digest.finalize().hex()
+    summary.seconds = time.monotonic() - started
+    try:
+        audit_record(
+            action="backup.create",
+            actor_name="system",
+            object_type="database",
+            object_repr=path.name,
+            detail={
+                "file": str(path),
+                "bytes": summary.size,
+                "sm3": summary.sm3,
+                "tables": summary.tables,
+                "rows": summary.rows,
+                "os_user": _os_user(),
+            },
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)  # an unaudited backup does not stay behind
+        raise
+    return summary
+
+
+# -- reading a file ----------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads the lines in order and recomputes every checksum on the way; `verify()` compares them with the manifest."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.number = 0
+        self.pending: bytes | None = None
+        self.computed: dict[str, dict] = {}
+        self.manifest: dict | None = None
+        self.seal = ""
+        first = self._next()
+        if first is None:
+            raise BackupError("备份文件是空的")
+        try:
+            self.header = json.loads(first)
+        except ValueError:
+            raise BackupError("不是三新平台的备份文件") from None
+        if not isinstance(self.header, dict) or self.header.get("format") != FORMAT:
+            raise BackupError("不是三新平台的备份文件")
+        if self.header.get("version") != VERSION:
+            raise BackupError(f"备份文件格式版本 {self.header.get('version')} 不受本程序支持（支持版本 {VERSION}）")
+        self.header_sm3 = _digest_of(first)
+
+    def _next(self) -> bytes | None:
+        if self.pending is not None:
+            line, self.pending = self.pending, None
+            return line
+        try:
+            line = self.stream.readline()
+        except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
+            raise BackupError(DAMAGED) from None
+        if not line:
+            return None
+        self.number += 1
+        if not line.endswith(b"\n"):
+            raise BackupError("备份文件不完整：最后一行被截断")
+        return line
+
+    def _control(self, line: bytes) -> dict:
+        try:
+            value = json.loads(line)
+        except ValueError:
+            raise BackupError(f"备份文件已损坏：第 {self.number} 行无法解析") from None
+        if not isinstance(value, dict):
+            raise BackupError(f"备份文件已损坏：第 {self.number} 行不是表头或校验清单")
+        return value
+
+    def tables(self, *, parse: bool = True) -> Iterator[tuple[str, list[str], Iterator[list]]]:
+        """(table, columns, rows) in file order; each table's rows must be consumed before the next table comes.
+        Without `parse` the rows are only counted and hashed (and come as None)."""
+        while True:
+            line = self._next()
+            if line is None:
+                raise BackupError("备份文件不完整：缺少结尾的校验清单")
+            control = self._control(line)
+            if "manifest" in control:
+                self.manifest, self.seal = control["manifest"], control.get("seal", "")
+                if self._next() is not None:
+                    raise BackupError("备份文件已损坏：校验清单之后还有内容")
+                return
+            table, columns = control.get("table"), control.get("columns")
+            if not isinstance(table, str) or not isinstance(columns, list) or table in self.computed:
+                raise BackupError(f"备份文件已损坏：第 {self.number} 行不是有效的表头")
+            digest = _sm3()
+            digest.update(line)
+            counted = {"rows": 0}
+            rows = self._rows(digest, counted, len(columns), parse)
+            yield table, columns, rows
+            for _ in rows:  # whatever the caller left
+                pass
+            self.computed[table] = {"rows": counted["rows"], "sm3": digest.finalize().hex()}
+
+    def _rows(self, digest, counted: dict, width: int, parse: bool) -> Iterator[list | None]:
+        while (line := self._next()) is not None:
+            if not line.startswith(b"["):
+                self.pending = line
+                return
+            digest.update(line)
+            counted["rows"] += 1
+            if not parse:
+                yield None
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                raise BackupError(f"备份文件已损坏：第 {self.number} 行无法解析") from None
+            if len(row) != width:
+                raise BackupError(f"备份文件已损坏：第 {self.number} 行的列数不对")
+            if b"{" in line:
+                row = [base64.b64decode(v["b64"]) if isinstance(v, dict) else v for v in row]
+            yield row
+
+    def verify(self) -> None:
+        """After every table was read: row counts, checksums and the seal must all agree with the manifest."""
+        manifest = self.manifest
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
+            raise BackupError("备份文件已损坏：校验清单无效")
+        if manifest.get("header_sm3") != self.header_sm3:
+            raise BackupError("备份文件已损坏：文件头的 SM3 校验值不符")
+        listed, read = set(manifest["tables"]), set(self.computed)
+        if listed != read:
+            raise BackupError(f"备份文件已损坏：校验清单与文件中的表不一致（{_listed(sorted(listed ^ read))}）")
+        bad = sorted(table for table in read if manifest["tables"][table] != self.computed[table])
+        if bad:
+            raise BackupError(f"备份文件已损坏：{_listed(bad)} 的行数或 SM3 校验值不符")
+        if self.seal != _seal(manifest):
+            raise BackupError(
+                "备份文件的完整性印章（HMAC-SM3）不符：本机的主密钥（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE）"
+                "与做备份的系统不同，或文件被改动过"
+            )
+
+
+@contextlib.contextmanager
+def _open(path: Path):
+    if not path.is_file():
+        raise BackupError(f"备份文件 {path} 不存在")
+    try:
+        stream = gzip.open(path, "rb")
+    except OSError as exc:
+        raise BackupError(f"不能读取备份文件 {path}：{os_message(exc)}") from None
+    with stream:
+        yield _Reader(stream)
+
+
+# -- restoring ---------------------------------------------------------------------------------------------
+
+
+def _check_vendor(header: dict) -> None:
+    vendor, here = header.get("vendor"), connection.vendor
+    if vendor != here:
+        raise BackupError(f"备份来自 {VENDOR_NAMES.get(vendor, vendor)} 数据库，不能恢复到 {VENDOR_NAMES.get(here, here)} 数据库")
+
+
+def _check_target(cursor, header: dict, tables: list[str]) -> None:
+    difference = migration_difference(header.get("migrations") or {}, applied_migrations(cursor))
+    if difference:
+        raise BackupError(f"备份与当前数据库的迁移版本不一致：{difference}")
+    holding = []
+    for table in [*tables, *SKIPPED_TABLES]:
+        if table not in SEEDED_TABLES:
+            cursor.execute(f"SELECT 1 FROM {_q(table)} LIMIT 1")  # noqa: S608
+            if cursor.fetchone():
+                holding.append(table)
+    if holding:
+        raise BackupError(f"目标数据库已有数据（{_listed(holding, 5, '张表')}）：只能恢复到刚执行过 migrate 的空数据库，未做任何改动")
+
+
+def _insert(cursor, table: str, columns: list[str], rows: Iterator[list]) -> int:
+    names = ", ".join(_q(c) for c in columns)
+    count = 0
+    if connection.vendor == "postgresql":
+        with cursor.copy(f"COPY {_q(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    sql = f"INSERT INTO {_q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            cursor.executemany(sql, batch)
+            count, batch = count + len(batch), []
+    if batch:
+        cursor.executemany(sql, batch)
+        count += len(batch)
+    return count
+
+
+def _restore_sequences(cursor, tables: list[str], recorded: dict) -> None:
+    """Each sequence continues after the larger of the source's next id and the restored rows' largest id."""
+    if connection.vendor == "postgresql":
+        for table in tables:
+            for sequence in connection.introspection.get_sequences(cursor, table):
+                column = sequence["column"]
+                cursor.execute(
+                    f"SELECT setval(%s::regclass, GREATEST(%s, (SELECT COALESCE(MAX({_q(column)}), 0) + 1 FROM {_q(table)})), false)",  # noqa: S608
+                    [_q(sequence["name"]), int(recorded.get(table, {}).get(column, 1))],
+                )
+        return
+    for table, columns in recorded.items():
+        if table not in tables:
+            continue
+        cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+        cursor.execute(
+            f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, MAX(%s, COALESCE(MAX(rowid), 0)) FROM {_q(table)}",  # noqa: S608
+            [table, int(columns["rowid"]) - 1],
+        )
+
+
+def check_file(path: str | os.PathLike) -> Summary:
+    """Read the whole file once, without the database: every row count, checksum and the seal."""
+    started = time.monotonic()
+    path = Path(path).absolute()
+    with _open(path) as reader:
+        for _table, _columns, _rows in reader.tables(parse=False):
+            pass
+        reader.verify()
+    return Summary(
+        tables=len(reader.computed),
+        rows=sum(table["rows"] for table in reader.computed.values()),
+        size=path.stat().st_size,
+        seconds=time.monotonic() - started,
+        created_at=reader.header.get("created_at", ""),
+    )
+
+
+def restore_backup(path: str | os.PathLike, *, allow_audit_problems: bool = False, progress: Progress | None = None) -> Summary:
+    """All or nothing. The quick refusals and a full check of the file come before anything is written; the
+    restore itself runs in one transaction that every failed check rolls back."""
+    started = time.monotonic()
+    path = Path(path).absolute()
+    summary = Summary()
+    try:
+        with _open(path) as reader:
+            _check_vendor(reader.header)
+        with connection.cursor() as cursor:
+            _check_target(cursor, reader.header, backup_tables())
+        check_file(path)
+        with _open(path) as reader, transaction.atomic(), connection.cursor() as cursor:
+            tables = backup_tables()
+            _check_target(cursor, reader.header, tables)  # again, inside the transaction: nothing wrote meanwhile
+            for table in SEEDED_TABLES:
+                cursor.execute(f"DELETE FROM {_q(table)}")  # noqa: S608
+            for table, columns, rows in reader.tables():
+                if table not in tables:
+                    raise BackupError(f"备份中的表 {table} 在当前数据库中不存在")
+                if sorted(columns) != sorted(_columns(cursor, table)):
+                    raise BackupError(f"备份中表 {table} 的列与当前数据库不一致")
+                summary.per_table[table] = _insert(cursor, table, columns, rows)
+                summary.rows += summary.per_table[table]
+                if progress:
+                    progress(table, summary.per_table[table])
+            reader.verify()  # again: the file could have changed since the check
+            if missing := sorted(set(tables) - set(reader.computed)):
+                raise BackupError(f"备份中缺少当前数据库的表：{_listed(missing)}")
+            _restore_sequences(cursor, tables, reader.manifest.get("sequences") or {})
+            connection.check_constraints()  # the deferred foreign keys, now, with a message, rather than at COMMIT
+            problems = verify_chain()
+            if problems and not allow_audit_problems:
+                raise BackupError(
+                    f"恢复后审计链校验失败（{len(problems)} 处，首处：{problems[0].reason}）。请确认本机的主密钥"
+                    "（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE）与做备份的系统相同；若源系统的审计链本已损坏，"
+                    "可加 --allow-audit-problems 照样恢复。未做任何改动"
+                )
+            summary.tables, summary.created_at = len(reader.computed), reader.header.get("created_at", "")
+            summary.audit_problems = len(problems)
+            audit_record(
+                action="backup.restore",
+                actor_name="system",
+                object_type="database",
+                object_repr=path.name,
+                detail={
+                    "file": str(path),
+                    "created_at": summary.created_at,
+                    "tables": summary.tables,
+                    "rows": summary.rows,
+                    "audit_problems": summary.audit_problems,
+                    "os_user": _os_user(),
+                },
+            )
+    except DatabaseError as exc:
+        raise BackupError(f"恢复失败，未做任何改动：{one_line(exc)}") from None
+    summary.size = path.stat().st_size
+    summary.seconds = time.monotonic() - started
+    return summary

@@ -1,0 +1,426 @@
+"""Backup and restore (security.md item 27).
+
+Data is made through the services, `backup` runs here, then the file is restored "elsewhere": `migrate` and
+`restore` run as separate processes against a fresh database (a temp file on SQLite, a new database on
+PostgreSQL), as on a replacement machine. Every table is compared row for row, with SQL that shows each
+stored value exactly (SQLite `quote()`, PostgreSQL's row text), independently of the backup module.
+"""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from unittest import mock
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives import hashes
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from sanxin.accounts.models import ApiToken, UnitKind
+from sanxin.accounts.services import unit_create, user_create
+from sanxin.accounts.tokens import api_token_create
+from sanxin.core import backup
+from sanxin.core.models import AuditEvent
+from sanxin.party.services import party_org_create
+from sanxin.regions.models import Region
+from tests.conftest import PASSWORD
+from tests.orgs_factories import make_org
+
+ROOT = Path(__file__).resolve().parent.parent
+PHONE = "13912345678"
+# Their rows differ by design: the restore appends its own audit event (and moves the chain head); sessions are not backed up.
+AUDIT_TABLES = {"core_auditevent", "core_auditchainhead"}
+NOT_COPIED = {"django_migrations", "django_session"}
+
+
+# -- reading a database independently of the backup module --------------------------------------------------
+
+
+def fetch(cur, sql: str) -> list[tuple]:
+    cur.execute(sql)
+    return cur.fetchall()
+
+
+def list_tables(cur, vendor: str) -> list[str]:
+    if vendor == "sqlite":
+        return sorted(r[0] for r in fetch(cur, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+    return sorted(r[0] for r in fetch(cur, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+
+
+def table_rows(cur, vendor: str, table: str) -> list[tuple]:
+    """Every row as the exact stored values, sorted."""
+    if vendor == "sqlite":
+        columns = [r[1] for r in fetch(cur, f'PRAGMA table_info("{table}")')]
+        return sorted(fetch(cur, f'SELECT {", ".join(f"quote({chr(34)}{c}{chr(34)})" for c in columns)} FROM "{table}"'))
+    return sorted(fetch(cur, f'SELECT t::text FROM "{table}" AS t'))
+
+
+def contents(cur, vendor: str) -> dict[str, list[tuple]]:
+    return {table: table_rows(cur, vendor, table) for table in list_tables(cur, vendor)}
+
+
+def next_ids(cur, vendor: str) -> dict[str, int]:
+    """The id each table's sequence hands out next."""
+    if vendor == "sqlite":
+        return {name: seq + 1 for name, seq in fetch(cur, "SELECT name, seq FROM sqlite_sequence")}
+    result = {}
+    for (name,) in fetch(cur, "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"):
+        last_value, is_called = fetch(cur, f'SELECT last_value, is_called FROM "{name}"')[0]
+        result[name] = last_value + 1 if is_called else last_value
+    return result
+
+
+def source_state() -> tuple[dict, dict]:
+    with connection.cursor() as cur:
+        return contents(cur, connection.vendor), next_ids(cur, connection.vendor)
+
+
+# -- the machine a backup is restored on ---------------------------------------------------------------------
+
+
+class Target:
+    """A database that `migrate` made in another process; commands run against it as separate processes."""
+
+    def __init__(self, url: str, *, path: Path | None = None, dsn: str = ""):
+        self.url, self.path, self.dsn = url, path, dsn
+        self.vendor = "sqlite" if path else "postgresql"
+
+    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess:
+        environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "DATABASE_URL": self.url, **env}
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=900, check=False
+        )
+
+    def query(self, function, *args):
+        if self.path:
+            db = sqlite3.connect(self.path)
+            try:
+                result = function(db.cursor(), *args)
+                db.commit()
+                return result
+            finally:
+                db.close()
+        with psycopg.connect(self.dsn, autocommit=True) as db, db.cursor() as cur:
+            return function(cur, *args)
+
+    def contents(self) -> dict[str, list[tuple]]:
+        return self.query(contents, self.vendor)
+
+    def next_ids(self) -> dict[str, int]:
+        return self.query(next_ids, self.vendor)
+
+    def execute(self, sql: str) -> None:
+        self.query(lambda cur: cur.execute(sql))
+
+
+def _pg_admin():
+    s = connection.settings_dict
+    return psycopg.connect(
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=s["USER"],
+        password=s["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def _pg_target(name: str) -> Target:
+    s = connection.settings_dict
+    host, port, user = s["HOST"] or "127.0.0.1", s["PORT"] or 5432, s["USER"]
+    password = f":{quote(s['PASSWORD'], safe='')}" if s["PASSWORD"] else ""
+    url = f"postgres://{quote(user, safe='')}{password}@{host}:{port}/{name}"
+    return Target(url, dsn=url.replace("postgres://", "postgresql://", 1))
+
+
+@pytest.fixture(scope="session")
+def migrated_template(django_db_setup, tmp_path_factory):
+    """One database that `migrate` made, copied for every test that restores."""
+    if connection.vendor == "sqlite":
+        path = tmp_path_factory.mktemp("backup") / "migrated.sqlite3"
+        template = Target(f"sqlite:///{path}", path=path)
+    else:
+        name = f"{connection.settings_dict['NAME']}_restore_template"
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        template = _pg_target(name)
+    result = template.run("migrate", "--no-input", "-v", "0")
+    assert result.returncode == 0, result.stderr
+    if template.path:
+        template.query(lambda cur: cur.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+    yield template
+    if not template.path:
+        with _pg_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_target(migrated_template, tmp_path):
+    """A database just made by `migrate`, nothing else."""
+    if migrated_template.path:
+        path = tmp_path / "restored.sqlite3"
+        shutil.copyfile(migrated_template.path, path)
+        yield Target(f"sqlite:///{path}", path=path)
+        return
+    name = f"{connection.settings_dict['NAME']}_restored"
+    template = migrated_template.url.rsplit("/", 1)[1]
+    with _pg_admin() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield _pg_target(name)
+    with _pg_admin() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def refused(result: subprocess.CompletedProcess, *fragments: str) -> str:
+    """Exit status 1 and one Chinese line on stderr, never a traceback."""
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("CommandError: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+# -- the data ------------------------------------------------------------------------------------------------
+
+
+def make_world(personas) -> dict:
+    """A little of everything through the services: units and users (one with a phone), roles, organizations with
+    a parent, Party organizations with a parent and covered organizations, an API token, a session; audit events
+    come with them, and the regions (self-referencing) are loaded already."""
+    sysadmin, county = personas["sysadmin"], personas["county"]
+    user_create(actor=sysadmin, username="phone_owner", full_name="手机号测试员", unit=county.unit, password=PASSWORD, phone=PHONE)
+    unit_create(
+        actor=sysadmin,
+        name="东湖区下级单位",
+        kind=UnitKind.LIANGXIN_COMMITTEE,
+        region=Region.objects.get(code="360102"),
+        parent=personas["city"].unit,
+    )
+    platform = make_org(county, name="某快递平台有限公司")
+    station = make_org(county, name="某快递平台东湖站点", parent=platform, formal_members=3)
+    region = Region.objects.get(code="360102002")
+    committee = party_org_create(
+        actor=county, name="东湖区快递行业党委", level="committee", establishment_form="area", region=region, term_years=5
+    )
+    party_org_create(
+        actor=county,
+        name="某快递平台联合党支部",
+        level="branch",
+        establishment_form="joint",
+        region=region,
+        term_years=3,
+        parent=committee,
+        founded_on=date(2024, 7, 1),
+        covered=[platform, station],
+    )
+    _, raw_token = api_token_create(actor=None, user=county, name="数据同步脚本")
+    # The last row of a table deleted: its id must not be handed out again after a restore.
+    dropped, _ = api_token_create(actor=None, user=county, name="用过即删")
+    ApiToken.objects.filter(pk=dropped.pk).delete()
+    session = SessionStore()
+    session["note"] = "登录会话"
+    session.create()
+    return {"token": raw_token, "session_key": session.session_key}
+
+
+def run_backup(path: Path, *args: str) -> str:
+    out = io.StringIO()
+    call_command("backup", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def lines_of(path: Path) -> list[bytes]:
+    return gzip.decompress(path.read_bytes()).splitlines(keepends=True)
+
+
+def write_lines(path: Path, lines: list[bytes]) -> None:
+    path.write_bytes(gzip.compress(b"".join(lines)))
+
+
+# -- the tests -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_restores_elsewhere_row_for_row(personas, fresh_target, tmp_path):
+    world = make_world(personas)
+    source, source_ids = source_state()
+    assert source["accounts_user"] and source["regions_region"] and source["django_session"]
+    file = tmp_path / "sanxin.jsonl.gz"
+
+    summary = run_backup(file)
+    assert summary.startswith("备份完成：") and "张表" in summary and "MB" in summary
+    assert oct(file.stat().st_mode & 0o777) == "0o600"
+    assert AuditEvent.objects.filter(action="backup.create", object_repr=file.name).exists()
+
+    # No plaintext personal data, no live credentials: the phone is there only as SM4 ciphertext.
+    data = gzip.decompress(file.read_bytes())
+    assert PHONE.encode() not in data and b"sm4gcm1:" in data
+    assert world["token"].encode() not in data and world["session_key"].encode() not in data
+
+    restored = fresh_target.run("restore", str(file))
+    assert restored.returncode == 0, restored.stderr
+    assert "恢复完成" in restored.stdout and "审计链校验通过" in restored.stdout
+
+    target = fresh_target.contents()
+    assert set(target) == set(source)
+    for table in sorted(set(source) - AUDIT_TABLES - NOT_COPIED):
+        assert target[table] == source[table], table
+    assert target["django_session"] == []
+    # The trail is the source's, event for event, plus the restore's own event at the end.
+    assert not Counter(source["core_auditevent"]) - Counter(target["core_auditevent"])
+    (added,) = Counter(target["core_auditevent"]) - Counter(source["core_auditevent"])
+    assert "backup.restore" in str(added)
+    assert fresh_target.run("verify_audit").returncode == 0
+
+    # New rows get fresh ids, after every id the source ever handed out.
+    target_ids = fresh_target.next_ids()
+    for name, next_id in source_ids.items():
+        if not any(name.startswith(table) for table in AUDIT_TABLES | NOT_COPIED):
+            assert target_ids[name] == next_id, name
+
+    # A second restore finds data and changes nothing.
+    refused(fresh_target.run("restore", str(file)), "目标数据库已有数据", "accounts_user")
+    assert fresh_target.contents() == target
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(personas, fresh_target, tmp_path):
+    user_create(
+        actor=personas["sysadmin"], username="phone_owner", full_name="手机号测试员", unit=personas["county"].unit, password=PASSWORD
+    )
+    file = tmp_path / "sanxin.jsonl.gz"
+    run_backup(file)
+    empty = fresh_target.contents()
+    lines = lines_of(file)
+    user_row = next(i for i, line in enumerate(lines) if line.startswith(b"[") and b'"phone_owner"' in line)
+
+    # One byte changed in a row.
+    changed = tmp_path / "changed.jsonl.gz"
+    write_lines(
+        changed, [*lines[:user_row], lines[user_row].replace("手机号测试员".encode(), "手机号测试贝".encode()), *lines[user_row + 1 :]]
+    )
+    refused(fresh_target.run("restore", str(changed)), "accounts_user", "SM3")
+    with pytest.raises(CommandError, match="accounts_user 的行数或 SM3 校验值不符"):
+        call_command("restore", str(changed), "--check")
+    checked = io.StringIO()
+    call_command("restore", str(file), "--check", stdout=checked)
+    assert checked.getvalue().startswith("备份文件完好")
+
+    # A row changed and its table's SM3 recomputed, as someone without the master key would: the seal gives it away.
+    forged_lines = list(lines)
+    forged_lines[user_row] = lines[user_row].replace(b'"phone_owner"', b'"intruder"')
+    header = next(i for i, line in enumerate(lines) if line.startswith(b'{"table":"accounts_user"'))
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(forged_lines[header])
+    for line in forged_lines[header + 1 :]:
+        if not line.startswith(b"["):
+            break
+        digest.update(line)
+    manifest = json.loads(forged_lines[-1])
+    manifest["manifest"]["tables"]["accounts_user"]["sm3"] = digest.finalize().hex()
+    forged_lines[-1] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    forged = tmp_path / "forged.jsonl.gz"
+    write_lines(forged, forged_lines)
+    refused(fresh_target.run("restore", str(forged)), "完整性印章", "SANXIN_MASTER_KEY")
+
+    # A byte flipped in the compressed file; a file cut short (a copy that stopped half way).
+    raw = bytearray(file.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    (flipped := tmp_path / "flipped.jsonl.gz").write_bytes(bytes(raw))
+    refused(fresh_target.run("restore", str(flipped)), "备份文件已损坏")
+    (cut := tmp_path / "cut.jsonl.gz").write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+    refused(fresh_target.run("restore", str(cut)), "备份文件")
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("restore", str(tmp_path / "missing.jsonl.gz"))
+
+    # Another master key on the restoring machine.
+    other_key = "ff" * 32
+    refused(fresh_target.run("restore", str(file), SANXIN_MASTER_KEY=other_key), "主密钥")
+
+    # A database at another migration state.
+    fresh_target.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('core', '9999_later', '2026-01-01 00:00:00')")
+    refused(fresh_target.run("restore", str(file)), "备份与当前数据库的迁移版本不一致", "本库已执行而备份中没有：core.9999_later")
+    fresh_target.execute("DELETE FROM django_migrations WHERE name = '9999_later'")
+
+    assert fresh_target.contents() == empty
+
+    # A trail already broken at the source is found after every row went in; the transaction is rolled back.
+    tamper_audit_trail()
+    broken = tmp_path / "broken-trail.jsonl.gz"
+    run_backup(broken)
+    refused(fresh_target.run("restore", str(broken)), "恢复后审计链校验失败", "SANXIN_MASTER_KEY", "--allow-audit-problems", "未做任何改动")
+    assert fresh_target.contents() == empty
+    # The operator may still restore it: the problem is kept and shown.
+    allowed = fresh_target.run("restore", str(broken), "--allow-audit-problems")
+    assert allowed.returncode == 0 and "审计链有 1 处问题" in allowed.stderr and "恢复完成" in allowed.stdout
+    assert fresh_target.run("verify_audit").returncode == 1
+
+
+def tamper_audit_trail() -> None:
+    """Edit the oldest audit event by hand, as a DBA could (on PostgreSQL after switching the trigger off)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        cur.execute("UPDATE core_auditevent SET object_repr = '被改动' WHERE id = (SELECT MIN(id) FROM core_auditevent)")
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_database_with_data(fresh_target, tmp_path):
+    """Only the tables that migrations fill may hold rows; anything else (here: a region, as load_regions writes) is refused."""
+    non_empty = {table for table, rows in fresh_target.contents().items() if rows}
+    assert non_empty == {*backup.SEEDED_TABLES, "django_migrations"}
+    fresh_target.execute("INSERT INTO regions_region (code, name, level, full_name) VALUES ('64', '宁夏回族自治区', 1, '宁夏回族自治区')")
+    before = fresh_target.contents()
+    migrations: dict[str, list[str]] = {}
+    for app, name in fresh_target.query(fetch, "SELECT app, name FROM django_migrations"):
+        migrations.setdefault(app, []).append(name)
+    header = {"format": backup.FORMAT, "version": backup.VERSION, "vendor": connection.vendor, "migrations": migrations}
+    file = tmp_path / "any.jsonl.gz"
+    write_lines(file, [json.dumps(header).encode() + b"\n"])
+    refused(fresh_target.run("restore", str(file)), "目标数据库已有数据", "regions_region")
+    assert fresh_target.contents() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_never_leaves_a_half_file(personas, tmp_path):
+    file = tmp_path / "sanxin.jsonl.gz"
+    run_backup(file)
+    first = file.read_bytes()
+
+    with pytest.raises(CommandError, match=r"已存在.*--force"):
+        run_backup(file)
+    assert file.read_bytes() == first
+
+    # A failure in the middle (a full disk, a dropped connection): the old file stays, no temporary file is left.
+    real_rows = backup._rows
+
+    def failing(cursor, table, columns):
+        if table == "regions_region":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_rows(cursor, table, columns)
+
+    with mock.patch.object(backup, "_rows", failing), pytest.raises(CommandError, match=r"^备份失败：磁盘空间不足$"):
+        run_backup(file, "--force")
+    assert file.read_bytes() == first and sorted(p.name for p in tmp_path.iterdir()) == [file.name]
+
+    assert run_backup(file, "--force").startswith("备份完成")
+    assert file.read_bytes() != first and sorted(p.name for p in tmp_path.iterdir()) == [file.name]
