@@ -13,7 +13,7 @@ The file is a gzip'd stream of UTF-8 JSON lines:
 Values are the columns' raw stored values, read with SQL, never through the ORM: an EncryptedField column
 stays SM4-GCM ciphertext (Django's `dumpdata` would decrypt it). On PostgreSQL every value is the column's text
 form (what COPY gives and takes, so restoring is exact); on SQLite it is the stored value itself (integer, real,
-text, null; a blob as {"b64": ...}). A table's "sm3" is SM3 over its table line and its row lines as stored;
+text, null; a blob as {"b64": ...}). A table's "sm3" is SM3 over its table line and its row lines, byte for byte as in the file;
 "header_sm3" is SM3 of the first line; "seal" is HMAC-SM3 of the manifest (canonical JSON) under a key derived
 from the master key, so only a system holding that key writes a file that restores, and a restore with another
 key stops at once instead of leaving unreadable personal data.
@@ -41,6 +41,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -102,6 +103,14 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:,.1f} MB"
 
 
+def local_time(iso: str) -> str:
+    """The backup's creation time as the operator reads it: 2026-11-22 14:05:09 in the site's time zone."""
+    try:
+        return f"{timezone.localtime(datetime.fromisoformat(iso)):%Y-%m-%d %H:%M:%S}"
+    except (TypeError, ValueError):
+        return iso or "未知"
+
+
 def _sm3():
     return hashes.Hash(hashes.SM3())
 
@@ -111,14 +120,20 @@ def _seal(manifest: dict) -> str:
     return crypto.hmac_sm3(crypto.derived_key("backup-seal"), canonical).hex()
 
 
-def _line(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode() + b"\n"
-
-
 def _json_default(value):
     if isinstance(value, (bytes, memoryview)):
         return {"b64": base64.b64encode(bytes(value)).decode()}
     raise TypeError(f"不能写入备份的值类型：{type(value).__name__}")
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default).encode  # one encoder for every row
+
+
+_decode = json.JSONDecoder().decode
+
+
+def _line(value) -> bytes:
+    return _encode(value).encode() + b"\n"
 
 
 def _q(name: str) -> str:
@@ -192,7 +207,8 @@ def _snapshot():
             try:
                 yield cursor
             finally:
-                cursor.execute("ROLLBACK")
+                with contextlib.suppress(DatabaseError):  # not to hide the error that ended the read
+                    cursor.execute("ROLLBACK")
     else:
         raise BackupError(f"不支持的数据库类型：{connection.vendor}")
 
@@ -251,23 +267,29 @@ class _HashingFile:
         self.raw.flush()
 
 
-class _Writer:
-    def __init__(self, out):
-        self.out, self.buffer, self.buffered = out, [], 0
-
-    def write(self, line: bytes) -> None:
-        self.buffer.append(line)
-        self.buffered += len(line)
-        if self.buffered >= WRITE_CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        self.out.write(b"".join(self.buffer))
-        self.buffer, self.buffered = [], 0
+def _write_table(out, cursor, table: str) -> dict:
+    """The table line and every row, hashed and written a chunk at a time."""
+    columns = _columns(cursor, table)
+    digest, count = _sm3(), 0
+    chunk = [_line({"table": table, "columns": columns})]
+    size = len(chunk[0])
+    for row in _rows(cursor, table, columns):
+        line = _line(row)
+        chunk.append(line)
+        size += len(line)
+        count += 1
+        if size >= WRITE_CHUNK:
+            data = b"".join(chunk)
+            digest.update(data)
+            out.write(data)
+            chunk, size = [], 0
+    data = b"".join(chunk)
+    digest.update(data)
+    out.write(data)
+    return {"rows": count, "sm3": digest.finalize().hex()}
 
 
 def _write_stream(out, summary: Summary, progress: Progress | None) -> None:
-    writer = _Writer(out)
     manifest: dict = {"tables": {}, "rows": 0}
     with _snapshot() as cursor:
         tables = backup_tables()
@@ -282,26 +304,15 @@ def _write_stream(out, summary: Summary, progress: Progress | None) -> None:
         }
         line = _line(header)
         manifest["header_sm3"] = _digest_of(line)
-        writer.write(line)
+        out.write(line)
         for table in tables:
-            columns = _columns(cursor, table)
-            digest, count = _sm3(), 0
-            line = _line({"table": table, "columns": columns})
-            digest.update(line)
-            writer.write(line)
-            for row in _rows(cursor, table, columns):
-                line = _line(row)
-                digest.update(line)
-                writer.write(line)
-                count += 1
-            manifest["tables"][table] = {"rows": count, "sm3": digest.finalize().hex()}
+            manifest["tables"][table] = _write_table(out, cursor, table)
+            count = summary.per_table[table] = manifest["tables"][table]["rows"]
             manifest["rows"] += count
-            summary.per_table[table] = count
             if progress:
                 progress(table, count)
         manifest["sequences"] = _sequences(cursor, tables)
-    writer.write(_line({"manifest": manifest, "seal": _seal(manifest)}))
-    writer.flush()
+    out.write(_line({"manifest": manifest, "seal": _seal(manifest)}))
     summary.tables, summary.rows = len(tables), manifest["rows"]
 
 
@@ -461,7 +472,7 @@ class _Reader:
                 yield None
                 continue
             try:
-                row = json.loads(line)
+                row = _decode(line.decode())
             except ValueError:
                 raise BackupError(f"备份文件已损坏：第 {self.number} 行无法解析") from None
             if len(row) != width:

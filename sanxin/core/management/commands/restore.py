@@ -1,13 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sanxin.core.backup import BackupError, check_file, megabytes, one_line, restore_backup
+from sanxin.core.backup import BackupError, Summary, check_file, local_time, megabytes, one_line, restore_backup
+
+
+def described(summary: Summary) -> str:
+    return f"{summary.tables} 张表，{summary.rows:,} 行（备份时间 {local_time(summary.created_at)}，{megabytes(summary.size)}）"
 
 
 class Command(BaseCommand):
     help = (
         "把 backup 命令写的备份恢复到刚执行过 migrate 的空数据库（迁移版本须与备份相同；库中已有数据则拒绝）。"
         "必须使用与做备份的系统相同的主密钥（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE）：否则备份印章、审计链都无法校验，"
-        "个人信息也无法解密。全部在一个事务中进行，任何一项校验不通过都不做任何改动。恢复后所有人须重新登录。"
+        "个人信息也无法解密。先校验整个文件，再在一个事务中恢复，任何一项校验不通过都不做任何改动。恢复后所有人须重新登录。"
     )
 
     def add_arguments(self, parser):
@@ -31,12 +35,8 @@ class Command(BaseCommand):
             raise CommandError(f"恢复失败，未做任何改动：{one_line(exc)}") from None
         if summary.audit_problems:
             self.stderr.write(f"注意：审计链有 {summary.audit_problems} 处问题（源系统中已存在），请运行 verify_audit 查看")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"恢复完成：{summary.tables} 张表，{summary.rows:,} 行（备份时间 {summary.created_at}，{megabytes(summary.size)}），"
-                f"用时 {summary.seconds:.1f} 秒；审计链校验{'有问题' if summary.audit_problems else '通过'}"
-            )
-        )
+        outcome = "有问题" if summary.audit_problems else "通过"
+        self.stdout.write(self.style.SUCCESS(f"恢复完成：{described(summary)}，用时 {summary.seconds:.1f} 秒；审计链校验{outcome}"))
 
     def check_only(self, file):
         try:
@@ -47,7 +47,6 @@ class Command(BaseCommand):
             raise CommandError(f"校验失败：{one_line(exc)}") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"备份文件完好：{summary.tables} 张表，{summary.rows:,} 行（备份时间 {summary.created_at}，{megabytes(summary.size)}），"
-                f"校验值与印章相符（本机主密钥与做备份的系统相同），用时 {summary.seconds:.1f} 秒"
+                f"备份文件完好：{described(summary)}，校验值与印章相符（本机主密钥与做备份的系统相同），用时 {summary.seconds:.1f} 秒"
             )
         )
