@@ -11,4 +11,5 @@ EXEMPT: dict[str, str] = {
     "imports:job_list": "只列本人上传的任务，见 test_pages_upload_progress_and_errors",
     "imports:job_detail": "只有上传人可见，见 test_pages_upload_progress_and_errors",
     "imports:job_errors": "只有上传人可下载，见 test_pages_upload_progress_and_errors",
+    "imports:job_retry": "只接受 POST，只有上传人可重新导入，见 test_import_hardening.py::test_only_the_owner_retries",
 }

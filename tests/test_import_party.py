@@ -153,7 +153,7 @@ def test_rows_keep_their_numbers_across_blank_rows(personas):
 def test_term_and_name_typed_oddly(personas):
     job = run(personas["county"], [row("全角任期", **{"任期（年）": "５"}), row("上标任期", **{"任期（年）": "²"}), row("长" * 201)])
     reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
-    assert reasons == {(3, "任期（年）"): "任期应为 3 年或 5 年", (4, "党组织名称"): "党组织名称不能超过 200 个字"}
+    assert reasons == {(3, "任期（年）"): "任期应为 3 年或 5 年", (4, "党组织名称"): "党组织名称不能超过 200 个字，本行 201 个字"}
 
 
 def test_a_row_outside_the_users_regions_reveals_nothing_about_namesakes_there(personas):

@@ -460,7 +460,7 @@ def test_a_failure_while_checking_leaves_the_job_failed(personas, monkeypatch):
     assert job.status == "failed" and "校验时出错" in job.message
 
 
-def test_a_silent_job_shows_as_interrupted(personas, client_for):
+def test_a_silent_job_is_marked_failed_when_seen(personas, client_for):
     client = client_for("county")
     job = import_job_create(actor=personas["county"], registry="organizations", upload=SimpleUploadedFile("卡住.xlsx", xlsx([row()])))
     ImportJob.objects.filter(pk=job.pk).update(status="writing", progress=70)
@@ -468,9 +468,11 @@ def test_a_silent_job_shows_as_interrupted(personas, client_for):
     assert "导入中" in fresh and "hx-get" in fresh
     ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=2))
     page = client.get(f"/imports/jobs/{job.pk}/").content.decode()
-    assert "已中断" in page and "不会留下部分数据" in page and "hx-get" not in page
+    assert "失败" in page and "不会留下部分数据" in page and "hx-get" not in page and "重新导入" in page
+    assert ImportJob.objects.get(pk=job.pk).status == "failed"
+    assert AuditEvent.objects.filter(action="import.stale", object_id=str(job.pk), outcome="failure").count() == 1
     listing = client.get("/imports/jobs/").content.decode()
-    assert "已中断" in listing and "两新组织名录" in listing
+    assert "失败" in listing and "两新组织名录" in listing
 
 
 @pytest.mark.django_db(transaction=True)
@@ -567,7 +569,7 @@ def test_values_too_large_for_the_registry_are_row_errors(personas):
     """Not a failed write of the whole file."""
     job = run(personas["county"], xlsx([row(name="长" * 201), row(**{"从业人员数": "3000000000"})]), mode="valid")
     reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
-    assert reasons[(2, "单位名称")] == "单位名称不能超过 200 个字"
+    assert reasons[(2, "单位名称")] == "单位名称不能超过 200 个字，本行 201 个字"
     assert reasons[(3, "从业人员数")] == "数值过大，不能超过 2,147,483,647"
     assert job.status == "rejected"
 

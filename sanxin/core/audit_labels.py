@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "compare.create_new": "比对新增单位入名录",
     "import.errors_download": "下载导入错误清单",
     "import.files_purge": "删除过期的导入文件",
+    "import.stale": "标记中断的导入任务为失败",
+    "import.retry": "重新导入",
     "compare.files_purge": "删除过期的比对文件",
 }
 

@@ -23,6 +23,7 @@ DAILY_JOBS = {
     "coverage": "sanxin.orgs.coverage.coverage_daily",
     "inactive_accounts": "sanxin.accounts.services.accounts_disable_inactive",
     "import_files": "sanxin.imports.services.import_files_purge",
+    "import_stale": "sanxin.imports.services.import_jobs_fail_stale",
     "comparison_files": "sanxin.compare.services.comparison_files_purge",
 }
 

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric, uscc
 
+from sanxin.core.text import half_width
+
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # GB 32100: 8 digits, 10 characters of this alphabet (no I, O, S, V, Z). A code already written this way is
 # checked here in one pass (imports check a million); anything else goes to stdnum, which also says what is wrong.
@@ -19,14 +21,18 @@ CLEAN_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NP-RTUW-Y]{10}")
 
 
 def normalize_credit_code(value: str) -> str:
-    code = (value or "").strip().upper()
+    """The code as stored: half-width (full-width ９１Ａ… as typed by an input method), upper case, no spaces or dashes."""
+    code = half_width(value or "").strip().upper()
     return code if code.isascii() and code.isalnum() else uscc.compact(code)  # stdnum cleans only untidy input
 
 
 def validate_credit_code(value: str) -> str:
-    """统一社会信用代码 (GB 32100): 18 characters with a check character."""
+    """统一社会信用代码 (GB 32100): 18 characters with a check character.
+
+    Full-width input is read as half-width first; a message quotes the code as checked (half-width)."""
     if value and CLEAN_USCC.fullmatch(value) and _uscc_check_character(value) == value[17]:
         return value
+    value = half_width(value or "").strip()
     try:
         return uscc.validate(normalize_credit_code(value))
     except stdnum_exc.InvalidLength:
@@ -44,7 +50,7 @@ def _uscc_check_character(code: str) -> str:
 
 def validate_id_number(value: str, *, today: date | None = None) -> str:
     """Resident ID number (GB 11643): 18 characters, check digit, real birth date not in the future."""
-    number = ric.compact(value or "")
+    number = ric.compact(half_width(value or ""))
     try:
         ric.validate(number)
     except stdnum_exc.InvalidLength:
@@ -62,7 +68,7 @@ def validate_id_number(value: str, *, today: date | None = None) -> str:
 
 
 def normalize_mobile(value: str) -> str:
-    return (value or "").strip().replace(" ", "").replace("-", "").removeprefix("+86")
+    return half_width(value or "").strip().replace(" ", "").replace("-", "").removeprefix("+86")
 
 
 def validate_mobile(value: str) -> str:

@@ -21,8 +21,11 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-# A running job writes its progress at least every few thousand rows and at every step of the write;
-# this long without a sign of life, its worker was stopped (or never started).
+RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+
+# A running job writes its progress while it reads the file (every 20,000 rows), every 5,000 rows it checks and
+# at every step of the write; at 5 million rows no step takes more than a few minutes. This long without a sign
+# of life, its worker was stopped (or never started): sanxin.imports.services.import_jobs_fail_stale marks it failed.
 STALE_AFTER = timedelta(hours=1)
 
 

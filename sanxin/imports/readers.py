@@ -2,22 +2,58 @@
 
 Every data row keeps its row number as the user sees it in Excel (the header's row counts, and so
 do blank rows, which are skipped), so an error points at the right line.
+
+The reading is bounded, whatever the file claims: only the first READ_COLUMNS columns are kept (the
+templates have 12 or 13), at most MAX_ROWS data rows are read, and an xlsx sheet is streamed row by row.
+A whole-sheet reader (python-calamine) allocates the sheet's full rectangle before returning a single
+row: one stray cell at XFD1048576 asks it for 16,384 × 1,048,576 cells (512 GB) and the process aborts.
+Every failure is an UnreadableFile with a Chinese message; no library text reaches the user.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+import math
+import posixpath
+import pyexpat
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
-
-from python_calamine import CalamineError, CalamineWorkbook
+from xml.etree import ElementTree
 
 # Excel keeps 15 significant digits: a longer number (an 18-digit code typed into a number cell)
 # has already lost its last digits. Show it as Excel does, so the check says what happened.
 EXACT_DIGITS_LIMIT = 10**15
 
+# A province's registry is 1 to 5 million organizations; a file with more rows is refused before it fills
+# the memory (the 200 MB upload limit usually comes first: a real row takes about 150 bytes).
+MAX_ROWS = 5_000_000
+# The templates' columns and room for a few notes beside them; cells further right are not read.
+READ_COLUMNS = 32
+# A CSV cell may be long (the checks then say how long); one longer than the upload itself cannot be.
+CSV_FIELD_LIMIT = 200 * 1024 * 1024
+# What an xlsx part may unpack to: the sheet is streamed, the shared strings are held in memory.
+MAX_SHEET_BYTES = 4 * 1024**3
+MAX_STRINGS_BYTES = 1024**3
+MAX_SMALL_PART_BYTES = 64 * 1024**2
+PROGRESS_EVERY = 20_000  # rows
+
+
+def too_many_rows(limit: int) -> str:
+    return f"文件超过 {limit:,} 行，请拆分后上传"
+
+
+NOT_XLSX = "文件不是有效的 xlsx 文件（可能已损坏或是改了扩展名的其他格式）"
+XLS = "不支持 .xls（Excel 97-2003）格式，请在 Excel 中另存为 .xlsx"
+OLE = "文件是加密的 Excel 文件或改了扩展名的 .xls 文件：请在 Excel 中取消打开密码，另存为 .xlsx 后再上传"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
 NumberedRow = tuple[int, list[str]]
+Progress = Callable[[float], None] | None
 
 
 class UnreadableFile(Exception):
@@ -33,6 +69,8 @@ def _text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, float | int) and not isinstance(value, bool) and abs(value) >= EXACT_DIGITS_LIMIT:
         return f"{value:.5E}"
     if isinstance(value, float) and value.is_integer():
@@ -40,9 +78,15 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+# --- CSV ----------------------------------------------------------------------------------------------
+
+
 def decode_csv(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        return raw.decode("utf-16")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile("CSV 文件的 UTF-16 编码有误（文件可能不完整），请重新导出后上传") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             # GB18030 has a byte-order mark of its own, which decodes to U+FEFF.
@@ -52,39 +96,354 @@ def decode_csv(raw: bytes) -> str:
     raise UnreadableFile("CSV 文件既不是 UTF-8 也不是 GB18030 编码，请另存为“CSV UTF-8”后再上传")
 
 
-def _csv_rows(raw: bytes) -> list[list[str]]:
+def _csv_rows(path: Path, columns: int, progress: Progress) -> Iterator[NumberedRow]:
+    raw = path.read_bytes()
+    if raw.startswith(OLE_MAGIC) or raw.startswith(b"PK\x03\x04"):
+        raise UnreadableFile("文件内容是 Excel 文件而不是 CSV：请把扩展名改为 .xlsx，或在 Excel 中另存为 CSV")
     text = decode_csv(raw)
+    del raw
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _xlsx_rows(path: Path) -> list[list[str]]:
+    buffer = io.StringIO(text)
+    size = max(len(text), 1)
+    del text
+    limit = csv.field_size_limit()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    number = 0
     try:
-        with CalamineWorkbook.from_path(str(path)) as workbook:
-            # Not skipping the empty area keeps row 1 of the sheet at index 0, whatever is blank above the data.
-            sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except CalamineError as exc:
-        raise UnreadableFile(f"无法读取 Excel 文件：{exc}") from exc
-    return [[_text(cell) for cell in row] for row in sheet]
+        for number, row in enumerate(csv.reader(buffer, delimiter=delimiter), start=1):
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(buffer.tell() / size)
+            cells = [cell.strip() for cell in row[:columns]]
+            if any(cells):
+                yield number, cells
+    except csv.Error as exc:
+        raise UnreadableFile(f"CSV 文件第 {number + 1} 行无法读取（引号不配对或格式有误），请检查后重新导出") from exc
+    finally:
+        csv.field_size_limit(limit)
 
 
-def read_rows(path: Path, filename: str = "") -> tuple[list[str], list[NumberedRow]]:
-    """The header (the first non-blank row) and every non-blank row after it with its row number."""
+# --- xlsx ---------------------------------------------------------------------------------------------
+
+# Built-in number formats that show a date (including the Chinese ones, 27–36 and 50–58).
+DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+# XML_SAFETY: expat (directly, and under ElementTree) never fetches external entities or DTDs, and the expat it runs on (2.4.1 and later)
+# refuses billion-laughs and quadratic entity blow-ups; what a part may unpack to is bounded above.
+RELATIONSHIP_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _is_date_format(code: str) -> bool:
+    cleaned = _FORMAT_NOISE.sub("", code).lower()
+    return cleaned != "general" and any(ch in cleaned for ch in "dmyhs")
+
+
+class _Workbook:
+    def __init__(self, path: Path):
+        with path.open("rb") as handle:
+            if handle.read(8) == OLE_MAGIC:
+                raise UnreadableFile(XLS if path.suffix.lower() == ".xls" else OLE)
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            raise UnreadableFile(NOT_XLSX) from None
+        names = set(self.zip.namelist())
+        book = self._relationship_targets("_rels/.rels", "").get("officeDocument", [None])[0] or "xl/workbook.xml"
+        if book not in names:
+            raise UnreadableFile(NOT_XLSX)
+        folder = posixpath.dirname(book)
+        targets = self._relationship_targets(f"{folder}/_rels/{posixpath.basename(book)}.rels", folder)
+        workbook = self._parse(book)
+        first = next((el for el in workbook.iter() if _local(el.tag) == "sheet"), None)
+        if first is None:
+            raise UnreadableFile("xlsx 文件中没有工作表")
+        relation = next((first.get(f"{{{ns}}}id") for ns in RELATIONSHIP_NAMESPACES if first.get(f"{{{ns}}}id")), None)
+        self.sheet = targets.get("id:" + (relation or ""), [None])[0]
+        if self.sheet not in names:
+            raise UnreadableFile("第一个工作表不是普通的数据表（可能是图表），请把数据放在第一个工作表中")
+        properties = next((el for el in workbook.iter() if _local(el.tag) == "workbookPr"), None)
+        self.epoch = date(1904, 1, 1) if properties is not None and properties.get("date1904") in ("1", "true") else date(1899, 12, 30)
+        self.strings = self._shared_strings(next(iter(targets.get("sharedStrings", [])), None))
+        self.date_styles = self._date_styles(next(iter(targets.get("styles", [])), None))
+
+    def _info(self, name: str, limit: int) -> zipfile.ZipInfo:
+        info = self.zip.getinfo(name)
+        if info.file_size > limit:
+            raise UnreadableFile(f"xlsx 文件解压后过大（超过 {limit // 1024**2:,} MB），请拆分后上传")
+        return info
+
+    def _parse(self, name: str) -> ElementTree.Element:
+        with self.zip.open(self._info(name, MAX_SMALL_PART_BYTES)) as handle:
+            return ElementTree.parse(handle).getroot()  # noqa: S314 (see XML_SAFETY)
+
+    def _relationship_targets(self, rels: str, folder: str) -> dict[str, list[str]]:
+        """Relationship type (its last word) → targets, and "id:<rId>" → [target], as paths inside the zip."""
+        if rels not in self.zip.namelist():
+            return {}
+        found: dict[str, list[str]] = {}
+        for relation in self._parse(rels):
+            target = relation.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found.setdefault(relation.get("Type", "").rpartition("/")[2], []).append(path)
+            found["id:" + relation.get("Id", "")] = [path]
+        return found
+
+    def _shared_strings(self, name: str | None) -> list[str]:
+        if name is None or name not in self.zip.namelist():
+            return []
+        strings: list[str] = []
+        with self.zip.open(self._info(name, MAX_STRINGS_BYTES)) as handle:
+            items = _StringItems(strings)
+            for _ in _stream(handle, items.start, items.end, items.text):
+                pass
+        return strings
+
+    def _date_styles(self, name: str | None) -> set[str]:
+        """The indexes of the cell styles (cellXfs) whose number format shows a date."""
+        if name is None or name not in self.zip.namelist():
+            return set()
+        styles = self._parse(name)
+        custom = {}
+        for element in styles.iter():
+            if _local(element.tag) == "numFmt" and (element.get("numFmtId") or "").isdigit():
+                custom[int(element.get("numFmtId"))] = element.get("formatCode", "")
+        cell_formats = next((el for el in styles if _local(el.tag) == "cellXfs"), [])
+        dated = set()
+        for index, xf in enumerate(el for el in cell_formats if _local(el.tag) == "xf"):
+            number_format = int(xf.get("numFmtId", "0")) if (xf.get("numFmtId") or "0").isdigit() else 0
+            if (number_format in custom and _is_date_format(custom[number_format])) or number_format in DATE_FORMAT_IDS:
+                dated.add(str(index))  # as the cells' s attribute says it
+        return dated
+
+    def rows(self, columns: int, progress: Progress) -> Iterator[NumberedRow]:
+        info = self._info(self.sheet, MAX_SHEET_BYTES)
+        with self.zip.open(info) as handle:
+            ready: list[NumberedRow] = []
+            seen = reported = 0
+            for done in _stream(handle, *_sheet_rows(columns, self._value, ready)):
+                seen += len(ready)
+                yield from (row for row in ready if row[1])
+                ready.clear()
+                if progress and seen >= reported + PROGRESS_EVERY:
+                    reported = seen
+                    progress(done / max(info.file_size, 1))
+
+    def _value(self, kind: str | None, style: str | None, raw: str) -> str:
+        """A cell's text as the reader gives it (see _text): `kind` is its t attribute, `raw` its <v> or inline text."""
+        if kind == "s":
+            raw = raw.strip()
+            return self.strings[int(raw)].strip() if raw.isdigit() and int(raw) < len(self.strings) else ""
+        if kind in ("inlineStr", "str", "e"):
+            return _unescape(raw).strip()
+        if kind == "b":
+            return str(raw.strip() in ("1", "true"))
+        if kind == "d":
+            try:
+                return _text(datetime.fromisoformat(raw.strip()))
+            except ValueError:
+                return raw.strip()
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw.strip()
+        if style and style in self.date_styles and math.isfinite(number) and 0 <= number < 2958466:
+            return _text(self._date(number))
+        return _text(number)
+
+    def _date(self, serial: float) -> datetime:
+        if self.epoch.year == 1899 and serial < 61:
+            serial += 1  # Excel's 1900 calendar has a 29 February 1900; serials before it are one day early
+        moment = datetime.combine(self.epoch, datetime.min.time()) + timedelta(days=serial)
+        return moment.replace(microsecond=0) if moment.microsecond < 500_000 else moment.replace(microsecond=0) + timedelta(seconds=1)
+
+
+def _stream(handle, start, end, text) -> Iterator[int]:
+    """Feed an XML part to expat in 1 MB pieces; yields the bytes read so far after each piece."""
+    parser = pyexpat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    done = 0
+    while True:
+        piece = handle.read(1 << 20)
+        done += len(piece)
+        parser.Parse(piece, not piece)
+        yield done
+        if not piece:
+            return
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+# Excel writes a character XML cannot hold (a control character) as _xHHHH_, and a literal "_x" as _x005F_x.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _local_name(name: str) -> str:
+    """The element's name without its prefix (x:c → c): a sheet may be written with or without one."""
+    local = _LOCAL_NAMES.get(name)
+    if local is None:
+        local = _LOCAL_NAMES[name] = name.rpartition(":")[2]
+    return local
+
+
+class _StringItems:
+    """The shared-strings part: each <si>'s text (its <t>, or its rich-text runs' <t>; never a phonetic guide)."""
+
+    def __init__(self, strings: list[str]):
+        self.strings, self.parts, self.collect, self.phonetic = strings, [], False, False
+
+    def start(self, name, attributes):
+        local = _local_name(name)
+        if local == "t":
+            self.collect = not self.phonetic
+        elif local == "si":
+            self.parts = []
+        elif local == "rPh":
+            self.phonetic = True
+
+    def end(self, name):
+        local = _local_name(name)
+        if local == "t":
+            self.collect = False
+        elif local == "si":
+            self.strings.append(_unescape("".join(self.parts)))
+        elif local == "rPh":
+            self.phonetic = False
+
+    def text(self, data):
+        if self.collect:
+            self.parts.append(data)
+
+
+def _sheet_rows(columns: int, value: Callable[[str | None, str | None, str], str], ready: list[NumberedRow]):
+    """Handlers for the sheet part, row by row: only the first `columns` cells of a row are kept; each finished
+    non-blank row is appended to `ready`. Closures rather than methods: they run for every element of the sheet."""
+    names = _LOCAL_NAMES
+    state = {"number": 0, "cells": [], "position": -1, "kind": None, "style": None}
+    parts: list[str] = []
+    collect = phonetic = False
+
+    def start(name, attributes):
+        nonlocal collect, phonetic
+        local = names.get(name) or _local_name(name)
+        if local == "c":
+            reference = attributes.get("r")
+            letters = reference.rstrip("0123456789") if reference else ""
+            state["position"] = COLUMN_INDEX.get(letters, READ_COLUMNS_MAX) if letters else state["position"] + 1
+            state["kind"], state["style"] = attributes.get("t"), attributes.get("s")
+            parts.clear()
+        elif local == "v" or local == "t":
+            collect = not phonetic
+        elif local == "row":
+            given = attributes.get("r")
+            state["number"] = int(given) if given and given.isdigit() else state["number"] + 1
+            state["cells"] = [""] * columns
+            state["position"] = -1
+        elif local == "rPh":
+            phonetic = True
+
+    def end(name):
+        nonlocal collect, phonetic
+        local = names.get(name) or _local_name(name)
+        if local == "c":
+            position = state["position"]
+            if position < columns:
+                state["cells"][position] = value(state["kind"], state["style"], "".join(parts))
+        elif local == "v" or local == "t":
+            collect = False
+        elif local == "row":
+            cells = state["cells"]
+            while cells and not cells[-1]:
+                cells.pop()
+            ready.append((state["number"], cells))  # blank ones too: the caller counts rows for progress
+        elif local == "rPh":
+            phonetic = False
+
+    def text(data):
+        if collect:
+            parts.append(data)
+
+    return start, end, text
+
+
+def _column_name(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        name = chr(65 + remainder) + name
+    return name
+
+
+READ_COLUMNS_MAX = 1024  # any column the reader can be asked for is left of this
+COLUMN_INDEX = {name: i for i in range(READ_COLUMNS_MAX) for name in (_column_name(i), _column_name(i).lower())}
+
+
+def _xlsx_rows(path: Path, columns: int, progress: Progress) -> Iterator[NumberedRow]:
+    workbook = _Workbook(path)
+    try:
+        yield from workbook.rows(columns, progress)
+    finally:
+        workbook.zip.close()
+
+
+# --- Both ---------------------------------------------------------------------------------------------
+
+
+def read_rows(
+    path: Path, filename: str = "", *, columns: int = READ_COLUMNS, max_rows: int | None = None, progress: Progress = None
+) -> tuple[list[str], list[NumberedRow]]:
+    """The header (the first non-blank row) and every non-blank row after it with its row number.
+
+    `progress`, if given, is called with the share of the file read so far (0–1) every few thousand rows.
+    """
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     name = (filename or path.name).lower()
     if name.endswith(".csv"):
-        rows = _csv_rows(path.read_bytes())
-    elif name.endswith((".xlsx", ".xlsm", ".xls")):
-        rows = _xlsx_rows(path)
+        rows = _csv_rows(path, columns, progress)
+    elif name.endswith(".xls"):
+        raise UnreadableFile(XLS)
+    elif name.endswith((".xlsx", ".xlsm")):
+        rows = _bounded_xlsx(path, columns, progress)
     else:
         raise UnreadableFile("只支持 .xlsx 或 .csv 文件")
-    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
-    if not numbered:
+    header: list[str] | None = None
+    body: list[NumberedRow] = []
+    for number, cells in rows:
+        if header is None:
+            header = cells
+        elif len(body) >= max_rows:
+            raise UnreadableFile(too_many_rows(max_rows))
+        else:
+            body.append((number, cells))
+    if header is None:
         raise UnreadableFile("文件是空的")
-    (_, header), body = numbered[0], numbered[1:]
     while header and not header[-1]:
         header.pop()
+    if any(later < earlier for (earlier, _), (later, _) in pairwise(body)):
+        body.sort(key=lambda item: item[0])  # a sheet written out of order: rows as Excel shows them
     return header, body
+
+
+def _bounded_xlsx(path: Path, columns: int, progress: Progress) -> Iterator[NumberedRow]:
+    try:
+        yield from _xlsx_rows(path, columns, progress)
+    except UnreadableFile:
+        raise
+    except (pyexpat.ExpatError, ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError, IndexError):
+        raise UnreadableFile(NOT_XLSX) from None
 
 
 def read_table(path: Path, filename: str = "") -> tuple[list[str], list[list[str]]]:

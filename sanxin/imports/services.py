@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -11,9 +13,11 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
+from sanxin.core.jobs import fail_stale
+from sanxin.core.text import visible
 from sanxin.core.uploads import purge_uploads
-from sanxin.imports.models import ImportJob, ImportMode, ImportStatus
-from sanxin.imports.readers import UnreadableFile, read_rows
+from sanxin.imports.models import RUNNING, STALE_AFTER, ImportJob, ImportMode, ImportStatus
+from sanxin.imports.readers import XLS, UnreadableFile, read_rows
 from sanxin.imports.registry import get_registry
 from sanxin.imports.spec import FileError, ImportConflict, ImportScope, check_header
 
@@ -37,10 +41,54 @@ def import_files_purge() -> int:
     return purge_uploads(ImportJob.objects.all(), upload_dir(), action="import.files_purge")
 
 
+STALE_HOURS = int(STALE_AFTER.total_seconds() // 3600)
+STALE_QUEUED = (
+    f"排队超过 {STALE_HOURS} 小时仍未开始：后台任务进程可能没有运行，未导入任何数据。可点击“重新导入”，如仍不开始请联系运维人员。"
+)
+STALE_RUNNING = (
+    f"导入超过 {STALE_HOURS} 小时没有进展，后台进程可能已被中断。写入在同一事务中进行，中断不会留下部分数据；可点击“重新导入”再次运行。"
+)
+
+
+def import_jobs_fail_stale(jobs=None) -> int:
+    """Jobs silent for STALE_AFTER are marked failed with the reason (their worker died or never ran); audited.
+
+    Called by the job pages for the jobs they show and daily for everyone's; returns how many were marked."""
+    jobs = ImportJob.objects.all() if jobs is None else jobs
+    common = {"failed_status": ImportStatus.FAILED, "action": "import.stale", "stale_after": STALE_AFTER}
+    queued = fail_stale(jobs, running_statuses=[ImportStatus.QUEUED], reason=STALE_QUEUED, **common)
+    running = fail_stale(jobs, running_statuses=[ImportStatus.CHECKING, ImportStatus.WRITING], reason=STALE_RUNNING, **common)
+    return len(queued) + len(running)
+
+
+def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
+    """A new job for the same stored file (a failed job's own record stays as it was); audited. Enqueue it."""
+    get_registry(job.registry, user=actor)  # the capability, still
+    if actor is None or job.user_id != actor.pk:
+        raise ValidationError("只能重新导入本人上传的文件")
+    if job.status != ImportStatus.FAILED:
+        raise ValidationError("只有失败的导入任务可以重新导入")
+    source = job_file(job) if job.stored_name else None
+    if source is None or not source.exists():
+        days = settings.SANXIN_UPLOAD_RETENTION.days
+        raise ValidationError(f"上传的文件已在保存期（{days} 天）满后删除，无法重新导入，请重新上传该文件")
+    stored = secrets.token_hex(16) + Path(job.stored_name).suffix
+    try:
+        os.link(source, upload_dir() / stored)  # one copy on disk; each job's name is deleted with its own retention
+    except OSError:
+        shutil.copyfile(source, upload_dir() / stored)
+    with transaction.atomic():
+        retry = ImportJob.objects.create(user=actor, registry=job.registry, filename=job.filename, stored_name=stored, mode=job.mode)
+        audit_record(actor=actor, action="import.retry", obj=retry, detail={"retry_of": job.pk, "file": job.filename, "mode": job.mode})
+    return retry
+
+
 @transaction.atomic
 def import_job_create(*, actor, registry: str, upload, mode: str = ImportMode.ALL) -> ImportJob:
     get_registry(registry, user=actor)  # None: the operator from the shell
     name = Path(upload.name).name
+    if name.lower().endswith(".xls"):
+        raise ValidationError({"file": XLS})
     if not name.lower().endswith(ALLOWED_SUFFIXES):
         raise ValidationError({"file": "只支持 .xlsx 或 .csv 文件"})
     if upload.size > MAX_UPLOAD_BYTES:
@@ -58,9 +106,21 @@ def import_job_create(*, actor, registry: str, upload, mode: str = ImportMode.AL
     return job
 
 
+class JobAbandoned(Exception):
+    """The job was marked failed (silent too long) while this run was still going: stop, write nothing."""
+
+
 def _progress(job: ImportJob, status: str, progress: int, **fields) -> None:
     # updated_at too: a job whose worker was killed is recognised by its silence (ImportJob.stale).
+    if "message" in fields:
+        fields["message"] = visible(fields["message"])[:500]
     ImportJob.objects.filter(pk=job.pk).update(status=status, progress=progress, updated_at=timezone.now(), **fields)
+
+
+def _report(job: ImportJob, status: str, progress: int) -> None:
+    """Progress of a running job; if the job was meanwhile marked failed as silent, this run stops here."""
+    if not ImportJob.objects.filter(pk=job.pk, status__in=RUNNING).update(status=status, progress=progress, updated_at=timezone.now()):
+        raise JobAbandoned
 
 
 class _WriteProgress:
@@ -87,9 +147,16 @@ class _WriteProgress:
                     cur.execute("SET lock_timeout = '2s'")
             with self.side.cursor() as cur:
                 table = ImportJob._meta.db_table  # the model's own name; every value is a parameter
-                cur.execute(f"UPDATE {table} SET progress = %s, updated_at = %s WHERE id = %s", [progress, timezone.now(), self.job.pk])  # noqa: S608
+                cur.execute(
+                    f"UPDATE {table} SET progress = %s, updated_at = %s WHERE id = %s AND status = %s",  # noqa: S608
+                    [progress, timezone.now(), self.job.pk, ImportStatus.WRITING],
+                )
+                abandoned = cur.rowcount == 0
         except DatabaseError:
             self.enabled = False
+            return
+        if abandoned:
+            raise JobAbandoned  # rolls the write back: the job was marked failed meanwhile
 
     def __exit__(self, *exc):
         if self.side is not None:
@@ -97,6 +164,7 @@ class _WriteProgress:
 
 
 def _fail(job: ImportJob, message: str) -> ImportJob:
+    message = visible(message)
     _progress(job, ImportStatus.FAILED, 100, message=message[:500])
     audit_record(actor=job.user, action=f"import.{job.registry}", obj=job, outcome="failure", detail={"reason": message})
     return ImportJob.objects.get(pk=job.pk)
@@ -106,21 +174,38 @@ def import_job_run(job_id: int) -> ImportJob:
     """Check and write; a failure at any point leaves no rows of this file written."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     registry = get_registry(job.registry)
-    _progress(job, ImportStatus.CHECKING, 5)
+    # Only a queued job starts: one marked failed meanwhile (its retry is a new job) or already run stays as it is.
+    started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.CHECKING, progress=1, updated_at=timezone.now()
+    )
+    if not started:
+        return ImportJob.objects.get(pk=job.pk)
+
+    def reading(share: float) -> None:
+        _report(job, ImportStatus.CHECKING, 1 + int(4 * share))
+
     try:
-        header, rows = read_rows(job_file(job), job.filename)
+        path = job_file(job)
+        if not job.stored_name or not path.exists():
+            raise FileError("上传的文件已不存在（超过保存期限后已删除），请重新上传")
+        header, rows = read_rows(path, job.filename, progress=reading)
         check_header(header, registry.columns)
         if not rows:
             raise FileError("文件只有表头，没有数据行")
+        _report(job, ImportStatus.CHECKING, 5)
     except (UnreadableFile, FileError) as exc:
         return _fail(job, str(exc))
+    except JobAbandoned:
+        return ImportJob.objects.get(pk=job.pk)
     total = len(rows)
 
     def checking(done: int) -> None:
-        _progress(job, ImportStatus.CHECKING, 5 + int(60 * done / max(total, 1)))
+        _report(job, ImportStatus.CHECKING, 5 + int(60 * done / max(total, 1)))
 
     try:
         valid, errors = registry.validate(rows, user=job.user, progress=checking)
+    except JobAbandoned:
+        return ImportJob.objects.get(pk=job.pk)
     except Exception as exc:
         _fail(job, f"校验时出错，未导入任何数据：{exc}")
         raise
@@ -142,7 +227,10 @@ def import_job_run(job_id: int) -> ImportJob:
             detail={"rejected": len(error_rows), "total": total},
         )
         return ImportJob.objects.get(pk=job.pk)
-    _progress(job, ImportStatus.WRITING, 70, **result)
+    if not ImportJob.objects.filter(pk=job.pk, status__in=RUNNING).update(
+        status=ImportStatus.WRITING, progress=70, updated_at=timezone.now(), **result
+    ):
+        return ImportJob.objects.get(pk=job.pk)  # marked failed while checking: nothing is written
     try:
         with _WriteProgress(job) as report, transaction.atomic():
             counts = registry.write(valid, scope=ImportScope.of(job.user), progress=lambda share: report(70 + int(20 * share)))
@@ -159,6 +247,8 @@ def import_job_run(job_id: int) -> ImportJob:
             audit_record(actor=job.user, action=f"import.{job.registry}", obj=job, detail=detail)
     except ImportConflict as exc:
         return _fail(job, str(exc))
+    except JobAbandoned:
+        return ImportJob.objects.get(pk=job.pk)
     except Exception as exc:
         _fail(job, f"写入失败，未导入任何数据：{exc}")
         raise

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import QuerySet
 
 from sanxin.core.scope import Scope, scoped, user_scope
+from sanxin.core.text import CONTROL_CHARACTERS, control_character, control_character_reason, half_width, visible
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,19 @@ class ImportColumn:
     example: str = ""
     choices: Callable[[], list[str]] | None = None  # values offered as a dropdown in the template
     width: int = 16
+    # A code, a number or a date: full-width digits, letters and spaces are read as half-width (sanxin.core.text).
+    fold: bool = False
+    # Free text stored as it is: the model field's max_length (pass Model._meta.get_field(...).max_length, never a copy).
+    max_length: int | None = None
+
+
+VALUE_SHOWN = 200  # characters of a cell shown in an error (and kept in the job's error list)
+
+
+def shown_value(value) -> str:
+    """A cell as an error shows it: control characters made visible (␀), a long text cut with its length said."""
+    text = visible(str(value))
+    return text if len(text) <= VALUE_SHOWN else f"{text[:VALUE_SHOWN]}…（共 {len(text):,} 个字）"
 
 
 @dataclass
@@ -30,8 +44,47 @@ class RowError:
     value: str
     reason: str
 
+    def __post_init__(self):
+        # The value as the file has it, but storable (PostgreSQL refuses NUL even in JSON) and of bounded size.
+        self.value = shown_value(self.value)
+
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+def read_cells(number: int, cells: list[str], columns: list[ImportColumn]) -> tuple[dict[str, str], list[RowError], set[str]]:
+    """A row's cells by column key, stripped, and folded to half-width in the columns that hold a code, a number or
+    a date; the errors no other check of a column gets past (a control character, text longer than the column
+    holds); and the keys of those columns, whose other checks are skipped. A column with a control character
+    reads as empty, so no lookup or write ever sees it."""
+    text: dict[str, str] = {}
+    errors: list[RowError] = []
+    bad: set[str] = set()
+    suspicious = CONTROL_CHARACTERS.search("\t".join(cells)) is not None
+    for column, cell in zip(columns, cells, strict=False):
+        value = cell.strip()
+        if column.fold and not value.isascii():
+            value = half_width(value).strip()
+        name = control_character(cell) if suspicious else None
+        if name is not None:
+            errors.append(RowError(number, column.header, value, control_character_reason(name)))
+            bad.add(column.key)
+            value = ""
+        elif column.max_length is not None and len(value) > column.max_length:
+            reason = f"{column.header}不能超过 {column.max_length} 个字，本行 {len(value):,} 个字"
+            errors.append(RowError(number, column.header, value, reason))
+            bad.add(column.key)
+        text[column.key] = value
+    return text, errors, bad
+
+
+def lookup_text(cells: list[str], index: int, *, fold: bool = True) -> str:
+    """A cell as the checks read it (stripped; half-width if `fold`), for the lookups made before the rows are
+    checked; empty if it holds a control character (read_cells reports it)."""
+    value = cells[index].strip() if index < len(cells) else ""
+    if fold and not value.isascii():
+        value = half_width(value).strip()
+    return "" if CONTROL_CHARACTERS.search(value) else value
 
 
 @dataclass
@@ -156,7 +209,9 @@ MAX_COUNT = 2_147_483_647
 
 
 def parse_date(text: str) -> date:
-    text = text.strip()
+    text = half_width(text).strip()
+    if len(text) > 30:
+        raise ValueError("日期无法识别，请写成 2026-01-31")
     if ISO_DATE.fullmatch(text):  # the common case, parsed in C (strptime is slow)
         try:
             return date.fromisoformat(text)
@@ -167,21 +222,19 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    if re.fullmatch(r"\d{5}(\.0+)?", text):  # an Excel serial day number
+    if re.fullmatch(r"[0-9]{5}(\.0+)?", text):  # an Excel serial day number
         return EXCEL_EPOCH + timedelta(days=int(float(text)))
     raise ValueError(f"日期“{text}”无法识别，请写成 2026-01-31")
 
 
 def parse_count(text: str) -> int:
-    text = text.strip().replace(",", "")
+    """A count as people type it (1,200; 30.0; full-width ３０); anything else is a ValueError with the reason."""
+    text = half_width(text).strip().replace(",", "")
     if not text:
         return 0
-    if text.isascii() and text.isdigit():
-        value = int(text)
-    elif re.fullmatch(r"\d+(\.0+)?", text):
-        value = int(float(text))
-    else:
+    if not (text.isascii() and text.isdigit()) and not re.fullmatch(r"[0-9]+\.0+", text):
         raise ValueError("应为不小于 0 的整数")
-    if value > MAX_COUNT:
+    digits = text.partition(".")[0].lstrip("0")
+    if len(digits) > len(str(MAX_COUNT)) or int(digits or "0") > MAX_COUNT:
         raise ValueError(f"数值过大，不能超过 {MAX_COUNT:,}")
-    return value
+    return int(digits or "0")

@@ -1,8 +1,10 @@
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from sanxin.accounts.roles import Cap
 from sanxin.core.audit import audit_record
@@ -57,6 +59,7 @@ def template(request, registry):
 @capability_required(Cap.IMPORT)
 def job_list(request):
     jobs = ImportJob.objects.filter(user=request.user)
+    services.import_jobs_fail_stale(jobs)  # a job whose worker died shows as failed, with the reason and a retry
     listing = list_page(request, jobs, sortable={"created": "id", "file": "filename"}, default_sort="-created")
     return render(request, "imports/job_list.html", {"listing": listing})
 
@@ -64,6 +67,8 @@ def job_list(request):
 @login_required
 def job_detail(request, pk):
     job = access_import_job(pk, user=request.user)
+    if job.stale and services.import_jobs_fail_stale(ImportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
     context = {"job": job, "errors": job.errors[:ERRORS_ON_PAGE], "more_errors": max(len(job.errors) - ERRORS_ON_PAGE, 0)}
     if request.headers.get("HX-Request"):
         return render(request, "imports/job_status.html", context)
@@ -75,3 +80,18 @@ def job_errors(request, pk):
     job = access_import_job(pk, user=request.user)
     audit_record(actor=request.user, action="import.errors_download", obj=job, detail={"rows": len(job.errors)})
     return xlsx_response(f"错误清单-{job.filename}.xlsx", errors_bytes(job.errors))
+
+
+@require_POST
+@login_required
+def job_retry(request, pk):
+    """Run a failed job's stored file again, as a new job (the uploader only)."""
+    job = access_import_job(pk, user=request.user)
+    try:
+        retry = services.import_job_retry(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("imports:job_detail", pk=job.pk)
+    run_import.enqueue(retry.pk)
+    messages.success(request, f"已重新导入“{job.filename}”")
+    return redirect("imports:job_detail", pk=retry.pk)

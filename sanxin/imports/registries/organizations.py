@@ -19,28 +19,37 @@ from sanxin.imports.spec import (
     RowError,
     chunked,
     find_cycles,
+    lookup_text,
     parse_count,
     parse_date,
+    read_cells,
 )
 from sanxin.orgs.models import Organization, OrgCategory, RegistrationStatus, kind_of
 from sanxin.orgs.selectors import place_outside_scope
 from sanxin.orgs.services import organization_errors
 from sanxin.regions.models import Industry, Region
 
+
+def _max_length(field: str) -> int:
+    return Organization._meta.get_field(field).max_length
+
+
 COLUMNS = [
-    ImportColumn("统一社会信用代码", "credit_code", True, "18 位，按 GB 32100 校验", "91360102MA35L5XK4B", width=22),
-    ImportColumn("单位名称", "name", True, "营业执照上的全称", "南昌顺达快递有限公司", width=30),
+    ImportColumn("统一社会信用代码", "credit_code", True, "18 位，按 GB 32100 校验", "91360102MA35L5XK4B", width=22, fold=True),
+    ImportColumn("单位名称", "name", True, "营业执照上的全称", "南昌顺达快递有限公司", width=30, max_length=_max_length("name")),
     ImportColumn("单位类别", "category", True, "从下拉列表选择", "私营企业", choices=lambda: [label for _, label in OrgCategory.choices]),
     ImportColumn(
         "所属行业", "industry", True, "从下拉列表选择", "快递", choices=lambda: list(Industry.objects.values_list("name", flat=True))
     ),
-    ImportColumn("所在地区代码", "region", True, "12 位社区/村代码（至少到 6 位区县代码），须在您的管辖范围内", "360102002001", width=16),
-    ImportColumn("详细地址", "address", False, "", "南昌市东湖区民巷 18 号", width=30),
-    ImportColumn("法定代表人", "legal_representative", False, "", "王建华"),
-    ImportColumn("从业人员数", "employees", False, "整数，空白视为 0", "60"),
-    ImportColumn("正式党员数", "formal_members", False, "整数，空白视为 0；正式 + 预备不得多于从业人员数", "3"),
-    ImportColumn("预备党员数", "probationary_members", False, "整数，空白视为 0", "1"),
-    ImportColumn("成立日期", "established_on", False, "如 2020-05-01，不得晚于今天", "2020-05-01"),
+    ImportColumn(
+        "所在地区代码", "region", True, "12 位社区/村代码（至少到 6 位区县代码），须在您的管辖范围内", "360102002001", width=16, fold=True
+    ),
+    ImportColumn("详细地址", "address", False, "", "南昌市东湖区民巷 18 号", width=30, max_length=_max_length("address")),
+    ImportColumn("法定代表人", "legal_representative", False, "", "王建华", max_length=_max_length("legal_representative")),
+    ImportColumn("从业人员数", "employees", False, "整数，空白视为 0", "60", fold=True),
+    ImportColumn("正式党员数", "formal_members", False, "整数，空白视为 0；正式 + 预备不得多于从业人员数", "3", fold=True),
+    ImportColumn("预备党员数", "probationary_members", False, "整数，空白视为 0", "1", fold=True),
+    ImportColumn("成立日期", "established_on", False, "如 2020-05-01，不得晚于今天", "2020-05-01", fold=True),
     ImportColumn(
         "登记状态",
         "registration_status",
@@ -50,7 +59,13 @@ COLUMNS = [
         choices=lambda: [label for _, label in RegistrationStatus.choices],
     ),
     ImportColumn(
-        "上级单位统一社会信用代码", "parent", False, "集团→分支机构、平台→加盟商/站点；上级须已在名录中或在本文件中", "", width=22
+        "上级单位统一社会信用代码",
+        "parent",
+        False,
+        "集团→分支机构、平台→加盟商/站点；上级须已在名录中或在本文件中",
+        "",
+        width=22,
+        fold=True,
     ),
 ]
 HEADER_OF = {c.key: c.header for c in COLUMNS}
@@ -72,9 +87,11 @@ WRITE_FIELDS = [
 
 
 CLEAN_CODE = re.compile(r"[0-9A-Z]{18}")
-# What Excel shows (and writes to CSV) for an 18-digit code typed into a number cell: 9.13601E+17.
-EXCEL_NUMBER = re.compile(r"\d+(\.\d+)?E\+?\d+", re.IGNORECASE)
-NAME_MAX = Organization._meta.get_field("name").max_length
+# What Excel shows (and writes to CSV) for an 18-digit code typed into a number cell: 9.13601E+17 (or 9E+17):
+# one digit, maybe a decimal point and more digits, "E+" and the exponent. A credit code has neither the point
+# nor the plus sign, so a real code with an E in it (9136082103156E0393) is never taken for a number.
+EXCEL_NUMBER = re.compile(r"[1-9](\.[0-9]+)?E\+[0-9]{1,3}", re.IGNORECASE)
+COUNTS = ("employees", "formal_members", "probationary_members")
 OUTSIDE_SCOPE = "该统一社会信用代码的组织已在名录中，但不在您的管辖范围内，无权修改"
 
 
@@ -97,20 +114,21 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
     categories = {label: value for value, label in OrgCategory.choices} | {value: value for value in OrgCategory.values}
     statuses = {label: value for value, label in RegistrationStatus.choices}
     industries = {i.name: i for i in Industry.objects.all()} | {i.code: i for i in Industry.objects.all()}
-    codes = {cells[4].strip() for _, cells in rows if len(cells) > 4}
+    codes = {code for _, cells in rows if (code := lookup_text(cells, 4))}
     regions = {r.code: r for chunk in chunked(codes) for r in Region.objects.filter(code__in=chunk)}
     scope = ImportScope.of(user)
     valid: list[ParsedRow] = []
     errors: list[RowError] = []
-    keys = Counter(credit_code_key(cells[0].strip()) for _, cells in rows if cells and cells[0].strip())
+    keys = Counter(credit_code_key(code) for _, cells in rows if (code := lookup_text(cells, 0)))
     taken = scope.outside(Organization.objects.all(), "credit_code", keys)
     for position, (number, raw) in enumerate(rows, start=1):
         cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
-        text = {c.key: cells[i].strip() for i, c in enumerate(COLUMNS)}
-        row_errors: list[RowError] = []
+        # Codes, counts and dates read half-width; a control character or an over-long text is the column's only error.
+        text, row_errors, bad = read_cells(number, cells, COLUMNS)
 
-        def fail(key, reason, value=None, _row=number, _errors=row_errors, _text=text):
-            _errors.append(RowError(_row, HEADER_OF[key], _text[key] if value is None else value, reason))
+        def fail(key, reason, value=None, _row=number, _errors=row_errors, _text=text, _bad=bad):
+            if key not in _bad:
+                _errors.append(RowError(_row, HEADER_OF[key], _text[key] if value is None else value, reason))
 
         if progress and position % 5000 == 0:
             progress(position)
@@ -118,8 +136,6 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             if column.required and not text[column.key]:
                 fail(column.key, f"“{column.header}”不能为空")
         fields: dict = {"credit_code": credit_code_key(text["credit_code"]), "name": text["name"]}
-        if len(text["name"]) > NAME_MAX:
-            fail("name", f"单位名称不能超过 {NAME_MAX} 个字")
         if EXCEL_NUMBER.fullmatch(text["credit_code"]):
             fail("credit_code", "统一社会信用代码被 Excel 存成了数字（科学计数法），后几位已经丢失；请把该列设为“文本”格式后重新填写")
         elif fields["credit_code"] in taken:
@@ -141,12 +157,14 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
         for key, reason in place.items():
             if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
                 fail(key, reason)
-        for key in ("employees", "formal_members", "probationary_members"):
+        unread = set()  # counts that could not be read: no rule between counts is judged on them
+        for key in COUNTS:
             try:
                 fields[key] = parse_count(text[key])
             except ValueError as exc:
                 fail(key, str(exc))
                 fields[key] = 0
+                unread.add(key)
         if text["established_on"]:
             try:
                 fields["established_on"] = parse_date(text["established_on"])
@@ -161,8 +179,11 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
         parent_code = credit_code_key(text["parent"]) if text["parent"] else ""
         if parent_code and parent_code == fields["credit_code"]:
             fail("parent", "上级单位不能是本单位")
-        # The domain rules too, so one pass shows every problem of the row; a column already reported is not repeated.
+        # The domain rules too, so one pass shows every problem of the row; a column already reported is not repeated,
+        # and the members-versus-employees rule is not judged on a count that could not be read.
         for key, reason in organization_errors(dict(fields), today=today).items():
+            if key == "formal_members" and unread:
+                continue
             if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
                 fail(key, reason)
         if row_errors:
@@ -174,8 +195,8 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             "category": fields["category"],
             "industry_id": fields["industry"].pk,
             "region_id": fields["region"].code,
-            "address": text["address"][:300],
-            "legal_representative": text["legal_representative"][:50],
+            "address": text["address"],
+            "legal_representative": text["legal_representative"],
             "employees": fields["employees"],
             "formal_members": fields["formal_members"],
             "probationary_members": fields["probationary_members"],
@@ -204,11 +225,11 @@ def _check_parents(valid: list[ParsedRow], errors: list[RowError], scope: Import
             break
         for parsed in refused:
             errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_code, reason))
-            valid.remove(parsed)
+        valid[:] = [r for r in valid if not r.parent_code or r.parent_code in known]  # one pass: list.remove is quadratic
     looping = find_cycles({r.credit_code: r.parent_code or None for r in valid}, _stored_parents)
     for parsed in [r for r in valid if r.credit_code in looping]:
         errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_code, "上级单位关系形成循环（本单位成了自己的上级），请检查"))
-        valid.remove(parsed)
+    valid[:] = [r for r in valid if r.credit_code not in looping]
 
 
 def _stored_parents(codes: set[str]) -> dict[str, str | None]:

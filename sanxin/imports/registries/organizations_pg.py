@@ -12,6 +12,7 @@ from django.db import connection
 from sanxin.imports.registries.organizations import WRITE_FIELDS
 from sanxin.imports.spec import Counts
 from sanxin.orgs.coverage import new_organization_should_establish_sql
+from sanxin.orgs.models import Organization
 
 STAGE = "sanxin_stage_organization"
 DATA = WRITE_FIELDS
@@ -70,17 +71,21 @@ def _indexes_built_after(cur, bulk: bool):
         cur.execute(definition)
 
 
+def _stage_columns() -> str:
+    """The staging table's columns, typed as the model's own fields (lengths included), never a copy of them."""
+
+    def field_type(column: str) -> str:
+        field = Organization._meta.get_field("credit_code" if column == "parent_code" else column)
+        return field.db_type(connection)
+
+    return ", ".join(f"{column} {field_type(column)}" for column in COLUMNS)
+
+
 def write_with_copy(valid, *, zone_id: int | None = None, progress=None) -> Counts:
     """New rows get `zone_id` (a zone committee's import); an update leaves the zone as it is."""
     counts = Counts()
     with connection.cursor() as cur:
-        cur.execute(
-            f"""CREATE TEMP TABLE IF NOT EXISTS {STAGE} (
-                credit_code varchar(18) PRIMARY KEY, name varchar(200), kind varchar(16), category varchar(20), industry_id bigint,
-                region_id varchar(12), address varchar(300), legal_representative varchar(50), employees integer,
-                formal_members integer, probationary_members integer, established_on date, registration_status varchar(16),
-                parent_code varchar(18)) ON COMMIT DROP"""
-        )
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({_stage_columns()}, PRIMARY KEY (credit_code)) ON COMMIT DROP")
         cur.execute(f"TRUNCATE {STAGE}")
         with cur.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in valid:

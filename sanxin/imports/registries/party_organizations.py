@@ -10,17 +10,30 @@ from django.utils import timezone
 
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import NumberedRow
-from sanxin.imports.spec import Counts, ImportColumn, ImportConflict, ImportScope, RowError, chunked, find_cycles, parse_count, parse_date
+from sanxin.imports.spec import (
+    Counts,
+    ImportColumn,
+    ImportConflict,
+    ImportScope,
+    RowError,
+    chunked,
+    find_cycles,
+    lookup_text,
+    parse_count,
+    parse_date,
+    read_cells,
+)
 from sanxin.orgs.models import Organization
 from sanxin.orgs.selectors import place_outside_scope
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus
 from sanxin.party.services import next_election_due, party_org_errors
 from sanxin.regions.models import Industry, Region
 
+NAME_MAX = PartyOrganization._meta.get_field("name").max_length
 COLUMNS = [
-    ImportColumn("党组织名称", "name", True, "全称，同一地区内不重复", "中共南昌顺达快递有限公司支部委员会", width=34),
+    ImportColumn("党组织名称", "name", True, "全称，同一地区内不重复", "中共南昌顺达快递有限公司支部委员会", width=34, max_length=NAME_MAX),
     ImportColumn("层级", "level", True, "从下拉列表选择", "党支部", choices=lambda: [label for _, label in PartyOrgLevel.choices]),
-    ImportColumn("上级党组织名称", "parent", False, "须已在名录中或在本文件中", "", width=30),
+    ImportColumn("上级党组织名称", "parent", False, "须已在名录中或在本文件中", "", width=30, max_length=NAME_MAX),
     ImportColumn(
         "组建方式",
         "establishment_form",
@@ -29,31 +42,30 @@ COLUMNS = [
         "单独组建",
         choices=lambda: [label for _, label in EstablishmentForm.choices],
     ),
-    ImportColumn("所在地区代码", "region", True, "须在您的管辖范围内", "360102002001", width=16),
+    ImportColumn("所在地区代码", "region", True, "须在您的管辖范围内", "360102002001", width=16, fold=True),
     ImportColumn(
         "所属行业", "industry", False, "从下拉列表选择", "快递", choices=lambda: list(Industry.objects.values_list("name", flat=True))
     ),
-    ImportColumn("书记", "secretary", False, "", "胡国华"),
-    ImportColumn("成立日期", "founded_on", False, "如 2020-07-01", "2020-07-01"),
-    ImportColumn("任期（年）", "term_years", False, "3 或 5，空白视为 3", "3"),
-    ImportColumn("上次换届日期", "last_election_on", False, "如 2023-07-01", ""),
+    ImportColumn("书记", "secretary", False, "", "胡国华", max_length=PartyOrganization._meta.get_field("secretary").max_length),
+    ImportColumn("成立日期", "founded_on", False, "如 2020-07-01", "2020-07-01", fold=True),
+    ImportColumn("任期（年）", "term_years", False, "3 或 5，空白视为 3", "3", fold=True),
+    ImportColumn("上次换届日期", "last_election_on", False, "如 2023-07-01", "", fold=True),
     ImportColumn(
         "状态", "status", False, "正常、已撤销；空白视为正常", "正常", choices=lambda: [label for _, label in PartyOrgStatus.choices]
     ),
-    ImportColumn("覆盖单位统一社会信用代码", "covered", False, "多个用逗号或分号分隔；须在您管辖的组织名录中", "", width=40),
+    ImportColumn("覆盖单位统一社会信用代码", "covered", False, "多个用逗号或分号分隔；须在您管辖的组织名录中", "", width=40, fold=True),
 ]
 HEADER_OF = {c.key: c.header for c in COLUMNS}
 FIELDS = ["level", "establishment_form", "industry_id", "secretary", "founded_on", "term_years", "last_election_on", "status"]
 
 
 UNRESTRICTED = ImportScope()
-NAME_MAX = PartyOrganization._meta.get_field("name").max_length
 OUTSIDE_SCOPE = "该地区的同名党组织已在名录中，但不在您的管辖范围内，无权修改"
 Key = tuple[str, str]  # (region code, name): the natural key
 
 
 def _cell(row: list[str], index: int) -> str:
-    return row[index].strip() if index < len(row) else ""
+    return lookup_text(row, index, fold=COLUMNS[index].fold)
 
 
 def _codes(text: str) -> list[str]:
@@ -94,19 +106,20 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
     keys = Counter((_cell(cells, 4), _cell(cells, 0)) for _, cells in rows)
     stored, inside = _stored_keys(scope, {name for _, name in keys})
     valid, errors = [], []
-    for number, raw in rows:
+    for position, (number, raw) in enumerate(rows, start=1):
         cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
-        text = {c.key: cells[i].strip() for i, c in enumerate(COLUMNS)}
-        found: list[RowError] = []
+        # Codes, numbers and dates read half-width; a control character or an over-long text is the column's only error.
+        text, found, bad = read_cells(number, cells, COLUMNS)
 
-        def fail(key, reason, _found=found, _row=number, _text=text):
-            _found.append(RowError(_row, HEADER_OF[key], _text[key], reason))
+        def fail(key, reason, _found=found, _row=number, _text=text, _bad=bad):
+            if key not in _bad:
+                _found.append(RowError(_row, HEADER_OF[key], _text[key], reason))
 
+        if progress and position % 5000 == 0:
+            progress(position)
         for column in COLUMNS:
             if column.required and not text[column.key]:
                 fail(column.key, f"“{column.header}”不能为空")
-        if len(text["name"]) > NAME_MAX:
-            fail("name", f"党组织名称不能超过 {NAME_MAX} 个字")
         fields = {
             "name": text["name"],
             "special_kinds": [],
@@ -157,7 +170,7 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             "level": fields["level"],
             "establishment_form": fields["establishment_form"],
             "industry_id": fields["industry"].pk if fields["industry"] else None,
-            "secretary": text["secretary"][:50],
+            "secretary": text["secretary"],
             "founded_on": fields["founded_on"],
             "term_years": fields["term_years"],
             "last_election_on": fields["last_election_on"],
@@ -193,12 +206,13 @@ def _check_parents(valid: list[ParsedRow], errors: list[RowError], scope: Import
             break
         for parsed in refused:
             errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_name, reason))
-            valid.remove(parsed)
+        gone = {id(parsed) for parsed in refused}
+        valid[:] = [r for r in valid if id(r) not in gone]  # one pass: list.remove is quadratic
     looping = find_cycles({(r.region_id, r.name): r.parent_key for r in valid}, _stored_parents)
     for parsed in [r for r in valid if (r.region_id, r.name) in looping]:
         reason = "上级党组织关系形成循环（本组织成了自己的上级），请检查"
         errors.append(RowError(parsed.row, HEADER_OF["parent"], parsed.parent_name, reason))
-        valid.remove(parsed)
+    valid[:] = [r for r in valid if (r.region_id, r.name) not in looping]
 
 
 def _stored_parents(keys: set[Key]) -> dict[Key, Key | None]:
