@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
 
 from sanxin.accounts.models import ApiToken, User
 from sanxin.accounts.tokens import VALIDITY_DAYS, api_token_create, api_token_revoke
+from sanxin.core.commands import BaseCommand, CommandError
 
 
 class Command(BaseCommand):

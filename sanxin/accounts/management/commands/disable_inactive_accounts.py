@@ -1,6 +1,5 @@
-from django.core.management.base import BaseCommand
-
 from sanxin.accounts.services import accounts_disable_inactive
+from sanxin.core.commands import BaseCommand
 
 
 class Command(BaseCommand):

@@ -1,11 +1,11 @@
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError
 
 from sanxin.accounts.models import User
 from sanxin.compare.models import ComparisonStatus, Outcome
 from sanxin.compare.services import comparison_create, comparison_run
+from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.core.exports import Column, xlsx_bytes
 from sanxin.regions.models import Region
 

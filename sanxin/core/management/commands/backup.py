@@ -1,6 +1,5 @@
-from django.core.management.base import BaseCommand, CommandError
-
 from sanxin.core.backup import BackupError, megabytes, one_line, write_backup
+from sanxin.core.commands import BaseCommand, CommandError
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from sanxin.core.commands import BaseCommand
 from sanxin.core.crypto import write_key_file
 
 

@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from sanxin.core.audit import RetentionError, audit_purge
+from sanxin.core.commands import BaseCommand, CommandError
 
 
 class Command(BaseCommand):

@@ -1,7 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
-
+from sanxin.core.commands import BaseCommand
 from sanxin.core.schedule import run_daily_jobs
 
 

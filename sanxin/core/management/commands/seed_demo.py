@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 
+from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region

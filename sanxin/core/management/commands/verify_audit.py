@@ -1,6 +1,5 @@
-from django.core.management.base import BaseCommand, CommandError
-
 from sanxin.core.audit import verify_chain
+from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.core.models import AuditEvent
 
 

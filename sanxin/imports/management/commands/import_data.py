@@ -1,12 +1,12 @@
 from pathlib import Path
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.files import File
 
 from sanxin.accounts.models import User
+from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.imports.models import ImportStatus
 from sanxin.imports.registry import REGISTRIES
-from sanxin.imports.services import import_job_create, import_job_run
+from sanxin.imports.services import MAX_UPLOAD_BYTES, import_job_create, import_job_run, import_jobs_fail_stale
 from sanxin.imports.templates_xlsx import errors_bytes
 
 
@@ -22,26 +22,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, registry, file, mode, errors, user, **options):
         path = Path(file)
-        if not path.exists():
+        if not path.is_file():
             raise CommandError(f"找不到文件 {path}")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise CommandError(f"文件超过 {MAX_UPLOAD_BYTES // 1024**2} MB，请拆分后导入")
+        import_jobs_fail_stale()  # an earlier run that was killed shows as failed, with its reason
         actor = None
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
             if actor is None:
                 raise CommandError(f"账号“{user}”不存在或已停用")
-        upload = SimpleUploadedFile(path.name, path.read_bytes())
-        job = import_job_create(actor=actor, registry=registry, upload=upload, mode=mode)
+        with path.open("rb") as handle:
+            job = import_job_create(actor=actor, registry=registry, upload=File(handle, name=path.name), mode=mode)
+        self.stdout.write(f"导入任务 #{job.pk}：{path.name}")
         job = import_job_run(job.pk)
         if errors and job.errors:
             Path(errors).write_bytes(errors_bytes(job.errors))
             self.stdout.write(f"错误清单已写入 {errors}")
+        # The rows' errors go to stdout: a failure's stderr is its one line (sanxin.core.commands).
         for error in job.errors[:20]:
-            self.stderr.write(f"第 {error['row']} 行「{error['column']}」“{error['value']}”：{error['reason']}")
+            self.stdout.write(f"第 {error['row']} 行「{error['column']}」“{error['value']}”：{error['reason']}")
         if len(job.errors) > 20:
-            self.stderr.write(f"……另有 {len(job.errors) - 20} 条错误")
+            self.stdout.write(f"……另有 {len(job.errors) - 20} 条错误")
         counts = f"新增 {job.created_count:,}，更新 {job.updated_count:,}，未变 {job.unchanged_count:,}，拒绝 {job.rejected_count:,}"
         self.stdout.write(f"共 {job.total_rows:,} 行：{counts}")
-        if job.status == ImportStatus.FAILED:
-            raise CommandError(job.message)
-        if job.status == ImportStatus.REJECTED:
+        if job.status in (ImportStatus.FAILED, ImportStatus.REJECTED):
             raise CommandError(job.message)

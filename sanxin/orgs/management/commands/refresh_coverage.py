@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.orgs.coverage import coverage_daily, recompute_all
 from sanxin.orgs.rates import refresh_facts, snapshot_month
 

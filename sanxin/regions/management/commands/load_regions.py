@@ -1,7 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
-
+from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.regions.loader import LEVEL_NAMES, load_regions
 
 
