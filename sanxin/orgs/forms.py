@@ -1,6 +1,7 @@
 from django import forms
 
 from sanxin.core.scope import scoped, user_scope
+from sanxin.core.text import half_width
 from sanxin.orgs.lookup import OrganizationLookupField
 from sanxin.orgs.models import OrgCategory, RegistrationStatus
 from sanxin.orgs.selectors import scope_industries
@@ -19,8 +20,22 @@ def cut_to_scope(form, user, *, industry="industry", zone="zone") -> None:
         form.fields[zone].required = True
 
 
+class HalfWidthCharField(forms.CharField):
+    """A code typed with a Chinese input method (９１３６…) reads as the half-width code it is, before any check."""
+
+    def to_python(self, value):
+        return half_width(super().to_python(value)).strip()
+
+
+class HalfWidthIntegerField(forms.IntegerField):
+    """A number typed full-width (３０, －５) reads as half-width, before the number check and its limits."""
+
+    def to_python(self, value):
+        return super().to_python(half_width(value).strip() if isinstance(value, str) else value)
+
+
 class OrganizationForm(forms.Form):
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18)
+    credit_code = HalfWidthCharField(label="统一社会信用代码", max_length=18)
     name = forms.CharField(label="单位名称", max_length=200)
     category = forms.ChoiceField(label="单位类别", choices=OrgCategory.choices)
     industry = forms.ModelChoiceField(label="所属行业", queryset=Industry.objects.all())
@@ -28,9 +43,9 @@ class OrganizationForm(forms.Form):
     zone = forms.ModelChoiceField(label="所在园区/楼宇", queryset=Zone.objects.none(), required=False)
     address = forms.CharField(label="详细地址", max_length=300, required=False)
     legal_representative = forms.CharField(label="法定代表人", max_length=50, required=False)
-    employees = forms.IntegerField(label="从业人员数", min_value=0, initial=0)
-    formal_members = forms.IntegerField(label="正式党员数", min_value=0, initial=0)
-    probationary_members = forms.IntegerField(label="预备党员数", min_value=0, initial=0)
+    employees = HalfWidthIntegerField(label="从业人员数", min_value=0, initial=0)
+    formal_members = HalfWidthIntegerField(label="正式党员数", min_value=0, initial=0)
+    probationary_members = HalfWidthIntegerField(label="预备党员数", min_value=0, initial=0)
     established_on = forms.DateField(label="成立日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     registration_status = forms.ChoiceField(label="登记状态", choices=RegistrationStatus.choices, initial=RegistrationStatus.ACTIVE)
     status_reason = forms.CharField(label="状态变更原因", max_length=200, required=False, help_text="登记状态改为注销、吊销或迁出时必填")

@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 
 from sanxin.core.scope import scoped, user_scope
+from sanxin.core.text import half_width, normalize_code
 from sanxin.regions.models import LEVEL_CODE_LENGTH, Region, RegionLevel
 
 
@@ -12,6 +13,7 @@ def region_root_code(user) -> str:
 
 def region_children(*, user, parent: str = "") -> "list[Region]":
     regions = scoped(Region.objects.all(), user)
+    parent = normalize_code(parent)
     if parent:
         return regions.filter(parent_id=parent)
     root = region_root_code(user)
@@ -22,7 +24,7 @@ def region_children(*, user, parent: str = "") -> "list[Region]":
 
 def region_search(*, user, q: str, limit: int = 20):
     regions = scoped(Region.objects.all(), user)
-    q = q.strip()
+    q = half_width(q).strip()  # region names are Chinese: only a code typed full-width changes
     if not q:
         return regions.none()
     if q.isdigit():
@@ -33,7 +35,7 @@ def region_search(*, user, q: str, limit: int = 20):
 def access_region(code: str, *, user) -> Region:
     from sanxin.core.scope import access
 
-    return access(Region.objects.select_related("parent"), code, user)
+    return access(Region.objects.select_related("parent"), normalize_code(code), user)
 
 
 def region_child_counts(*, user, parent: Region | None) -> dict[str, int]:

@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 
 from sanxin.core.scope import scoped
+from sanxin.core.text import normalize_code
 from sanxin.regions.models import CODE_LENGTH_LEVEL, Region
 from sanxin.regions.selectors import region_root_code
 
@@ -48,6 +49,9 @@ class RegionPickerField(forms.CharField):
 
     def prepare_value(self, value):
         return value.code if isinstance(value, Region) else value
+
+    def to_python(self, value):
+        return normalize_code(super().to_python(value))  # a code typed full-width (３６０１０２) is the same code
 
     def clean(self, value):
         code = super().clean(value)
