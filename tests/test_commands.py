@@ -124,6 +124,14 @@ def test_an_unexpected_error_is_one_chinese_line(operator, tmp_path):
     assert line.startswith("命令执行失败（") and "--traceback" in line
 
 
+def test_a_file_over_200_mb_is_refused_before_it_is_read(operator, tmp_path):
+    big = tmp_path / "大.csv"
+    with big.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024 + 1)  # sparse: takes no disk
+    done = operator("import_data", "organizations", str(big))
+    assert assert_one_chinese_line(done) == "文件超过 200 MB，请拆分后导入"
+
+
 def test_rows_errors_go_to_stdout_and_the_verdict_to_stderr(operator):
     done = operator("import_data", "organizations", "{nul_csv}")
     assert "含有不可见的控制字符（NUL）" in done.stdout and "名称␀中间" in done.stdout

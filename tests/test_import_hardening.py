@@ -407,3 +407,26 @@ def test_retry_after_the_file_was_deleted_asks_for_the_upload(personas, client_f
     page = client_for("county").post(f"/imports/jobs/{job.pk}/retry/", follow=True).content.decode()
     assert "上传的文件已在保存期（30 天）满后删除，无法重新导入，请重新上传该文件" in page
     assert ImportJob.objects.count() == 1
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused(personas, monkeypatch):
+    monkeypatch.setattr(readers, "MAX_SHEET_BYTES", 1024**2)
+    job = run(personas["county"], xlsx([row() for _ in range(5000)]))
+    assert (job.status, job.message) == ("failed", "xlsx 文件解压后过大（超过 1 MB），请拆分后上传")
+
+
+def test_entity_expansion_in_a_sheet_is_refused(personas):
+    """A billion-laughs sheet: expat refuses the amplification, the user reads that the file is not a valid xlsx."""
+    entities = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e0 "lol">{entities}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&e9;</t></is></c></row></sheetData></worksheet>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(xlsx([row()])))
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            archive.writestr(name, sheet if name == "xl/worksheets/sheet1.xml" else source.read(name))
+    job = run(personas["county"], crafted.getvalue())
+    assert (job.status, job.message) == ("failed", NOT_XLSX)
