@@ -1,12 +1,14 @@
 from datetime import datetime
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
 from sanxin.accounts import selectors
 from sanxin.accounts.roles import Cap
 from sanxin.accounts.tokens import api_token_create
 from sanxin.api.auth import StaffSession
+from sanxin.api.schemas import TEXT_VALUE, Limit, Offset, QueryText, responses
 from sanxin.core.scope import user_scope
 
 router = Router(tags=["单位与账号"])
@@ -42,7 +44,7 @@ class UnitList(Schema):
     count: int
 
 
-@router.get("/me", response=MeOut, summary="当前用户")
+@router.get("/me", response=responses({200: MeOut}), summary="当前用户")
 def me(request):
     user = request.auth
     return {
@@ -54,23 +56,30 @@ def me(request):
     }
 
 
-@router.get("/units", response=UnitList, summary="单位列表（按数据权限）")
-def units(request, q: str = "", region: str = "", offset: int = 0, limit: int = 50):
+@router.get("/units", response=responses({200: UnitList}), summary="单位列表（按数据权限）")
+def units(
+    request,
+    q: QueryText("单位名称") = "",
+    region: QueryText("区划代码（含下级）", "360102") = "",
+    offset: Offset = 0,
+    limit: Limit(200) = 50,
+):
     if not request.auth.can(Cap.UNITS_VIEW):
         raise Http404
     found = selectors.unit_list(user=request.auth, q=q, region=region).order_by("region_id", "name")
-    limit = max(1, min(limit, 200))
-    return {"items": list(found[max(offset, 0) : max(offset, 0) + limit]), "count": found.count()}
+    return {"items": list(found[offset : offset + limit]), "count": found.count()}
 
 
-@router.get("/units/{unit_id}", response=UnitOut, summary="单个单位")
+@router.get("/units/{unit_id}", response=responses({200: UnitOut}), summary="单个单位")
 def unit_detail(request, unit_id: int):
     return selectors.access_unit(unit_id, user=request.auth)
 
 
 class TokenIn(Schema):
-    name: str
-    days: int = 90
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=64, pattern=TEXT_VALUE, description="令牌名称，如“数据同步脚本”")
+    days: int = Field(90, description="有效期（天）：30、90、180 或 365，由签发服务校验")
 
 
 class TokenCreated(Schema):
@@ -80,7 +89,12 @@ class TokenCreated(Schema):
     token: str
 
 
-@router.post("/tokens", response={201: TokenCreated}, auth=StaffSession(), summary="为本人创建接口令牌（仅限登录会话；令牌只返回这一次）")
+@router.post(
+    "/tokens",
+    response=responses({201: TokenCreated}, refusals=(403,)),
+    auth=StaffSession(),
+    summary="为本人创建接口令牌（仅限登录会话；令牌只返回这一次）",
+)
 def create_token(request, payload: TokenIn):
     # Session only: a bearer token must not be able to mint its own successors.
     token, raw = api_token_create(actor=request.auth, user=request.auth, name=payload.name, days=payload.days)

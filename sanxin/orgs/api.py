@@ -2,6 +2,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from sanxin.accounts.roles import Cap
+from sanxin.api.schemas import QueryText, responses
 from sanxin.core.scope import access
 from sanxin.orgs import rates
 from sanxin.regions.models import Industry, Region, Zone
@@ -42,14 +43,19 @@ def coverage_filters(user, region: str, industry: str, zone: str):
     return found_region, found_industry, found_zone
 
 
-@router.get("/coverage/summary", response=CoverageSummary, summary="两个覆盖汇总（按数据权限）")
-def coverage_summary(request, region: str = "", industry: str = "", zone: str = ""):
+RegionCode = QueryText("区划代码；空为本人数据范围", "360102")
+IndustryCode = QueryText("行业代码", "6020")
+ZoneId = QueryText("园区编号")
+
+
+@router.get("/coverage/summary", response=responses({200: CoverageSummary}), summary="两个覆盖汇总（按数据权限）")
+def coverage_summary(request, region: RegionCode = "", industry: IndustryCode = "", zone: ZoneId = ""):
     """Counts and rates (fractions 0–1) for the caller's scope intersected with the filters; deregistered organizations are not counted."""
     found_region, found_industry, found_zone = coverage_filters(request.auth, region, industry, zone)
     return rates.coverage_summary(user=request.auth, region=found_region, industry=found_industry, zone=found_zone)
 
 
-@router.get("/coverage/breakdown", response=list[CoverageRow], summary="两个覆盖分组（下一级区划）")
-def coverage_breakdown(request, region: str = "", industry: str = "", zone: str = ""):
+@router.get("/coverage/breakdown", response=responses({200: list[CoverageRow]}), summary="两个覆盖分组（下一级区划）")
+def coverage_breakdown(request, region: RegionCode = "", industry: IndustryCode = "", zone: ZoneId = ""):
     found_region, found_industry, found_zone = coverage_filters(request.auth, region, industry, zone)
     return rates.breakdown_by_region(user=request.auth, region=found_region, industry=found_industry, zone=found_zone)
