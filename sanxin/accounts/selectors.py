@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 
 from sanxin.accounts.models import Unit, User
 from sanxin.accounts.roles import Cap
+from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, scoped
 
 
@@ -27,7 +28,8 @@ def user_list(*, user, q: str = "", unit: str = "", role: str = "", region: str 
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     if unit:
-        users = users.filter(unit_id=unit) if unit.isdigit() else users.none()
+        unit_id = parse_id(unit)
+        users = users.filter(unit_id=unit_id) if unit_id else users.none()
     if role:
         users = users.filter(roles__role=role)
     if region:

@@ -1,10 +1,37 @@
-"""List-page conventions: sortable columns, page-size choice, total count."""
+"""List-page conventions: sortable columns, page-size choice, total count; integer query parameters."""
 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 
 PAGE_SIZES = (20, 50, 100)
+BIGINT_MAX = 2**63 - 1  # the largest id or number a database column holds
+
+
+def parse_id(text) -> int | None:
+    """A database id typed into a query string or a form ("12", full-width "１２"), or None when it is none:
+    not decimal digits, 0, or past what an id column holds. Safe to pass to a filter, unlike str.isdigit()
+    ("²" passes it but int() refuses it) or a number too large for the database."""
+    text = str(text).strip()
+    if not text.isdecimal() or len(text) > 4000:
+        return None
+    value = int(text)
+    return value if 0 < value <= BIGINT_MAX else None
+
+
+def query_int(request, name: str, *, default: int, minimum: int = 0, maximum: int = BIGINT_MAX) -> int:
+    """An integer query parameter, brought inside [minimum, maximum]; `default` when it is no decimal number.
+
+    Decimal digits only, full-width ones too ("１２" is 12), an optional leading minus; not what int() reads
+    besides ("1_0", "+1") nor what str.isdigit() lets through but int() refuses ("²", "①").
+    A number of any length is clamped, so a huge one never reaches the database or Python's digit limit."""
+    raw = request.GET.get(name, "").strip()
+    digits = raw.removeprefix("-")
+    if not digits.isdecimal():
+        return default
+    if len(digits) > 4000:  # past what int() reads (sys.get_int_max_str_digits): huge either way
+        return minimum if raw.startswith("-") else maximum
+    return max(minimum, min(maximum, int(raw)))
 
 
 @dataclass
@@ -28,14 +55,12 @@ def list_page(request, queryset, *, sortable: dict[str, str], default_sort: str)
         sort, key = default_sort, default_sort.removeprefix("-")
     field = sortable[key]
     queryset = queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
-    try:
-        page_size = int(request.GET.get("size", PAGE_SIZES[0]))
-    except ValueError:
-        page_size = PAGE_SIZES[0]
+    page_size = query_int(request, "size", default=PAGE_SIZES[0])
     if page_size not in PAGE_SIZES:
         page_size = PAGE_SIZES[0]
     paginator = Paginator(queryset, page_size)
-    page = paginator.get_page(request.GET.get("page"))
+    # Below 1 is the first page; past the end (however far), the last one.
+    page = paginator.get_page(query_int(request, "page", default=1, minimum=1))
     params = request.GET.copy()
     for name in ("page", "sort"):
         params.pop(name, None)

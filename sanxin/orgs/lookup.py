@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from sanxin.core.listing import query_int
 from sanxin.core.scope import scoped
 from sanxin.orgs.models import Organization
 
@@ -149,8 +150,7 @@ def lookup_response(request, *, make_field: Callable[[bool], ScopedLookupField],
             chosen = [c for c in re.split(SEPARATORS, request.GET.get(name, "")) if c.strip()]
             value = "\n".join(dict.fromkeys([*chosen, *([value] if value else [])]))
         return HttpResponse(field.widget.render(name, value, attrs={"id": f"id_{name}"}))
-    raw = request.GET.get("limit", "")
-    limit = min(int(raw), MAX_SUGGESTIONS) if raw.isdigit() and int(raw) > 0 else SUGGESTIONS
+    limit = query_int(request, "limit", default=0, maximum=MAX_SUGGESTIONS) or SUGGESTIONS
     q = request.GET.get("q", "")
     items = [(key_of(obj), str(obj), place_of(obj)) for obj in suggest(request.user, q, limit)]
     context = {"items": items, "q": q.strip(), "field": name, "multiple": multiple, "url": request.path}

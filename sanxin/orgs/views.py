@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from sanxin.accounts.roles import Cap
 from sanxin.core.exports import Column, export_list
-from sanxin.core.listing import list_page
+from sanxin.core.listing import list_page, parse_id
 from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.orgs import selectors, services
@@ -53,7 +53,11 @@ ORG_COLUMNS = [
 
 
 def _filtered(request):
-    return selectors.organization_list(user=request.user, **{k: request.GET.get(k, "") for k in FILTERS})
+    filters = {k: request.GET.get(k, "") for k in FILTERS}
+    if filters["zone"]:  # an id: one that is none ("²", past any id) matches nothing, as the selector does for non-digits
+        zone = parse_id(filters["zone"])
+        filters["zone"] = str(zone) if zone else "none"
+    return selectors.organization_list(user=request.user, **filters)
 
 
 @capability_required(Cap.ORGS_VIEW)

@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 
+from sanxin.core.listing import parse_id
 from sanxin.core.scope import scoped
 from sanxin.orgs.forms import cut_to_scope
 from sanxin.orgs.lookup import OrganizationCodesField, ScopedLookupField
@@ -20,9 +21,10 @@ class PartyOrgLookupField(ScopedLookupField):
     placeholder = "输入党组织名称或书记姓名搜索"
 
     def find(self, key: str):
-        if not str(key).isdigit() or self.user is None:
+        pk = parse_id(key)
+        if pk is None or self.user is None:
             return None
-        return scoped(PartyOrganization.objects.select_related("region"), self.user).filter(pk=int(key)).first()
+        return scoped(PartyOrganization.objects.select_related("region"), self.user).filter(pk=pk).first()
 
     def describe(self, key: str) -> str:
         found = self.find(key)
