@@ -237,9 +237,11 @@ class _Workbook:
 
     def _value(self, kind: str | None, style: str | None, raw: str) -> str:
         """A cell's text as the reader gives it (see _text): `kind` is its t attribute, `raw` its <v> or inline text."""
-        if kind == "s":
-            raw = raw.strip()
-            return self.strings[int(raw)].strip() if raw.isdigit() and int(raw) < len(self.strings) else ""
+        if kind == "s":  # the shared strings are stripped as they are read
+            try:
+                return self.strings[int(raw)]
+            except (ValueError, IndexError):
+                return ""
         if kind in ("inlineStr", "str", "e"):
             return _unescape(raw).strip()
         if kind == "b":
@@ -249,6 +251,8 @@ class _Workbook:
                 return _text(datetime.fromisoformat(raw.strip()))
             except ValueError:
                 return raw.strip()
+        if raw.isdigit() and len(raw) < 16 and raw[0] != "0" and style not in self.date_styles:
+            return raw  # a whole number Excel holds exactly: as _text would write it, without the float
         try:
             number = float(raw)
         except ValueError:
@@ -318,7 +322,7 @@ class _StringItems:
         if local == "t":
             self.collect = False
         elif local == "si":
-            self.strings.append(_unescape("".join(self.parts)))
+            self.strings.append(_unescape("".join(self.parts)).strip())
         elif local == "rPh":
             self.phonetic = False
 
@@ -329,28 +333,34 @@ class _StringItems:
 
 def _sheet_rows(columns: int, value: Callable[[str | None, str | None, str], str], ready: list[NumberedRow]):
     """Handlers for the sheet part, row by row: only the first `columns` cells of a row are kept; each finished
-    non-blank row is appended to `ready`. Closures rather than methods: they run for every element of the sheet."""
+    row is appended to `ready` (blank ones too, for counting). Closures over locals, not methods: they run for
+    every element of the sheet."""
     names = _LOCAL_NAMES
-    state = {"number": 0, "cells": [], "position": -1, "kind": None, "style": None}
+    index = COLUMN_INDEX
+    number = 0
+    cells: list[str] = []
+    position = -1
+    kind = style = None
     parts: list[str] = []
     collect = phonetic = False
 
     def start(name, attributes):
-        nonlocal collect, phonetic
+        nonlocal number, cells, position, kind, style, collect, phonetic
         local = names.get(name) or _local_name(name)
         if local == "c":
             reference = attributes.get("r")
             letters = reference.rstrip("0123456789") if reference else ""
-            state["position"] = COLUMN_INDEX.get(letters, READ_COLUMNS_MAX) if letters else state["position"] + 1
-            state["kind"], state["style"] = attributes.get("t"), attributes.get("s")
+            position = index.get(letters, READ_COLUMNS_MAX) if letters else position + 1
+            kind = attributes.get("t")
+            style = attributes.get("s")
             parts.clear()
         elif local == "v" or local == "t":
             collect = not phonetic
         elif local == "row":
             given = attributes.get("r")
-            state["number"] = int(given) if given and given.isdigit() else state["number"] + 1
-            state["cells"] = [""] * columns
-            state["position"] = -1
+            number = int(given) if given and given.isdigit() else number + 1
+            cells = [""] * columns
+            position = -1
         elif local == "rPh":
             phonetic = True
 
@@ -358,16 +368,14 @@ def _sheet_rows(columns: int, value: Callable[[str | None, str | None, str], str
         nonlocal collect, phonetic
         local = names.get(name) or _local_name(name)
         if local == "c":
-            position = state["position"]
             if position < columns:
-                state["cells"][position] = value(state["kind"], state["style"], "".join(parts))
+                cells[position] = value(kind, style, "".join(parts))
         elif local == "v" or local == "t":
             collect = False
         elif local == "row":
-            cells = state["cells"]
             while cells and not cells[-1]:
                 cells.pop()
-            ready.append((state["number"], cells))  # blank ones too: the caller counts rows for progress
+            ready.append((number, cells))
         elif local == "rPh":
             phonetic = False
 
