@@ -18,7 +18,9 @@ from sanxin.core.models import AuditEvent
 from sanxin.imports.registries.organizations import COLUMNS
 from sanxin.orgs.models import Organization
 from sanxin.regions.models import Region
+from tests.conftest import PASSWORD
 from tests.orgs_factories import credit_code, make_org
+from tests.test_scope import xlsx_strings
 
 HEADER = [c.header for c in COLUMNS]
 NORMALIZE = NameNormalizer(["江西省", "南昌市", "东湖区"], ["滕王阁街道"])
@@ -179,13 +181,13 @@ def test_outcomes(personas, registry):
 def test_review_confirm_and_reject(personas, registry):
     comparison = run(personas["county"], [entry("东湖洁美家政服务有限公司"), entry("东湖洁美家政服务有限公司", region="360102002002")])
     first, second = comparison.rows.filter(outcome="review").order_by("row_number")
-    review_decide(actor=personas["county"], row=first, confirm=True)
-    review_decide(actor=personas["county"], row=second, confirm=False)
+    review_decide(actor=personas["county"], row=first, decision="confirm")
+    review_decide(actor=personas["county"], row=second, decision="reject")
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.outcome == "matched" and second.outcome == "new" and second.organization is None
-    with pytest.raises(ValidationError, match="不在待核实状态"):
-        review_decide(actor=personas["county"], row=first, confirm=False)
+    with pytest.raises(ValidationError, match="已核实过"):
+        review_decide(actor=personas["county"], row=first, decision="reject")
 
 
 def test_create_new_and_deregister_gone(personas, registry):
@@ -283,3 +285,119 @@ def test_forked_workers_give_the_same_outcomes(monkeypatch):
 
     assert outcomes(2) == outcomes(1)
     assert [o[1] for o in outcomes(2)] == ["matched", "matched", "new", "outside", "matched"]
+
+
+@pytest.fixture
+def mixed_registry(personas, demo_zone):
+    """The county's organizations: express and other industries, inside and outside the demo zone."""
+    county = personas["county"]
+    return {
+        "express_zone": make_org(county, name="南昌快递甲有限公司", zone=demo_zone),
+        "express": make_org(county, name="南昌快递乙有限公司"),
+        "other_zone": make_org(county, name="南昌软件丙有限公司", industry="64", zone=demo_zone),
+        "other": make_org(county, name="南昌软件丁有限公司", industry="64"),
+    }
+
+
+def tab_counts(page: str) -> dict[str, int]:
+    import re
+
+    return {label: int(n.replace(",", "")) for label, n in re.findall(r">(\w+)（([\d,]+)）</a>", page)}
+
+
+def test_results_tabs_and_export_are_cut_to_the_viewers_industry_and_zone(personas, mixed_registry, client_for):
+    o = mixed_registry
+    comparison = run(
+        personas["county"],
+        [entry("x", code=org.credit_code) for org in o.values()] + [entry("南昌新开软件有限公司", 所属行业="软件和信息技术服务业")],
+    )
+    seen = {
+        "county": {"南昌快递甲有限公司", "南昌快递乙有限公司", "南昌软件丙有限公司", "南昌软件丁有限公司"},
+        "industry": {"南昌快递甲有限公司", "南昌快递乙有限公司"},
+        "zone": {"南昌快递甲有限公司", "南昌软件丙有限公司"},
+    }
+    for persona, names in seen.items():
+        client = client_for(persona)
+        page = client.get(f"/compare/{comparison.pk}/?outcome=matched&size=100").content.decode()
+        shown = {org.name for org in o.values() if org.name in page}
+        assert shown == names, persona
+        tabs = tab_counts(page)
+        assert tabs["匹配"] == len(names), persona
+        assert f"匹配 {len(names)}" in page  # the status line
+        new_rows = 1 if persona == "county" else 0  # a new software firm: not the express line's, not in the zone
+        assert tabs["新增"] == new_rows, persona
+        listed = client.get("/compare/").content.decode()
+        assert f'<td class="text-end">{len(names)}</td>' in listed, persona
+        exported = client.post(f"/compare/{comparison.pk}/export/", {"password": PASSWORD})
+        strings = xlsx_strings(exported.content)
+        assert {org.name for org in o.values() if org.name in strings} == names, persona
+        assert ("南昌新开软件有限公司" in strings) == (persona == "county"), persona
+
+
+def test_a_row_outside_the_viewers_scope_cannot_be_decided(personas, mixed_registry, client_for):
+    comparison = run(personas["county"], [entry("南昌软件丁有限公司", code=credit_code(), 所属行业="软件和信息技术服务业")])
+    row = comparison.rows.get(outcome="review")
+    url = f"/compare/{comparison.pk}/rows/{row.pk}/review/"
+    assert client_for("industry").post(url, {"decision": "confirm"}).status_code == 404
+    row.refresh_from_db()
+    assert row.decision == "pending"
+
+
+def test_an_empty_or_unknown_decision_is_refused(personas, registry, client_for):
+    comparison = run(personas["county"], [entry("东湖洁美家政服务有限公司")])
+    row = comparison.rows.get(outcome="review")
+    client = client_for("county")
+    for data in ({}, {"decision": ""}, {"decision": "maybe"}):
+        page = client.post(f"/compare/{comparison.pk}/rows/{row.pk}/review/", data, follow=True).content.decode()
+        assert "请选择核实结论" in page
+        row.refresh_from_db()
+        assert (row.outcome, row.decision) == ("review", "pending")
+    with pytest.raises(ValidationError, match="请选择核实结论"):
+        review_decide(actor=personas["county"], row=row, decision="")
+    assert not AuditEvent.objects.filter(action="compare.review").exists()
+
+
+def test_counts_follow_a_review_decision(personas, registry, client_for):
+    comparison = run(personas["county"], [entry("东湖洁美家政服务有限公司"), entry("东湖洁美家政服务有限公司", region="360102002002")])
+    client = client_for("county")
+    before = tab_counts(client.get(f"/compare/{comparison.pk}/").content.decode())
+    first = comparison.rows.filter(outcome="review").order_by("row_number").first()
+    client.post(f"/compare/{comparison.pk}/rows/{first.pk}/review/", {"decision": "confirm"})
+    page = client.get(f"/compare/{comparison.pk}/").content.decode()
+    after = tab_counts(page)
+    assert after["待核实"] == before["待核实"] - 1 and after["匹配"] == before["匹配"] + 1
+    assert f"待核实 {after['待核实']}" in page
+    listed = client.get("/compare/").content.decode()
+    assert f'<td class="text-end">{after["匹配"]}</td>' in listed
+
+
+def test_new_organizations_from_a_zone_committees_comparison_join_its_zone(personas, demo_zone, client_for):
+    code = credit_code()
+    comparison = run(personas["zone"], [entry("南昌商圈新开有限公司", code=code, region="360102002001")])
+    client = client_for("zone")
+    client.post(f"/compare/{comparison.pk}/create-new/")
+    created = Organization.objects.get(credit_code=code)
+    assert created.zone_id == demo_zone.pk
+    assert client.get(f"/orgs/{created.pk}/").status_code == 200
+
+
+def test_new_organizations_are_checked_against_the_actors_scope_at_the_write(personas, monkeypatch):
+    """The write re-checks the actor's scope: a code registered outside it since the check is refused."""
+    from sanxin.imports.spec import ImportConflict
+
+    code = credit_code()
+    comparison = run(personas["county"], [entry("南昌全新庚有限公司", code=code)])
+    rows = list(comparison.rows.filter(outcome="new"))
+    from sanxin.imports.registries import organizations as org_registry
+
+    real_validate = org_registry.validate
+
+    def validate_then_someone_registers_it(table, *, user, progress=None):
+        result = real_validate(table, user=user, progress=progress)
+        make_org(personas["other_county"], credit_code=code, name="西湖抢先有限公司", region="360103001001")
+        return result
+
+    monkeypatch.setattr(org_registry, "validate", validate_then_someone_registers_it)
+    with pytest.raises(ImportConflict):  # without the actor's scope it overwrote the other county's organization
+        create_new_organizations(actor=personas["county"], comparison=comparison, rows=rows)
+    assert not Organization.objects.filter(name="南昌全新庚有限公司").exists()

@@ -73,12 +73,20 @@ class ComparisonRow(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     acted = models.BooleanField("已处理", default=False)
+    # Where the row sits, for the viewer's scope: the platform organization's place when there is one,
+    # else the row's own region (or the compared region) and industry, and the uploader's zone.
+    region_code = models.CharField("所在地区代码", max_length=12, db_index=True, default="")
+    industry = models.ForeignKey("regions.Industry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    zone = models.ForeignKey("regions.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    scope_region_field = "comparison__region__code"
+    scope_region_field = "region_code"
+    scope_industry_field = "industry_id"
+    scope_zone_field = "zone_id"
 
     class Meta:
         ordering = ["outcome", "row_number", "id"]
         verbose_name = "比对结果"
+        indexes = [models.Index(fields=["comparison", "outcome"], name="compare_row_outcome")]
 
     def __str__(self):
         return f"{self.get_outcome_display()} {self.values.get('单位名称', '')}"

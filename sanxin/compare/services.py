@@ -20,11 +20,11 @@ from sanxin.core.uploads import purge_uploads
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.registries import organizations as org_registry
-from sanxin.imports.spec import FileError, check_header
+from sanxin.imports.spec import FileError, ImportScope, check_header, chunked
 from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import DEREGISTERED, Organization, RegistrationStatus
 from sanxin.orgs.services import organization_deregister
-from sanxin.regions.models import Region
+from sanxin.regions.models import Industry, Region
 
 HEADERS = [c.header for c in org_registry.COLUMNS]
 
@@ -83,6 +83,42 @@ def region_names(region) -> dict[str, str]:
     return dict(regions.values_list("code", "name"))
 
 
+class RowPlace:
+    """Where each result row sits, so a viewer sees only the rows of their own scope (region, industry,
+    zone): a row about a platform organization sits where that organization does; any other row where
+    the outside registry puts it (its region code if it names a real one inside the compared region, else
+    the compared region: a row placed elsewhere is the uploader's own data, set aside as outside) and in
+    its industry, in the zone of the uploader if their scope is a zone (a zone committee's list is of its
+    zone, as in an import)."""
+
+    def __init__(self, comparison: RegistryComparison, organization_ids: list[int]):
+        self.default_region = comparison.region_id
+        self.zone_id = user_scope(comparison.user).zone_id if comparison.user is not None else None
+        fields = ("pk", "region_id", "industry_id", "zone_id")
+        self.organizations = {
+            pk: {"region_code": region, "industry_id": industry, "zone_id": zone}
+            for chunk in chunked(sorted(set(organization_ids)))
+            for pk, region, industry, zone in Organization.objects.filter(pk__in=chunk).values_list(*fields)
+        }
+        self.industries = {i.name: i.pk for i in Industry.objects.all()} | {i.code: i.pk for i in Industry.objects.all()}
+        self.regions: dict[str, bool] = {}
+
+    def _known_region(self, code: str) -> bool:
+        if code not in self.regions:
+            self.regions[code] = Region.objects.filter(code=code).exists()
+        return self.regions[code]
+
+    def __call__(self, result) -> dict:
+        if result.organization_id in self.organizations:
+            return self.organizations[result.organization_id]
+        code = str(result.values.get("所在地区代码") or "").strip()
+        return {
+            "region_code": code if code.startswith(self.default_region) and self._known_region(code) else self.default_region,
+            "industry_id": self.industries.get(str(result.values.get("所属行业") or "").strip()),
+            "zone_id": self.zone_id,
+        }
+
+
 def comparison_run(comparison_id: int) -> RegistryComparison:
     comparison = RegistryComparison.objects.select_related("region", "user").get(pk=comparison_id)
     _progress(comparison, status=ComparisonStatus.RUNNING, progress=5)
@@ -101,6 +137,7 @@ def comparison_run(comparison_id: int) -> RegistryComparison:
     _progress(comparison, progress=80)
     counts = Counter(r.outcome for r in results)
     counts = {outcome: counts.get(outcome, 0) for outcome in Outcome.values} | {"rows": len(rows)}
+    place = RowPlace(comparison, [r.organization_id for r in results if r.organization_id])
     with transaction.atomic():
         ComparisonRow.objects.filter(comparison=comparison).delete()
         ComparisonRow.objects.bulk_create(
@@ -113,37 +150,40 @@ def comparison_run(comparison_id: int) -> RegistryComparison:
                     organization_id=r.organization_id,
                     score=r.score,
                     reason=r.reason[:200],
+                    **place(r),
                 )
                 for r in results
             ),
             batch_size=5000,
         )
-        _progress(
-            comparison,
-            status=ComparisonStatus.DONE,
-            progress=100,
-            counts=counts,
-            message=f"外部名录 {len(rows):,} 行：匹配 {counts['matched']:,}，新增 {counts['new']:,}，待核实 {counts['review']:,}，"
-            f"外部已注销 {counts['gone']:,}，不在比对范围 {counts['outside']:,}；平台中有而外部未列出 {counts['missing']:,}",
-        )
+        _progress(comparison, status=ComparisonStatus.DONE, progress=100, counts=counts, message="")
         audit_record(
             actor=comparison.user, action="compare.run", obj=comparison, detail=counts, actor_name="" if comparison.user else "system"
         )
     return RegistryComparison.objects.get(pk=comparison.pk)
 
 
+DECISIONS = {"confirm": Decision.CONFIRMED, "reject": Decision.REJECTED}
+
+
 @transaction.atomic
-def review_decide(*, actor, row: ComparisonRow, confirm: bool) -> ComparisonRow:
-    """Confirming makes the pair a match; rejecting makes the outside row new."""
+def review_decide(*, actor, row: ComparisonRow, decision: str) -> ComparisonRow:
+    """Confirming makes the pair a match; rejecting makes the outside row new. Nothing else is a decision."""
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": "请选择核实结论：“是同一单位”或“不是同一单位”"})
+    row = ComparisonRow.objects.select_for_update().get(pk=row.pk)  # a double click decides once
     if row.outcome != Outcome.REVIEW or row.decision != Decision.PENDING:
-        raise ValidationError("这一行不在待核实状态")
-    row.decision = Decision.CONFIRMED if confirm else Decision.REJECTED
+        raise ValidationError("这一行已核实过，不在待核实状态")
+    old = {"outcome": row.outcome, "decision": row.decision, "organization": row.organization_id}
+    row.decision = DECISIONS[decision]
+    confirm = row.decision == Decision.CONFIRMED
     row.outcome = Outcome.MATCHED if confirm else Outcome.NEW
     if not confirm:
         row.organization = None
     row.decided_by, row.decided_at = actor, timezone.now()
     row.save()
-    audit_record(actor=actor, action="compare.review", obj=row.comparison, detail={"row": row.row_number, "decision": row.decision})
+    new = {"outcome": row.outcome, "decision": row.decision, "organization": row.organization_id}
+    audit_record(actor=actor, action="compare.review", obj=row.comparison, detail={"row": row.row_number, "old": old, "new": new})
     return row
 
 
@@ -154,7 +194,8 @@ def create_new_organizations(*, actor, comparison: RegistryComparison, rows: lis
     table = [(r.row_number, [r.values.get(h, "") for h in HEADERS]) for r in candidates]
     valid, errors = org_registry.validate(table, user=actor)
     problems = [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason} for e in errors]
-    counts = org_registry.write(valid)
+    # The actor's own scope: re-checked inside the write, and a zone committee's new organizations join its zone.
+    counts = org_registry.write(valid, scope=ImportScope.of(actor))
     recompute_organizations(counts.touched_ids)
     created_codes = {p.credit_code for p in valid}
     acted = [r.pk for r in candidates if normalize_credit_code(r.values.get("统一社会信用代码", "")) in created_codes]

@@ -5,12 +5,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sanxin.accounts.roles import Cap
-from sanxin.compare import services
-from sanxin.compare.models import ComparisonRow, Outcome, RegistryComparison
+from sanxin.compare import selectors, services
+from sanxin.compare.models import ComparisonStatus, Outcome
 from sanxin.compare.tasks import run_comparison
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
-from sanxin.core.scope import access, scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.regions.selectors import region_root_code
 from sanxin.regions.widgets import RegionPickerField
@@ -26,10 +25,6 @@ class CompareForm(forms.Form):
         self.initial.setdefault("region", region_root_code(user))  # most compare their whole jurisdiction
 
 
-def access_comparison(pk, *, user) -> RegistryComparison:
-    return access(RegistryComparison.objects.select_related("region"), pk, user, capability=Cap.COMPARE)
-
-
 @capability_required(Cap.COMPARE)
 def comparison_list(request):
     form = CompareForm(request.POST or None, request.FILES or None, user=request.user)
@@ -43,19 +38,24 @@ def comparison_list(request):
         else:
             run_comparison.enqueue(comparison.pk)
             return redirect("compare:detail", pk=comparison.pk)
-    comparisons = scoped(RegistryComparison.objects.select_related("region"), request.user)
-    listing = list_page(request, comparisons, sortable={"created": "id"}, default_sort="-created")
-    return render(request, "compare/list.html", {"form": form, "listing": listing})
+    listing = list_page(request, selectors.comparison_list(user=request.user), sortable={"created": "id"}, default_sort="-created")
+    counts = selectors.comparison_counts([c.pk for c in listing.page], user=request.user)
+    rows = [(c, counts[c.pk]) for c in listing.page]
+    return render(request, "compare/list.html", {"form": form, "listing": listing, "rows": rows})
 
 
 @capability_required(Cap.COMPARE)
 def comparison_detail(request, pk):
-    comparison = access_comparison(pk, user=request.user)
-    outcome = request.GET.get("outcome", Outcome.REVIEW if comparison.counts.get("review") else Outcome.NEW)
-    rows = scoped(comparison.rows.select_related("organization", "organization__region").filter(outcome=outcome), request.user)
+    comparison = selectors.access_comparison(pk, user=request.user)
+    counts = selectors.comparison_counts([comparison.pk], user=request.user)[comparison.pk]
+    outcome = request.GET.get("outcome", "")
+    if outcome not in Outcome.values:
+        outcome = Outcome.REVIEW if counts[Outcome.REVIEW] else Outcome.NEW
+    rows = selectors.comparison_rows(comparison, user=request.user, outcome=outcome)
     listing = list_page(request, rows, sortable={"row": "row_number", "score": "score"}, default_sort="row")
-    tabs = [(value, label, comparison.counts.get(value, 0)) for value, label in Outcome.choices]
-    context = {"comparison": comparison, "listing": listing, "outcome": outcome, "tabs": tabs}
+    tabs = [(value, label, counts[value]) for value, label in Outcome.choices]
+    summary = selectors.result_summary(counts) if comparison.status == ComparisonStatus.DONE else comparison.message
+    context = {"comparison": comparison, "listing": listing, "outcome": outcome, "tabs": tabs, "summary": summary}
     if request.headers.get("HX-Request"):
         response = render(request, "compare/status.html", context)
         if comparison.finished:
@@ -64,17 +64,13 @@ def comparison_detail(request, pk):
     return render(request, "compare/detail.html", context)
 
 
-def _row(comparison, row_pk, user) -> ComparisonRow:
-    return access(comparison.rows.select_related("organization"), row_pk, user, capability=Cap.COMPARE)
-
-
 @require_POST
 @capability_required(Cap.COMPARE)
 def review(request, pk, row_pk):
-    comparison = access_comparison(pk, user=request.user)
-    row = _row(comparison, row_pk, request.user)
+    comparison = selectors.access_comparison(pk, user=request.user)
+    row = selectors.access_comparison_row(comparison, row_pk, user=request.user)
     try:
-        services.review_decide(actor=request.user, row=row, confirm=request.POST.get("decision") == "confirm")
+        services.review_decide(actor=request.user, row=row, decision=request.POST.get("decision", ""))
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     return redirect(f"{request.path.rsplit('/rows/', 1)[0]}/?outcome=review")
@@ -83,8 +79,8 @@ def review(request, pk, row_pk):
 @require_POST
 @capability_required(Cap.ORGS_MANAGE)
 def create_new(request, pk):
-    comparison = access_comparison(pk, user=request.user)
-    rows = list(scoped(comparison.rows.filter(outcome=Outcome.NEW, acted=False), request.user))
+    comparison = selectors.access_comparison(pk, user=request.user)
+    rows = list(selectors.comparison_rows(comparison, user=request.user, outcome=Outcome.NEW).filter(acted=False))
     created, problems = services.create_new_organizations(actor=request.user, comparison=comparison, rows=rows)
     messages.success(request, f"已新增 {created} 个组织到名录")
     for problem in problems[:20]:
@@ -95,9 +91,9 @@ def create_new(request, pk):
 @require_POST
 @capability_required(Cap.ORGS_MANAGE)
 def deregister(request, pk):
-    comparison = access_comparison(pk, user=request.user)
-    chosen = [pk for pk in request.POST.getlist("row") if pk.isdigit()]
-    rows = scoped(comparison.rows.select_related("organization").filter(outcome=Outcome.GONE, acted=False, pk__in=chosen), request.user)
+    comparison = selectors.access_comparison(pk, user=request.user)
+    chosen = [pk for pk in request.POST.getlist("row") if pk.isascii() and pk.isdigit()]
+    rows = selectors.comparison_rows(comparison, user=request.user, outcome=Outcome.GONE).filter(acted=False, pk__in=chosen)
     if not chosen:
         messages.error(request, "请先勾选要标记的单位")
         return redirect(f"/compare/{comparison.pk}/?outcome=gone")
@@ -121,6 +117,6 @@ COLUMNS = [
 
 @capability_required(Cap.COMPARE)
 def export(request, pk):
-    comparison = access_comparison(pk, user=request.user)
-    rows = scoped(comparison.rows.select_related("organization"), request.user).order_by("outcome", "row_number")
+    comparison = selectors.access_comparison(pk, user=request.user)
+    rows = selectors.comparison_rows(comparison, user=request.user).order_by("outcome", "row_number")
     return export_list(request, title=f"数据比对结果-{comparison.filename}", columns=COLUMNS, rows=rows, action="compare")

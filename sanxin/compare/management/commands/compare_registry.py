@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sanxin.accounts.models import User
 from sanxin.compare.models import ComparisonStatus, Outcome
+from sanxin.compare.selectors import comparison_counts, comparison_rows, result_summary
 from sanxin.compare.services import comparison_create, comparison_run
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.core.exports import Column, xlsx_bytes
@@ -36,7 +37,13 @@ class Command(BaseCommand):
         comparison = comparison_run(comparison.pk)
         if comparison.status == ComparisonStatus.FAILED:
             raise CommandError(comparison.message)
-        rows = list(comparison.rows.select_related("organization").order_by("row_number", "id"))
+        # With --user, what that user may see (their region, industry and zone); without, everything.
+        if actor is not None:
+            rows = comparison_rows(comparison, user=actor)
+            counts = comparison_counts([comparison.pk], user=actor)[comparison.pk]
+        else:
+            rows, counts = comparison.rows.select_related("organization"), comparison.counts
+        rows = list(rows.order_by("row_number", "id"))
         inputs = [r for r in rows if r.row_number is not None]
         missing = [r for r in rows if r.outcome == Outcome.MISSING]
         columns = [
@@ -49,5 +56,5 @@ class Command(BaseCommand):
         ]
         content, _ = xlsx_bytes("比对结果", columns, [*inputs, *missing])
         Path(out).write_bytes(content)
-        self.stdout.write(comparison.message)
+        self.stdout.write(result_summary(counts))
         self.stdout.write(f"结果已写入 {out}")
