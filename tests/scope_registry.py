@@ -35,6 +35,9 @@ class Entity:
     zone_id: Callable[[object], int | None] | None = None  # None: the entity is not cut by zone
     # For users without territory: is this object tied to them (an instructor's own assignments)?
     personal: Callable[[object, object], bool] | None = None
+    reaches_down: bool = False  # also seen by units inside its region (scope_reaches_down)
+    # Seen from any of several places (region, industry, zone), each cut by industry and zone; overrides the above.
+    places: Callable[[object], list[tuple[str, int | None, int | None]]] | None = None
 
 
 PARTY_ORG = Entity(
@@ -46,25 +49,22 @@ PARTY_ORG = Entity(
 )
 
 
-def _instructor_line(instructor, field: str):
-    """The industry (or zone) an instructor belongs to for a narrowed scope: the sending unit's, else that of
-    an organization they are assigned to (sanxin.orgs.selectors.scoped_instructors). The scope world gives
-    each instructor at most one, so one value stands for the set."""
-    if field == "industry":
-        own = list(instructor.unit.industries.values_list("id", flat=True))
-    else:
-        own = [instructor.unit.zone_id] if instructor.unit.zone_id else []
-    assigned = [getattr(a.organization, f"{field}_id") for a in instructor.assignments.select_related("organization")]
-    return next((value for value in [*own, *assigned] if value), None)
+def _instructor_places(instructor) -> list[tuple[str, int | None, int | None]]:
+    """Where an instructor is seen from (sanxin.orgs.selectors.scoped_instructors): the sending unit's place
+    (its region, its industry line and zone), and the place of every organization they are assigned to."""
+    unit = instructor.unit
+    unit_places = [(unit.region_id, industry, unit.zone_id) for industry in unit.industries.values_list("id", flat=True)]
+    unit_places = unit_places or [(unit.region_id, None, unit.zone_id)]
+    assigned = [(a.organization.region_id, a.organization.industry_id, a.organization.zone_id) for a in instructor.assignments.all()]
+    return unit_places + assigned
 
 
 INSTRUCTOR = Entity(
     Instructor,
     region_code=lambda i: i.unit.region_id,
     marker=lambda i: i.name,
-    industry_id=lambda i: _instructor_line(i, "industry"),
-    zone_id=lambda i: _instructor_line(i, "zone"),
     personal=lambda i, user: i.user_id == user.pk,
+    places=_instructor_places,
 )
 ASSIGNMENT = Entity(
     InstructorAssignment,
@@ -74,7 +74,7 @@ ASSIGNMENT = Entity(
     zone_id=lambda a: a.organization.zone_id,
     personal=lambda a, user: a.instructor.user_id == user.pk,
 )
-CAMPAIGN = Entity(CensusCampaign, region_code=lambda c: c.region_id, marker=lambda c: c.name)
+CAMPAIGN = Entity(CensusCampaign, region_code=lambda c: c.region_id, marker=lambda c: c.name, reaches_down=True)
 TODO = Entity(
     Todo,
     region_code=lambda t: t.organization.region_id,
@@ -102,7 +102,7 @@ class Route:
     entity: Entity
     capability: str | None
     url: Callable[[object], str] | None = None  # detail routes: the object's URL
-    list_url: str | None = None
+    list_url: str | Callable[[], str] | None = None  # a callable for a list on an object's page
     api_items: Callable[[dict], list[str]] = field(default=lambda data: [])
     queryset: Callable[[], object] | None = None  # which rows a list could show (default: all of the model)
 

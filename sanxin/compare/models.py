@@ -44,6 +44,7 @@ class RegistryComparison(BaseModel):
     counts = models.JSONField("结果统计", default=dict, blank=True)
 
     scope_region_field = "region__code"
+    scope_reaches_down = True  # units inside the compared region see it, with only their own rows
 
     class Meta:
         ordering = ["-id"]

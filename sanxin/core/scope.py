@@ -7,6 +7,7 @@ fields carry region, industry and zone:
     scope_region_field = "region__code"   # required: a path to the region code
     scope_industry_field = "industry_id"  # optional
     scope_zone_field = "zone_id"          # optional
+    scope_reaches_down = True             # optional: also seen by units inside its region (a campaign, a comparison)
 
 `scoped(qs, user)` cuts a queryset to the scope; anything unknown is denied. A user
 without territory (an instructor, a member) sees only rows a model ties to them through
@@ -72,6 +73,9 @@ def scope_filter(model, scope: Scope) -> Q | None:
     if region_field is None:
         return None
     condition = Q(**{f"{region_field}__startswith": scope.region_prefix})
+    if getattr(model, "scope_reaches_down", False):
+        # A county's census campaign covers the streets and communities of the county: they see it too.
+        condition |= Q(**{f"{region_field}__in": region_ancestor_codes(scope.region_prefix)})
     industry_field = getattr(model, "scope_industry_field", None)
     if scope.industry_ids and industry_field:
         condition &= Q(**{f"{industry_field}__in": sorted(scope.industry_ids)})
@@ -79,6 +83,14 @@ def scope_filter(model, scope: Scope) -> Q | None:
     if scope.zone_id and zone_field:
         condition &= Q(**{zone_field: scope.zone_id})
     return condition
+
+
+REGION_CODE_LENGTHS = (2, 4, 6, 9, 12)
+
+
+def region_ancestor_codes(code: str) -> list[str]:
+    """The codes of the regions above `code` (the code is the path): 360102002 → 36, 3601, 360102."""
+    return [code[:n] for n in REGION_CODE_LENGTHS if n < len(code)]
 
 
 def scoped(queryset: QuerySet, user) -> QuerySet:

@@ -229,6 +229,7 @@ class CensusCampaign(BaseModel):
     created_by_unit = models.ForeignKey("accounts.Unit", verbose_name="发起单位", on_delete=models.PROTECT, related_name="census_campaigns")
 
     scope_region_field = "region__code"
+    scope_reaches_down = True  # the streets and communities of a county's campaign take part in it
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -131,15 +131,17 @@ def units_in_line(user):
 
 
 def scoped_instructors(queryset, user):
-    """Instructors in the user's scope: their sending unit lies in the user's region subtree; a scope
-    narrowed to industries or a zone also needs the unit to be of that line or zone, or an assignment
-    (current or past) to an organization inside the scope."""
-    instructors = scoped(queryset, user)
+    """Instructors in the user's scope: their sending unit lies in the user's region subtree (and, for a
+    scope narrowed to industries or a zone, is of that line or zone), or they have an assignment (current
+    or past) to an organization inside the scope: a community sees the county's instructor who works in it."""
     scope = user_scope(user)
-    if not _narrowed(scope):
-        return instructors
+    if scope.empty or scope.nationwide:
+        return scoped(queryset, user)  # nationwide: everything; no territory: an instructor's own record
+    sent = scoped(queryset.model.objects.all(), user)
+    if _narrowed(scope):
+        sent = sent.filter(_unit_in_line(scope, unit_id="unit_id", zone_field="unit__zone_id"))
     assigned = Exists(scoped(InstructorAssignment.objects.filter(instructor_id=OuterRef("pk")), user))
-    return instructors.filter(_unit_in_line(scope, unit_id="unit_id", zone_field="unit__zone_id") | Q(assigned))
+    return queryset.filter(Q(pk__in=sent.values("pk")) | Q(assigned))
 
 
 def instructor_list(*, user, q: str = ""):

@@ -1,9 +1,10 @@
 from django.db import models
 
 from sanxin.core.models import BaseModel
+from sanxin.core.scope import REGION_CODE_LENGTHS, region_ancestor_codes
 
 # Code length per level: the 12-digit code is a materialized path, a subtree is a prefix.
-LEVEL_CODE_LENGTH = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
+LEVEL_CODE_LENGTH = dict(enumerate(REGION_CODE_LENGTHS, start=1))
 CODE_LENGTH_LEVEL = {length: level for level, length in LEVEL_CODE_LENGTH.items()}
 
 
@@ -36,7 +37,7 @@ class Region(models.Model):
 
     @property
     def ancestor_codes(self) -> list[str]:
-        return [self.code[: LEVEL_CODE_LENGTH[level]] for level in range(1, self.level)]
+        return region_ancestor_codes(self.code)
 
 
 class ZoneKind(models.TextChoices):
