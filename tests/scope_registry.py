@@ -40,12 +40,22 @@ class Entity:
     places: Callable[[object], list[tuple[str, int | None, int | None]]] | None = None
 
 
-PARTY_ORG = Entity(
+PARTY_ORG_OWN = Entity(
     PartyOrganization,
     region_code=lambda p: p.region_id,
     marker=lambda p: p.name,
     industry_id=lambda p: p.industry_id,
     zone_id=lambda p: p.zone_id,
+)
+# Seen from its own place and from the place of every organization it covers (scope_seen_through).
+PARTY_ORG = Entity(
+    PartyOrganization,
+    region_code=lambda p: p.region_id,
+    marker=lambda p: p.name,
+    places=lambda p: [
+        (p.region_id, p.industry_id, p.zone_id),
+        *p.covered_organizations.values_list("region_id", "industry_id", "zone_id"),
+    ],
 )
 
 
@@ -160,7 +170,7 @@ ROUTES = [
     Route("party:party_org_list", "list", PARTY_ORG, Cap.PARTY_VIEW, list_url="/party/?size=100"),
     Route("party:party_org_tree", "tree", PARTY_ORG, Cap.PARTY_VIEW, list_url="/party/tree/"),
     Route("party:party_org_detail", "detail", PARTY_ORG, Cap.PARTY_VIEW, url=lambda p: reverse("party:party_org_detail", args=[p.pk])),
-    Route("party:party_org_edit", "detail", PARTY_ORG, Cap.PARTY_MANAGE, url=lambda p: reverse("party:party_org_edit", args=[p.pk])),
+    Route("party:party_org_edit", "detail", PARTY_ORG_OWN, Cap.PARTY_MANAGE, url=lambda p: reverse("party:party_org_edit", args=[p.pk])),
     Route("party:party_org_export", "export", PARTY_ORG, Cap.PARTY_VIEW, list_url="/party/export/"),
 ]
 

@@ -155,3 +155,48 @@ def test_list_region_filter_is_the_region_picker(personas, client_for):
     party_org(personas["county"], name="区级党委", region="360102", level="committee")
     page = client_for("county").get("/party/", {"region": "360102002"}).content.decode()
     assert "data-region-picker" in page and ">街道党支部<" in page and ">区级党委<" not in page
+
+
+# -- what a viewer may see of a Party organization ------------------------------------------
+
+
+def test_list_and_export_count_only_the_covered_organizations_in_scope(personas, client_for):
+    inside = make_org(personas["county"], region="360102002001")
+    outside = [make_org(personas["county"], region=code) for code in ("360102002002", "360102004001", "360102004002")]
+    joint = party_org(personas["county"], name="四家联合党支部", region="360102002001", covered=[inside, *outside])
+    community = client_for("community")
+    assert community.get(f"/party/{joint.pk}/").status_code == 200
+    page = community.get("/party/?size=100").content.decode()
+    row = page[page.index("四家联合党支部") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="text-end">1</td>' in row, row  # not 4
+    exported = load_workbook(io.BytesIO(community.post("/party/export/", {"password": PASSWORD}).content), read_only=True)
+    header, *rows = exported.worksheets[0].iter_rows(values_only=True)
+    record = dict(zip(header, next(r for r in rows if r[0] == "四家联合党支部"), strict=True))
+    assert record["覆盖组织数"] == 1
+    county_rows = load_workbook(io.BytesIO(client_for("county").post("/party/export/", {"password": PASSWORD}).content), read_only=True)
+    header, *rows = county_rows.worksheets[0].iter_rows(values_only=True)
+    assert dict(zip(header, next(r for r in rows if r[0] == "四家联合党支部"), strict=True))["覆盖组织数"] == 4
+
+
+def test_export_names_no_parent_the_viewer_cannot_open(personas, client_for):
+    parent = party_org(personas["county"], name="街道综合党委", level="committee", region="360102002")
+    child = party_org(personas["county"], name="社区党支部", region="360102002001", parent=parent)
+    community = client_for("community")
+    assert community.get(f"/party/{parent.pk}/").status_code == 404
+    assert community.get(f"/party/{child.pk}/").status_code == 200
+    text = xlsx_text(community.post("/party/export/", {"password": PASSWORD}).content)
+    assert "社区党支部" in text and "街道综合党委" not in text
+    assert "街道综合党委" in xlsx_text(client_for("township").post("/party/export/", {"password": PASSWORD}).content)
+
+
+def test_a_party_organization_covering_a_firm_is_seen_there_but_edited_only_at_its_own_place(personas, client_for):
+    firm = make_org(personas["county"], region="360102002001")
+    branch = party_org(personas["county"], name="街道快递联合党支部", region="360102002", covered=[firm])
+    community = client_for("community")
+    assert community.get(f"/party/{branch.pk}/").status_code == 200
+    assert "街道快递联合党支部" in community.get("/party/?size=100").content.decode()
+    assert "街道快递联合党支部" in community.get(f"/orgs/{firm.pk}/").content.decode()
+    assert community.get(f"/party/{branch.pk}/edit/").status_code == 404
+    assert community.post(f"/party/{branch.pk}/edit/", form_data(name="改名")).status_code == 404
+    assert PartyOrganization.objects.get(pk=branch.pk).name == "街道快递联合党支部"

@@ -89,19 +89,28 @@ def make_world_organizations(zone):
 
 
 def make_world_party_orgs(zone):
-    """Party organizations at every place of county level or below, in two industries, some in the zone."""
+    """Party organizations at every place of county level or below, in two industries, some in the zone, each
+    covering the organization of its own place; those below the county have the county's as parent, and one
+    county branch also covers a community's firm of another industry in the zone (so it is seen from there)."""
     express, other = Industry.objects.get(code="6020"), Industry.objects.get(code="64")
-    for place in ORG_PLACES:
+    for place in sorted(ORG_PLACES, key=len):
         for industry in (express, other):
             for in_zone in (False, True):
-                PartyOrganization.objects.create(
-                    name=f"标记党支部{place}-{industry.code}-{'Z' if in_zone else 'N'}",
+                suffix = f"{industry.code}-{'Z' if in_zone else 'N'}"
+                county = PartyOrganization.objects.filter(name=f"标记党支部360102-{suffix}").first()
+                party_org = PartyOrganization.objects.create(
+                    name=f"标记党支部{place}-{suffix}",
                     level="branch",
                     establishment_form="joint",
                     region_id=place,
                     industry=industry,
                     zone=zone if in_zone else None,
+                    parent=county if place.startswith("360102") and place != "360102" else None,
                 )
+                party_org.covered_organizations.add(Organization.objects.get(name=f"标记组织{place}-{suffix}"))
+    PartyOrganization.objects.get(name="标记党支部360102-6020-N").covered_organizations.add(
+        Organization.objects.get(name="标记组织360102002001-64-Z")
+    )
 
 
 def make_world_work(personas):

@@ -8,6 +8,11 @@ fields carry region, industry and zone:
     scope_industry_field = "industry_id"  # optional
     scope_zone_field = "zone_id"          # optional
     scope_reaches_down = True             # optional: also seen by units inside its region (a campaign, a comparison)
+    scope_seen_through = "covered_organizations"  # optional: also seen where a related object is seen
+
+Whatever concerns an organization in a unit's scope is visible to that unit: a joint Party branch of
+the street is seen by the community whose firm it covers. Seeing is not owning: writes ask for
+`own_place_only=True`, which ignores `scope_seen_through`.
 
 `scoped(qs, user)` cuts a queryset to the scope; anything unknown is denied. A user
 without territory (an instructor, a member) sees only rows a model ties to them through
@@ -63,7 +68,7 @@ def user_scope(user) -> Scope:
     return scope
 
 
-def scope_filter(model, scope: Scope) -> Q | None:
+def scope_filter(model, scope: Scope, *, own_place_only: bool = False) -> Q | None:
     """The Q that keeps only rows inside `scope`; None means nothing is visible."""
     if scope.empty:
         return None
@@ -82,6 +87,13 @@ def scope_filter(model, scope: Scope) -> Q | None:
     zone_field = getattr(model, "scope_zone_field", None)
     if scope.zone_id and zone_field:
         condition &= Q(**{zone_field: scope.zone_id})
+    through = None if own_place_only else getattr(model, "scope_seen_through", None)
+    if through:
+        related = model._meta.get_field(through).related_model
+        related_condition = scope_filter(related, scope, own_place_only=True)
+        if related_condition is not None:
+            seen = model.objects.filter(**{f"{through}__in": related.objects.filter(related_condition)})
+            condition |= Q(pk__in=seen.values("pk"))
     return condition
 
 
@@ -93,8 +105,8 @@ def region_ancestor_codes(code: str) -> list[str]:
     return [code[:n] for n in REGION_CODE_LENGTHS if n < len(code)]
 
 
-def scoped(queryset: QuerySet, user) -> QuerySet:
-    condition = scope_filter(queryset.model, user_scope(user))
+def scoped(queryset: QuerySet, user, *, own_place_only: bool = False) -> QuerySet:
+    condition = scope_filter(queryset.model, user_scope(user), own_place_only=own_place_only)
     if condition is None:
         # No territory: a model may still show a person what is tied to them (an instructor's assignments).
         personal = getattr(queryset.model, "scope_personal", None)
@@ -104,12 +116,12 @@ def scoped(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(condition)
 
 
-def access(queryset: QuerySet, pk, user, *, capability: str | None = None):
+def access(queryset: QuerySet, pk, user, *, capability: str | None = None, own_place_only: bool = False):
     """One object inside the user's scope (and capability), else 404."""
     if capability is not None and not user.can(capability):
         raise Http404
     try:
-        return scoped(queryset, user).get(pk=pk)
+        return scoped(queryset, user, own_place_only=own_place_only).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

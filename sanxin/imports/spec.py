@@ -164,11 +164,11 @@ class ImportScope:
         for chunk in chunked(values):
             records = queryset.filter(**{f"{field_name}__in": chunk})
             found |= set(records.values_list(field_name, flat=True))
-            inside |= set(scoped(records, self.user).values_list(field_name, flat=True))
+            inside |= set(scoped(records, self.user, own_place_only=True).values_list(field_name, flat=True))
         return found - inside
 
     def inside(self, queryset: QuerySet) -> QuerySet:
-        return scoped(queryset, self.user) if self.restricted else queryset
+        return scoped(queryset, self.user, own_place_only=True) if self.restricted else queryset  # an import writes
 
 
 def find_cycles(parent_of: dict[Hashable, Hashable | None], stored_parents: Callable[[set], dict]) -> set:

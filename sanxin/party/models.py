@@ -62,6 +62,9 @@ class PartyOrganization(BaseModel):
     scope_region_field = "region__code"
     scope_industry_field = "industry_id"
     scope_zone_field = "zone_id"
+    # A unit sees the Party organizations that cover its organizations (a street's joint branch, seen by the
+    # community of a firm it covers); it edits only those of its own place.
+    scope_seen_through = "covered_organizations"
 
     class Meta:
         ordering = ["region_id", "name"]

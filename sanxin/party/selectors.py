@@ -1,20 +1,29 @@
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sanxin.core.scope import access, scoped
+from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization, PartyOrgStatus
 
 ELECTION_REMINDER_DAYS = 90
 
 
+def with_visible_relations(party_orgs, *, user):
+    """Counts and names that never reach past the user's scope: `covered_count` counts only the covered
+    organizations the user may see, `parent_visible` says whether the parent may be named to them."""
+    covered = scoped(Organization.objects.filter(party_organizations=OuterRef("pk")), user)
+    counted = covered.order_by().values("party_organizations").annotate(n=Count("pk")).values("n")
+    parent = scoped(PartyOrganization.objects.filter(pk=OuterRef("parent_id")), user)
+    return party_orgs.annotate(covered_count=Coalesce(Subquery(counted), 0), parent_visible=Exists(parent))
+
+
 def party_org_list(
     *, user, q: str = "", region: str = "", level: str = "", form: str = "", special: str = "", election: str = "", status: str = ""
 ):
-    orgs = scoped(PartyOrganization.objects.select_related("region", "parent", "industry"), user).annotate(
-        covered_count=Count("covered_organizations", distinct=True)
-    )
+    orgs = with_visible_relations(scoped(PartyOrganization.objects.select_related("region", "parent", "industry"), user), user=user)
     if q:
         orgs = orgs.filter(Q(name__icontains=q) | Q(secretary__icontains=q))
     if region:
@@ -76,4 +85,5 @@ def access_party_org(pk, *, user, for_write: bool = False) -> PartyOrganization:
         pk,
         user,
         capability=Cap.PARTY_MANAGE if for_write else Cap.PARTY_VIEW,
+        own_place_only=for_write,  # seen through a covered organization is not owned
     )

@@ -19,7 +19,7 @@ FILTERS = ("q", "region", "level", "form", "special", "election", "status")
 COLUMNS = [
     Column("党组织名称", lambda p: p.name, 36),
     Column("层级", lambda p: p.get_level_display()),
-    Column("上级党组织", lambda p: p.parent.name if p.parent_id else "", 30),
+    Column("上级党组织", lambda p: p.parent.name if p.parent_visible else "", 30),
     Column("组建方式", lambda p: p.get_establishment_form_display()),
     Column("特殊类型", lambda p: "、".join(p.special_kind_labels)),
     Column("所在地区代码", lambda p: p.region_id, 14),
