@@ -24,6 +24,7 @@ def _county_comparison() -> RegistryComparison:
 def _rows_page(outcome: str):
     return lambda: f"/compare/{_county_comparison().pk}/?outcome={outcome}&size=100"
 
+
 ROUTES = [
     Route("compare:list", "list", COMPARISON, Cap.COMPARE, list_url="/compare/?size=100"),
     Route("compare:detail", "detail", COMPARISON, Cap.COMPARE, url=lambda c: reverse("compare:detail", args=[c.pk])),
