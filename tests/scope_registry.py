@@ -179,6 +179,7 @@ EXEMPT = {
     "accounts:login": "登录页",
     "accounts:logout": "退出",
     "accounts:password_change": "只作用于本人",
+    "accounts:my_unit": "只列出本人所在单位的人员（姓名、角色），见 test_accounts.py::test_staff_see_only_their_own_units_people",
     "accounts:unit_create": (
         "新建表单；上级单位、限定园区、区划选择器按数据权限裁剪（县级管理者只见本县），服务再校验，"
         "见 test_accounts.py::test_forms_offer_only_scoped_choices"

@@ -281,7 +281,8 @@ def test_menu_follows_role(personas):
     assert "审计日志" in labels("auditadmin") and "单位管理" not in labels("auditadmin")
     assert "审计日志" not in labels("sysadmin") and "单位管理" in labels("sysadmin")
     assert labels("member") == {"首页"}
-    assert {"首页", "行政区划", "单位管理", "用户管理", "组织名录", "党组织名录", "摸排行动"} <= labels("county")
+    assert {"首页", "行政区划", "组织名录", "党组织名录", "摸排行动"} <= labels("county")
+    assert not {"单位管理", "用户管理"} & labels("county")  # account pages are for those who manage accounts
     assert "组织名录" not in labels("sysadmin") and "组织名录" not in labels("member")
 
 
@@ -535,3 +536,22 @@ def test_seeded_demo_accounts_can_log_in(db, settings, tmp_path):
         home = client.get(response["Location"])
         assert home.status_code == 200 or home["Location"] == "/accounts/password/", username
         assert User.objects.get(username=username).is_demo
+
+
+def test_staff_see_only_their_own_units_people(personas, client_for):
+    """Account pages are for those who manage accounts; other staff see their own unit's people at most."""
+    user_create(actor=None, username="colleague", full_name="同事甲", unit=personas["county"].unit, password=PASSWORD)
+    for persona in ("province", "county", "industry", "zone", "community"):
+        client = client_for(persona)
+        for url in ("/users/", "/units/", f"/users/{personas['outsider'].pk}/", f"/units/{personas['outsider'].unit_id}/"):
+            assert client.get(url).status_code == 404, (persona, url)
+        assert client.get("/api/v1/units").status_code == 404
+        assert ("同事甲" in client.get("/my-unit/").content.decode()) == (persona == "county")
+        page = client.get("/my-unit/").content.decode()
+        assert personas[persona].unit.name in page and personas[persona].full_name in page
+        assert personas["outsider"].full_name not in page and personas["outsider"].username not in page
+        assert "最近登录" not in page and "****" not in page  # no phones, no last logins
+        home = client.get("/").content.decode()
+        assert "用户管理" not in home and "单位管理" not in home
+    for persona in ("sysadmin", "secadmin"):
+        assert client_for(persona).get("/users/").status_code == 200

@@ -49,11 +49,11 @@ class Cap:
     VISITS_LOG = "visits.log"
 
 
+# Account pages (units, users) are for those who manage accounts; other staff see their own unit's
+# people on the "my unit" page, nothing more.
 _STAFF_CAPS = {
     Cap.HOME,
     Cap.REGIONS_VIEW,
-    Cap.UNITS_VIEW,
-    Cap.USERS_VIEW,
     Cap.ORGS_VIEW,
     Cap.ORGS_MANAGE,
     Cap.PARTY_VIEW,

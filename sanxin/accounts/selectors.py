@@ -37,6 +37,13 @@ def user_list(*, user, q: str = "", unit: str = "", role: str = "", region: str 
     return users.distinct()
 
 
+def unit_colleagues(*, user):
+    """The active people of the user's own unit: all that staff who do not manage accounts may see of accounts."""
+    if not user.unit_id:
+        return User.objects.none()
+    return User.objects.filter(unit_id=user.unit_id, is_active=True).prefetch_related("roles").order_by("full_name", "username")
+
+
 def access_user(pk, *, user, for_write: bool = False, capability: str | None = None) -> User:
     capability = capability or (Cap.USERS_MANAGE if for_write else Cap.USERS_VIEW)
     return access(User.objects.select_related("unit", "unit__region"), pk, user, capability=capability)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/second-factor/verify/", second_factor_views.verify, name="second_factor_verify"),
     path("accounts/tokens/", views.token_list, name="token_list"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("my-unit/", views.my_unit, name="my_unit"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),

@@ -61,6 +61,13 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form, "reason": reason})
 
 
+@login_required
+def my_unit(request):
+    """One's own unit and its people (names and roles): what staff who do not manage accounts see of them."""
+    context = {"unit": request.user.unit, "colleagues": selectors.unit_colleagues(user=request.user)}
+    return render(request, "accounts/my_unit.html", context)
+
+
 UNIT_SORTS = {"name": "name", "kind": "kind", "region": "region_id", "users": "user_count"}
 
 
