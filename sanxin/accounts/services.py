@@ -14,6 +14,7 @@ from sanxin.accounts.roles import ADMIN_ROLES, Cap, Role
 from sanxin.core.audit import audit_record
 from sanxin.core.fields import blind_index_for
 from sanxin.core.masking import mask_phone
+from sanxin.core.recheck import LOCKED_MESSAGE, Recheck, RecheckLockedOut, password_recheck
 from sanxin.core.scope import region_in_scope, user_scope
 from sanxin.core.validators import validate_mobile
 
@@ -40,11 +41,13 @@ def validate_role_set(roles, *, unit: Unit | None) -> None:
 
 
 def _confirm_password(user: User, password: str, *, action: str, obj, field: str, message: str, outcome: str = "denied") -> None:
-    """A failed re-check is audited outside any transaction of ours, so the refusal stays on record."""
-    if user.check_password(password or ""):
-        return
-    audit_record(actor=user, action=action, obj=obj, outcome=outcome, detail={"reason": message})
-    raise ValidationError({field: message})
+    """A failed re-check is audited outside any transaction of ours, so the refusal stays on record, and
+    counts toward the login lockout; at the limit the session ends (RecheckLockedOut)."""
+    checked = password_recheck(user, password, action=action, obj=obj, outcome=outcome)
+    if checked is Recheck.LOCKED:
+        raise RecheckLockedOut(LOCKED_MESSAGE)
+    if checked is not Recheck.PASSED:
+        raise ValidationError({field: message})
 
 
 def _require(actor, capability: str) -> None:

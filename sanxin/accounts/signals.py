@@ -15,7 +15,9 @@ def audit_login(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed)
-def audit_login_failed(sender, credentials, request=None, **kwargs):
+def audit_login_failed(sender, credentials, request=None, recheck=False, **kwargs):
+    if recheck:
+        return  # a failed password re-check, audited under its own action by sanxin.core.recheck
     username = str(credentials.get("username", ""))[:150]
     audit_record(action="auth.login_failed", object_type="accounts.user", object_repr=username, outcome="failure", actor_name=username)
 

@@ -14,6 +14,7 @@ from sanxin.accounts.roles import Cap, Role
 from sanxin.accounts.tokens import api_token_create, api_token_revoke
 from sanxin.core.listing import list_page
 from sanxin.core.masking import mask_phone
+from sanxin.core.recheck import RecheckLockedOut
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 
 
@@ -25,6 +26,12 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     return render(request, "accounts/locked_out.html", status=429)
+
+
+def _to_login(request, reason: Exception):
+    """The password re-check reached the lockout and ended the session."""
+    messages.error(request, str(reason))
+    return redirect("accounts:login")
 
 
 @require_POST
@@ -42,6 +49,8 @@ def password_change(request):
             services.password_change(
                 user=request.user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password"]
             )
+        except RecheckLockedOut as locked:
+            return _to_login(request, locked)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 apply_validation_error(form, error)
@@ -227,6 +236,8 @@ def user_roles(request, pk):
             services.user_set_roles(
                 actor=request.user, user=target, roles=form.cleaned_data["roles"], actor_password=form.cleaned_data["actor_password"]
             )
+        except RecheckLockedOut as locked:
+            return _to_login(request, locked)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class RequestContext:
     ip: str | None = None
     request_id: str = ""
+    request: object | None = None  # the HttpRequest, for the few checks that need it (the password re-check's lockout)
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("sanxin_request", default=RequestContext())  # noqa: B039 (frozen, immutable)

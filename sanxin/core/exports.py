@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import xlsxwriter
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from sanxin.core.audit import audit_record
+from sanxin.core.recheck import LOCKED_MESSAGE, Recheck, password_recheck
 
 MAX_EXPORT_ROWS = 1_000_000
 
@@ -72,15 +75,18 @@ def export_list(request, *, title: str, columns: list[Column], rows: Iterable, a
     The calling view has already checked the capability and cut `rows` to the user's scope."""
     error = ""
     if request.method == "POST":
-        if request.user.check_password(request.POST.get("password", "")):
+        checked = password_recheck(request.user, request.POST.get("password", ""), action=f"{action}.export", object_repr=title)
+        if checked is Recheck.LOCKED:
+            messages.error(request, LOCKED_MESSAGE)
+            return redirect(settings.LOGIN_URL)
+        if checked is Recheck.PASSED:
             content, count = xlsx_bytes(title, columns, rows)
             audit_record(
                 actor=request.user, action=f"{action}.export", object_repr=title, detail={"rows": count, "filters": request.GET.dict()}
             )
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
             return xlsx_response(f"{title}-{stamp}.xlsx", content)
-        audit_record(actor=request.user, action=f"{action}.export", object_repr=title, outcome="denied", detail={"reason": "密码复核失败"})
-        error = "密码不正确，未导出"
+        error = "密码不正确，未导出（连续输错 5 次将锁定账号 30 分钟）"
     back = request.path.removesuffix("export/") + (f"?{request.GET.urlencode()}" if request.GET else "")
     context = {"title": title, "error": error, "back": back}
     return render(request, "includes/export_confirm.html", context, status=400 if error else 200)

@@ -39,7 +39,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request.request_id = uuid.uuid4().hex
-        token = context.set_current(context.RequestContext(ip=client_ip(request), request_id=request.request_id))
+        token = context.set_current(context.RequestContext(ip=client_ip(request), request_id=request.request_id, request=request))
         try:
             response = self.get_response(request)
         finally:
