@@ -444,3 +444,36 @@ def test_todo_list_closes_filters_and_exports(personas, client_for):
     text = xlsx_text(client.post("/todos/export/?status=done", {"password": PASSWORD}).content)
     assert "待办企业" in text and "已组建" in text
     assert "待办企业" not in xlsx_text(client.post("/todos/export/", {"password": PASSWORD}).content)
+
+
+def test_todo_closes_by_itself_once_the_party_organization_is_established(personas, client_for):
+    """However it is established (form, import, a founding date reached): the coverage pass closes it."""
+    todo = open_todo(personas, name="组建中企业")
+    org = todo.organization
+    # A joint branch covering it is not its own Party organization: the to-do stays open.
+    party_org_create(
+        actor=personas["county"],
+        name="联合党支部",
+        level="branch",
+        establishment_form="joint",
+        region=Region.objects.get(code="360102002"),
+        covered=[org],
+    )
+    todo.refresh_from_db()
+    assert todo.status == "open"
+    party_org_create(
+        actor=personas["county"],
+        name="组建中企业党支部",
+        level="branch",
+        establishment_form="standalone",
+        region=Region.objects.get(code="360102002001"),
+        founded_on=TODAY,
+        covered=[org],
+    )
+    todo.refresh_from_db()
+    assert todo.status == "done" and todo.closed_on == TODAY and todo.closed_by is None
+    assert "组建中企业党支部" in todo.close_note and "自动办结" in todo.close_note
+    event = AuditEvent.objects.get(action="todo.close", object_id=str(todo.pk))
+    assert event.actor_name == "system" and event.detail["new"] == "done"
+    page = client_for("county").get("/todos/?status=done").content.decode()
+    assert "组建中企业党支部" in page

@@ -20,6 +20,7 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Subquer
 from django.utils import timezone
 
 from sanxin.orgs.models import DEREGISTERED, CoverageState, InstructorAssignment, MassOrganizationWork, Organization
+from sanxin.orgs.todos import todos_close_fulfilled
 
 SINGLE_ESTABLISH_MIN_MEMBERS = 3
 BATCH = 5000  # ids per statement, under SQLite's limit of bound parameters
@@ -95,6 +96,7 @@ def recompute_organizations(ids: Iterable[int], *, today: date | None = None) ->
     for start in range(0, len(touched), BATCH):
         changed += _update_where_changed(Organization.objects.filter(id__in=touched[start : start + BATCH]), _edge_expressions())
     refresh_facts(set(Organization.objects.filter(id__in=touched).values_list("region_id", flat=True)))
+    todos_close_fulfilled(ids)
     return changed
 
 
@@ -106,6 +108,7 @@ def recompute_all(*, today: date | None = None) -> int:
     changed = _update_where_changed(Organization.objects.all(), _coverage_expressions(today))
     changed += _update_where_changed(Organization.objects.all(), _edge_expressions())
     refresh_facts()
+    todos_close_fulfilled()
     return changed
 
 
