@@ -291,3 +291,17 @@ def test_daily_command(registry):
     out = StringIO()
     call_command("refresh_coverage", "--daily", stdout=out)
     assert "每日任务完成" in out.getvalue()
+
+
+def test_drill_down_reaches_the_community_and_its_organizations(registry, client_for):
+    client = client_for("county")
+    street = client.get("/coverage/?region=360102002").content.decode().replace("&amp;", "&")
+    assert '<a href="?region=360102002001&industry=&zone=">' in street  # community names are links
+    community = client.get("/coverage/?region=360102002001").content.decode()
+    assert "本社区/村的组织" in community
+    blank, covered = community.index(">空白企业<"), community.index(">有党支部企业<")
+    assert blank < covered  # blank spots first
+    assert f'href="/orgs/{registry["blank"].pk}/"' in community
+    assert ">已注销企业<" not in community and ">有指导员企业<" not in community  # deregistered; another community
+    express = client.get("/coverage/?region=360102002001&industry=6020").content.decode()
+    assert ">联建甲<" not in express and ">空白企业<" in express  # the page's filters hold

@@ -1,5 +1,6 @@
 """The 两个覆盖 pages: figures and rates for the scope, drill-down one level at a time, trend."""
 
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import render
 
@@ -9,9 +10,11 @@ from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import capability_required
 from sanxin.orgs import rates
 from sanxin.orgs.api import coverage_filters
-from sanxin.orgs.models import DEREGISTERED, Organization, OrgCategory
+from sanxin.orgs.models import DEREGISTERED, CoverageState, Organization, OrgCategory
 from sanxin.orgs.selectors import scope_industries
-from sanxin.regions.models import Region
+from sanxin.regions.models import Region, RegionLevel
+
+COMMUNITY_ROWS = 50
 
 
 def _context(request):
@@ -35,6 +38,16 @@ def coverage_overview(request):
     if zone is not None:
         platforms = platforms.filter(zone=zone)
     ancestors = scoped(Region.objects.filter(code__in=region.ancestor_codes), request.user).order_by("code") if region else []
+    # The drill-down ends at a community: its organizations themselves, blank spots first.
+    community_orgs = None
+    if region is not None and region.level == RegionLevel.COMMUNITY:
+        in_community = scoped(Organization.objects.exclude(registration_status__in=DEREGISTERED), request.user).filter(region=region)
+        if industry is not None:
+            in_community = in_community.filter(industry=industry)
+        if zone is not None:
+            in_community = in_community.filter(zone=zone)
+        order = Case(When(coverage_state=CoverageState.BLANK, then=0), When(coverage_state=CoverageState.WORK_COVERED, then=1), default=2)
+        community_orgs = in_community.select_related("industry").order_by(order, "name")[:COMMUNITY_ROWS]
     filters = {"region": region.code if region else "", "industry": industry.code if industry else "", "zone": str(zone.pk) if zone else ""}
     context = {
         "region": region,
@@ -42,6 +55,8 @@ def coverage_overview(request):
         "zone": zone,
         "summary": summary,
         "ancestors": ancestors,
+        "community_orgs": community_orgs,
+        "community_rows": COMMUNITY_ROWS,
         "platforms_thin": platforms.count(),
         "by_region": rates.breakdown_by_region(user=request.user, region=region, industry=industry, zone=zone),
         "by_industry": rates.breakdown_by(user=request.user, field="industry", region=region, zone=zone),
