@@ -35,19 +35,22 @@ setup: $(VENV)/.installed static/vendor/.copied
 
 setup-dev: $(VENV)/.installed-dev static/vendor/.copied
 
-# The demo: SQLite under data/, the regions of Jiangxi (36), demo accounts printed, web server, task worker and daily jobs.
-run: export SANXIN_DEBUG ?= 1
+# The demo, run as production runs (debug off, gunicorn, manifest static files): SQLite under data/, the
+# regions of Jiangxi (36), demo accounts printed, web server, task worker and daily jobs. Its settings are
+# written once to data/sanxin.env, which every `python manage.py ...` in this checkout reads.
 run: setup
 	@mkdir -p $(SANXIN_DATA_DIR)
+	$(PY) scripts/demo_settings.py
 	$(PY) manage.py create_key_file
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_regions --province $${SANXIN_DEMO_PROVINCE:-36}
 	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --no-input -v 0
 	@echo "三新党建平台：http://$(HOST):$(PORT)/ （Ctrl+C 停止）"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --queue-name default > $(SANXIN_DATA_DIR)/worker.log 2>&1 & \
 	  $(PY) manage.py run_daily_jobs --every 3600 > $(SANXIN_DATA_DIR)/daily-jobs.log 2>&1 & \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	  $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --error-logfile -
 
 lint: setup-dev
 	$(BIN)/ruff check .

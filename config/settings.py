@@ -6,9 +6,14 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("SANXIN_DATA_DIR", BASE_DIR / "data"))
+# Settings kept beside the data (the demo's, written by `make run`); the environment wins over the file.
+ENV_FILE = os.environ.get("SANXIN_ENV_FILE", str(DATA_DIR / "sanxin.env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -20,6 +25,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("SANXIN_DEBUG")
+# A demo database (seed_demo refuses to write demo accounts and organizations into any other).
+SANXIN_DEMO = env_bool("SANXIN_DEMO")
 SECRET_KEY = os.environ.get("SANXIN_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

@@ -2,6 +2,7 @@
 
 import os
 
+os.environ["SANXIN_ENV_FILE"] = ""  # never the settings a `make run` in this checkout left in data/
 os.environ.setdefault("SANXIN_DEBUG", "0")
 os.environ.setdefault("SANXIN_SECRET_KEY", "test-secret-key-not-for-deployment-0123456789abcdefghijklmnop")
 os.environ.setdefault("SANXIN_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")

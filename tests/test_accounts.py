@@ -1,5 +1,6 @@
 """Login security (security.md items 2–4, 8–10), roles and the staff pages."""
 
+import io
 import itertools
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -519,6 +520,7 @@ def test_seeded_demo_accounts_can_log_in(db, settings, tmp_path):
 
     settings.DATA_DIR = tmp_path
     settings.SANXIN_OTP_REQUIRED = False  # as `make run` sets it, so that every persona can be tried at once
+    settings.SANXIN_DEMO = True
     out = StringIO()
     call_command("seed_demo", stdout=out)
     printed = {}
@@ -555,3 +557,13 @@ def test_staff_see_only_their_own_units_people(personas, client_for):
         assert "用户管理" not in home and "单位管理" not in home
     for persona in ("sysadmin", "secadmin"):
         assert client_for(persona).get("/users/").status_code == 200
+
+
+def test_seed_demo_refuses_a_database_not_marked_as_a_demo(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.SANXIN_DEMO = False
+    with pytest.raises(CommandError, match="不是演示环境"):
+        call_command("seed_demo")
+    assert not User.objects.filter(is_demo=True).exists()
+    call_command("seed_demo", "--into-production", stdout=io.StringIO())
+    assert User.objects.filter(is_demo=True).exists()
