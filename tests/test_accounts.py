@@ -296,10 +296,10 @@ def test_home_figures_follow_scope(client_for, personas):
     page = client_for("county").get("/").content.decode()
     townships = Region.objects.filter(level=4, code__startswith="360102").count()
     communities = Region.objects.filter(level=5, code__startswith="360102").count()
-    assert f">{townships:,}<" in page and f">{communities:,}<" in page
+    assert f"乡镇/街道 {townships:,} 个<" in page and f"社区/村 {communities:,} 个<" in page
     province_page = client_for("province").get("/").content.decode()
     province_communities = Region.objects.filter(level=5, code__startswith="36").count()
-    assert f">{province_communities:,}<" in province_page
+    assert f"社区/村 {province_communities:,} 个<" in province_page
 
 
 def test_region_browse_starts_at_scope_root(client_for):

@@ -447,16 +447,30 @@ def test_audit_page_explains_bad_filters(personas, client_for, query, message):
 
 @pytest.mark.django_db
 def test_audit_page_filters(personas, client_for):
-    record(3, prefix="sample.thing")
-    audit_record(action="sample.refused", outcome="denied")
+    record(3, prefix="census.thing")
+    audit_record(action="census.record", outcome="denied")
     client = client_for("auditadmin")
-    page = client.get("/audit/?action=sample.&outcome=denied").content.decode()
+    page = client.get("/audit/?action=census.&outcome=denied").content.decode()
     assert "共 <strong>1</strong> 条" in page
     today = timezone.localdate().isoformat()
-    page = client.get(f"/audit/?action=sample.&start={today}&end={today}").content.decode()
+    page = client.get(f"/audit/?action=census.&start={today}&end={today}").content.decode()
     assert "共 <strong>4</strong> 条" in page
-    page = client.get("/audit/?action=sample.&end=2000-01-01").content.decode()
+    page = client.get("/audit/?action=census.&end=2000-01-01").content.decode()
     assert "共 <strong>0</strong> 条" in page
+    page = client.get("/audit/?action=census.record").content.decode()
+    assert "共 <strong>1</strong> 条" in page
+
+
+@pytest.mark.django_db
+def test_audit_page_offers_the_actions_by_their_chinese_names(personas, client_for):
+    client = client_for("auditadmin")
+    page = client.get("/audit/").content.decode()
+    select = page[page.index('id="action"') : page.index("</select>", page.index('id="action"'))]
+    assert '<option value="auth.login">登录</option>' in select
+    assert '<option value="organization.export">导出两新组织名录</option>' in select
+    assert '<option value="auth.">登录、退出与锁定（全部）</option>' in select
+    assert "placeholder" not in select
+    assert "操作不在可选范围内" in client.get("/audit/?action=no.such").content.decode()
 
 
 @pytest.mark.django_db

@@ -68,6 +68,30 @@ OBJECT_NAMES = {
 }
 
 
+# Families of actions the audit page filters by at once (the filter matches codes by prefix).
+ACTION_FAMILIES = {
+    "auth.": "登录、退出与锁定（全部）",
+    "second_factor.": "双因素认证（全部）",
+    "user.": "用户与角色（全部）",
+    "unit.": "单位（全部）",
+    "organization.": "两新组织（全部）",
+    "party_org.": "党组织（全部）",
+    "instructor.": "党建指导员（全部）",
+    "census.": "摸排（全部）",
+    "compare.": "数据比对（全部）",
+    "import.": "导入（全部）",
+    "audit.": "审计日志（全部）",
+}
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """What the audit page's 操作 dropdown offers: families of actions, then every action, in Chinese."""
+    codes = [*ACTION_LABELS, *(f"{name}.export" for name in OBJECT_NAMES if name not in ("organizations", "party_organizations"))]
+    codes += [f"import.{registry}{step}" for registry in ("organizations", "party_organizations") for step in ("", ".upload")]
+    actions = sorted(((code, action_label(code)) for code in dict.fromkeys(codes)), key=lambda choice: choice[0])
+    return [*ACTION_FAMILIES.items(), *actions]
+
+
 def action_label(code: str) -> str:
     if code in ACTION_LABELS:
         return ACTION_LABELS[code]

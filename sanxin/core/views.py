@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from sanxin.accounts.roles import Cap
 from sanxin.core.audit import audit_record
+from sanxin.core.audit_labels import action_choices
 from sanxin.core.listing import list_page
 from sanxin.core.models import AuditEvent, AuditOutcome
 from sanxin.core.views_helpers import capability_required
@@ -18,7 +19,9 @@ def _date_field(label: str) -> forms.DateField:
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label="操作人或对象", required=False, max_length=150)
-    action = forms.CharField(label="操作", required=False, max_length=64)
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部"), *action_choices()], error_messages={"invalid_choice": "操作不在可选范围内"}
+    )
     outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *AuditOutcome.choices])
     start = _date_field("起始日期")
     end = _date_field("截止日期")
@@ -65,4 +68,5 @@ def audit_list(request):
         detail={"filters": filters, "page": request.GET.get("page", "1")},
     )
     listing = list_page(request, events, sortable=AUDIT_SORTS, default_sort="-time")
-    return render(request, "core/audit_list.html", {"listing": listing, "outcomes": AuditOutcome.choices, "form": form})
+    context = {"listing": listing, "outcomes": AuditOutcome.choices, "form": form, "actions": form.fields["action"].choices}
+    return render(request, "core/audit_list.html", context)

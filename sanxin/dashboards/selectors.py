@@ -1,17 +1,22 @@
+"""The home page: for each persona, the figures of its scope and the work waiting for it."""
+
 from datetime import timedelta
 
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from sanxin.accounts.models import Unit, User
-from sanxin.accounts.roles import Cap
+from sanxin.accounts.roles import Cap, Role
 from sanxin.core.models import AuditEvent, AuditOutcome
 from sanxin.core.scope import scoped, user_scope
 from sanxin.regions.models import Region
 from sanxin.regions.selectors import region_root_code, regions_below_by_level
 
+WAITING_ROWS = 5  # items of each kind of waiting work shown on the home page
+
 
 def home_figures(*, user) -> dict:
-    """The home page's figures, each cut to the user's scope."""
+    """The home page's figures and waiting work, each cut to the user's scope."""
     figures: dict = {"scope": user_scope(user)}
     root = region_root_code(user)
     figures["root"] = Region.objects.filter(code=root).first() if root else None
@@ -23,23 +28,76 @@ def home_figures(*, user) -> dict:
         users = scoped(User.objects.all(), user)
         figures["users"] = users.filter(is_active=True).count()
         figures["users_never_logged_in"] = users.filter(is_active=True, last_login__isnull=True).count()
-    if user.can(Cap.ORGS_VIEW):
-        from sanxin.orgs.models import DEREGISTERED, Organization, Todo, TodoStatus
-
-        orgs = scoped(Organization.objects.exclude(registration_status__in=DEREGISTERED), user)
-        figures["organizations"] = orgs.count()
-        figures["blank_spots"] = orgs.filter(coverage_state="blank").count()
-        figures["should_establish"] = orgs.filter(should_establish=True).count()
-        figures["open_todos"] = scoped(Todo.objects.filter(status=TodoStatus.OPEN), user).count()
+    if user.can(Cap.ROLES_GRANT):
+        without_roles = scoped(User.objects.filter(is_active=True, roles__isnull=True), user).select_related("unit")
+        figures["users_without_roles"] = without_roles.count()
+        figures["users_without_roles_rows"] = list(without_roles.order_by("-date_joined")[:WAITING_ROWS])
+    if user.can(Cap.ORGS_VIEW) and not figures["scope"].empty:  # territorial staff (an instructor sees their assignments)
+        figures |= _registry_figures(user)
+    if user.can(Cap.CENSUS_VIEW):
+        figures["campaigns"] = _running_campaigns(user)
+    if user.can(Cap.COMPARE):
+        figures["comparisons_to_review"] = _comparisons_to_review(user)
     if user.can(Cap.PARTY_VIEW):
         from sanxin.party.models import PartyOrganization
         from sanxin.party.selectors import election_reminders
 
         figures["party_orgs"] = scoped(PartyOrganization.objects.filter(status="active"), user).count()
         figures["elections"] = election_reminders(user=user)
+    if user.has_role(Role.INSTRUCTOR):
+        figures["assignments"] = _instructor_assignments(user)
     if user.can(Cap.AUDIT_VIEW):
         since = timezone.now() - timedelta(days=1)
         recent = AuditEvent.objects.filter(occurred_at__gte=since)
         figures["audit_24h"] = recent.count()
         figures["audit_failures_24h"] = recent.exclude(outcome=AuditOutcome.SUCCESS).count()
+        figures["audit_failures_rows"] = list(recent.exclude(outcome=AuditOutcome.SUCCESS).order_by("-id")[:WAITING_ROWS])
+    figures["waiting_roles"] = not any(user.can(c) for c in (Cap.ORGS_VIEW, Cap.UNITS_VIEW, Cap.USERS_VIEW, Cap.AUDIT_VIEW))
     return figures
+
+
+def _registry_figures(user) -> dict:
+    from sanxin.orgs.models import DEREGISTERED, Organization, Todo, TodoStatus
+
+    orgs = scoped(Organization.objects.exclude(registration_status__in=DEREGISTERED), user)
+    todos = scoped(Todo.objects.filter(status=TodoStatus.OPEN).select_related("organization"), user)
+    return {
+        "organizations": orgs.count(),
+        "blank_spots": orgs.filter(coverage_state="blank").count(),
+        "should_establish": orgs.filter(should_establish=True).count(),
+        "open_todos": todos.count(),
+        "todo_rows": list(todos.order_by("due_on", "pk")[:WAITING_ROWS]),
+        "today": timezone.localdate(),
+    }
+
+
+def _running_campaigns(user) -> list[tuple]:
+    from sanxin.orgs.census_services import campaign_progress
+    from sanxin.orgs.models import CampaignStatus, CensusCampaign
+
+    today = timezone.localdate()
+    campaigns = scoped(CensusCampaign.objects.filter(status=CampaignStatus.ACTIVE, ends_on__gte=today), user)
+    return [(c, campaign_progress(c, user=user)) for c in campaigns.select_related("region").order_by("ends_on")[:WAITING_ROWS]]
+
+
+def _comparisons_to_review(user) -> list[tuple]:
+    from sanxin.compare.models import ComparisonStatus
+    from sanxin.compare.selectors import comparison_counts, comparison_list
+
+    done = list(comparison_list(user=user).filter(status=ComparisonStatus.DONE).order_by("-id")[:20])
+    counts = comparison_counts([c.pk for c in done], user=user)
+    return [(c, counts[c.pk]["review"]) for c in done if counts[c.pk]["review"]][:WAITING_ROWS]
+
+
+def _instructor_assignments(user) -> list:
+    """The instructor's current assignments, with the date of the last visit (oldest visits first)."""
+    from sanxin.orgs.models import InstructorAssignment
+
+    today = timezone.localdate()
+    current = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    assignments = (
+        InstructorAssignment.objects.filter(current, instructor__user=user)
+        .select_related("organization", "organization__region")
+        .annotate(last_visit=Max("visits__visited_on"))
+    )
+    return sorted(assignments, key=lambda a: (a.last_visit is not None, a.last_visit or today))

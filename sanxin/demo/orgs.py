@@ -132,19 +132,25 @@ def _seed(rng: random.Random) -> int:
                 employees=220,
                 members=4,
             )
+    # The business district lies in 滕王阁街道: the firms in it sit in that street's communities.
+    district_communities = [c for c in communities["360102"] if district and c.code.startswith(district.region_id)]
     for county in COUNTIES:
+        in_district = 0
         for prefix, suffix, industry, category in FIRMS:
             community = rng.choice(communities[county])
             zone = None
-            if county == "360102":
-                zone = park if industry in PARK_INDUSTRIES else (district if rng.random() < 0.4 else None)
+            if county == "360102" and industry in PARK_INDUSTRIES:
+                zone = park
+            elif county == "360102" and district_communities and in_district < 4:
+                community, zone, in_district = rng.choice(district_communities), district, in_district + 1
             add(f"南昌{prefix}{suffix}", category, industry, community, zone=zone)
         for pattern, industry, category in SOCIAL:
             word = "东湖" if county == "360102" else "西湖"
             add(pattern.format(word), category, industry, rng.choice(communities[county]), employees=rng.choice([10, 25, 40]))
 
-    _seed_party_orgs(rng, orgs, county_user)
+    _seed_party_orgs(rng, orgs, county_user, district)
     _seed_instructors_and_census(rng, orgs, county_user)
+    _seed_west_county(rng, orgs)
     _seed_monthly_snapshots()
     return len(orgs)
 
@@ -163,7 +169,7 @@ def _seed_monthly_snapshots(months: int = 6) -> None:
     recompute_all()
 
 
-def _seed_party_orgs(rng, orgs, actor):
+def _seed_party_orgs(rng, orgs, actor, district):
     street = Region.objects.get(code="360102002")
     industries = {i.code: i for i in Industry.objects.all()}
     committee = party_org_create(
@@ -211,20 +217,33 @@ def _seed_party_orgs(rng, orgs, actor):
             term_years=3,
             covered=sites[:4],
         )
-    zone_orgs = [o for o in orgs if o.zone_id]
-    if zone_orgs:
-        party_org_create(
+    district_orgs = [o for o in orgs if district and o.zone_id == district.pk]
+    if district_orgs:
+        district_committee = party_org_create(
             actor=actor,
             name="八一广场商圈综合党委",
             level="committee",
             establishment_form="building",
             special_kinds=["comprehensive"],
-            region=Region.objects.get(code="360102"),
-            zone=zone_orgs[0].zone,
+            region=Region.objects.get(code=district.region_id),
+            zone=district,
             secretary="马春兰",
             founded_on=date(2022, 9, 1),
             term_years=5,
-            covered=zone_orgs[:3],
+            covered=district_orgs[:2],
+        )
+        party_org_create(
+            actor=actor,
+            name="八一广场商圈商户联合党支部",
+            level="branch",
+            establishment_form="building",
+            region=Region.objects.get(code=district.region_id),
+            zone=district,
+            parent=district_committee,
+            secretary=_person(rng),
+            founded_on=date(2024, 7, 1),
+            term_years=3,
+            covered=district_orgs[2:4],
         )
     park_orgs = [o for o in orgs if o.zone_id and o.zone.kind == ZoneKind.PARK]
     if park_orgs:
@@ -338,6 +357,74 @@ def _seed_instructors_and_census(rng, orgs, actor):
             campaign=campaign,
             organization=org,
             censused_on=today - timedelta(days=rng.randrange(0, 25)),
+            employees=org.employees,
+            formal_members=org.formal_members,
+            probationary_members=org.probationary_members,
+            **{key: f"{label}：已核实" for key, label in CENSUS_ITEMS},
+        )
+
+
+def _seed_west_county(rng, orgs):
+    """西湖区 has its own covered organizations, Party organizations, an instructor and a campaign, so its
+    officer has something to see and to do."""
+    actor = User.objects.filter(username="xh_county").first()
+    unit = Unit.objects.get(name="中共南昌市西湖区委两新工委")
+    west = [o for o in orgs if o.region.code.startswith("360103")]
+    today = timezone.localdate()
+    for org in [o for o in west if o.formal_members >= 3][:3]:
+        party_org_create(
+            actor=actor,
+            name=f"中共{org.name}支部委员会",
+            level="branch",
+            establishment_form="standalone",
+            region=org.region,
+            industry=org.industry,
+            secretary=_person(rng),
+            founded_on=today - timedelta(days=rng.randrange(100, 900)),
+            term_years=3,
+            covered=[org],
+        )
+    sites = [o for o in west if o.category == OrgCategory.FRANCHISEE]
+    street = sites[0].region.parent if sites else Region.objects.filter(code__startswith="360103", level=4).first()
+    party_org_create(
+        actor=actor,
+        name=f"{street.name}快递外卖网点联合党支部",
+        level="branch",
+        establishment_form="joint",
+        special_kinds=["mobile"],
+        region=street,
+        secretary=_person(rng),
+        founded_on=date(2023, 10, 12),
+        term_years=3,
+        covered=sites[:3],
+    )
+    instructor = instructor_services.instructor_create(actor=actor, name="谢文华", kind="instructor", unit=unit, title="区两新工委党建指导员")
+    blanks = [o for o in west if not o.party_organizations.exists()][:4]
+    for org in blanks:
+        assignment = instructor_services.assignment_create(
+            actor=actor, instructor=instructor, organization=org, started_on=today - timedelta(days=60)
+        )
+        instructor_services.visit_create(
+            actor=actor,
+            assignment=assignment,
+            visited_on=today - timedelta(days=rng.randrange(1, 50)),
+            content="了解经营和党员情况，动员流动党员亮身份",
+            problems=rng.choice(["", "从业人员流动性大", "党员组织关系不在本地"]),
+        )
+    campaign = census_services.census_campaign_create(
+        actor=actor,
+        name="2026 年西湖区快递外卖行业党建摸排",
+        region=Region.objects.get(code="360103"),
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=50),
+    )
+    targets = list(census_services.campaign_organizations(campaign))
+    for org in rng.sample(targets, len(targets) // 3):
+        census_services.census_record_save(
+            actor=actor,
+            campaign=campaign,
+            organization=org,
+            censused_on=today - timedelta(days=rng.randrange(0, 9)),
             employees=org.employees,
             formal_members=org.formal_members,
             probationary_members=org.probationary_members,

@@ -39,7 +39,7 @@ def region_label(region):
     """A region's name with its full path on hover."""
     if region is None:
         return "—"
-    return format_html('<span title="{}">{}</span>', region.full_name, region.name)
+    return format_html('<span class="sx-nowrap" title="{}">{}</span>', region.full_name, region.name)
 
 
 @register.filter
