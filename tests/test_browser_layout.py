@@ -39,7 +39,13 @@ def registry(personas):
 def test_staff_pages_on_a_phone(browser, live_server, registry):
     page = log_in(browser, live_server, "community")
     page.set_viewport_size({"width": 375, "height": 800})
-    for path, name in [("/", "home"), ("/coverage/", "coverage"), ("/orgs/", "orgs"), (f"/orgs/{registry[0].pk}/", "org"), ("/party/", "party")]:
+    for path, name in [
+        ("/", "home"),
+        ("/coverage/", "coverage"),
+        ("/orgs/", "orgs"),
+        (f"/orgs/{registry[0].pk}/", "org"),
+        ("/party/", "party"),
+    ]:
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} scrolls sideways: {width}px"

@@ -398,7 +398,9 @@ def _seed_west_county(rng, orgs):
         term_years=3,
         covered=sites[:3],
     )
-    instructor = instructor_services.instructor_create(actor=actor, name="谢文华", kind="instructor", unit=unit, title="区两新工委党建指导员")
+    instructor = instructor_services.instructor_create(
+        actor=actor, name="谢文华", kind="instructor", unit=unit, title="区两新工委党建指导员"
+    )
     blanks = [o for o in west if not o.party_organizations.exists()][:4]
     for org in blanks:
         assignment = instructor_services.assignment_create(
