@@ -58,5 +58,6 @@ ROUTES = [
 EXEMPT: dict[str, str] = {
     "compare:review": "只接受 POST；比对与行都经 access 取得，见 test_compare.py::test_pages",
     "compare:create_new": "只接受 POST；比对经 access 取得，见 test_compare.py::test_pages",
+    "compare:retry": "只接受 POST；比对经 access 取得，只有上传人能重新比对，见 test_compare.py::test_silent_comparison_fails_then_retried",
     "compare:deregister": "只接受 POST；比对经 access 取得，见 test_compare.py::test_pages",
 }

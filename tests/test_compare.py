@@ -401,3 +401,75 @@ def test_new_organizations_are_checked_against_the_actors_scope_at_the_write(per
     with pytest.raises(ImportConflict):  # without the actor's scope it overwrote the other county's organization
         create_new_organizations(actor=personas["county"], comparison=comparison, rows=rows)
     assert not Organization.objects.filter(name="南昌全新庚有限公司").exists()
+
+
+def test_silent_comparison_fails_then_retried(personas, registry, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sanxin.compare.services import STALE_AFTER
+
+    comparison = comparison_create(
+        actor=personas["county"], region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.xlsx", outside([entry("甲")]))
+    )
+    # The worker died before it started: silent for longer than STALE_AFTER.
+    RegistryComparison.objects.filter(pk=comparison.pk).update(
+        status="running", updated_at=timezone.now() - STALE_AFTER - timedelta(minutes=1)
+    )
+    client = client_for("county")
+    page = client.get(f"/compare/{comparison.pk}/").content.decode()
+    comparison.refresh_from_db()
+    assert comparison.status == "failed" and "没有进展" in comparison.message
+    assert "没有进展" in page and f"/compare/{comparison.pk}/retry/" in page
+    assert AuditEvent.objects.filter(action="compare.stale", object_id=str(comparison.pk)).exists()
+    # Only its uploader may retry it; then it runs on the stored file.
+    assert f"/compare/{comparison.pk}/retry/" not in client_for("province").get(f"/compare/{comparison.pk}/").content.decode()
+    client_for("province").post(f"/compare/{comparison.pk}/retry/")
+    comparison.refresh_from_db()
+    assert comparison.status == "failed"
+    client.post(f"/compare/{comparison.pk}/retry/")
+    comparison.refresh_from_db()
+    assert comparison.status == "done" and comparison.rows.filter(outcome="new").exists()  # tests run tasks at once
+    assert AuditEvent.objects.filter(action="compare.retry").count() == 1
+    # A done comparison is not retried.
+    page = client.post(f"/compare/{comparison.pk}/retry/", follow=True).content.decode()
+    assert "只有失败的比对可以重新比对" in page
+
+
+def test_a_run_marked_failed_meanwhile_stops_without_writing(personas, registry, monkeypatch):
+    from sanxin.compare import services
+
+    comparison = comparison_create(
+        actor=personas["county"], region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.xlsx", outside([entry("乙")]))
+    )
+    real_read = services._read
+
+    def read_then_marked_failed(c):
+        rows = real_read(c)
+        RegistryComparison.objects.filter(pk=c.pk).update(status="failed", message="已标记为失败")
+        return rows
+
+    monkeypatch.setattr(services, "_read", read_then_marked_failed)
+    result = comparison_run(comparison.pk)
+    assert result.status == "failed" and not result.rows.exists()
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b"])
+def test_a_control_character_in_the_outside_file_fails_it_saying_where(personas, registry, bad):
+    comparison = run(personas["county"], [entry("丙"), entry(f"丁{bad}有限公司")])
+    assert comparison.status == "failed" and "第 3 行「单位名称」含有不可见的控制字符" in comparison.message
+    assert not comparison.rows.exists()
+
+
+def test_full_width_codes_in_the_outside_file_match(personas, registry):
+    code = registry["coded"].credit_code
+    full_width = code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHJKLMNPQRTUWXY"})
+    comparison = run(personas["county"], [entry("某某", code=full_width, region="３６０１０２００２００１")])
+    assert comparison.rows.get(row_number=2).outcome == "matched"
+
+
+def test_huge_row_ids_are_refused_quietly(personas, registry, client_for):
+    comparison = run(personas["county"], [entry("x", code=registry["gone"].credit_code, 登记状态="吊销")])
+    response = client_for("county").post(f"/compare/{comparison.pk}/deregister/", {"row": ["99999999999999999999", "²"]})
+    assert response.status_code == 302

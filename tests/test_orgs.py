@@ -266,3 +266,27 @@ def test_deregistering_through_the_edit_form_needs_a_reason(personas, client_for
     # Back to 存续 is an ordinary edit.
     organization_update(actor=personas["county"], organization=org, registration_status="active")
     assert Organization.objects.get(pk=org.pk).registration_status == "active"
+
+
+def test_full_width_codes_find_organizations_everywhere(personas, client_for):
+    from sanxin.party.services import party_org_create
+    from sanxin.regions.models import Region
+
+    org = make_org(personas["county"], name="全角检索企业")
+    wide = org.credit_code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHJKLMNPQRTUWXY"})
+    client = client_for("county")
+    assert ">全角检索企业<" in client.get("/orgs/", {"q": wide}).content.decode()
+    assert ">全角检索企业<" in client.get("/orgs/", {"region": "３６０１０２", "q": "全角检索"}).content.decode()
+    assert "全角检索企业" in client.get("/orgs/lookup/", {"field": "parent", "q": wide[:12]}).content.decode()
+    assert client.get("/api/v1/coverage/summary", {"region": "３６０１０２"}).status_code == 200
+    branch = party_org_create(
+        actor=personas["county"],
+        name="全角覆盖党支部",
+        level="branch",
+        establishment_form="joint",
+        region=Region.objects.get(code="360102002"),
+    )
+    data = {"name": "全角覆盖党支部", "level": "branch", "establishment_form": "joint", "region": "360102002", "term_years": 3}
+    response = client.post(f"/party/{branch.pk}/edit/", data | {"status": "active", "covered_codes": wide})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(branch.covered_organizations.all()) == [org]

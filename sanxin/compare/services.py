@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -15,12 +16,13 @@ from django.utils import timezone
 from sanxin.compare.matcher import Known, Matcher
 from sanxin.compare.models import ComparisonRow, ComparisonStatus, Decision, Outcome, RegistryComparison
 from sanxin.core.audit import audit_record
+from sanxin.core.jobs import fail_stale
 from sanxin.core.scope import region_in_scope, scoped, user_scope
 from sanxin.core.uploads import purge_uploads
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.registries import organizations as org_registry
-from sanxin.imports.spec import FileError, ImportScope, check_header, chunked
+from sanxin.imports.spec import FileError, ImportScope, check_header, chunked, read_cells
 from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import DEREGISTERED, Organization, RegistrationStatus
 from sanxin.orgs.services import organization_deregister
@@ -62,8 +64,56 @@ def comparison_create(*, actor, region, upload) -> RegistryComparison:
     return comparison
 
 
+RUNNING = (ComparisonStatus.QUEUED, ComparisonStatus.RUNNING)
+# A running comparison reports at every step and every CHUNK rows of the matcher; this long without a word, its
+# worker was stopped (or never started).
+STALE_AFTER = timedelta(hours=1)
+STALE_REASON = "比对超过 1 小时没有进展，后台进程可能已被中断（或没有运行），已标记为失败；可点击“重新比对”再次运行"
+
+
+class ComparisonAbandoned(Exception):
+    """The comparison was marked failed (stale) while this run was still going: it stops without writing."""
+
+
 def _progress(comparison: RegistryComparison, **fields) -> None:
-    RegistryComparison.objects.filter(pk=comparison.pk).update(**fields)
+    # updated_at too: a comparison whose worker died is recognised by its silence (comparisons_fail_stale).
+    changed = RegistryComparison.objects.filter(pk=comparison.pk, status__in=RUNNING).update(updated_at=timezone.now(), **fields)
+    if not changed:
+        raise ComparisonAbandoned
+
+
+def comparisons_fail_stale(comparisons=None) -> int:
+    """Comparisons silent for STALE_AFTER are marked failed with the reason; audited. The pages call it for what
+    they show, the daily jobs for everyone's."""
+    comparisons = RegistryComparison.objects.all() if comparisons is None else comparisons
+    failed = fail_stale(
+        comparisons,
+        running_statuses=RUNNING,
+        failed_status=ComparisonStatus.FAILED,
+        reason=STALE_REASON,
+        action="compare.stale",
+        stale_after=STALE_AFTER,
+    )
+    return len(failed)
+
+
+@transaction.atomic
+def comparison_retry(*, actor, comparison: RegistryComparison) -> RegistryComparison:
+    """Run a failed comparison again on its stored file (its uploader only); audited. Enqueue it."""
+    comparison = RegistryComparison.objects.select_for_update().get(pk=comparison.pk)
+    if actor is None or comparison.user_id != actor.pk:
+        raise ValidationError("只能重新比对本人上传的名录")
+    if comparison.status != ComparisonStatus.FAILED:
+        raise ValidationError("只有失败的比对可以重新比对")
+    if not comparison.stored_name or not (compare_dir() / comparison.stored_name).exists():
+        days = settings.SANXIN_UPLOAD_RETENTION.days
+        raise ValidationError(f"原文件已在保存期（{days} 天）满后删除，请重新上传外部名录")
+    old = {"status": comparison.status, "message": comparison.message}
+    RegistryComparison.objects.filter(pk=comparison.pk).update(
+        status=ComparisonStatus.QUEUED, progress=0, message="", updated_at=timezone.now()
+    )
+    audit_record(actor=actor, action="compare.retry", obj=comparison, detail={"old": old, "new": {"status": ComparisonStatus.QUEUED}})
+    return RegistryComparison.objects.get(pk=comparison.pk)
 
 
 def known_organizations(comparison: RegistryComparison) -> list[Known]:
@@ -119,18 +169,39 @@ class RowPlace:
         }
 
 
+def _read(comparison: RegistryComparison) -> list[dict]:
+    """The outside rows as the matcher reads them: cells by header, codes and numbers in half-width. A cell with
+    an invisible control character fails the file, saying where (nothing of it could be stored or shown)."""
+    header, body = read_rows(compare_dir() / comparison.stored_name, comparison.filename)
+    check_header(header, org_registry.COLUMNS)
+    rows, problems = [], []
+    for number, cells in body:
+        width = len(org_registry.COLUMNS)
+        text, errors, _ = read_cells(number, (cells + [""] * width)[:width], org_registry.COLUMNS)
+        problems += [e for e in errors if e.reason.startswith("含有不可见的控制字符")]
+        rows.append({"row": number, "values": {column.header: text[column.key] for column in org_registry.COLUMNS}})
+    if problems:
+        where = "；".join(f"第 {e.row} 行「{e.column}」" for e in problems[:5])
+        more = f"等 {len(problems):,} 处" if len(problems) > 5 else ""
+        raise FileError(f"{where}{more}含有不可见的控制字符（如 NUL），请删除后重新上传")
+    return rows
+
+
 def comparison_run(comparison_id: int) -> RegistryComparison:
     comparison = RegistryComparison.objects.select_related("region", "user").get(pk=comparison_id)
-    _progress(comparison, status=ComparisonStatus.RUNNING, progress=5)
     try:
-        header, body = read_rows(compare_dir() / comparison.stored_name, comparison.filename)
-        check_header(header, org_registry.COLUMNS)
+        _progress(comparison, status=ComparisonStatus.RUNNING, progress=5)
+        return _run(comparison)
+    except ComparisonAbandoned:
+        return RegistryComparison.objects.get(pk=comparison.pk)
+
+
+def _run(comparison: RegistryComparison) -> RegistryComparison:
+    try:
+        rows = _read(comparison)
     except (UnreadableFile, FileError) as exc:
         _progress(comparison, status=ComparisonStatus.FAILED, progress=100, message=str(exc)[:500])
         return RegistryComparison.objects.get(pk=comparison.pk)
-    rows = [
-        {"row": number, "values": dict(zip(HEADERS, (cells + [""] * len(HEADERS))[: len(HEADERS)], strict=True))} for number, cells in body
-    ]
     _progress(comparison, progress=10)
     matcher = Matcher(known_organizations(comparison), region_code=comparison.region_id, region_names=region_names(comparison.region))
     results = matcher.run(rows, progress=lambda done: _progress(comparison, progress=10 + int(70 * done / len(rows))))

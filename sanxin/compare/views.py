@@ -6,10 +6,10 @@ from django.views.decorators.http import require_POST
 
 from sanxin.accounts.roles import Cap
 from sanxin.compare import selectors, services
-from sanxin.compare.models import ComparisonStatus, Outcome
+from sanxin.compare.models import ComparisonStatus, Outcome, RegistryComparison
 from sanxin.compare.tasks import run_comparison
 from sanxin.core.exports import Column, export_list
-from sanxin.core.listing import list_page
+from sanxin.core.listing import list_page, parse_id
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.regions.selectors import region_root_code
 from sanxin.regions.widgets import RegionPickerField
@@ -39,6 +39,7 @@ def comparison_list(request):
             run_comparison.enqueue(comparison.pk)
             return redirect("compare:detail", pk=comparison.pk)
     listing = list_page(request, selectors.comparison_list(user=request.user), sortable={"created": "id"}, default_sort="-created")
+    services.comparisons_fail_stale(RegistryComparison.objects.filter(pk__in=[c.pk for c in listing.page]))
     counts = selectors.comparison_counts([c.pk for c in listing.page], user=request.user)
     rows = [(c, counts[c.pk]) for c in listing.page]
     return render(request, "compare/list.html", {"form": form, "listing": listing, "rows": rows})
@@ -47,6 +48,8 @@ def comparison_list(request):
 @capability_required(Cap.COMPARE)
 def comparison_detail(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
+    if services.comparisons_fail_stale(RegistryComparison.objects.filter(pk=comparison.pk)):
+        comparison = selectors.access_comparison(pk, user=request.user)  # its worker died: failed, with the reason
     counts = selectors.comparison_counts([comparison.pk], user=request.user)[comparison.pk]
     outcome = request.GET.get("outcome", "")
     if outcome not in Outcome.values:
@@ -55,7 +58,8 @@ def comparison_detail(request, pk):
     listing = list_page(request, rows, sortable={"row": "row_number", "score": "score"}, default_sort="row")
     tabs = [(value, label, counts[value]) for value, label in Outcome.choices]
     summary = selectors.result_summary(counts) if comparison.status == ComparisonStatus.DONE else comparison.message
-    context = {"comparison": comparison, "listing": listing, "outcome": outcome, "tabs": tabs, "summary": summary}
+    can_retry = comparison.status == ComparisonStatus.FAILED and comparison.user_id == request.user.pk
+    context = {"comparison": comparison, "listing": listing, "outcome": outcome, "tabs": tabs, "summary": summary, "can_retry": can_retry}
     if request.headers.get("HX-Request"):
         response = render(request, "compare/status.html", context)
         if comparison.finished:
@@ -77,6 +81,20 @@ def review(request, pk, row_pk):
 
 
 @require_POST
+@capability_required(Cap.COMPARE)
+def retry(request, pk):
+    comparison = selectors.access_comparison(pk, user=request.user)
+    try:
+        services.comparison_retry(actor=request.user, comparison=comparison)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        run_comparison.enqueue(comparison.pk)
+        messages.success(request, "已重新开始比对")
+    return redirect("compare:detail", pk=comparison.pk)
+
+
+@require_POST
 @capability_required(Cap.ORGS_MANAGE)
 def create_new(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
@@ -92,7 +110,7 @@ def create_new(request, pk):
 @capability_required(Cap.ORGS_MANAGE)
 def deregister(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
-    chosen = [pk for pk in request.POST.getlist("row") if pk.isascii() and pk.isdigit()]
+    chosen = [row for row in map(parse_id, request.POST.getlist("row")) if row is not None]
     rows = selectors.comparison_rows(comparison, user=request.user, outcome=Outcome.GONE).filter(acted=False, pk__in=chosen)
     if not chosen:
         messages.error(request, "请先勾选要标记的单位")

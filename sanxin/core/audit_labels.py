@@ -48,6 +48,8 @@ ACTION_LABELS = {
     "compare.run": "运行数据比对",
     "compare.review": "核实比对结果",
     "compare.create_new": "比对新增单位入名录",
+    "compare.stale": "标记中断的数据比对为失败",
+    "compare.retry": "重新比对",
     "import.errors_download": "下载导入错误清单",
     "import.files_purge": "删除过期的导入文件",
     "import.stale": "标记中断的导入任务为失败",

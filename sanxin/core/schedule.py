@@ -25,6 +25,7 @@ DAILY_JOBS = {
     "import_files": "sanxin.imports.services.import_files_purge",
     "import_stale": "sanxin.imports.services.import_jobs_fail_stale",
     "comparison_files": "sanxin.compare.services.comparison_files_purge",
+    "comparison_stale": "sanxin.compare.services.comparisons_fail_stale",
 }
 
 

@@ -4,6 +4,7 @@ from ninja import Router, Schema
 from sanxin.accounts.roles import Cap
 from sanxin.api.schemas import QueryText, responses
 from sanxin.core.scope import access
+from sanxin.core.text import normalize_code
 from sanxin.orgs import rates
 from sanxin.regions.models import Industry, Region, Zone
 from sanxin.regions.selectors import region_root_code
@@ -34,7 +35,8 @@ def coverage_filters(user, region: str, industry: str, zone: str):
     """A region outside the caller's scope is 404; an unknown industry or zone code too."""
     if not user.can(Cap.COVERAGE_VIEW):
         raise Http404
-    region = region or region_root_code(user)
+    region = normalize_code(region) or region_root_code(user)
+    industry = normalize_code(industry)
     found_region = access(Region.objects.all(), region, user) if region else None
     found_industry = Industry.objects.filter(code=industry).first() if industry else None
     if industry and found_industry is None:

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from sanxin.core.listing import query_int
 from sanxin.core.scope import scoped
+from sanxin.core.text import half_width, normalize_code
 from sanxin.orgs.models import Organization
 
 SUGGESTIONS = 20
@@ -91,14 +92,14 @@ class OrganizationLookupField(ScopedLookupField):
         return scoped(Organization.objects.all(), self.user) if self.user is not None else Organization.objects.none()
 
     def find(self, key: str):
-        return self.visible().filter(credit_code=key.strip().upper()).first()
+        return self.visible().filter(credit_code=normalize_code(key).upper()).first()
 
     def describe(self, key: str) -> str:
         org = self.find(key)
         return f"{org.name}（{org.credit_code}）" if org else key
 
     def clean(self, value):
-        code = (super().clean(value) or "").strip().upper()
+        code = normalize_code(super().clean(value)).upper()
         if not code:
             return None
         org = self.find(code)
@@ -114,7 +115,7 @@ class OrganizationCodesField(OrganizationLookupField):
 
     def clean(self, value):
         text = forms.CharField.clean(self, value) or ""
-        codes = list(dict.fromkeys(c.strip().upper() for c in re.split(SEPARATORS, text) if c.strip()))
+        codes = list(dict.fromkeys(normalize_code(c).upper() for c in re.split(SEPARATORS, half_width(text)) if c.strip()))
         found = {o.credit_code: o for o in self.visible().filter(credit_code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
@@ -123,12 +124,12 @@ class OrganizationCodesField(OrganizationLookupField):
 
 
 def organization_suggestions(user, q: str, limit: int = SUGGESTIONS):
-    q = q.strip()
+    code, q = normalize_code(q), q.strip()  # a name is searched as typed, a code in half-width
     orgs = scoped(Organization.objects.select_related("region"), user)
     if not q:
         return orgs.none()
-    if q.isascii() and q.isalnum() and any(c.isdigit() for c in q):  # a credit code, or its start
-        return orgs.filter(credit_code__startswith=q.upper()).order_by("credit_code")[:limit]
+    if code.isascii() and code.isalnum() and any(c.isdigit() for c in code):  # a credit code, or its start
+        return orgs.filter(credit_code__startswith=code.upper()).order_by("credit_code")[:limit]
     return orgs.filter(name__icontains=q).order_by("name")[:limit]
 
 

@@ -3,7 +3,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, scoped, user_scope
+from sanxin.core.text import normalize_code
 from sanxin.orgs.models import DEREGISTERED, CoverageState, Instructor, InstructorAssignment, Organization
 
 # ?coverage= filters of the organization list; each figure on the coverage page links to one of them.
@@ -33,15 +35,16 @@ def organization_list(
 ):
     orgs = scoped(Organization.objects.select_related("region", "industry", "zone"), user)
     if q:
-        orgs = orgs.filter(Q(name__icontains=q) | Q(credit_code=q.strip().upper()))
+        orgs = orgs.filter(Q(name__icontains=q.strip()) | Q(credit_code=normalize_code(q).upper()))
     if region:
-        orgs = orgs.filter(region__code__startswith=region)
+        orgs = orgs.filter(region__code__startswith=normalize_code(region))
     if industry:
         orgs = orgs.filter(industry__code=industry)
     if category:
         orgs = orgs.filter(category=category)
     if zone:
-        orgs = orgs.filter(zone_id=zone) if zone.isdigit() else orgs.none()
+        zone_id = parse_id(zone)
+        orgs = orgs.filter(zone_id=zone_id) if zone_id is not None else orgs.none()
     if coverage in COVERAGE_FILTERS:
         # Deregistered organizations count nowhere, so they are in none of these lists either.
         orgs = orgs.filter(COVERAGE_FILTERS[coverage]).exclude(registration_status__in=DEREGISTERED)
