@@ -22,8 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, password_file, into_production, **options):
         if not settings.SANXIN_DEMO and not into_production:
             raise CommandError(
-                "该数据库不是演示环境（未设置 SANXIN_DEMO=1），演示账号和演示组织会混入真实数据，已拒绝；"
-                "确需写入请加 --into-production"
+                "该数据库不是演示环境（未设置 SANXIN_DEMO=1），演示账号和演示组织会混入真实数据，已拒绝；确需写入请加 --into-production"
             )
         if not Region.objects.filter(code=settings.SANXIN_DEMO_PROVINCE).exists():
             raise CommandError(f"请先载入演示省份区划：python manage.py load_regions --province {settings.SANXIN_DEMO_PROVINCE}")
