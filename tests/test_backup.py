@@ -1,9 +1,10 @@
-"""Backup and restore (security.md item 27).
+"""Backup and restore (security.md items 21, 27).
 
 Data is made through the services, `backup` runs here, then the file is restored "elsewhere": `migrate` and
 `restore` run as separate processes against a fresh database (a temp file on SQLite, a new database on
 PostgreSQL), as on a replacement machine. Every table is compared row for row, with SQL that shows each
-stored value exactly (SQLite `quote()`, PostgreSQL's row text), independently of the backup module.
+stored value exactly (SQLite `quote()`, PostgreSQL's row text), independently of the backup module. The file's
+encryption is read here by its documented layout, without the backup module, too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 from collections import Counter
@@ -26,14 +28,17 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxin.accounts.models import ApiToken, UnitKind
 from sanxin.accounts.services import unit_create, user_create
 from sanxin.accounts.tokens import api_token_create
-from sanxin.core import backup
+from sanxin.core import backup, crypto
 from sanxin.core.models import AuditEvent
 from sanxin.party.services import party_org_create
 from sanxin.regions.models import Region
@@ -42,6 +47,10 @@ from tests.orgs_factories import make_org
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = "13912345678"
+FULL_NAME = "手机号测试员"
+LEGAL_REPRESENTATIVE = "欧阳法定代表"
+SECRETARY = "司马支部书记"
+RECOVERY_CODE = "k7mq2xzd"
 # Their rows differ by design: the restore appends its own audit event (and moves the chain head); sessions are not backed up.
 AUDIT_TABLES = {"core_auditevent", "core_auditchainhead"}
 NOT_COPIED = {"django_migrations", "django_session"}
@@ -205,7 +214,7 @@ def make_world(personas) -> dict:
     a parent, Party organizations with a parent and covered organizations, an API token, a session; audit events
     come with them, and the regions (self-referencing) are loaded already."""
     sysadmin, county = personas["sysadmin"], personas["county"]
-    user_create(actor=sysadmin, username="phone_owner", full_name="手机号测试员", unit=county.unit, password=PASSWORD, phone=PHONE)
+    user_create(actor=sysadmin, username="phone_owner", full_name=FULL_NAME, unit=county.unit, password=PASSWORD, phone=PHONE)
     unit_create(
         actor=sysadmin,
         name="东湖区下级单位",
@@ -213,7 +222,7 @@ def make_world(personas) -> dict:
         region=Region.objects.get(code="360102"),
         parent=personas["city"].unit,
     )
-    platform = make_org(county, name="某快递平台有限公司")
+    platform = make_org(county, name="某快递平台有限公司", legal_representative=LEGAL_REPRESENTATIVE)
     station = make_org(county, name="某快递平台东湖站点", parent=platform, formal_members=3)
     region = Region.objects.get(code="360102002")
     committee = party_org_create(
@@ -229,6 +238,7 @@ def make_world(personas) -> dict:
         parent=committee,
         founded_on=date(2024, 7, 1),
         covered=[platform, station],
+        secretary=SECRETARY,
     )
     _, raw_token = api_token_create(actor=None, user=county, name="数据同步脚本")
     # The last row of a table deleted: its id must not be handed out again after a restore.
@@ -237,7 +247,11 @@ def make_world(personas) -> dict:
     session = SessionStore()
     session["note"] = "登录会话"
     session.create()
-    return {"token": raw_token, "session_key": session.session_key}
+    # A second factor: the staff persona's authenticator (conftest enrols one) and a recovery code.
+    totp = TOTPDevice.objects.get(user=county, confirmed=True)
+    recovery = StaticDevice.objects.create(user=county, name="恢复码", confirmed=True)
+    StaticToken.objects.create(device=recovery, token=RECOVERY_CODE)
+    return {"token": raw_token, "session_key": session.session_key, "totp_key": totp.key}
 
 
 def run_backup(path: Path, *args: str) -> str:
@@ -246,12 +260,49 @@ def run_backup(path: Path, *args: str) -> str:
     return out.getvalue()
 
 
+HEADER = 41  # "SANXINBK", version, salt (16), key check (16)
+FRAME = struct.Struct(">BI")  # last-chunk flag, ciphertext length
+TAG = 16
+
+
+def chunks_of(data: bytes) -> tuple[bytes, list[bytes]]:
+    """The plain header and the encrypted chunks (each with its frame and tag), by the layout documented in backup.py."""
+    header, rest, chunks = data[:HEADER], data[HEADER:], []
+    while rest:
+        _, length = FRAME.unpack(rest[: FRAME.size])
+        end = FRAME.size + length + TAG
+        chunks.append(rest[:end])
+        rest = rest[end:]
+    return header, chunks
+
+
+def decrypt(data: bytes) -> bytes:
+    """The file's plaintext (a gzip stream), read by the documented layout with `cryptography` alone."""
+    header, chunks = chunks_of(data)
+    assert header[:8] == b"SANXINBK" and header[8] == 2
+    salt, root = header[9:25], crypto.derived_key("backup-file")
+    assert header[25:] == crypto.hmac_sm3(root, b"key-check:" + salt)[:16]
+    key = crypto.hmac_sm3(root, b"sm4-key:" + salt)[:16]
+    plaintext = []
+    for counter, chunk in enumerate(chunks):
+        last = chunk[0]
+        assert last == (counter == len(chunks) - 1)
+        decryptor = Cipher(algorithms.SM4(key), modes.GCM(counter.to_bytes(12, "big"), chunk[-TAG:])).decryptor()
+        decryptor.authenticate_additional_data(header + counter.to_bytes(8, "big") + bytes([last]))
+        plaintext.append(decryptor.update(chunk[FRAME.size : -TAG]) + decryptor.finalize())
+    return b"".join(plaintext)
+
+
 def lines_of(path: Path) -> list[bytes]:
-    return gzip.decompress(path.read_bytes()).splitlines(keepends=True)
+    return gzip.decompress(decrypt(path.read_bytes())).splitlines(keepends=True)
 
 
 def write_lines(path: Path, lines: list[bytes]) -> None:
-    path.write_bytes(gzip.compress(b"".join(lines)))
+    """A file as `backup` writes it (with this system's master key) around the given lines."""
+    with path.open("wb") as raw:
+        encrypted = backup.EncryptingFile(raw)
+        encrypted.write(gzip.compress(b"".join(lines)))
+        encrypted.finish()
 
 
 # -- the tests -----------------------------------------------------------------------------------------------
@@ -262,15 +313,25 @@ def test_backup_restores_elsewhere_row_for_row(personas, fresh_target, tmp_path)
     world = make_world(personas)
     source, source_ids = source_state()
     assert source["accounts_user"] and source["regions_region"] and source["django_session"]
-    file = tmp_path / "sanxin.jsonl.gz"
+    file = tmp_path / "sanxin.sxbk"
 
     summary = run_backup(file)
     assert summary.startswith("备份完成：") and "张表" in summary and "MB" in summary
     assert oct(file.stat().st_mode & 0o777) == "0o600"
     assert AuditEvent.objects.filter(action="backup.create", object_repr=file.name).exists()
 
-    # No plaintext personal data, no live credentials: the phone is there only as SM4 ciphertext.
-    data = gzip.decompress(file.read_bytes())
+    # No plaintext personal data and no second-factor secret in the file, nor in what gzip would make of it: it is not gzip.
+    raw = file.read_bytes()
+    personal = [PHONE, FULL_NAME, LEGAL_REPRESENTATIVE, SECRETARY, world["totp_key"], RECOVERY_CODE]
+    assert raw.startswith(b"SANXINBK\x02")
+    for value in personal:
+        assert value.encode() not in raw and json.dumps(value).encode() not in raw, value
+    assert bytes.fromhex(world["totp_key"]) not in raw
+    with pytest.raises(gzip.BadGzipFile):
+        gzip.decompress(raw)
+    # Decrypted with the master key, they are all there (the phone as its field's SM4 ciphertext); credentials never are.
+    data = gzip.decompress(decrypt(raw))
+    assert all(value.encode() in data for value in personal if value != PHONE)
     assert PHONE.encode() not in data and b"sm4gcm1:" in data
     assert world["token"].encode() not in data and world["session_key"].encode() not in data
 
@@ -305,25 +366,25 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(personas,
     user_create(
         actor=personas["sysadmin"], username="phone_owner", full_name="手机号测试员", unit=personas["county"].unit, password=PASSWORD
     )
-    file = tmp_path / "sanxin.jsonl.gz"
+    file = tmp_path / "sanxin.sxbk"
     run_backup(file)
     empty = fresh_target.contents()
     lines = lines_of(file)
     user_row = next(i for i, line in enumerate(lines) if line.startswith(b"[") and b'"phone_owner"' in line)
 
     # One byte changed in a row.
-    changed = tmp_path / "changed.jsonl.gz"
+    changed = tmp_path / "changed.sxbk"
     write_lines(
         changed, [*lines[:user_row], lines[user_row].replace("手机号测试员".encode(), "手机号测试贝".encode()), *lines[user_row + 1 :]]
     )
-    refused(fresh_target.run("restore", str(changed)), "accounts_user", "SM3")
+    refused(fresh_target.run("restore", str(changed)), "accounts_user", "SM3")  # inside the encryption, a second check
     with pytest.raises(CommandError, match="accounts_user 的行数或 SM3 校验值不符"):
         call_command("restore", str(changed), "--check")
     checked = io.StringIO()
     call_command("restore", str(file), "--check", stdout=checked)
     assert checked.getvalue().startswith("备份文件完好")
 
-    # A row changed and its table's SM3 recomputed, as someone without the master key would: the seal gives it away.
+    # A row changed and its table's SM3 recomputed, but not the seal: the seal gives it away.
     forged_lines = list(lines)
     forged_lines[user_row] = lines[user_row].replace(b'"phone_owner"', b'"intruder"')
     header = next(i for i, line in enumerate(lines) if line.startswith(b'{"table":"accounts_user"'))
@@ -336,23 +397,24 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(personas,
     manifest = json.loads(forged_lines[-1])
     manifest["manifest"]["tables"]["accounts_user"]["sm3"] = digest.finalize().hex()
     forged_lines[-1] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-    forged = tmp_path / "forged.jsonl.gz"
+    forged = tmp_path / "forged.sxbk"
     write_lines(forged, forged_lines)
     refused(fresh_target.run("restore", str(forged)), "完整性印章", "SANXIN_MASTER_KEY")
 
-    # A byte flipped in the compressed file; a file cut short (a copy that stopped half way).
+    # A byte flipped in the file; a file cut short (a copy that stopped half way).
     raw = bytearray(file.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
-    (flipped := tmp_path / "flipped.jsonl.gz").write_bytes(bytes(raw))
-    refused(fresh_target.run("restore", str(flipped)), "备份文件已损坏")
-    (cut := tmp_path / "cut.jsonl.gz").write_bytes(file.read_bytes()[: file.stat().st_size // 2])
-    refused(fresh_target.run("restore", str(cut)), "备份文件")
+    (flipped := tmp_path / "flipped.sxbk").write_bytes(bytes(raw))
+    refused(fresh_target.run("restore", str(flipped)), "备份文件无法解密", "校验失败")
+    (cut := tmp_path / "cut.sxbk").write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+    refused(fresh_target.run("restore", str(cut)), "备份文件无法解密", "被截断")
     with pytest.raises(CommandError, match="不存在"):
-        call_command("restore", str(tmp_path / "missing.jsonl.gz"))
+        call_command("restore", str(tmp_path / "missing.sxbk"))
 
     # Another master key on the restoring machine.
     other_key = "ff" * 32
-    refused(fresh_target.run("restore", str(file), SANXIN_MASTER_KEY=other_key), "主密钥")
+    refused(fresh_target.run("restore", str(file), SANXIN_MASTER_KEY=other_key), "备份文件无法解密", "主密钥")
+    refused(fresh_target.run("restore", "--check", str(file), SANXIN_MASTER_KEY=other_key), "备份文件无法解密", "主密钥")
 
     # A database at another migration state.
     fresh_target.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('core', '9999_later', '2026-01-01 00:00:00')")
@@ -363,7 +425,7 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(personas,
 
     # A trail already broken at the source is found after every row went in; the transaction is rolled back.
     tamper_audit_trail()
-    broken = tmp_path / "broken-trail.jsonl.gz"
+    broken = tmp_path / "broken-trail.sxbk"
     run_backup(broken)
     refused(fresh_target.run("restore", str(broken)), "恢复后审计链校验失败", "SANXIN_MASTER_KEY", "--allow-audit-problems", "未做任何改动")
     assert fresh_target.contents() == empty
@@ -371,6 +433,68 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(personas,
     allowed = fresh_target.run("restore", str(broken), "--allow-audit-problems")
     assert allowed.returncode == 0 and "审计链有 1 处问题" in allowed.stderr and "恢复完成" in allowed.stdout
     assert fresh_target.run("verify_audit").returncode == 1
+
+
+def check_refused(path: Path, *fragments: str) -> None:
+    with pytest.raises(CommandError) as refusal:
+        call_command("restore", str(path), "--check")
+    message = str(refusal.value)
+    assert "\n" not in message and all(fragment in message for fragment in fragments), message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_chunks_moved_dropped_repeated_or_cut(personas, fresh_target, tmp_path):
+    """Small chunks, so the file has many: each is authenticated with its place in the file and whether it is the last."""
+    file, other = tmp_path / "sanxin.sxbk", tmp_path / "other.sxbk"
+    with mock.patch.object(backup, "CHUNK", 1 << 16):
+        run_backup(file)
+        run_backup(other)
+    data = file.read_bytes()
+    header, chunks = chunks_of(data)
+    assert len(chunks) >= 5 and all(FRAME.unpack(c[: FRAME.size]) == (0, 1 << 16) for c in chunks[:-1])
+    assert b"".join([header, *chunks]) == data and FRAME.unpack(chunks[-1][: FRAME.size])[0] == 1
+    checked = io.StringIO()
+    call_command("restore", str(file), "--check", stdout=checked)
+    assert checked.getvalue().startswith("备份文件完好")
+    empty = fresh_target.contents()
+
+    def variant(name: str, *parts: bytes) -> Path:
+        (path := tmp_path / f"{name}.sxbk").write_bytes(b"".join(parts))
+        return path
+
+    def flag_set(chunk: bytes) -> bytes:
+        return b"\x01" + chunk[1:]
+
+    # Order, completeness and the end, refused by restore as a separate process: one line, exit 1, nothing written.
+    swapped = variant("swapped", header, chunks[0], chunks[2], chunks[1], *chunks[3:])
+    refused(fresh_target.run("restore", str(swapped)), "备份文件无法解密", "第 2 块校验失败")
+    no_end = variant("no-end", header, *chunks[:-1])  # cut exactly between two chunks
+    refused(fresh_target.run("restore", str(no_end)), "备份文件无法解密", "被截断")
+    refused(fresh_target.run("restore", "--check", str(no_end)), "备份文件无法解密", "被截断")
+    assert fresh_target.contents() == empty
+
+    check_refused(variant("dropped", header, chunks[0], *chunks[2:]), "第 2 块校验失败")
+    check_refused(variant("repeated", header, chunks[0], chunks[0], *chunks[1:]), "第 2 块校验失败")
+    check_refused(variant("early-end", header, chunks[0], flag_set(chunks[1])), "第 2 块校验失败")
+    check_refused(variant("foreign-chunk", header, chunks[0], chunks_of(other.read_bytes())[1][1], *chunks[2:]), "第 2 块校验失败")
+    check_refused(variant("foreign-header", chunks_of(other.read_bytes())[0], *chunks), "第 1 块校验失败")
+    check_refused(variant("last-repeated", header, *chunks, chunks[-1]), "结尾之后还有多余内容")
+    check_refused(variant("trailing", data, b"\x00"), "结尾之后还有多余内容")
+    check_refused(variant("cut-in-chunk", data[: len(header) + len(chunks[0]) + 100]), "被截断")
+    check_refused(variant("cut-in-frame", data[: len(header) + len(chunks[0]) + 3]), "被截断")
+    check_refused(variant("cut-in-header", data[:30]), "文件头被截断")
+    check_refused(variant("huge-length", header, chunks[0], chunks[1][:1] + b"\xff\xff\xff\xff" + chunks[1][5:]), "第 2 块的块头无效")
+    salt_flipped = bytearray(header)
+    salt_flipped[12] ^= 0x01
+    check_refused(variant("salt-flipped", bytes(salt_flipped), *chunks), "主密钥")
+    check_refused(variant("version-3", header[:8] + b"\x03" + header[9:], *chunks), "格式版本 3 不受本程序支持")
+    check_refused(variant("empty"), "备份文件是空的")
+    check_refused(variant("not-a-backup", b"PK\x03\x04" + bytes(100)), "不是三新平台的备份文件")
+
+    # Format version 1 was the bare gzip stream; there were no deployments then: it is refused by name.
+    old = variant("version-1", gzip.compress(gzip.decompress(decrypt(data))))
+    refused(fresh_target.run("restore", str(old)), "旧版", "未加密", "重新备份")
+    assert fresh_target.contents() == empty
 
 
 def tamper_audit_trail() -> None:
@@ -394,7 +518,7 @@ def test_restore_refuses_a_database_with_data(fresh_target, tmp_path):
     for app, name in fresh_target.query(fetch, "SELECT app, name FROM django_migrations"):
         migrations.setdefault(app, []).append(name)
     header = {"format": backup.FORMAT, "version": backup.VERSION, "vendor": connection.vendor, "migrations": migrations}
-    file = tmp_path / "any.jsonl.gz"
+    file = tmp_path / "any.sxbk"
     write_lines(file, [json.dumps(header).encode() + b"\n"])
     refused(fresh_target.run("restore", str(file)), "目标数据库已有数据", "regions_region")
     assert fresh_target.contents() == before
@@ -402,7 +526,7 @@ def test_restore_refuses_a_database_with_data(fresh_target, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_never_leaves_a_half_file(personas, tmp_path):
-    file = tmp_path / "sanxin.jsonl.gz"
+    file = tmp_path / "sanxin.sxbk"
     run_backup(file)
     first = file.read_bytes()
 
@@ -424,3 +548,4 @@ def test_backup_never_leaves_a_half_file(personas, tmp_path):
 
     assert run_backup(file, "--force").startswith("备份完成")
     assert file.read_bytes() != first and sorted(p.name for p in tmp_path.iterdir()) == [file.name]
+    assert file.read_bytes()[9:25] != first[9:25]  # a fresh salt, so a fresh key, for every file

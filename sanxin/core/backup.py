@@ -1,8 +1,25 @@
-"""Whole-database backup and restore (security.md item 27): `manage.py backup FILE`, `manage.py restore FILE`.
+"""Whole-database backup and restore (security.md items 21, 27): `manage.py backup FILE`, `manage.py restore FILE`.
 
-The file is a gzip'd stream of UTF-8 JSON lines:
+The file is encrypted as a whole, so it holds no plaintext personal data (names, second-factor secrets, password
+hashes): only a system with the same master key reads it. Layout (format version 2):
 
-    {"format": "sanxin-backup", "version": 1, "vendor": "postgresql", "created_at": "...", "migrations": {app: [name, ...]},
+    header   "SANXINBK" | version (1 byte, 2) | salt (16 random bytes) | key check (16 bytes)          41 bytes, plain
+    chunk    last (1 byte, 0 or 1) | n (4 bytes, big-endian) | SM4-GCM ciphertext (n bytes) | tag (16 bytes)
+    ...      every chunk but the last holds CHUNK bytes of plaintext; the last one (last = 1) may be shorter or empty
+
+The SM4 key of the file is HMAC-SM3(derived_key("backup-file"), "sm4-key:" + salt)[:16]: a fresh key per file,
+under a sub-key of the master key that neither the field encryption ("sm4-data") nor the seal ("backup-seal")
+uses. Chunk i (from 0) is encrypted with the nonce i as 12 big-endian bytes (unique, as the key is the file's
+own) and the associated data header | i (8 bytes) | last, so a chunk moved, dropped, repeated or taken from
+another file, a changed header or a file cut short (no chunk marked last) fails; so does anything after the last
+chunk. The key check, HMAC-SM3(derived_key("backup-file"), "key-check:" + salt)[:16], tells a different master
+key apart from a damaged file before any chunk is read. SM4 in GCM mode is done with `cryptography`, as
+sanxin/core/crypto.py does for the fields. Both sides stream: memory stays at a few chunks whatever the size.
+Files of format version 1 (a bare gzip stream, before there were deployments) are refused.
+
+The plaintext, once decrypted, is a gzip'd stream of UTF-8 JSON lines:
+
+    {"format": "sanxin-backup", "version": 2, "vendor": "postgresql", "created_at": "...", "migrations": {app: [name, ...]},
      "skipped": ["django_session"]}
     {"table": "accounts_unit", "columns": ["id", "created_at", ...]}
     [1, "2026-11-23 00:10:00.123456", ...]                      one JSON array per row, ordered by primary key
@@ -11,20 +28,20 @@ The file is a gzip'd stream of UTF-8 JSON lines:
                   "rows": total}, "seal": hex}
 
 Values are the columns' raw stored values, read with SQL, never through the ORM: an EncryptedField column
-stays SM4-GCM ciphertext (Django's `dumpdata` would decrypt it). On PostgreSQL every value is the column's text
-form (what COPY gives and takes, so restoring is exact); on SQLite it is the stored value itself (integer, real,
-text, null; a blob as {"b64": ...}). A table's "sm3" is SM3 over its table line and its row lines, byte for byte as in the file;
-"header_sm3" is SM3 of the first line; "seal" is HMAC-SM3 of the manifest (canonical JSON) under a key derived
-from the master key, so only a system holding that key writes a file that restores, and a restore with another
-key stops at once instead of leaving unreadable personal data.
+stays SM4-GCM ciphertext (Django's `dumpdata` would decrypt it) under the file's encryption. On PostgreSQL every
+value is the column's text form (what COPY gives and takes, so restoring is exact); on SQLite it is the stored
+value itself (integer, real, text, null; a blob as {"b64": ...}). A table's "sm3" is SM3 over its table line and
+its row lines, byte for byte as in the stream; "header_sm3" is SM3 of the first line; "seal" is HMAC-SM3 of the
+manifest (canonical JSON) under a key derived from the master key. The encryption already authenticates every
+byte; the checksums and the seal are kept as a second check of the content itself.
 
 A backup reads one snapshot (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: one read transaction, WAL keeps
 writers going) and streams it. A restore goes into a database that `migrate` has just made: the migration state
 must match the file's and only the tables that migrations fill (SEEDED_TABLES) may hold rows; then the whole
-file is checked (counts, checksums, seal) before anything is written; then one transaction replaces the seeded
-rows, loads every table (Django makes foreign keys DEFERRABLE INITIALLY DEFERRED, so table order does not
-matter; they are checked at the end), continues the sequences after the source's and verifies the audit chain.
-Anything wrong rolls everything back.
+file is checked (decryption, counts, checksums, seal) before anything is written; then one transaction replaces
+the seeded rows, loads every table (Django makes foreign keys DEFERRABLE INITIALLY DEFERRED, so table order does
+not matter; they are checked at the end), continues the sequences after the source's and verifies the audit
+chain. Anything wrong rolls everything back.
 """
 
 from __future__ import annotations
@@ -34,8 +51,10 @@ import contextlib
 import errno
 import getpass
 import gzip
+import hmac
 import json
 import os
+import struct
 import tempfile
 import time
 import zlib
@@ -52,7 +71,15 @@ from sanxin.core import crypto
 from sanxin.core.audit import audit_record, verify_chain
 
 FORMAT = "sanxin-backup"
-VERSION = 1
+VERSION = 2
+MAGIC = b"SANXINBK"
+SALT_BYTES = 16
+KEY_CHECK_BYTES = 16
+HEADER_BYTES = len(MAGIC) + 1 + SALT_BYTES + KEY_CHECK_BYTES
+CHUNK = 1 << 20  # plaintext bytes per encrypted chunk when writing
+MAX_CHUNK = 1 << 24  # the largest chunk a reader accepts: a damaged length never makes it allocate more
+_FRAME = struct.Struct(">BI")  # last-chunk flag, ciphertext length
+GZIP_MAGIC = b"\x1f\x8b"
 # Live login sessions are bearer credentials: a backup file must not carry them. After a restore everyone logs in again.
 SKIPPED_TABLES = ("django_session",)
 # Tables that `migrate` fills on an empty database (content types, permissions, data migrations). A restore
@@ -63,6 +90,9 @@ BATCH = 2000
 WRITE_CHUNK = 1 << 20
 VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 DAMAGED = "备份文件已损坏或不完整（解压失败），或不是三新平台的备份文件"
+NOT_A_BACKUP = "不是三新平台的备份文件"
+WRONG_KEY = "备份文件无法解密：本机的主密钥（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE）与做备份的系统不同，或文件头已损坏"
+TRUNCATED = "备份文件无法解密：文件不完整（被截断），缺少加密数据的结尾"
 OS_ERRORS = {
     errno.ENOSPC: "磁盘空间不足",
     errno.EDQUOT: "超出磁盘配额",
@@ -249,11 +279,129 @@ def _sequences(cursor, tables: list[str]) -> dict[str, dict[str, int]]:
     return result
 
 
+# -- the encryption of the file ----------------------------------------------------------------------------
+
+
+def _file_keys(salt: bytes) -> tuple[bytes, bytes]:
+    """The file's SM4 key and its key check, both from the salt under the master key's "backup-file" sub-key."""
+    root = crypto.derived_key("backup-file")
+    return crypto.hmac_sm3(root, b"sm4-key:" + salt)[:16], crypto.hmac_sm3(root, b"key-check:" + salt)[:KEY_CHECK_BYTES]
+
+
+def _nonce(counter: int) -> bytes:
+    return counter.to_bytes(crypto.NONCE_BYTES, "big")
+
+
+def _associated(header: bytes, counter: int, last: bool) -> bytes:
+    return header + counter.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
+
+
+class EncryptingFile:
+    """A write-only file that encrypts what it is given into `raw`, a chunk at a time; `finish()` writes the last chunk."""
+
+    def __init__(self, raw):
+        self.raw, self.counter, self.buffer = raw, 0, bytearray()
+        salt = os.urandom(SALT_BYTES)
+        self.key, key_check = _file_keys(salt)
+        self.header = MAGIC + bytes([VERSION]) + salt + key_check
+        raw.write(self.header)
+
+    def write(self, data) -> int:
+        self.buffer += data
+        while len(self.buffer) > CHUNK:  # more than a chunk: the last chunk always comes from finish()
+            self._chunk(bytes(self.buffer[:CHUNK]), last=False)
+            del self.buffer[:CHUNK]
+        return len(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def finish(self) -> None:
+        self._chunk(bytes(self.buffer), last=True)
+        self.buffer = bytearray()
+
+    def _chunk(self, plaintext: bytes, *, last: bool) -> None:
+        ciphertext, tag = crypto.sm4_gcm_encrypt(self.key, plaintext, _nonce(self.counter), _associated(self.header, self.counter, last))
+        self.raw.write(_FRAME.pack(last, len(ciphertext)))
+        self.raw.write(ciphertext)
+        self.raw.write(tag)
+        self.counter += 1
+
+
+class DecryptingFile:
+    """A read-only file of the plaintext of an encrypted backup in `raw`. The header is checked on opening; a chunk
+    is decrypted and authenticated before any of its bytes are given out; the end must be the chunk marked last."""
+
+    def __init__(self, raw):
+        self.raw, self.counter, self.done = raw, 0, False
+        self.plaintext, self.offset = b"", 0
+        header = self._read(HEADER_BYTES)
+        if not header:
+            raise BackupError("备份文件是空的")
+        if header.startswith(GZIP_MAGIC):
+            raise BackupError("这是旧版（格式版本 1，未加密）的备份文件，本程序不再读取：请用当前版本的 backup 命令重新备份")
+        if not header.startswith(MAGIC):
+            raise BackupError(NOT_A_BACKUP)
+        if len(header) > len(MAGIC) and header[len(MAGIC)] != VERSION:
+            raise BackupError(f"备份文件格式版本 {header[len(MAGIC)]} 不受本程序支持（支持版本 {VERSION}）")
+        if len(header) < HEADER_BYTES:
+            raise BackupError("备份文件不完整：文件头被截断")
+        salt = header[len(MAGIC) + 1 : len(MAGIC) + 1 + SALT_BYTES]
+        self.key, key_check = _file_keys(salt)
+        if not hmac.compare_digest(key_check, header[-KEY_CHECK_BYTES:]):
+            raise BackupError(WRONG_KEY)
+        self.header = header
+
+    def _read(self, size: int) -> bytes:
+        try:
+            return self.raw.read(size)
+        except OSError as exc:
+            raise BackupError(f"读取备份文件失败：{os_message(exc)}") from None
+
+    def _next_chunk(self) -> None:
+        number = self.counter + 1
+        frame = self._read(_FRAME.size)
+        if len(frame) < _FRAME.size:
+            raise BackupError(TRUNCATED)
+        last, length = _FRAME.unpack(frame)
+        if last > 1 or length > MAX_CHUNK:
+            raise BackupError(f"备份文件无法解密：第 {number} 块的块头无效，文件已损坏或被改动")
+        body = self._read(length + crypto.TAG_BYTES)
+        if len(body) < length + crypto.TAG_BYTES:
+            raise BackupError(TRUNCATED)
+        try:
+            self.plaintext = crypto.sm4_gcm_decrypt(
+                self.key, body[:length], _nonce(self.counter), body[length:], _associated(self.header, self.counter, bool(last))
+            )
+        except crypto.DecryptionError:
+            raise BackupError(f"备份文件无法解密：第 {number} 块校验失败，文件已损坏、被改动或数据块顺序不对") from None
+        self.offset, self.counter = 0, number
+        if last:
+            if self._read(1):
+                raise BackupError("备份文件无法解密：加密数据的结尾之后还有多余内容，文件已损坏或被改动")
+            self.done = True
+
+    def read(self, size: int = -1) -> bytes:
+        parts = []
+        while size:
+            if self.offset >= len(self.plaintext):
+                if self.done:
+                    break
+                self._next_chunk()
+                continue
+            end = len(self.plaintext) if size < 0 else min(len(self.plaintext), self.offset + size)
+            parts.append(self.plaintext[self.offset : end])
+            if size > 0:
+                size -= end - self.offset
+            self.offset = end
+        return b"".join(parts)
+
+
 # -- writing -----------------------------------------------------------------------------------------------
 
 
 class _HashingFile:
-    """Counts and hashes the compressed bytes on their way to the file (the audit event names the file's SM3)."""
+    """Counts and hashes the encrypted bytes on their way to the file (the audit event names the file's SM3)."""
 
     def __init__(self, raw):
         self.raw, self.size, self.digest = raw, 0, _sm3()
@@ -342,15 +490,17 @@ def write_backup(path: str | os.PathLike, *, force: bool = False, progress: Prog
     if not path.parent.is_dir():
         raise BackupError(f"目录 {path.parent} 不存在")
     summary = Summary()
-    try:  # mode 600: the file holds password hashes and ciphertext
+    try:  # mode 600, though it is encrypted
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
         raise BackupError(f"不能在目录 {path.parent} 中写文件：{os_message(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as raw:
             hashing = _HashingFile(raw)
-            with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, compresslevel=6) as out:
+            encrypted = EncryptingFile(hashing)  # compressed, then encrypted
+            with gzip.GzipFile(filename="", mode="wb", fileobj=encrypted, compresslevel=6) as out:
                 _write_stream(out, summary, progress)
+            encrypted.finish()
             raw.flush()
             os.fsync(raw.fileno())
         if path.exists() and not force:
@@ -405,9 +555,9 @@ class _Reader:
         try:
             self.header = json.loads(first)
         except ValueError:
-            raise BackupError("不是三新平台的备份文件") from None
+            raise BackupError(NOT_A_BACKUP) from None
         if not isinstance(self.header, dict) or self.header.get("format") != FORMAT:
-            raise BackupError("不是三新平台的备份文件")
+            raise BackupError(NOT_A_BACKUP)
         if self.header.get("version") != VERSION:
             raise BackupError(f"备份文件格式版本 {self.header.get('version')} 不受本程序支持（支持版本 {VERSION}）")
         self.header_sm3 = _digest_of(first)
@@ -506,10 +656,10 @@ def _open(path: Path):
     if not path.is_file():
         raise BackupError(f"备份文件 {path} 不存在")
     try:
-        stream = gzip.open(path, "rb")
+        raw = path.open("rb")
     except OSError as exc:
         raise BackupError(f"不能读取备份文件 {path}：{os_message(exc)}") from None
-    with stream:
+    with raw, gzip.GzipFile(filename="", mode="rb", fileobj=DecryptingFile(raw)) as stream:
         yield _Reader(stream)
 
 

@@ -4,13 +4,14 @@ from sanxin.core.commands import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = (
-        "把整个数据库备份到一个文件（gzip 压缩的 JSON 行，格式见 sanxin/core/backup.py）。读取同一时刻的快照，不停服务；"
-        "个人信息保持密文，不含登录会话。先写到同目录的临时文件，完成后改名，中断不会留下残缺文件。"
-        "恢复须使用同一主密钥（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE），请与备份分开妥善保管。"
+        "把整个数据库备份到一个文件。读取同一时刻的快照，不停服务；不含登录会话。整个文件用 SM4-GCM 加密"
+        "（密钥由主密钥派生，格式见 sanxin/core/backup.py），文件中没有任何明文个人信息；只有使用同一主密钥"
+        "（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE）的系统才能校验和恢复，主密钥丢失则备份无法恢复，请与备份分开妥善保管。"
+        "先写到同目录的临时文件，完成后改名，中断不会留下残缺文件。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="备份文件路径，建议以 .jsonl.gz 结尾")
+        parser.add_argument("file", help="备份文件路径，建议以 .sxbk 结尾")
         parser.add_argument("--force", action="store_true", help="文件已存在时覆盖")
 
     def handle(self, *args, file, force, verbosity, **options):

@@ -1,6 +1,5 @@
-from django.core.management.base import BaseCommand, CommandError
-
 from sanxin.core.backup import BackupError, Summary, check_file, local_time, megabytes, one_line, restore_backup
+from sanxin.core.commands import BaseCommand, CommandError
 
 
 def described(summary: Summary) -> str:
@@ -10,13 +9,16 @@ def described(summary: Summary) -> str:
 class Command(BaseCommand):
     help = (
         "把 backup 命令写的备份恢复到刚执行过 migrate 的空数据库（迁移版本须与备份相同；库中已有数据则拒绝）。"
-        "必须使用与做备份的系统相同的主密钥（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE）：否则备份印章、审计链都无法校验，"
-        "个人信息也无法解密。先校验整个文件，再在一个事务中恢复，任何一项校验不通过都不做任何改动。恢复后所有人须重新登录。"
+        "备份文件整体加密，必须使用与做备份的系统相同的主密钥（SANXIN_MASTER_KEY 或 SANXIN_KEY_FILE）才能解密："
+        "主密钥不同，或文件损坏、被截断、被改动，都拒绝恢复。先解密并校验整个文件，再在一个事务中恢复，"
+        "任何一项校验不通过都不做任何改动。恢复后所有人须重新登录。"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="backup 命令写的备份文件")
-        parser.add_argument("--check", action="store_true", help="只校验备份文件（行数、SM3 校验值和印章），不连数据库、不恢复")
+        parser.add_argument(
+            "--check", action="store_true", help="只解密并校验备份文件（加密数据块、行数、SM3 校验值和印章），不连数据库、不恢复"
+        )
         parser.add_argument(
             "--allow-audit-problems",
             action="store_true",
@@ -47,6 +49,7 @@ class Command(BaseCommand):
             raise CommandError(f"校验失败：{one_line(exc)}") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"备份文件完好：{described(summary)}，校验值与印章相符（本机主密钥与做备份的系统相同），用时 {summary.seconds:.1f} 秒"
+                f"备份文件完好：{described(summary)}，解密无误，校验值与印章相符（本机主密钥与做备份的系统相同），"
+                f"用时 {summary.seconds:.1f} 秒"
             )
         )
