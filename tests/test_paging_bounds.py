@@ -38,7 +38,11 @@ def bearer(around):
 
 def _clients(name, client_for, bearer):
     session = client_for("province")
-    return [("session", session), ("bearer", bearer)] if is_api(name) else [("session", session)]
+    if is_api(name):
+        return [("session", session), ("bearer", bearer)]
+    if name.startswith("accounts:"):  # the account pages are the account managers'
+        return [("session", session), ("sysadmin", client_for("sysadmin"))]
+    return [("session", session)]
 
 
 HOSTILE_INTEGERS = ["9223372036854775808", "99999999999999999999999999", "-1", "²", "①", "９"]
