@@ -433,6 +433,7 @@ def test_enrol_log_out_and_log_in_again_in_a_browser(browser, live_server, perso
     page.screenshot(path=str(ARTIFACTS / "second-factor-recovery-1440.png"), full_page=True)
     page.click("text=我已妥善保存，继续")
     page.wait_for_url(f"{live_server.url}/")
+    page.click(".sx-topbar .dropdown-toggle")  # the user's menu
     page.click(".sx-topbar button[type=submit]")  # 退出
     page.wait_for_url(f"{live_server.url}/accounts/login/")
 
