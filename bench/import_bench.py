@@ -36,7 +36,7 @@ def setup_database() -> None:
 def generate(path: Path, rows: int, seed: int = 36) -> None:
     from stdnum.cn import uscc
 
-    from sanxin.imports.registries.organizations import COLUMNS
+    from sanxin.orgs.importing import COLUMNS
     from sanxin.regions.models import Region
 
     rng = random.Random(seed)

@@ -59,9 +59,13 @@ INSTALLED_APPS = [
     "sanxin.accounts",
     "sanxin.orgs",
     "sanxin.party",
+    "sanxin.instructors",
+    "sanxin.coverage",
+    "sanxin.census",
     "sanxin.imports",
     "sanxin.compare",
     "sanxin.dashboards",
+    "sanxin.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,9 +19,9 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxin.accounts.models import Unit, UnitKind, User
-from sanxin.accounts.roles import Role
 from sanxin.accounts.second_factor import roles_need_second_factor
 from sanxin.accounts.services import grant_initial_roles, user_create
+from sanxin.core.roles import Role
 from sanxin.regions.loader import load_regions
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 
@@ -164,7 +164,7 @@ def chinese():
 
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # the checkout's, beside tests/
 
 
 @pytest.fixture(scope="session")

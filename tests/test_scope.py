@@ -9,7 +9,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.services import user_create
-from sanxin.orgs.models import CensusCampaign, Instructor, InstructorAssignment, Organization, Todo
+from sanxin.census.models import CensusCampaign, Todo
+from sanxin.instructors.models import Instructor, InstructorAssignment
+from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 from tests.conftest import PASSWORD, PERSONAS

@@ -5,10 +5,9 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from sanxin.accounts import selectors
-from sanxin.accounts.roles import Cap
+from sanxin.accounts.api_auth import StaffSession
 from sanxin.accounts.tokens import api_token_create
-from sanxin.api.auth import StaffSession
-from sanxin.api.schemas import TEXT_VALUE, Limit, Offset, QueryText, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, responses
 from sanxin.core.scope import user_scope
 
 router = Router(tags=["单位与账号"])
@@ -64,7 +63,7 @@ def units(
     offset: Offset = 0,
     limit: Limit(200) = 50,
 ):
-    if not request.auth.can(Cap.UNITS_VIEW):
+    if not request.auth.can("units.view"):
         raise Http404
     found = selectors.unit_list(user=request.auth, q=q, region=region).order_by("region_id", "name")
     return {"items": list(found[offset : offset + limit]), "count": found.count()}

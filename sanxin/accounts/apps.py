@@ -1,10 +1,58 @@
-from django.apps import AppConfig
+from sanxin.core.declare import Capability, MenuItem, SanxinApp
+from sanxin.core.roles import Role
+
+ACCOUNT_MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(SanxinApp):
     name = "sanxin.accounts"
     label = "accounts"
     verbose_name = "单位与账号"
+    # Account pages are for those who manage accounts; other staff see their own unit's people ("本单位").
+    capabilities = (
+        Capability("units.view", "查看单位", ACCOUNT_MANAGERS),
+        Capability("units.manage", "维护单位", frozenset({Role.SYSTEM_ADMIN})),
+        Capability("users.view", "查看用户", ACCOUNT_MANAGERS),
+        Capability("users.manage", "维护用户", frozenset({Role.SYSTEM_ADMIN})),
+        Capability("roles.grant", "授予角色、重置双因素认证", frozenset({Role.SECURITY_ADMIN})),
+        Capability("personal_data.unmask", "查看完整个人信息", frozenset({Role.SECURITY_ADMIN})),
+        Capability("audit.view", "查阅审计日志", frozenset({Role.AUDIT_ADMIN})),
+    )
+    menu = (
+        MenuItem("系统管理", "单位管理", "accounts:unit_list", "units.view", "bi-building", 80),
+        MenuItem("系统管理", "用户管理", "accounts:user_list", "users.view", "bi-people", 81),
+        MenuItem("系统管理", "审计日志", "accounts:audit_list", "audit.view", "bi-journal-check", 82),
+    )
+    daily_jobs = {"inactive_accounts": "sanxin.accounts.services.accounts_disable_inactive"}
+    audit_labels = {
+        "auth.": "登录、退出与锁定（全部）",
+        "auth.login": "登录",
+        "auth.login_failed": "登录失败",
+        "auth.lockout": "账号锁定",
+        "auth.logout": "退出登录",
+        "password.change": "修改密码",
+        "second_factor.": "双因素认证（全部）",
+        "second_factor.enrol": "绑定身份验证器（双因素认证）",
+        "second_factor.verify": "动态口令验证",
+        "second_factor.recovery_used": "使用恢复码登录",
+        "second_factor.lockout": "动态口令验证锁定",
+        "second_factor.reset": "重置双因素认证",
+        "unit.": "单位（全部）",
+        "unit.create": "新增单位",
+        "unit.update": "修改单位",
+        "user.": "用户与角色（全部）",
+        "user.create": "新增用户",
+        "user.update": "修改用户",
+        "user.roles": "变更角色",
+        "user.roles.bootstrap": "初始化角色",
+        "user.disable_inactive": "停用长期未用账号",
+        "personal_data.unmask": "查看完整个人信息",
+        "api_token.create": "签发接口令牌",
+        "api_token.revoke": "吊销接口令牌",
+        "audit.": "审计日志（全部）",
+        "audit.view": "查阅审计日志",
+    }
+    api_routers = (("/", "sanxin.accounts.api.router"),)
 
     def ready(self):
         from sanxin.accounts import signals  # noqa: F401

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from sanxin.accounts.models import Unit, UnitKind
-from sanxin.accounts.roles import Role
 from sanxin.accounts.tokens import VALIDITY_DAYS
+from sanxin.core.roles import Role
 from sanxin.core.scope import scoped
 from sanxin.regions.models import Industry, Zone
 from sanxin.regions.widgets import RegionPickerField

@@ -2,9 +2,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from sanxin.accounts.roles import TERRITORIAL_ROLES, Role, caps_for
+from sanxin.core.declare import role_capabilities
 from sanxin.core.fields import BlindIndexField, EncryptedField
 from sanxin.core.models import BaseModel
+from sanxin.core.roles import TERRITORIAL_ROLES, Role
 
 
 class UnitKind(models.TextChoices):
@@ -98,7 +99,8 @@ class User(AbstractUser):
         return role in self.role_codes
 
     def can(self, capability: str) -> bool:
-        return self.is_active and capability in caps_for(self.role_codes)
+        """Whether the user's roles bring `capability`, as the apps declare it (sanxin.core.declare)."""
+        return self.is_active and capability in role_capabilities(self.role_codes)
 
     @property
     def role_labels(self) -> list[str]:

@@ -23,9 +23,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxin.accounts.models import User
-from sanxin.accounts.roles import Cap, Role
 from sanxin.core.audit import audit_record
 from sanxin.core.models import AuditOutcome
+from sanxin.core.roles import Role
 from sanxin.core.scope import scoped
 
 # Members and workers will sign in with their phone and a one-time SMS code; every other role is staff.
@@ -248,7 +248,7 @@ def second_factor_reset(*, actor, user: User) -> None:
 
     Only the security administrator, only for a user inside their scope, never for themselves.
     """
-    if actor is None or not actor.can(Cap.ROLES_GRANT):
+    if actor is None or not actor.can("roles.grant"):
         raise PermissionError("无权执行此操作")
     if not scoped(User.objects.filter(pk=user.pk), actor).exists():
         raise PermissionError("该用户不在您的管辖范围内")

@@ -14,7 +14,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from sanxin.accounts import second_factor
-from sanxin.accounts.roles import Cap
 from sanxin.accounts.selectors import access_user
 from sanxin.core.views_helpers import capability_required
 
@@ -103,10 +102,10 @@ def verify(request):
 
 
 @require_POST
-@capability_required(Cap.ROLES_GRANT)
+@capability_required("roles.grant")
 def reset(request, pk):
     """The security administrator removes a user's authenticator and recovery codes; the user enrols again."""
-    target = access_user(pk, user=request.user, capability=Cap.ROLES_GRANT)
+    target = access_user(pk, user=request.user, capability="roles.grant")
     try:
         second_factor.second_factor_reset(actor=request.user, user=target)
     except ValidationError as error:

@@ -1,7 +1,6 @@
 from django.db.models import Count, Q
 
 from sanxin.accounts.models import Unit, User
-from sanxin.accounts.roles import Cap
 from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, scoped
 
@@ -19,7 +18,7 @@ def unit_list(*, user, q: str = "", kind: str = "", region: str = ""):
 
 def access_unit(pk, *, user, for_write: bool = False) -> Unit:
     return access(
-        Unit.objects.select_related("region", "parent", "zone"), pk, user, capability=Cap.UNITS_MANAGE if for_write else Cap.UNITS_VIEW
+        Unit.objects.select_related("region", "parent", "zone"), pk, user, capability="units.manage" if for_write else "units.view"
     )
 
 
@@ -45,5 +44,5 @@ def unit_colleagues(*, user):
 
 
 def access_user(pk, *, user, for_write: bool = False, capability: str | None = None) -> User:
-    capability = capability or (Cap.USERS_MANAGE if for_write else Cap.USERS_VIEW)
+    capability = capability or ("users.manage" if for_write else "users.view")
     return access(User.objects.select_related("unit", "unit__region"), pk, user, capability=capability)

@@ -10,11 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanxin.accounts.models import PasswordHistory, Unit, UnitKind, User, UserRole
-from sanxin.accounts.roles import ADMIN_ROLES, Cap, Role
 from sanxin.core.audit import audit_record
 from sanxin.core.fields import blind_index_for
 from sanxin.core.masking import mask_phone
 from sanxin.core.recheck import LOCKED_MESSAGE, Recheck, RecheckLockedOut, password_recheck
+from sanxin.core.roles import ADMIN_ROLES, Role
 from sanxin.core.scope import region_in_scope, user_scope
 from sanxin.core.validators import validate_mobile
 
@@ -106,7 +106,7 @@ def _unit_snapshot(unit: Unit) -> dict:
 
 @transaction.atomic
 def unit_create(*, actor, name: str, kind: str, region=None, parent=None, industries=(), zone=None) -> Unit:
-    _require(actor, Cap.UNITS_MANAGE)
+    _require(actor, "units.manage")
     unit = Unit(name=name.strip(), kind=kind, region=region, parent=parent, zone=zone)
     unit.full_clean()
     _check_unit_in_actor_scope(actor, unit)
@@ -119,7 +119,7 @@ def unit_create(*, actor, name: str, kind: str, region=None, parent=None, indust
 
 @transaction.atomic
 def unit_update(*, actor, unit: Unit, **changes) -> Unit:
-    _require(actor, Cap.UNITS_MANAGE)
+    _require(actor, "units.manage")
     before = _unit_snapshot(unit)
     industries = changes.pop("industries", None)
     for field, value in changes.items():
@@ -165,7 +165,7 @@ def user_create(
 ) -> User:
     """Creates an account without roles: only the security administrator grants roles."""
     if actor is not None:
-        _require(actor, Cap.USERS_MANAGE)
+        _require(actor, "users.manage")
         _check_unit_in_actor_scope(actor, unit)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
@@ -190,7 +190,7 @@ def user_create(
 def user_update(
     *, actor, user: User, full_name: str | None = None, unit: Unit | None = None, phone: str | None = None, is_active: bool | None = None
 ) -> User:
-    _require(actor, Cap.USERS_MANAGE)
+    _require(actor, "users.manage")
     before = {"full_name": user.full_name, "unit": user.unit_id, "phone": mask_phone(user.phone), "is_active": user.is_active}
     if full_name is not None:
         user.full_name = full_name.strip()
@@ -213,14 +213,14 @@ def user_update(
 
 def user_phone_unmask(*, actor, user: User) -> str:
     """The full phone number; every viewing is audited (security.md items 12, 22)."""
-    _require(actor, Cap.PERSONAL_DATA_UNMASK)
+    _require(actor, "personal_data.unmask")
     audit_record(actor=actor, action="personal_data.unmask", obj=user, detail={"field": "phone", "masked": mask_phone(user.phone)})
     return user.phone
 
 
 def user_set_roles(*, actor, user: User, roles, actor_password: str) -> User:
     """Only the security administrator grants roles, after entering their password again."""
-    _require(actor, Cap.ROLES_GRANT)
+    _require(actor, "roles.grant")
     _confirm_password(
         actor, actor_password, action="user.roles", obj=user, field="actor_password", message="密码复核失败，请重新输入您的登录密码"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxin.accounts import second_factor_views, views
+from sanxin.accounts import audit_views, second_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("users/<int:pk>/phone/", views.user_phone, name="user_phone"),
     path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
     path("users/<int:pk>/second-factor/reset/", second_factor_views.reset, name="second_factor_reset"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
 ]

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 from sanxin.accounts import selectors, services
 from sanxin.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UnitForm, UserCreateForm, UserEditForm, UserRolesForm
 from sanxin.accounts.models import ApiToken, UnitKind
-from sanxin.accounts.roles import Cap, Role
 from sanxin.accounts.tokens import api_token_create, api_token_revoke
 from sanxin.core.listing import list_page
 from sanxin.core.masking import mask_phone
 from sanxin.core.recheck import RecheckLockedOut
+from sanxin.core.roles import Role
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 
 
@@ -80,7 +80,7 @@ def my_unit(request):
 UNIT_SORTS = {"name": "name", "kind": "kind", "region": "region_id", "users": "user_count"}
 
 
-@capability_required(Cap.UNITS_VIEW)
+@capability_required("units.view")
 def unit_list(request):
     units = selectors.unit_list(
         user=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", ""), region=request.GET.get("region", "")
@@ -89,15 +89,15 @@ def unit_list(request):
     return render(
         request,
         "accounts/unit_list.html",
-        {"listing": listing, "kinds": UnitKind.choices, "can_manage": request.user.can(Cap.UNITS_MANAGE)},
+        {"listing": listing, "kinds": UnitKind.choices, "can_manage": request.user.can("units.manage")},
     )
 
 
-@capability_required(Cap.UNITS_VIEW)
+@capability_required("units.view")
 def unit_detail(request, pk):
     unit = selectors.access_unit(pk, user=request.user)
     users = selectors.user_list(user=request.user).filter(unit=unit)
-    return render(request, "accounts/unit_detail.html", {"unit": unit, "users": users, "can_manage": request.user.can(Cap.UNITS_MANAGE)})
+    return render(request, "accounts/unit_detail.html", {"unit": unit, "users": users, "can_manage": request.user.can("units.manage")})
 
 
 def _unit_form_values(form) -> dict:
@@ -112,7 +112,7 @@ def _unit_form_values(form) -> dict:
     }
 
 
-@capability_required(Cap.UNITS_MANAGE)
+@capability_required("units.manage")
 def unit_create(request):
     form = UnitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def unit_create(request):
     return render(request, "accounts/unit_form.html", {"form": form, "title": "新增单位"})
 
 
-@capability_required(Cap.UNITS_MANAGE)
+@capability_required("units.manage")
 def unit_edit(request, pk):
     unit = selectors.access_unit(pk, user=request.user, for_write=True)
     initial = {
@@ -152,7 +152,7 @@ def unit_edit(request, pk):
 USER_SORTS = {"username": "username", "name": "full_name", "unit": "unit__name", "last_login": "last_login"}
 
 
-@capability_required(Cap.USERS_VIEW)
+@capability_required("users.view")
 def user_list(request):
     users = selectors.user_list(
         user=request.user,
@@ -165,7 +165,7 @@ def user_list(request):
     return render(
         request,
         "accounts/user_list.html",
-        {"listing": listing, "roles": Role.choices, "can_manage": request.user.can(Cap.USERS_MANAGE)},
+        {"listing": listing, "roles": Role.choices, "can_manage": request.user.can("users.manage")},
     )
 
 
@@ -174,27 +174,27 @@ def _user_detail(request, target, *, phone_full: str = ""):
         "target": target,
         "phone_masked": mask_phone(target.phone),
         "phone_full": phone_full,
-        "can_manage": request.user.can(Cap.USERS_MANAGE),
-        "can_grant": request.user.can(Cap.ROLES_GRANT),
-        "can_unmask": request.user.can(Cap.PERSONAL_DATA_UNMASK),
+        "can_manage": request.user.can("users.manage"),
+        "can_grant": request.user.can("roles.grant"),
+        "can_unmask": request.user.can("personal_data.unmask"),
     }
     return render(request, "accounts/user_detail.html", context)
 
 
-@capability_required(Cap.USERS_VIEW)
+@capability_required("users.view")
 def user_detail(request, pk):
     return _user_detail(request, selectors.access_user(pk, user=request.user))
 
 
 @never_cache
-@capability_required(Cap.PERSONAL_DATA_UNMASK)
+@capability_required("personal_data.unmask")
 def user_phone(request, pk):
     """The full phone number, for those allowed to see it; every view is audited (security.md items 12, 22)."""
-    target = selectors.access_user(pk, user=request.user, capability=Cap.PERSONAL_DATA_UNMASK)
+    target = selectors.access_user(pk, user=request.user, capability="personal_data.unmask")
     return _user_detail(request, target, phone_full=services.user_phone_unmask(actor=request.user, user=target))
 
 
-@capability_required(Cap.USERS_MANAGE)
+@capability_required("users.manage")
 def user_create(request):
     form = UserCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -211,7 +211,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form, "title": "新增用户"})
 
 
-@capability_required(Cap.USERS_MANAGE)
+@capability_required("users.manage")
 def user_edit(request, pk):
     target = selectors.access_user(pk, user=request.user, for_write=True)
     initial = {"full_name": target.full_name, "unit": target.unit_id, "is_active": target.is_active}
@@ -227,9 +227,9 @@ def user_edit(request, pk):
     return render(request, "accounts/user_form.html", {"form": form, "title": f"编辑用户：{target.display_name}", "target": target})
 
 
-@capability_required(Cap.ROLES_GRANT)
+@capability_required("roles.grant")
 def user_roles(request, pk):
-    target = selectors.access_user(pk, user=request.user, capability=Cap.ROLES_GRANT)
+    target = selectors.access_user(pk, user=request.user, capability="roles.grant")
     form = UserRolesForm(request.POST or None, initial={"roles": sorted(target.role_codes)})
     if request.method == "POST" and form.is_valid():
         try:

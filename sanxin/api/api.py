@@ -8,10 +8,12 @@ no valid session or token (401). Control characters never get this far (sanxin.c
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
-from sanxin.api.auth import BearerToken, StaffSession
+from sanxin.accounts.api_auth import BearerToken, StaffSession
+from sanxin.core.declare import api_routers
 
 api = NinjaAPI(
     title="三新党建工作平台 API",
@@ -136,17 +138,9 @@ def not_found(request, exc):
 
 
 def register_routers() -> None:
-    from sanxin.accounts.api import router as accounts_router
-    from sanxin.compare.api import router as compare_router
-    from sanxin.imports.api import router as imports_router
-    from sanxin.orgs.api import router as orgs_router
-    from sanxin.regions.api import router as regions_router
-
-    api.add_router("/regions", regions_router)
-    api.add_router("/", accounts_router)
-    api.add_router("/", orgs_router)
-    api.add_router("/imports", imports_router)
-    api.add_router("/compare", compare_router)
+    """Mount the routers the apps declare (SanxinApp.api_routers)."""
+    for prefix, path in api_routers():
+        api.add_router(prefix, import_string(path))
 
 
 register_routers()

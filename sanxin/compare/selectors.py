@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from sanxin.accounts.roles import Cap
 from sanxin.compare.models import ComparisonRow, Outcome, RegistryComparison
 from sanxin.core.scope import access, scoped
 
 
 def access_comparison(pk, *, user) -> RegistryComparison:
-    return access(RegistryComparison.objects.select_related("region"), pk, user, capability=Cap.COMPARE)
+    return access(RegistryComparison.objects.select_related("region"), pk, user, capability="compare.use")
 
 
 def access_comparison_row(comparison: RegistryComparison, pk, *, user) -> ComparisonRow:
-    return access(comparison.rows.select_related("organization"), pk, user, capability=Cap.COMPARE)
+    return access(comparison.rows.select_related("organization"), pk, user, capability="compare.use")
 
 
 def comparison_list(*, user):

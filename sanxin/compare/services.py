@@ -16,14 +16,14 @@ from django.utils import timezone
 from sanxin.compare.matcher import Known, Matcher
 from sanxin.compare.models import ComparisonRow, ComparisonStatus, Decision, Outcome, RegistryComparison
 from sanxin.core.audit import audit_record
+from sanxin.core.events import publish
 from sanxin.core.jobs import fail_stale
 from sanxin.core.scope import region_in_scope, scoped, user_scope
 from sanxin.core.uploads import purge_uploads
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import UnreadableFile, read_rows
-from sanxin.imports.registries import organizations as org_registry
 from sanxin.imports.spec import FileError, ImportScope, check_header, chunked, read_cells
-from sanxin.orgs.coverage import recompute_organizations
+from sanxin.orgs import importing as org_registry
 from sanxin.orgs.models import DEREGISTERED, Organization, RegistrationStatus
 from sanxin.orgs.services import organization_deregister
 from sanxin.regions.models import Industry, Region
@@ -267,7 +267,7 @@ def create_new_organizations(*, actor, comparison: RegistryComparison, rows: lis
     problems = [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason} for e in errors]
     # The actor's own scope: re-checked inside the write, and a zone committee's new organizations join its zone.
     counts = org_registry.write(valid, scope=ImportScope.of(actor))
-    recompute_organizations(counts.touched_ids)
+    publish("organizations.changed", ids=counts.touched_ids)
     created_codes = {p.credit_code for p in valid}
     acted = [r.pk for r in candidates if normalize_credit_code(r.values.get("统一社会信用代码", "")) in created_codes]
     ComparisonRow.objects.filter(pk__in=acted).update(acted=True)

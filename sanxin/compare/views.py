@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanxin.accounts.roles import Cap
 from sanxin.compare import selectors, services
 from sanxin.compare.models import ComparisonStatus, Outcome, RegistryComparison
 from sanxin.compare.tasks import run_comparison
@@ -25,7 +24,7 @@ class CompareForm(forms.Form):
         self.initial.setdefault("region", region_root_code(user))  # most compare their whole jurisdiction
 
 
-@capability_required(Cap.COMPARE)
+@capability_required("compare.use")
 def comparison_list(request):
     form = CompareForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +44,7 @@ def comparison_list(request):
     return render(request, "compare/list.html", {"form": form, "listing": listing, "rows": rows})
 
 
-@capability_required(Cap.COMPARE)
+@capability_required("compare.use")
 def comparison_detail(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
     if services.comparisons_fail_stale(RegistryComparison.objects.filter(pk=comparison.pk)):
@@ -69,7 +68,7 @@ def comparison_detail(request, pk):
 
 
 @require_POST
-@capability_required(Cap.COMPARE)
+@capability_required("compare.use")
 def review(request, pk, row_pk):
     comparison = selectors.access_comparison(pk, user=request.user)
     row = selectors.access_comparison_row(comparison, row_pk, user=request.user)
@@ -81,7 +80,7 @@ def review(request, pk, row_pk):
 
 
 @require_POST
-@capability_required(Cap.COMPARE)
+@capability_required("compare.use")
 def retry(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
     try:
@@ -95,7 +94,7 @@ def retry(request, pk):
 
 
 @require_POST
-@capability_required(Cap.ORGS_MANAGE)
+@capability_required("orgs.manage")
 def create_new(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
     rows = list(selectors.comparison_rows(comparison, user=request.user, outcome=Outcome.NEW).filter(acted=False))
@@ -107,7 +106,7 @@ def create_new(request, pk):
 
 
 @require_POST
-@capability_required(Cap.ORGS_MANAGE)
+@capability_required("orgs.manage")
 def deregister(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
     chosen = [row for row in map(parse_id, request.POST.getlist("row")) if row is not None]
@@ -133,7 +132,7 @@ COLUMNS = [
 ]
 
 
-@capability_required(Cap.COMPARE)
+@capability_required("compare.use")
 def export(request, pk):
     comparison = selectors.access_comparison(pk, user=request.user)
     rows = selectors.comparison_rows(comparison, user=request.user).order_by("outcome", "row_number")

@@ -15,25 +15,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from sanxin.core.declare import daily_jobs
 from sanxin.core.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
 
-DAILY_JOBS = {
-    "coverage": "sanxin.orgs.coverage.coverage_daily",
-    "inactive_accounts": "sanxin.accounts.services.accounts_disable_inactive",
-    "import_files": "sanxin.imports.services.import_files_purge",
-    "import_stale": "sanxin.imports.services.import_jobs_fail_stale",
-    "comparison_files": "sanxin.compare.services.comparison_files_purge",
-    "comparison_stale": "sanxin.compare.services.comparisons_fail_stale",
-}
-
-
 def run_daily_jobs(*, today: date | None = None) -> dict[str, str]:
-    """Each job's outcome: 已完成, 今天已运行 or 失败."""
+    """Each job the apps declare (SanxinApp.daily_jobs), with its outcome: 已完成, 今天已运行 or 失败."""
     today = today or timezone.localdate()
     outcomes = {}
-    for name, path in DAILY_JOBS.items():
+    for name, path in daily_jobs().items():
         try:
             with transaction.atomic():
                 claim = ScheduledRun.objects.create(job=name, day=today)

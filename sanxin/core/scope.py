@@ -16,12 +16,15 @@ the street is seen by the community whose firm it covers. Seeing is not owning: 
 
 `scoped(qs, user)` cuts a queryset to the scope; anything unknown is denied. A user
 without territory (an instructor, a member) sees only rows a model ties to them through
-its `scope_personal(user) -> Q` static method, if it has one.
+its `scope_personal(user) -> Q` static method, or through a condition an app above it
+registers (`add_personal_scope`: the instructors app shows an instructor the organizations
+they are assigned to).
 `access(qs, pk, user)` returns one object or raises Http404, never 403.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -105,13 +108,35 @@ def region_ancestor_codes(code: str) -> list[str]:
     return [code[:n] for n in REGION_CODE_LENGTHS if n < len(code)]
 
 
+_personal_scopes: dict[type, list[Callable]] = {}
+
+
+def add_personal_scope(model, condition: Callable) -> None:
+    """Let users without territory see the rows of `model` that `condition(user) -> Q` ties to them."""
+    conditions = _personal_scopes.setdefault(model, [])
+    if condition not in conditions:
+        conditions.append(condition)
+
+
+def _personal_condition(model, user) -> Q | None:
+    conditions = list(_personal_scopes.get(model, []))
+    if getattr(model, "scope_personal", None) is not None:
+        conditions.insert(0, model.scope_personal)
+    if not conditions or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition(user)
+    return combined
+
+
 def scoped(queryset: QuerySet, user, *, own_place_only: bool = False) -> QuerySet:
     condition = scope_filter(queryset.model, user_scope(user), own_place_only=own_place_only)
     if condition is None:
         # No territory: a model may still show a person what is tied to them (an instructor's assignments).
-        personal = getattr(queryset.model, "scope_personal", None)
-        if personal is not None and getattr(user, "is_authenticated", False) and user.is_active:
-            return queryset.filter(pk__in=queryset.model.objects.filter(personal(user)).values("pk"))
+        personal = _personal_condition(queryset.model, user)
+        if personal is not None:
+            return queryset.filter(pk__in=queryset.model.objects.filter(personal).values("pk"))
         return queryset.none()
     return queryset.filter(condition)
 

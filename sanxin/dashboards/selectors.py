@@ -6,8 +6,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from sanxin.accounts.models import Unit, User
-from sanxin.accounts.roles import Cap, Role
 from sanxin.core.models import AuditEvent, AuditOutcome
+from sanxin.core.roles import Role
 from sanxin.core.scope import scoped, user_scope
 from sanxin.regions.models import Region
 from sanxin.regions.selectors import region_root_code, regions_below_by_level
@@ -20,25 +20,25 @@ def home_figures(*, user) -> dict:
     figures: dict = {"scope": user_scope(user)}
     root = region_root_code(user)
     figures["root"] = Region.objects.filter(code=root).first() if root else None
-    if user.can(Cap.REGIONS_VIEW):
+    if user.can("regions.view"):
         figures["regions_by_level"] = regions_below_by_level(user=user)
-    if user.can(Cap.UNITS_VIEW):
+    if user.can("units.view"):
         figures["units"] = scoped(Unit.objects.filter(is_active=True), user).count()
-    if user.can(Cap.USERS_VIEW):
+    if user.can("users.view"):
         users = scoped(User.objects.all(), user)
         figures["users"] = users.filter(is_active=True).count()
         figures["users_never_logged_in"] = users.filter(is_active=True, last_login__isnull=True).count()
-    if user.can(Cap.ROLES_GRANT):
+    if user.can("roles.grant"):
         without_roles = scoped(User.objects.filter(is_active=True, roles__isnull=True), user).select_related("unit")
         figures["users_without_roles"] = without_roles.count()
         figures["users_without_roles_rows"] = list(without_roles.order_by("-date_joined")[:WAITING_ROWS])
-    if user.can(Cap.ORGS_VIEW) and not figures["scope"].empty:  # territorial staff (an instructor sees their assignments)
+    if user.can("orgs.view") and not figures["scope"].empty:  # territorial staff (an instructor sees their assignments)
         figures |= _registry_figures(user)
-    if user.can(Cap.CENSUS_VIEW):
+    if user.can("census.view"):
         figures["campaigns"] = _running_campaigns(user)
-    if user.can(Cap.COMPARE):
+    if user.can("compare.use"):
         figures["comparisons_to_review"] = _comparisons_to_review(user)
-    if user.can(Cap.PARTY_VIEW):
+    if user.can("party.view"):
         from sanxin.party.models import PartyOrganization
         from sanxin.party.selectors import election_reminders
 
@@ -46,18 +46,19 @@ def home_figures(*, user) -> dict:
         figures["elections"] = election_reminders(user=user)
     if user.has_role(Role.INSTRUCTOR):
         figures["assignments"] = _instructor_assignments(user)
-    if user.can(Cap.AUDIT_VIEW):
+    if user.can("audit.view"):
         since = timezone.now() - timedelta(days=1)
         recent = AuditEvent.objects.filter(occurred_at__gte=since)
         figures["audit_24h"] = recent.count()
         figures["audit_failures_24h"] = recent.exclude(outcome=AuditOutcome.SUCCESS).count()
         figures["audit_failures_rows"] = list(recent.exclude(outcome=AuditOutcome.SUCCESS).order_by("-id")[:WAITING_ROWS])
-    figures["waiting_roles"] = not any(user.can(c) for c in (Cap.ORGS_VIEW, Cap.UNITS_VIEW, Cap.USERS_VIEW, Cap.AUDIT_VIEW))
+    figures["waiting_roles"] = not any(user.can(c) for c in ("orgs.view", "units.view", "users.view", "audit.view"))
     return figures
 
 
 def _registry_figures(user) -> dict:
-    from sanxin.orgs.models import DEREGISTERED, Organization, Todo, TodoStatus
+    from sanxin.census.models import Todo, TodoStatus
+    from sanxin.orgs.models import DEREGISTERED, Organization
 
     orgs = scoped(Organization.objects.exclude(registration_status__in=DEREGISTERED), user)
     todos = scoped(Todo.objects.filter(status=TodoStatus.OPEN).select_related("organization"), user)
@@ -72,8 +73,8 @@ def _registry_figures(user) -> dict:
 
 
 def _running_campaigns(user) -> list[tuple]:
-    from sanxin.orgs.census_services import campaign_progress
-    from sanxin.orgs.models import CampaignStatus, CensusCampaign
+    from sanxin.census.models import CampaignStatus, CensusCampaign
+    from sanxin.census.selectors import campaign_progress
 
     today = timezone.localdate()
     campaigns = scoped(CensusCampaign.objects.filter(status=CampaignStatus.ACTIVE, ends_on__gte=today), user)
@@ -91,7 +92,7 @@ def _comparisons_to_review(user) -> list[tuple]:
 
 def _instructor_assignments(user) -> list:
     """The instructor's current assignments, with the date of the last visit (oldest visits first)."""
-    from sanxin.orgs.models import InstructorAssignment
+    from sanxin.instructors.models import InstructorAssignment
 
     today = timezone.localdate()
     current = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))

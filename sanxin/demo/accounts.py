@@ -15,8 +15,8 @@ from pathlib import Path
 from django.db import transaction
 
 from sanxin.accounts.models import Unit, UnitKind, User
-from sanxin.accounts.roles import Role
 from sanxin.accounts.services import grant_initial_roles, user_create
+from sanxin.core.roles import Role
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 
 

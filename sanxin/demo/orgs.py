@@ -13,12 +13,14 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from sanxin.accounts.models import Unit, User
+from sanxin.census import services as census_services
+from sanxin.census.models import CENSUS_ITEMS
 from sanxin.core.exports import Column, xlsx_bytes
-from sanxin.imports.registries.organizations import COLUMNS as ORGANIZATION_COLUMNS
-from sanxin.orgs import census_services, instructor_services
-from sanxin.orgs.coverage import recompute_all
-from sanxin.orgs.models import CENSUS_ITEMS, Organization, OrgCategory, kind_of
-from sanxin.orgs.rates import snapshot_month
+from sanxin.coverage.compute import recompute_all
+from sanxin.coverage.figures import snapshot_month
+from sanxin.instructors import services as instructor_services
+from sanxin.orgs.importing import COLUMNS as ORGANIZATION_COLUMNS
+from sanxin.orgs.models import Organization, OrgCategory, kind_of
 from sanxin.party.services import party_org_create
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from sanxin.core.models import BaseModel
+from sanxin.imports.registry import import_specs
 
 
 class ImportMode(models.TextChoices):
@@ -77,7 +78,5 @@ class ImportJob(BaseModel):
 
     @property
     def registry_label(self) -> str:
-        from sanxin.imports.registry import REGISTRIES
-
-        registry = REGISTRIES.get(self.registry)
-        return registry.label if registry else self.registry
+        spec = import_specs().get(self.registry)
+        return spec.label if spec else self.registry

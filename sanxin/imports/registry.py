@@ -1,64 +1,25 @@
-"""The registries that import through this framework. Members, workers and stations join later."""
+"""The import specs the apps declare (SanxinApp.import_specs), by key."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cache
 
 from django.http import Http404
+from django.utils.module_loading import import_string
 
-from sanxin.accounts.roles import Cap
-from sanxin.imports.registries import organizations, party_organizations
-from sanxin.imports.spec import ImportColumn
-
-
-@dataclass(frozen=True)
-class Registry:
-    key: str
-    label: str
-    columns: list[ImportColumn]
-    validate: Callable
-    write: Callable
-    after_write: Callable[[list[int], int], None]  # touched ids, total rows
-    capability: str
-    list_url_name: str
+from sanxin.core.declare import import_spec_paths
+from sanxin.imports.spec import ImportSpec
 
 
-def _refresh_coverage(ids: list[int], total: int) -> None:
-    from sanxin.orgs.coverage import recompute_all, recompute_organizations
-
-    if len(ids) > 20000:
-        recompute_all()
-    elif ids:
-        recompute_organizations(ids)
+@cache
+def import_specs() -> dict[str, ImportSpec]:
+    specs = [import_string(path) for path in import_spec_paths()]
+    return {spec.key: spec for spec in specs}
 
 
-REGISTRIES = {
-    "organizations": Registry(
-        key="organizations",
-        label="两新组织名录",
-        columns=organizations.COLUMNS,
-        validate=organizations.validate,
-        write=organizations.write,
-        after_write=_refresh_coverage,
-        capability=Cap.ORGS_MANAGE,
-        list_url_name="orgs:organization_list",
-    ),
-    "party_organizations": Registry(
-        key="party_organizations",
-        label="党组织名录",
-        columns=party_organizations.COLUMNS,
-        validate=party_organizations.validate,
-        write=party_organizations.write,
-        after_write=_refresh_coverage,
-        capability=Cap.PARTY_MANAGE,
-        list_url_name="party:party_org_list",
-    ),
-}
-
-
-def get_registry(key: str, *, user=None) -> Registry:
-    registry = REGISTRIES.get(key)
-    if registry is None or (user is not None and not (user.can(Cap.IMPORT) and user.can(registry.capability))):
+def get_spec(key: str, *, user=None) -> ImportSpec:
+    """The spec of registry `key`; 404 for an unknown one, or when `user` may not import it (None: the operator)."""
+    spec = import_specs().get(key)
+    if spec is None or (user is not None and not (user.can("imports.use") and user.can(spec.capability))):
         raise Http404
-    return registry
+    return spec

@@ -18,7 +18,7 @@ from sanxin.core.text import visible
 from sanxin.core.uploads import purge_uploads
 from sanxin.imports.models import RUNNING, STALE_AFTER, ImportJob, ImportMode, ImportStatus
 from sanxin.imports.readers import XLS, UnreadableFile, read_rows
-from sanxin.imports.registry import get_registry
+from sanxin.imports.registry import get_spec
 from sanxin.imports.spec import FileError, ImportConflict, ImportScope, check_header
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -63,7 +63,7 @@ def import_jobs_fail_stale(jobs=None) -> int:
 
 def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
     """A new job for the same stored file (a failed job's own record stays as it was); audited. Enqueue it."""
-    get_registry(job.registry, user=actor)  # the capability, still
+    get_spec(job.registry, user=actor)  # the capability, still
     if actor is None or job.user_id != actor.pk:
         raise ValidationError("只能重新导入本人上传的文件")
     if job.status != ImportStatus.FAILED:
@@ -85,7 +85,7 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
 
 @transaction.atomic
 def import_job_create(*, actor, registry: str, upload, mode: str = ImportMode.ALL) -> ImportJob:
-    get_registry(registry, user=actor)  # None: the operator from the shell
+    get_spec(registry, user=actor)  # None: the operator from the shell
     name = Path(upload.name).name
     if name.lower().endswith(".xls"):
         raise ValidationError({"file": XLS})
@@ -173,7 +173,7 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 def import_job_run(job_id: int) -> ImportJob:
     """Check and write; a failure at any point leaves no rows of this file written."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    registry = get_registry(job.registry)
+    spec = get_spec(job.registry)
     # Only a queued job starts: one marked failed meanwhile (its retry is a new job) or already run stays as it is.
     started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
         status=ImportStatus.CHECKING, progress=1, updated_at=timezone.now()
@@ -189,7 +189,7 @@ def import_job_run(job_id: int) -> ImportJob:
         if not job.stored_name or not path.exists():
             raise FileError("上传的文件已不存在（超过保存期限后已删除），请重新上传")
         header, rows = read_rows(path, job.filename, progress=reading)
-        check_header(header, registry.columns)
+        check_header(header, spec.columns)
         if not rows:
             raise FileError("文件只有表头，没有数据行")
         _report(job, ImportStatus.CHECKING, 5)
@@ -203,7 +203,7 @@ def import_job_run(job_id: int) -> ImportJob:
         _report(job, ImportStatus.CHECKING, 5 + int(60 * done / max(total, 1)))
 
     try:
-        valid, errors = registry.validate(rows, user=job.user, progress=checking)
+        valid, errors = spec.validate(rows, user=job.user, progress=checking)
     except JobAbandoned:
         return ImportJob.objects.get(pk=job.pk)
     except Exception as exc:
@@ -233,9 +233,9 @@ def import_job_run(job_id: int) -> ImportJob:
         return ImportJob.objects.get(pk=job.pk)  # marked failed while checking: nothing is written
     try:
         with _WriteProgress(job) as report, transaction.atomic():
-            counts = registry.write(valid, scope=ImportScope.of(job.user), progress=lambda share: report(70 + int(20 * share)))
+            counts = spec.write(valid, scope=ImportScope.of(job.user), progress=lambda share: report(70 + int(20 * share)))
             report(90)
-            registry.after_write(counts.touched_ids, total)
+            spec.after_write(counts.touched_ids, total)
             detail = {
                 "total": total,
                 "created": counts.created,

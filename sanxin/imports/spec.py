@@ -87,6 +87,21 @@ def lookup_text(cells: list[str], index: int, *, fold: bool = True) -> str:
     return "" if CONTROL_CHARACTERS.search(value) else value
 
 
+@dataclass(frozen=True)
+class ImportSpec:
+    """A registry that imports through the framework, declared by its app (SanxinApp.import_specs): its template
+    columns, the checks of every row and the write, the same the app's forms and the comparison use."""
+
+    key: str  # "organizations": the registry's name in URLs, jobs and audit codes (import.<key>)
+    label: str
+    columns: list[ImportColumn]
+    validate: Callable  # (numbered rows, *, user, progress) → (valid rows, row errors)
+    write: Callable  # (valid rows, *, scope, progress) → Counts
+    after_write: Callable[[list[int], int], None]  # touched ids, total rows
+    capability: str  # to import this registry, besides imports.use
+    list_url_name: str
+
+
 @dataclass
 class Counts:
     created: int = 0

@@ -6,21 +6,21 @@ import io
 
 import xlsxwriter
 
-from sanxin.imports.registry import Registry
+from sanxin.imports.spec import ImportSpec
 
 MAX_ROWS = 1_048_575
 
 
-def template_bytes(registry: Registry) -> bytes:
+def template_bytes(spec: ImportSpec) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(registry.label[:31])
+    sheet = book.add_worksheet(spec.label[:31])
     lists = book.add_worksheet("可选值")
     guide = book.add_worksheet("填写说明")
     required = book.add_format({"bold": True, "bg_color": "#FDE68A", "border": 1})
     optional = book.add_format({"bold": True, "bg_color": "#F3F4F6", "border": 1})
     text = book.add_format({"num_format": "@"})
-    for col, column in enumerate(registry.columns):
+    for col, column in enumerate(spec.columns):
         sheet.write_string(0, col, column.header, required if column.required else optional)
         sheet.set_column(col, col, column.width, text)
         if column.choices:
@@ -45,7 +45,7 @@ def template_bytes(registry: Registry) -> bytes:
     lists.hide()
     bold = book.add_format({"bold": True})
     guide.write_row(0, 0, ["列", "是否必填", "填写要求", "示例"], bold)
-    for row, column in enumerate(registry.columns, start=1):
+    for row, column in enumerate(spec.columns, start=1):
         guide.write_row(row, 0, [column.header, "必填" if column.required else "选填", column.help, column.example])
     notes = [
         "第一行为表头，请勿修改列名和顺序；从第二行开始每行一条。",
@@ -54,7 +54,7 @@ def template_bytes(registry: Registry) -> bytes:
         "默认“全部有效才导入”：有任何错误行时一行也不写入；也可选择“只导入有效行”。",
         "按唯一标识更新：已存在的记录会被更新，内容相同的记录不会改动，重复导入同一文件不会产生变化。",
     ]
-    for offset, note in enumerate(notes, start=len(registry.columns) + 3):
+    for offset, note in enumerate(notes, start=len(spec.columns) + 3):
         guide.write(offset, 0, note)
     guide.set_column(0, 0, 26)
     guide.set_column(2, 2, 60)

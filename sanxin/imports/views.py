@@ -6,14 +6,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanxin.accounts.roles import Cap
 from sanxin.core.audit import audit_record
 from sanxin.core.exports import xlsx_response
 from sanxin.core.listing import list_page
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.imports import services
 from sanxin.imports.models import ImportJob, ImportMode
-from sanxin.imports.registry import get_registry
+from sanxin.imports.registry import get_spec
 from sanxin.imports.tasks import run_import
 from sanxin.imports.templates_xlsx import errors_bytes, template_bytes
 
@@ -28,14 +27,14 @@ class UploadForm(forms.Form):
 def access_import_job(pk, *, user) -> ImportJob:
     """Only the person who uploaded a file sees its job, its errors and its error file."""
     job = ImportJob.objects.filter(pk=pk, user=user).first() if str(pk).isdigit() else None
-    if job is None or not user.can(Cap.IMPORT):
+    if job is None or not user.can("imports.use"):
         raise Http404
     return job
 
 
-@capability_required(Cap.IMPORT)
+@capability_required("imports.use")
 def upload(request, registry):
-    spec = get_registry(registry, user=request.user)
+    spec = get_spec(registry, user=request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,13 +49,13 @@ def upload(request, registry):
     return render(request, "imports/upload.html", {"form": form, "spec": spec})
 
 
-@capability_required(Cap.IMPORT)
+@capability_required("imports.use")
 def template(request, registry):
-    spec = get_registry(registry, user=request.user)
+    spec = get_spec(registry, user=request.user)
     return xlsx_response(f"{spec.label}导入模板.xlsx", template_bytes(spec))
 
 
-@capability_required(Cap.IMPORT)
+@capability_required("imports.use")
 def job_list(request):
     jobs = ImportJob.objects.filter(user=request.user)
     services.import_jobs_fail_stale(jobs)  # a job whose worker died shows as failed, with the reason and a retry

@@ -1,7 +1,24 @@
-from django.apps import AppConfig
+from sanxin.core.declare import Capability, MenuItem, SanxinApp
+from sanxin.core.roles import STAFF_ROLES, Role
 
 
-class OrgsConfig(AppConfig):
+class OrgsConfig(SanxinApp):
     name = "sanxin.orgs"
     label = "orgs"
     verbose_name = "两新组织"
+    capabilities = (
+        # An instructor reads the organizations they are assigned to (sanxin.instructors adds that scope).
+        Capability("orgs.view", "查看两新组织名录", frozenset({*STAFF_ROLES, Role.INSTRUCTOR})),
+        Capability("orgs.manage", "维护两新组织名录", STAFF_ROLES),
+    )
+    menu = (MenuItem("两新组织", "组织名录", "orgs:organization_list", "orgs.view", "bi-buildings", 21),)
+    audit_labels = {
+        "organization.": "两新组织（全部）",
+        "organization.create": "新增两新组织",
+        "organization.update": "修改两新组织",
+        "organization.deregister": "标记组织注销/吊销/迁出",
+        "import.organizations": "导入两新组织名录",
+        "import.organizations.upload": "上传两新组织名录",
+    }
+    audit_objects = {"organization": "两新组织名录"}
+    import_specs = ("sanxin.orgs.importing.ORGANIZATIONS",)

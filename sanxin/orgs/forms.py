@@ -1,37 +1,11 @@
 from django import forms
 
-from sanxin.core.scope import scoped, user_scope
-from sanxin.core.text import half_width
+from sanxin.core.forms import HalfWidthCharField, HalfWidthIntegerField
 from sanxin.orgs.lookup import OrganizationLookupField
 from sanxin.orgs.models import OrgCategory, RegistrationStatus
-from sanxin.orgs.selectors import scope_industries
+from sanxin.regions.forms import cut_to_scope
 from sanxin.regions.models import Industry, Zone
 from sanxin.regions.widgets import RegionPickerField
-
-
-def cut_to_scope(form, user, *, industry="industry", zone="zone") -> None:
-    """Offer only the industries and zones of the user's scope; a narrowed scope makes them required."""
-    scope = user_scope(user)
-    form.fields[zone].queryset = scoped(Zone.objects.all(), user)
-    if scope.industry_ids:
-        form.fields[industry].queryset = scope_industries(user)
-        form.fields[industry].required = True
-    if scope.zone_id:
-        form.fields[zone].required = True
-
-
-class HalfWidthCharField(forms.CharField):
-    """A code typed with a Chinese input method (９１３６…) reads as the half-width code it is, before any check."""
-
-    def to_python(self, value):
-        return half_width(super().to_python(value)).strip()
-
-
-class HalfWidthIntegerField(forms.IntegerField):
-    """A number typed full-width (３０, －５) reads as half-width, before the number check and its limits."""
-
-    def to_python(self, value):
-        return super().to_python(half_width(value).strip() if isinstance(value, str) else value)
 
 
 class OrganizationForm(forms.Form):
@@ -60,13 +34,3 @@ class OrganizationForm(forms.Form):
         self.fields["region"].bind_user(user)
         self.fields["parent"].bind_user(user)
         cut_to_scope(self, user)
-
-
-class RegionFilterForm(forms.Form):
-    """Only to render the region picker in the list's filter bar; the list reads ?region= itself."""
-
-    region = RegionPickerField(label="所在地区", required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].bind_user(user)

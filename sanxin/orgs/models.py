@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 
 from sanxin.core.models import BaseModel
@@ -51,6 +50,17 @@ class RegistrationStatus(models.TextChoices):
 # Deregistered organizations drop out of every coverage count.
 DEREGISTERED = frozenset({RegistrationStatus.CANCELLED, RegistrationStatus.REVOKED, RegistrationStatus.MOVED_OUT})
 
+# 单建条件: three or more formal Party members among the employees call for a Party organization of its own.
+SINGLE_ESTABLISH_MIN_MEMBERS = 3
+MEETS_SINGLE_ESTABLISH = models.Q(formal_members__gte=SINGLE_ESTABLISH_MIN_MEMBERS)
+
+
+def meets_single_establish_sql(alias: str) -> str:
+    """The 单建条件 of a row of table `alias` (an active organization with three or more formal members), as SQL
+    for the fast import path; the same rule as MEETS_SINGLE_ESTABLISH."""
+    statuses = ", ".join(f"'{status}'" for status in sorted(DEREGISTERED))  # the model's own constants
+    return f"({alias}.formal_members >= {SINGLE_ESTABLISH_MIN_MEMBERS} AND {alias}.registration_status NOT IN ({statuses}))"
+
 
 class CoverageState(models.TextChoices):
     ORG_COVERED = "org", "组织覆盖"
@@ -93,10 +103,6 @@ class Organization(BaseModel):
     scope_industry_field = "industry_id"
     scope_zone_field = "zone_id"
 
-    @staticmethod
-    def scope_personal(user) -> models.Q:
-        return models.Q(instructor_assignments__instructor__user=user)
-
     class Meta:
         ordering = ["region_id", "name"]
         verbose_name = "两新组织"
@@ -116,237 +122,23 @@ class Organization(BaseModel):
         return self.registration_status in DEREGISTERED
 
 
-class MassOrgKind(models.TextChoices):
-    UNION = "union", "工会"
-    YOUTH_LEAGUE = "youth_league", "共青团"
-    WOMENS_FEDERATION = "womens_federation", "妇联"
-
-
-class MassOrganizationWork(BaseModel):
-    """Party work carried through a mass organization (群团组织) gives work coverage while active."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="mass_org_work")
-    kind = models.CharField("群团组织", max_length=20, choices=MassOrgKind.choices)
-    started_on = models.DateField("开始日期")
-    ended_on = models.DateField("结束日期", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = "群团组织开展党的工作"
-
-    def __str__(self):
-        return f"{self.organization} {self.get_kind_display()}"
-
-
-class InstructorKind(models.TextChoices):
-    INSTRUCTOR = "instructor", "党建指导员"
-    LIAISON = "liaison", "党建联络员"
-
-
-class Instructor(BaseModel):
-    name = models.CharField("姓名", max_length=50)
-    kind = models.CharField("类型", max_length=16, choices=InstructorKind.choices, default=InstructorKind.INSTRUCTOR)
-    unit = models.ForeignKey("accounts.Unit", verbose_name="派出单位", on_delete=models.PROTECT, related_name="instructors")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="instructor"
-    )
-    title = models.CharField("职务", max_length=100, blank=True)
-
-    scope_region_field = "unit__region__code"
-
-    @staticmethod
-    def scope_personal(user) -> models.Q:
-        return models.Q(user=user)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "党建指导员"
-
-    def __str__(self):
-        return self.name
-
-
-class InstructorAssignment(BaseModel):
-    instructor = models.ForeignKey(Instructor, on_delete=models.CASCADE, related_name="assignments")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="instructor_assignments")
-    started_on = models.DateField("开始日期")
-    ended_on = models.DateField("结束日期", null=True, blank=True)
-
-    scope_region_field = "organization__region__code"
-    scope_industry_field = "organization__industry_id"
-    scope_zone_field = "organization__zone_id"
-
-    @staticmethod
-    def scope_personal(user) -> models.Q:
-        return models.Q(instructor__user=user)
-
-    class Meta:
-        ordering = ["-started_on"]
-        verbose_name = "指导员选派"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")), name="assignment_dates_ordered"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.instructor} → {self.organization}"
-
-
-class InstructorVisit(BaseModel):
-    assignment = models.ForeignKey(InstructorAssignment, on_delete=models.CASCADE, related_name="visits")
-    visited_on = models.DateField("走访日期")
-    content = models.TextField("指导内容")
-    problems = models.TextField("发现问题", blank=True)
-
-    scope_region_field = "assignment__organization__region__code"
-    scope_industry_field = "assignment__organization__industry_id"
-    scope_zone_field = "assignment__organization__zone_id"
-
-    class Meta:
-        ordering = ["-visited_on", "-id"]
-        verbose_name = "联系指导记录"
-
-    def __str__(self):
-        return f"{self.assignment} {self.visited_on}"
-
-
-class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", "未开始"
-    ACTIVE = "active", "进行中"
-    CLOSED = "closed", "已结束"
-
-
-class CensusCampaign(BaseModel):
-    """摸排 / 集中攻坚行动: every active organization in scope gets a census record of seven items."""
-
-    name = models.CharField("行动名称", max_length=200)
-    region = models.ForeignKey("regions.Region", verbose_name="摸排范围", on_delete=models.PROTECT, related_name="census_campaigns")
-    industry = models.ForeignKey("regions.Industry", verbose_name="限定行业", null=True, blank=True, on_delete=models.PROTECT)
-    starts_on = models.DateField("开始日期")
-    ends_on = models.DateField("截止日期")
-    status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
-    created_by_unit = models.ForeignKey("accounts.Unit", verbose_name="发起单位", on_delete=models.PROTECT, related_name="census_campaigns")
-
-    scope_region_field = "region__code"
-    scope_reaches_down = True  # the streets and communities of a county's campaign take part in it
-
-    class Meta:
-        ordering = ["-starts_on", "-id"]
-        verbose_name = "摸排行动"
-        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_ordered")]
-
-    def __str__(self):
-        return self.name
-
-
-CENSUS_ITEMS = [
-    ("operation", "经营运行情况"),
-    ("workforce", "职工队伍情况"),
-    ("investors", "出资人情况"),
-    ("party_members", "党员情况"),
-    ("party_organization", "党组织情况"),
-    ("mass_organizations", "群团组织情况"),
-    ("party_work", "党建工作情况"),
+# The registry's fields, defined once. A row of the import template (and of an outside registry) sets
+# REGISTRY_FIELDS, upserted by credit code; the form sets those and the rest of EDITABLE_FIELDS; the
+# coverage fields are computed (sanxin.coverage). Bulk writes take column names from REGISTRY_COLUMNS.
+REGISTRY_FIELDS = [
+    "name",
+    "kind",
+    "category",
+    "industry",
+    "region",
+    "address",
+    "legal_representative",
+    "employees",
+    "formal_members",
+    "probationary_members",
+    "established_on",
+    "registration_status",
 ]
-
-
-class CensusRecord(BaseModel):
-    """七个清: one organization's census in one campaign."""
-
-    campaign = models.ForeignKey(CensusCampaign, on_delete=models.CASCADE, related_name="records")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="census_records")
-    operation = models.TextField("经营运行情况")
-    workforce = models.TextField("职工队伍情况")
-    investors = models.TextField("出资人情况")
-    party_members = models.TextField("党员情况")
-    party_organization = models.TextField("党组织情况")
-    mass_organizations = models.TextField("群团组织情况")
-    party_work = models.TextField("党建工作情况")
-    employees = models.PositiveIntegerField("从业人员数")
-    formal_members = models.PositiveIntegerField("正式党员数")
-    probationary_members = models.PositiveIntegerField("预备党员数", default=0)
-    censused_on = models.DateField("摸排日期")
-    censused_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="摸排人", null=True, on_delete=models.SET_NULL, related_name="+")
-
-    scope_region_field = "organization__region__code"
-    scope_industry_field = "organization__industry_id"
-    scope_zone_field = "organization__zone_id"
-
-    class Meta:
-        ordering = ["-censused_on", "-id"]
-        verbose_name = "摸排记录"
-        constraints = [models.UniqueConstraint(fields=["campaign", "organization"], name="census_once_per_campaign")]
-
-    def __str__(self):
-        return f"{self.campaign} · {self.organization}"
-
-
-class TodoKind(models.TextChoices):
-    ESTABLISH_PARTY_ORG = "establish", "符合单建条件，应组建党组织"
-
-
-class TodoStatus(models.TextChoices):
-    OPEN = "open", "待办"
-    DONE = "done", "已办结"
-
-
-class Todo(BaseModel):
-    """A to-do for the staff of the organization's territory, e.g. raised by a census."""
-
-    kind = models.CharField("事项", max_length=20, choices=TodoKind.choices)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="todos")
-    census_record = models.ForeignKey(CensusRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="todos")
-    status = models.CharField("状态", max_length=16, choices=TodoStatus.choices, default=TodoStatus.OPEN)
-    due_on = models.DateField("办理期限", null=True, blank=True)
-    note = models.CharField("说明", max_length=300, blank=True)
-    closed_on = models.DateField("办结日期", null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="办结人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    close_note = models.CharField("办结说明", max_length=300, blank=True)
-
-    scope_region_field = "organization__region__code"
-    scope_industry_field = "organization__industry_id"
-    scope_zone_field = "organization__zone_id"
-
-    class Meta:
-        ordering = ["status", "due_on", "-id"]
-        verbose_name = "待办事项"
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "organization"], condition=models.Q(status="open"), name="one_open_todo_per_kind"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}：{self.organization}"
-
-
-class CoverageFact(models.Model):
-    """Precomputed counts per (region, industry, zone) cell; pages roll these up by code prefix.
-
-    `month` is NULL for the current figures and the first day of a month for a snapshot.
-    """
-
-    month = models.DateField("月份", null=True, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    industry = models.ForeignKey("regions.Industry", on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    zone = models.ForeignKey("regions.Zone", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    organizations = models.PositiveIntegerField(default=0)
-    org_covered = models.PositiveIntegerField(default=0)
-    work_covered = models.PositiveIntegerField(default=0)
-    blank = models.PositiveIntegerField(default=0)
-    should_establish = models.PositiveIntegerField(default=0)
-    meets_condition = models.PositiveIntegerField(default=0)
-    own_party_org = models.PositiveIntegerField(default=0)
-    edge_thinning = models.PositiveIntegerField(default=0)
-
-    scope_region_field = "region__code"
-    scope_industry_field = "industry_id"
-    scope_zone_field = "zone_id"
-
-    class Meta:
-        verbose_name = "覆盖统计"
-        indexes = [models.Index(fields=["month", "region"])]
-
-    def __str__(self):
-        return f"{self.month or '当前'} {self.region_id}"
+FLAG_FIELDS = ["is_top500_private", "is_top100_internet", "is_little_giant", "is_above_scale"]
+EDITABLE_FIELDS = ["credit_code", *(f for f in REGISTRY_FIELDS if f != "kind"), "zone", "parent", *FLAG_FIELDS]
+REGISTRY_COLUMNS = [Organization._meta.get_field(name).attname for name in REGISTRY_FIELDS]  # industry_id, region_id, …

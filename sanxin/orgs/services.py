@@ -9,37 +9,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
+from sanxin.core.events import publish
 from sanxin.core.scope import chosen_outside_scope
 from sanxin.core.validators import validate_credit_code
-from sanxin.orgs.coverage import recompute_organizations
-from sanxin.orgs.models import DEREGISTERED, Organization, OrgCategory, RegistrationStatus, kind_of
-from sanxin.orgs.rates import refresh_facts
-from sanxin.orgs.selectors import place_outside_scope
-
-EDITABLE_FIELDS = [
-    "credit_code",
-    "name",
-    "category",
-    "industry",
-    "region",
-    "zone",
-    "address",
-    "legal_representative",
-    "employees",
-    "formal_members",
-    "probationary_members",
-    "established_on",
-    "registration_status",
-    "parent",
-    "is_top500_private",
-    "is_top100_internet",
-    "is_little_giant",
-    "is_above_scale",
-]
-
+from sanxin.orgs.models import DEREGISTERED, EDITABLE_FIELDS, Organization, OrgCategory, RegistrationStatus, kind_of
+from sanxin.orgs.writes import organizations_save
+from sanxin.regions.jurisdiction import place_outside_scope
 
 CATEGORIES = frozenset(OrgCategory.values)  # Django rebuilds .values on every access; imports ask per row
 STATUSES = frozenset(RegistrationStatus.values)
+
+
+# What the form stores: its editable fields and the kind the category decides, by column name.
+STORED_FIELDS = [Organization._meta.get_field(name).attname for name in [*EDITABLE_FIELDS, "kind"]]
 
 
 def organization_errors(fields: dict, *, instance: Organization | None = None, today: date | None = None) -> dict[str, str]:
@@ -101,8 +83,8 @@ def organization_create(*, actor, **fields) -> Organization:
         raise ValidationError({"credit_code": f"统一社会信用代码 {fields['credit_code']} 已在名录中"})
     org = Organization(kind=kind_of(fields["category"]), **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     org.name = org.name.strip()
-    org.save()
-    recompute_organizations([org.pk])
+    [org] = organizations_save(created=[org], updated=[], fields=[])
+    publish("organizations.changed", ids=[org.pk])
     org.refresh_from_db()
     audit_record(actor=actor, action="organization.create", obj=org, detail={"new": _snapshot(org)})
     return org
@@ -136,10 +118,9 @@ def organization_update(*, actor, organization: Organization, status_reason: str
             setattr(organization, key, value)
     organization.credit_code = merged["credit_code"]
     organization.kind = kind_of(organization.category)
-    organization.save()
-    recompute_organizations([organization.pk])
-    if before["region"] != organization.region_id:
-        refresh_facts([before["region"]])  # the cell it left
+    organizations_save(created=[], updated=[organization], fields=STORED_FIELDS)
+    moved = [before["region"]] if before["region"] != organization.region_id else []  # the cell it left
+    publish("organizations.changed", ids=[organization.pk], regions=moved)
     organization.refresh_from_db()
     after = _snapshot(organization)
     if after != before:
@@ -159,8 +140,8 @@ def organization_deregister(*, actor, organization: Organization, status: str, r
         raise ValidationError({"reason": "请填写原因"})
     old = organization.registration_status
     organization.registration_status = status
-    organization.save(update_fields=["registration_status", "updated_at"])
-    recompute_organizations([organization.pk])
+    organizations_save(created=[], updated=[organization], fields=["registration_status"])
+    publish("organizations.changed", ids=[organization.pk])
     audit_record(
         actor=actor, action="organization.deregister", obj=organization, detail={"old": old, "new": status, "reason": reason.strip()}
     )

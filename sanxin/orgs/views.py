@@ -2,29 +2,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from sanxin.accounts.roles import Cap
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page, parse_id
+from sanxin.core.lookup import lookup_response
 from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.orgs import selectors, services
-from sanxin.orgs.forms import OrganizationForm, RegionFilterForm
-from sanxin.orgs.lookup import OrganizationCodesField, OrganizationLookupField, lookup_response, organization_suggestions
-from sanxin.orgs.models import CoverageState, Organization, OrgCategory, RegistrationStatus
+from sanxin.orgs.forms import OrganizationForm
+from sanxin.orgs.lookup import OrganizationCodesField, OrganizationLookupField, organization_suggestions
+from sanxin.orgs.models import EDITABLE_FIELDS, CoverageState, Organization, OrgCategory, RegistrationStatus
+from sanxin.regions.forms import RegionFilterForm
+from sanxin.regions.jurisdiction import scope_industries
 from sanxin.regions.models import Zone
 
 ORG_SORTS = {"name": "name", "credit_code": "credit_code", "region": "region_id", "employees": "employees", "members": "formal_members"}
 FILTERS = ("q", "region", "industry", "category", "coverage", "flag", "status", "zone")
-COVERAGE_FILTERS = [
-    ("org", "组织覆盖"),
-    ("work_covered", "工作覆盖（含组织覆盖）"),
-    ("work", "仅工作覆盖"),
-    ("blank", "空白点"),
-    ("should_establish", "应建未建"),
-    ("meets_condition", "符合单建条件"),
-    ("own_party_org", "符合条件且已单建"),
-    ("edge_thinning", "边际递减"),
-]
+COVERAGE_LISTS = [(key, label) for key, (label, _) in selectors.COVERAGE_LISTS.items()]
 FLAGS = [
     ("is_top500_private", "民营企业500强"),
     ("is_top100_internet", "互联网企业100强"),
@@ -60,31 +53,31 @@ def _filtered(request):
     return selectors.organization_list(user=request.user, **filters)
 
 
-@capability_required(Cap.ORGS_VIEW)
+@capability_required("orgs.view")
 def organization_list(request):
     listing = list_page(request, _filtered(request), sortable=ORG_SORTS, default_sort="region")
     context = {
         "listing": listing,
         "region_filter": RegionFilterForm(request.GET, user=request.user),
         "categories": OrgCategory.choices,
-        "industries": selectors.scope_industries(request.user),
-        "coverages": COVERAGE_FILTERS,
+        "industries": scope_industries(request.user),
+        "coverages": COVERAGE_LISTS,
         "flags": FLAGS,
         "statuses": RegistrationStatus.choices,
         "zones": scoped(Zone.objects.all(), request.user),
-        "can_manage": request.user.can(Cap.ORGS_MANAGE),
-        "can_import": request.user.can(Cap.IMPORT),
+        "can_manage": request.user.can("orgs.manage"),
+        "can_import": request.user.can("imports.use"),
     }
     return render(request, "orgs/organization_list.html", context)
 
 
-@capability_required(Cap.ORGS_VIEW)
+@capability_required("orgs.view")
 def organization_export(request):
     rows = _filtered(request).order_by("region_id", "name").iterator(chunk_size=2000)
     return export_list(request, title="两新组织名录", columns=ORG_COLUMNS, rows=rows, action="organization")
 
 
-@capability_required(Cap.ORGS_VIEW)
+@capability_required("orgs.view")
 def organization_detail(request, pk):
     org = selectors.access_organization(pk, user=request.user)
     party_orgs = scoped(org.party_organizations.all(), request.user)
@@ -96,7 +89,7 @@ def organization_detail(request, pk):
         "branches": scoped(org.branches.all(), request.user),
         "parent": org.parent if org.parent_id and scoped(type(org).objects.filter(pk=org.parent_id), request.user).exists() else None,
         "todos": org.todos.all(),
-        "can_manage": request.user.can(Cap.ORGS_MANAGE),
+        "can_manage": request.user.can("orgs.manage"),
         "CoverageState": CoverageState,
     }
     return render(request, "orgs/organization_detail.html", context)
@@ -106,7 +99,7 @@ def _form_fields(form) -> dict:
     return dict(form.cleaned_data)
 
 
-@capability_required(Cap.ORGS_VIEW)
+@capability_required("orgs.view")
 def organization_lookup(request):
     """Suggestions for the organization pickers of the forms, within the user's scope."""
     return lookup_response(
@@ -118,7 +111,7 @@ def organization_lookup(request):
     )
 
 
-@capability_required(Cap.ORGS_MANAGE)
+@capability_required("orgs.manage")
 def organization_create(request):
     form = OrganizationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -134,10 +127,10 @@ def organization_create(request):
     return render(request, "orgs/organization_form.html", {"form": form, "title": "新增两新组织"})
 
 
-@capability_required(Cap.ORGS_MANAGE)
+@capability_required("orgs.manage")
 def organization_edit(request, pk):
     org = selectors.access_organization(pk, user=request.user, for_write=True)
-    initial = {f: getattr(org, f) for f in services.EDITABLE_FIELDS}
+    initial = {f: getattr(org, f) for f in EDITABLE_FIELDS}
     initial["region"] = org.region_id
     form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
     if org.parent_id and not scoped(Organization.objects.filter(pk=org.parent_id), request.user).exists():

@@ -2,10 +2,11 @@ from django import forms
 from django.db.models import Q
 
 from sanxin.core.listing import parse_id
+from sanxin.core.lookup import ScopedLookupField
 from sanxin.core.scope import scoped
-from sanxin.orgs.forms import cut_to_scope
-from sanxin.orgs.lookup import OrganizationCodesField, ScopedLookupField
+from sanxin.orgs.lookup import OrganizationCodesField
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
+from sanxin.regions.forms import cut_to_scope
 from sanxin.regions.models import Industry, Zone
 from sanxin.regions.widgets import RegionPickerField
 

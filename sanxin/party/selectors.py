@@ -78,12 +78,11 @@ def party_org_tree(*, user, root_region: str = ""):
 
 
 def access_party_org(pk, *, user, for_write: bool = False) -> PartyOrganization:
-    from sanxin.accounts.roles import Cap
 
     return access(
         PartyOrganization.objects.select_related("region", "parent", "industry", "zone"),
         pk,
         user,
-        capability=Cap.PARTY_MANAGE if for_write else Cap.PARTY_VIEW,
+        capability="party.manage" if for_write else "party.view",
         own_place_only=for_write,  # seen through a covered organization is not owned
     )

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
+from sanxin.core.events import publish
 from sanxin.core.scope import chosen_outside_scope, scoped
-from sanxin.orgs.coverage import recompute_organizations
 from sanxin.orgs.models import Organization
-from sanxin.orgs.selectors import place_outside_scope
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
+from sanxin.regions.jurisdiction import place_outside_scope
 
 FIELDS = [
     "name",
@@ -119,7 +119,7 @@ def party_org_create(*, actor, covered=(), **fields) -> PartyOrganization:
     party_org.save()
     covered_ids = [o.pk for o in covered]
     party_org.covered_organizations.set(covered_ids)
-    recompute_organizations(covered_ids)
+    publish("organizations.changed", ids=covered_ids)
     audit_record(actor=actor, action="party_org.create", obj=party_org, detail={"new": _snapshot(party_org)})
     return party_org
 
@@ -153,7 +153,7 @@ def party_org_update(*, actor, party_org: PartyOrganization, covered=None, **cha
             kept -= set(scoped(Organization.objects.filter(pk__in=kept), actor).values_list("pk", flat=True))
         party_org.covered_organizations.set(sorted(kept | {o.pk for o in covered}))
         affected |= {o.pk for o in covered}
-    recompute_organizations(affected)
+    publish("organizations.changed", ids=sorted(affected))
     after = _snapshot(party_org)
     if after != before:
         changed = {k: {"old": before[k], "new": after[k]} for k in after if after[k] != before[k]}

@@ -3,16 +3,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from sanxin.accounts.roles import Cap
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
+from sanxin.core.lookup import lookup_response
 from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
-from sanxin.orgs.forms import RegionFilterForm
-from sanxin.orgs.lookup import lookup_response
 from sanxin.party import selectors, services
 from sanxin.party.forms import PartyOrganizationForm, PartyOrgLookupField, party_org_suggestions
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
+from sanxin.regions.forms import RegionFilterForm
 
 SORTS = {"name": "name", "region": "region_id", "due": "next_election_due", "covered": "covered_count"}
 FILTERS = ("q", "region", "level", "form", "special", "election", "status")
@@ -38,7 +37,7 @@ def _filtered(request):
     return selectors.party_org_list(user=request.user, **{k: request.GET.get(k, "") for k in FILTERS})
 
 
-@capability_required(Cap.PARTY_VIEW)
+@capability_required("party.view")
 def party_org_list(request):
     listing = list_page(request, _filtered(request), sortable=SORTS, default_sort="region")
     context = {
@@ -50,25 +49,25 @@ def party_org_list(request):
         "statuses": PartyOrgStatus.choices,
         "reminders": selectors.election_reminders(user=request.user),
         "today": timezone.localdate(),
-        "can_manage": request.user.can(Cap.PARTY_MANAGE),
-        "can_import": request.user.can(Cap.IMPORT),
+        "can_manage": request.user.can("party.manage"),
+        "can_import": request.user.can("imports.use"),
     }
     return render(request, "party/party_org_list.html", context)
 
 
-@capability_required(Cap.PARTY_VIEW)
+@capability_required("party.view")
 def party_org_export(request):
     rows = _filtered(request).order_by("region_id", "name").iterator(chunk_size=2000)
     return export_list(request, title="党组织名录", columns=COLUMNS, rows=rows, action="party_org")
 
 
-@capability_required(Cap.PARTY_VIEW)
+@capability_required("party.view")
 def party_org_tree(request):
     nodes = selectors.party_org_tree(user=request.user, root_region=request.GET.get("region", ""))
     return render(request, "party/party_org_tree.html", {"nodes": nodes, "today": timezone.localdate()})
 
 
-@capability_required(Cap.PARTY_VIEW)
+@capability_required("party.view")
 def party_org_detail(request, pk):
     party_org = selectors.access_party_org(pk, user=request.user)
     context = {
@@ -79,12 +78,12 @@ def party_org_detail(request, pk):
         if party_org.parent_id and scoped(type(party_org).objects.filter(pk=party_org.parent_id), request.user).exists()
         else None,
         "today": timezone.localdate(),
-        "can_manage": request.user.can(Cap.PARTY_MANAGE),
+        "can_manage": request.user.can("party.manage"),
     }
     return render(request, "party/party_org_detail.html", context)
 
 
-@capability_required(Cap.PARTY_VIEW)
+@capability_required("party.view")
 def party_org_lookup(request):
     """Suggestions for the parent picker of the Party-organization form, within the user's scope."""
     return lookup_response(
@@ -102,7 +101,7 @@ def _values(form) -> tuple[dict, list]:
     return data, covered
 
 
-@capability_required(Cap.PARTY_MANAGE)
+@capability_required("party.manage")
 def party_org_create(request):
     form = PartyOrganizationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +116,7 @@ def party_org_create(request):
     return render(request, "party/party_org_form.html", {"form": form, "title": "新增党组织"})
 
 
-@capability_required(Cap.PARTY_MANAGE)
+@capability_required("party.manage")
 def party_org_edit(request, pk):
     party_org = selectors.access_party_org(pk, user=request.user, for_write=True)
     initial = {f: getattr(party_org, f) for f in services.FIELDS}

@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from sanxin.api.schemas import Limit, PathText, QueryText, responses
+from sanxin.core.api_schemas import Limit, PathText, QueryText, responses
 from sanxin.regions.models import Region
 from sanxin.regions.selectors import access_region, region_children, region_search
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from sanxin.accounts.roles import Cap
 from sanxin.core.audit import audit_record
 from sanxin.core.scope import region_in_scope
 from sanxin.regions.models import Region, RegionLevel, Zone
@@ -14,7 +13,7 @@ ZONE_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 
 
 def _require(actor) -> None:
-    if actor is None or not actor.can(Cap.ZONES_MANAGE):
+    if actor is None or not actor.can("zones.manage"):
         raise PermissionError("无权执行此操作")
 
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from sanxin.accounts.roles import Cap
 from sanxin.core.listing import list_page
 from sanxin.core.scope import access, scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
@@ -19,7 +18,7 @@ def scoped_ancestors(region: Region | None, user):
     return scoped(Region.objects.filter(code__in=region.ancestor_codes), user).order_by("code")
 
 
-@capability_required(Cap.REGIONS_VIEW)
+@capability_required("regions.view")
 def browse(request, code: str = ""):
     """One level of the division tree inside the user's scope, with community counts under each child."""
     region = access_region(code, user=request.user) if code else None
@@ -32,7 +31,7 @@ def browse(request, code: str = ""):
 ZONE_SORTS = {"name": "name", "kind": "kind", "region": "region_id"}
 
 
-@capability_required(Cap.REGIONS_VIEW)
+@capability_required("regions.view")
 def zone_list(request):
     zones = scoped(Zone.objects.select_related("region"), request.user)
     if q := request.GET.get("q", "").strip():
@@ -40,7 +39,7 @@ def zone_list(request):
     if kind := request.GET.get("kind", ""):
         zones = zones.filter(kind=kind)
     listing = list_page(request, zones, sortable=ZONE_SORTS, default_sort="region")
-    context = {"listing": listing, "kinds": ZoneKind.choices, "can_manage": request.user.can(Cap.ZONES_MANAGE)}
+    context = {"listing": listing, "kinds": ZoneKind.choices, "can_manage": request.user.can("zones.manage")}
     return render(request, "regions/zone_list.html", context)
 
 
@@ -48,7 +47,7 @@ def _zone_values(form) -> dict:
     return {key: form.cleaned_data[key] for key in ("name", "kind", "region", "address")}
 
 
-@capability_required(Cap.ZONES_MANAGE)
+@capability_required("zones.manage")
 def zone_create(request):
     form = ZoneForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -62,9 +61,9 @@ def zone_create(request):
     return render(request, "regions/zone_form.html", {"form": form, "title": "新增园区/楼宇/商圈"})
 
 
-@capability_required(Cap.ZONES_MANAGE)
+@capability_required("zones.manage")
 def zone_edit(request, pk):
-    zone = access(Zone.objects.select_related("region"), pk, request.user, capability=Cap.ZONES_MANAGE)
+    zone = access(Zone.objects.select_related("region"), pk, request.user, capability="zones.manage")
     title = f"编辑：{zone.name}"
     initial = {"name": zone.name, "kind": zone.kind, "region": zone.region_id, "address": zone.address}
     form = ZoneForm(request.POST or None, user=request.user, initial=initial)

@@ -5,7 +5,7 @@ from django.core.files import File
 from sanxin.accounts.models import User
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.imports.models import ImportStatus
-from sanxin.imports.registry import REGISTRIES
+from sanxin.imports.registry import import_specs
 from sanxin.imports.services import MAX_UPLOAD_BYTES, import_job_create, import_job_run, import_jobs_fail_stale
 from sanxin.imports.templates_xlsx import errors_bytes
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "从 xlsx 或 CSV 导入名录：逐行校验，按唯一标识新增或更新，打印新增、更新、未变、拒绝的行数"
 
     def add_arguments(self, parser):
-        parser.add_argument("registry", choices=sorted(REGISTRIES), help="名录，如 organizations")
+        parser.add_argument("registry", choices=sorted(import_specs()), help="名录，如 organizations")
         parser.add_argument("file", help="xlsx 或 csv 文件")
         parser.add_argument("--mode", choices=["all", "valid"], default="all", help="all：全部有效才导入（默认）；valid：只导入有效行")
         parser.add_argument("--errors", default=None, help="把错误清单写到这个 xlsx 文件")

@@ -1,0 +1,30 @@
+from sanxin.core.declare import Capability, MenuItem, SanxinApp
+from sanxin.core.roles import STAFF_ROLES
+
+
+class CensusConfig(SanxinApp):
+    name = "sanxin.census"
+    label = "census"
+    verbose_name = "摸排行动"
+    capabilities = (
+        Capability("census.view", "查看摸排行动与待办", STAFF_ROLES),
+        Capability("census.manage", "发起摸排、填报七个清、办结待办", STAFF_ROLES),
+    )
+    menu = (
+        MenuItem("两新组织", "摸排行动", "census:campaign_list", "census.view", "bi-clipboard-check", 22),
+        MenuItem("两新组织", "待办事项", "census:todo_list", "census.view", "bi-list-check", 24),
+    )
+    audit_labels = {
+        "census.": "摸排（全部）",
+        "census.campaign_create": "新建摸排行动",
+        "census.record": "填报摸排记录",
+        "todo.": "待办事项（全部）",
+        "todo.close": "办结待办",
+    }
+    audit_objects = {"census": "摸排", "todo": "待办事项"}
+
+    def ready(self):
+        from sanxin.census.services import todos_close_fulfilled
+        from sanxin.core.events import subscribe
+
+        subscribe("coverage.recomputed", todos_close_fulfilled)

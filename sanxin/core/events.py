@@ -1,0 +1,29 @@
+"""What happened, told to whoever cares, without the teller importing them.
+
+An app below tells the apps above it that its data changed (organizations changed: coverage recomputes;
+coverage changed: the census closes fulfilled to-dos). Imports go down only; events go up. Handlers run at
+once, in the caller's transaction, so a write and its consequences commit or roll back together. Apps
+subscribe in their AppConfig.ready().
+
+Events in use:
+- "organizations.changed" (ids, regions=()): organizations were written, or what covers them was; `regions`
+  names region codes they left.
+- "coverage.recomputed" (ids): the coverage of these organizations (None: of all) was recomputed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+_handlers: dict[str, list[Callable]] = defaultdict(list)
+
+
+def subscribe(event: str, handler: Callable) -> None:
+    if handler not in _handlers[event]:
+        _handlers[event].append(handler)
+
+
+def publish(event: str, **payload) -> None:
+    for handler in list(_handlers[event]):
+        handler(**payload)

@@ -1,0 +1,114 @@
+from pathlib import Path
+
+from django.db.models import F
+
+from sanxin.census.models import CensusCampaign, Todo
+from sanxin.demo.accounts import seed_demo_accounts
+from sanxin.demo.orgs import seed_demo_orgs
+from sanxin.orgs.models import Organization
+from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, SpecialKind
+
+
+def test_demo_seed_is_complete_and_idempotent(db, tmp_path: Path):
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    created = seed_demo_orgs(tmp_path)
+    assert created > 50
+    assert seed_demo_orgs(tmp_path) == 0  # a second run adds nothing
+    assert Organization.objects.filter(category="platform").exists()
+    assert Organization.objects.filter(category="franchisee", parent__category="platform").exists()
+    assert Organization.objects.filter(kind="social").exists()
+    # Every form of establishment, every level and every special kind is there to be seen.
+    assert set(PartyOrganization.objects.values_list("establishment_form", flat=True)) == set(EstablishmentForm.values)
+    assert set(PartyOrganization.objects.values_list("level", flat=True)) == set(PartyOrgLevel.values)
+    specials = {kind for kinds in PartyOrganization.objects.values_list("special_kinds", flat=True) for kind in kinds}
+    assert specials == set(SpecialKind.values)
+    assert PartyOrganization.objects.filter(special_kinds__icontains="park", zone__kind="park").exists()
+    assert CensusCampaign.objects.filter(status="active").exists() and Todo.objects.exists()
+    assert (tmp_path / "demo-outside-registry.xlsx").stat().st_size > 1000
+    # Real divisions: every organization sits in a real community of the demo counties.
+    assert not Organization.objects.exclude(region__level=5).exists()
+    # Party members are among the employees.
+    assert not Organization.objects.filter(employees__lt=F("formal_members") + F("probationary_members")).exists()
+    assert Organization.objects.filter(probationary_members__gt=0).exists()
+
+
+def test_demo_outside_registry_shows_every_outcome(db, tmp_path: Path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sanxin.compare.models import Outcome
+    from sanxin.compare.services import comparison_create, comparison_run
+    from sanxin.regions.models import Region
+
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_orgs(tmp_path)
+    source = tmp_path / "demo-outside-registry.xlsx"
+    upload = SimpleUploadedFile(source.name, source.read_bytes())
+    comparison = comparison_run(comparison_create(actor=None, region=Region.objects.get(code="360102"), upload=upload).pk)
+    assert all(comparison.counts[outcome] > 0 for outcome in Outcome.values), comparison.counts
+    assert comparison.counts["review"] <= 3  # a short queue
+
+
+def test_every_demo_persona_has_something_of_its_scope_to_see(db, tmp_path: Path):
+    """The zone's organizations lie in the zone and its committee sees Party organizations; 西湖区 has
+    covered organizations, Party organizations, an instructor and a campaign; streets and communities see
+    the county's campaign and the instructor who works among them."""
+    from sanxin.accounts.models import User
+    from sanxin.core.scope import scoped
+    from sanxin.instructors.models import Instructor
+    from sanxin.instructors.selectors import scoped_instructors
+
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_orgs(tmp_path)
+    zone_staff = User.objects.get(username="byg_zone")
+    zone = zone_staff.unit.zone
+    in_zone = Organization.objects.filter(zone=zone)
+    assert in_zone.count() >= 4 and not in_zone.exclude(region__code__startswith=zone.region_id).exists()
+    assert scoped(PartyOrganization.objects.all(), zone_staff).filter(name="八一广场商圈综合党委").exists()
+    west = User.objects.get(username="xh_county")
+    assert scoped(Organization.objects.exclude(coverage_state="blank"), west).exists()
+    assert scoped(PartyOrganization.objects.all(), west).count() >= 3
+    assert scoped_instructors(Instructor.objects.all(), west).exists()
+    assert scoped(CensusCampaign.objects.all(), west).exists()
+    for username in ("twg_street", "mx_community"):
+        staff = User.objects.get(username=username)
+        assert scoped(CensusCampaign.objects.all(), staff).exists(), username
+        assert scoped(Organization.objects.all(), staff).exists(), username
+    assert scoped_instructors(Instructor.objects.all(), User.objects.get(username="twg_street")).exists()
+
+
+HOME_SHOWS = {  # demo account → what its home page must offer it to do
+    "sysadmin": ["单位", "用户"],
+    "secadmin": ["待授予角色的账号"],
+    "auditadmin": ["近 24 小时审计事件"],
+    "jx_province": ["待办事项", "进行中的摸排行动", "空白点"],
+    "nc_city": ["待办事项", "进行中的摸排行动"],
+    "dh_county": ["待办事项", "2026 年东湖区两新组织党建集中摸排"],
+    "xh_county": ["待办事项", "2026 年西湖区快递外卖行业党建摸排"],
+    "twg_street": ["2026 年东湖区两新组织党建集中摸排", "空白点"],
+    "mx_community": ["2026 年东湖区两新组织党建集中摸排", "空白点"],
+    "jx_express": ["待办事项", "空白点"],
+    "byg_zone": ["待办事项", "2026 年东湖区两新组织党建集中摸排"],
+    "instructor": ["我联系的组织", "记录走访"],
+    "secretary": ["您的账号目前能做的事", "党员管理"],
+    "member": ["您的账号目前能做的事", "亮身份"],
+    "worker": ["您的账号目前能做的事", "诉求"],
+}
+
+
+def test_every_demo_personas_home_shows_what_it_can_do(db, tmp_path: Path, settings):
+    from django.test import Client
+
+    from sanxin.accounts.models import User
+    from sanxin.demo.accounts import ACCOUNTS
+
+    settings.SANXIN_OTP_REQUIRED = False
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_orgs(tmp_path)
+    assert set(HOME_SHOWS) == {a.username for a in ACCOUNTS}
+    for username, expected in HOME_SHOWS.items():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        page = client.get("/").content.decode()
+        for text in expected:
+            assert text in page, (username, text)
+        assert "没有可查看的统计数据" not in page, username
