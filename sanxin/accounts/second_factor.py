@@ -173,9 +173,9 @@ def second_factor_enrol(*, user, device_id: int, code: str) -> tuple[TOTPDevice,
             device.save()
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             codes = _new_recovery_codes(user)
-            audit_record(actor=user, action="second_factor.enrol", obj=user, detail={"old": before, "new": _state(user)})
+            audit_record(actor=user, action="second_factor_enrol", obj=user, detail={"old": before, "new": _state(user)})
             return device, codes
-    audit_record(actor=user, action="second_factor.enrol", obj=user, outcome=AuditOutcome.FAILURE, detail={"reason": "动态口令不正确"})
+    audit_record(actor=user, action="second_factor_enrol", obj=user, outcome=AuditOutcome.FAILURE, detail={"reason": "动态口令不正确"})
     raise ValidationError("动态口令不正确，请核对手机时间后输入身份验证器上当前显示的 6 位数字")
 
 
@@ -214,27 +214,27 @@ def second_factor_verify(*, user, code: str) -> Device:
                     totp.throttle_increment()
             failures = totp.throttling_failure_count
     if locked_until is not None:
-        audit_record(actor=user, action="second_factor.verify", obj=user, outcome=AuditOutcome.DENIED, detail={"reason": "已锁定"})
+        audit_record(actor=user, action="second_factor_verify", obj=user, outcome=AuditOutcome.DENIED, detail={"reason": "已锁定"})
         raise SecondFactorLocked(locked_until)
     if device is not None:
         if recovery:
             audit_record(
-                actor=user, action="second_factor.recovery_used", obj=user, detail={"recovery_codes_left": _recovery_codes_left(user)}
+                actor=user, action="second_factor_verify.recovery", obj=user, detail={"recovery_codes_left": _recovery_codes_left(user)}
             )
         else:
-            audit_record(actor=user, action="second_factor.verify", obj=user, detail={"device": "totp"})
+            audit_record(actor=user, action="second_factor_verify", obj=user, detail={"device": "totp"})
         return device
     kind = "恢复码" if recovery else "动态口令"
     audit_record(
         actor=user,
-        action="second_factor.verify",
+        action="second_factor_verify",
         obj=user,
         outcome=AuditOutcome.FAILURE,
         detail={"kind": "recovery" if recovery else "totp", "failures": failures},
     )
     if failures >= failure_limit():
         minutes = int(lock_time().total_seconds() // 60)
-        audit_record(actor=user, action="second_factor.lockout", obj=user, outcome=AuditOutcome.DENIED, detail={"minutes": minutes})
+        audit_record(actor=user, action="second_factor_verify.lockout", obj=user, outcome=AuditOutcome.DENIED, detail={"minutes": minutes})
         raise SecondFactorLocked(now + lock_time())
     left = failure_limit() - failures
     raise ValidationError(f"{kind}不正确或已使用过，还可尝试 {left} 次")
@@ -254,10 +254,10 @@ def second_factor_reset(*, actor, user: User) -> None:
         raise PermissionError("该用户不在您的管辖范围内")
     if user.pk == actor.pk:
         reason = "不能重置自己的双因素认证，请由另一位安全管理员操作"
-        audit_record(actor=actor, action="second_factor.reset", obj=user, outcome=AuditOutcome.DENIED, detail={"reason": reason})
+        audit_record(actor=actor, action="second_factor_reset", obj=user, outcome=AuditOutcome.DENIED, detail={"reason": reason})
         raise ValidationError(reason)
     with transaction.atomic():
         before = _state(user)
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit_record(actor=actor, action="second_factor.reset", obj=user, detail={"old": before, "new": _state(user)})
+        audit_record(actor=actor, action="second_factor_reset", obj=user, detail={"old": before, "new": _state(user)})

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanxin.accounts.models import PasswordHistory, Unit, UnitKind, User, UserRole
-from sanxin.core.audit import audit_record
+from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.fields import blind_index_for
 from sanxin.core.masking import mask_phone
 from sanxin.core.recheck import LOCKED_MESSAGE, Recheck, RecheckLockedOut, password_recheck
@@ -113,7 +113,7 @@ def unit_create(*, actor, name: str, kind: str, region=None, parent=None, indust
     _check_unit_hierarchy(unit)
     unit.save()
     unit.industries.set(industries)
-    audit_record(actor=actor, action="unit.create", obj=unit, detail={"new": _unit_snapshot(unit)})
+    audit_record(actor=actor, action="unit_create", obj=unit, detail={"new": _unit_snapshot(unit)})
     return unit
 
 
@@ -130,9 +130,7 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     unit.save()
     if industries is not None:
         unit.industries.set(industries)
-    after = _unit_snapshot(unit)
-    if after != before:
-        audit_record(actor=actor, action="unit.update", obj=unit, detail={"old": before, "new": after})
+    audit_changes(actor=actor, action="unit_update", obj=unit, before=before, after=_unit_snapshot(unit))
     return unit
 
 
@@ -179,7 +177,7 @@ def user_create(
     _record_password(user)
     audit_record(
         actor=actor,
-        action="user.create",
+        action="user_create",
         obj=user,
         detail={"new": {"username": user.username, "full_name": user.full_name, "unit": unit.pk, "phone": mask_phone(user.phone)}},
     )
@@ -206,15 +204,14 @@ def user_update(
         user.is_active = is_active
     user.save()
     after = {"full_name": user.full_name, "unit": user.unit_id, "phone": mask_phone(user.phone), "is_active": user.is_active}
-    if after != before:
-        audit_record(actor=actor, action="user.update", obj=user, detail={"old": before, "new": after})
+    audit_changes(actor=actor, action="user_update", obj=user, before=before, after=after)
     return user
 
 
 def user_phone_unmask(*, actor, user: User) -> str:
     """The full phone number; every viewing is audited (security.md items 12, 22)."""
-    _require(actor, "personal_data.unmask")
-    audit_record(actor=actor, action="personal_data.unmask", obj=user, detail={"field": "phone", "masked": mask_phone(user.phone)})
+    _require(actor, "user_phone_unmask")
+    audit_record(actor=actor, action="user_phone_unmask", obj=user, detail={"field": "phone", "masked": mask_phone(user.phone)})
     return user.phone
 
 
@@ -222,10 +219,10 @@ def user_set_roles(*, actor, user: User, roles, actor_password: str) -> User:
     """Only the security administrator grants roles, after entering their password again."""
     _require(actor, "roles.grant")
     _confirm_password(
-        actor, actor_password, action="user.roles", obj=user, field="actor_password", message="密码复核失败，请重新输入您的登录密码"
+        actor, actor_password, action="user_set_roles", obj=user, field="actor_password", message="密码复核失败，请重新输入您的登录密码"
     )
     if user.pk == actor.pk:
-        audit_record(actor=actor, action="user.roles", obj=user, outcome="denied", detail={"reason": "不能修改自己的角色"})
+        audit_record(actor=actor, action="user_set_roles", obj=user, outcome="denied", detail={"reason": "不能修改自己的角色"})
         raise ValidationError("不能修改自己的角色")
     return _set_roles(actor=actor, user=user, roles=set(roles))
 
@@ -239,7 +236,7 @@ def _set_roles(*, actor, user: User, roles: set[str]) -> User:
         UserRole.objects.create(user=user, role=role, granted_by=actor)
     user._role_codes = None
     if roles != before:
-        audit_record(actor=actor, action="user.roles", obj=user, detail={"old": sorted(before), "new": sorted(roles)})
+        audit_record(actor=actor, action="user_set_roles", obj=user, detail={"old": sorted(before), "new": sorted(roles)})
     return user
 
 
@@ -251,12 +248,12 @@ def grant_initial_roles(*, user: User, roles) -> None:
     for role in roles:
         UserRole.objects.get_or_create(user=user, role=role)
     user._role_codes = None
-    audit_record(action="user.roles.bootstrap", obj=user, detail={"new": sorted(roles)}, actor_name="system")
+    audit_record(action="grant_initial_roles", obj=user, detail={"new": sorted(roles)}, actor_name="system")
 
 
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
     _confirm_password(
-        user, old_password, action="password.change", obj=user, field="old_password", message="原密码不正确", outcome="failure"
+        user, old_password, action="password_change", obj=user, field="old_password", message="原密码不正确", outcome="failure"
     )
     return _set_password(user=user, new_password=new_password)
 
@@ -269,7 +266,7 @@ def _set_password(*, user: User, new_password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     _record_password(user)
-    audit_record(actor=user, action="password.change", obj=user)
+    audit_record(actor=user, action="password_change", obj=user)
     return user
 
 
@@ -284,5 +281,5 @@ def accounts_disable_inactive(*, now=None) -> int:
     for user in User.objects.filter(id__in=ids):
         user.is_active = False
         user.save(update_fields=["is_active"])
-        audit_record(action="user.disable_inactive", obj=user, actor_name="system", detail={"cutoff": cutoff.isoformat()})
+        audit_record(action="accounts_disable_inactive", obj=user, actor_name="system", detail={"cutoff": cutoff.isoformat()})
     return len(ids)

@@ -47,7 +47,7 @@ def api_token_create(*, actor, user: User, name: str, days: int = 90) -> tuple[A
     audit_record(
         actor=actor,
         actor_name="" if actor else "system",
-        action="api_token.create",
+        action="api_token_create",
         obj=token,
         detail={"user": user.username, "days": days},
     )
@@ -61,6 +61,6 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
         audit_record(
-            actor=actor, actor_name="" if actor else "system", action="api_token.revoke", obj=token, detail={"user": token.user.username}
+            actor=actor, actor_name="" if actor else "system", action="api_token_revoke", obj=token, detail={"user": token.user.username}
         )
     return token

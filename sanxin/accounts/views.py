@@ -176,7 +176,7 @@ def _user_detail(request, target, *, phone_full: str = ""):
         "phone_full": phone_full,
         "can_manage": request.user.can("users.manage"),
         "can_grant": request.user.can("roles.grant"),
-        "can_unmask": request.user.can("personal_data.unmask"),
+        "can_unmask": request.user.can("user_phone_unmask"),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -187,10 +187,10 @@ def user_detail(request, pk):
 
 
 @never_cache
-@capability_required("personal_data.unmask")
+@capability_required("user_phone_unmask")
 def user_phone(request, pk):
     """The full phone number, for those allowed to see it; every view is audited (security.md items 12, 22)."""
-    target = selectors.access_user(pk, user=request.user, capability="personal_data.unmask")
+    target = selectors.access_user(pk, user=request.user, capability="user_phone_unmask")
     return _user_detail(request, target, phone_full=services.user_phone_unmask(actor=request.user, user=target))
 
 

@@ -15,11 +15,12 @@ class CensusConfig(SanxinApp):
         MenuItem("两新组织", "待办事项", "census:todo_list", "census.view", "bi-list-check", 24),
     )
     audit_labels = {
-        "census.": "摸排（全部）",
-        "census.campaign_create": "新建摸排行动",
-        "census.record": "填报摸排记录",
-        "todo.": "待办事项（全部）",
-        "todo.close": "办结待办",
+        "census_*": "摸排（全部）",
+        "census_campaign_create": "新建摸排行动",
+        "census_record_save": "填报摸排记录",
+        "todo*": "待办事项（全部）",
+        "todo_close": "办结待办",
+        "todos_close_fulfilled": "待办自动办结（已单独组建党组织）",
     }
     audit_objects = {"census": "摸排", "todo": "待办事项"}
 

@@ -40,7 +40,7 @@ def census_campaign_create(*, actor, name: str, region, starts_on: date, ends_on
         created_by_unit=actor.unit,
         status=CampaignStatus.ACTIVE,
     )
-    audit_record(actor=actor, action="census.campaign_create", obj=campaign, detail={"region": region.code, "until": str(ends_on)})
+    audit_record(actor=actor, action="census_campaign_create", obj=campaign, detail={"region": region.code, "until": str(ends_on)})
     return campaign
 
 
@@ -108,7 +108,7 @@ def census_record_save(
         )
     audit_record(
         actor=actor,
-        action="census.record",
+        action="census_record_save",
         obj=record,
         detail={"created": created, "formal_members": formal_members, "todo": todo.pk if todo else None},
     )
@@ -129,7 +129,7 @@ def todo_close(*, actor, todo: Todo, note: str) -> Todo:
     todo.closed_by = actor
     todo.close_note = note.strip()
     todo.save(update_fields=["status", "closed_on", "closed_by", "close_note", "updated_at"])
-    audit_record(actor=actor, action="todo.close", obj=todo, detail={"organization": todo.organization_id, "note": todo.close_note})
+    audit_record(actor=actor, action="todo_close", obj=todo, detail={"organization": todo.organization_id, "note": todo.close_note})
     return todo
 
 
@@ -158,7 +158,7 @@ def todos_close_fulfilled(ids: Iterable[int] | None = None) -> int:
         if updated:
             closed += 1
             audit_record(
-                action="todo.close",
+                action="todos_close_fulfilled",
                 obj=todo,
                 actor_name="system",
                 detail={"organization": todo.organization_id, "old": TodoStatus.OPEN, "new": TodoStatus.DONE, "note": note},

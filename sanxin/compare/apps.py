@@ -13,14 +13,14 @@ class CompareConfig(SanxinApp):
         "comparison_stale": "sanxin.compare.services.comparisons_fail_stale",
     }
     audit_labels = {
-        "compare.": "数据比对（全部）",
-        "compare.upload": "上传比对名录",
-        "compare.run": "运行数据比对",
-        "compare.review": "核实比对结果",
-        "compare.create_new": "比对新增单位入名录",
-        "compare.stale": "标记中断的数据比对为失败",
-        "compare.retry": "重新比对",
-        "compare.files_purge": "删除过期的比对文件",
+        "comparison*": "数据比对（全部）",
+        "comparison_create": "上传比对名录",
+        "comparison_run": "运行数据比对",
+        "comparison_retry": "重新比对",
+        "comparisons_fail_stale": "标记中断的数据比对为失败",
+        "comparison_files_purge": "删除过期的比对文件",
+        "review_decide": "核实比对结果",
+        "create_new_organizations": "比对新增单位入名录",
     }
     audit_objects = {"compare": "数据比对结果"}
     api_routers = (("/compare", "sanxin.compare.api.router"),)

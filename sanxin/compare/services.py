@@ -39,7 +39,7 @@ def compare_dir() -> Path:
 
 def comparison_files_purge() -> int:
     """The daily job: outside registry files past the retention are deleted; the results stay."""
-    return purge_uploads(RegistryComparison.objects.all(), compare_dir(), action="compare.files_purge")
+    return purge_uploads(RegistryComparison.objects.all(), compare_dir(), action="comparison_files_purge")
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def comparison_create(*, actor, region, upload) -> RegistryComparison:
     comparison = RegistryComparison.objects.create(user=actor, region=region, filename=name[:255], stored_name=stored)
     audit_record(
         actor=actor,
-        action="compare.upload",
+        action="comparison_create",
         obj=comparison,
         detail={"file": name, "region": region.code},
         actor_name="" if actor else "system",
@@ -91,7 +91,7 @@ def comparisons_fail_stale(comparisons=None) -> int:
         running_statuses=RUNNING,
         failed_status=ComparisonStatus.FAILED,
         reason=STALE_REASON,
-        action="compare.stale",
+        action="comparisons_fail_stale",
         stale_after=STALE_AFTER,
     )
     return len(failed)
@@ -112,7 +112,7 @@ def comparison_retry(*, actor, comparison: RegistryComparison) -> RegistryCompar
     RegistryComparison.objects.filter(pk=comparison.pk).update(
         status=ComparisonStatus.QUEUED, progress=0, message="", updated_at=timezone.now()
     )
-    audit_record(actor=actor, action="compare.retry", obj=comparison, detail={"old": old, "new": {"status": ComparisonStatus.QUEUED}})
+    audit_record(actor=actor, action="comparison_retry", obj=comparison, detail={"old": old, "new": {"status": ComparisonStatus.QUEUED}})
     return RegistryComparison.objects.get(pk=comparison.pk)
 
 
@@ -229,7 +229,7 @@ def _run(comparison: RegistryComparison) -> RegistryComparison:
         )
         _progress(comparison, status=ComparisonStatus.DONE, progress=100, counts=counts, message="")
         audit_record(
-            actor=comparison.user, action="compare.run", obj=comparison, detail=counts, actor_name="" if comparison.user else "system"
+            actor=comparison.user, action="comparison_run", obj=comparison, detail=counts, actor_name="" if comparison.user else "system"
         )
     return RegistryComparison.objects.get(pk=comparison.pk)
 
@@ -254,7 +254,7 @@ def review_decide(*, actor, row: ComparisonRow, decision: str) -> ComparisonRow:
     row.decided_by, row.decided_at = actor, timezone.now()
     row.save()
     new = {"outcome": row.outcome, "decision": row.decision, "organization": row.organization_id}
-    audit_record(actor=actor, action="compare.review", obj=row.comparison, detail={"row": row.row_number, "old": old, "new": new})
+    audit_record(actor=actor, action="review_decide", obj=row.comparison, detail={"row": row.row_number, "old": old, "new": new})
     return row
 
 
@@ -271,7 +271,9 @@ def create_new_organizations(*, actor, comparison: RegistryComparison, rows: lis
     created_codes = {p.credit_code for p in valid}
     acted = [r.pk for r in candidates if normalize_credit_code(r.values.get("统一社会信用代码", "")) in created_codes]
     ComparisonRow.objects.filter(pk__in=acted).update(acted=True)
-    audit_record(actor=actor, action="compare.create_new", obj=comparison, detail={"created": counts.created, "rejected": len(problems)})
+    audit_record(
+        actor=actor, action="create_new_organizations", obj=comparison, detail={"created": counts.created, "rejected": len(problems)}
+    )
     return counts.created, problems
 
 

@@ -6,7 +6,7 @@ class CoreConfig(SanxinApp):
     label = "core"
     verbose_name = "基础"
     audit_labels = {
-        "audit.purge": "清理过期审计记录",
-        "backup.create": "备份数据库",
-        "backup.restore": "恢复数据库",
+        "audit_purge": "清理过期审计记录",
+        "write_backup": "备份数据库",
+        "restore_backup": "恢复数据库",
     }

@@ -130,6 +130,19 @@ def audit_record(
     return event
 
 
+def changes(before: dict, after: dict) -> dict:
+    """What changed between two snapshots of an object: field → {"old", "new"}."""
+    return {key: {"old": before.get(key), "new": after.get(key)} for key in {**before, **after} if before.get(key) != after.get(key)}
+
+
+def audit_changes(*, actor, action: str, obj, before: dict, after: dict, **detail) -> AuditEvent | None:
+    """The one way a write records its old and new values: only the fields that changed; nothing when none did."""
+    changed = changes(before, after)
+    if not changed:
+        return None
+    return audit_record(actor=actor, action=action, obj=obj, detail={"changes": changed, **detail})
+
+
 @dataclass
 class ChainProblem:
     event_id: int | None
@@ -196,7 +209,7 @@ def audit_purge(*, actor, before) -> int:
             count, _ = AuditEvent.objects.filter(pk__lte=last.pk).delete()
         head.anchor_event_id, head.anchor_chain = last.pk, last.chain
         _save_head(head, ["anchor_event_id", "anchor_chain"])
-    audit_record(actor=actor, action="audit.purge", detail={"before": before.isoformat(), "deleted": count})
+    audit_record(actor=actor, action="audit_purge", detail={"before": before.isoformat(), "deleted": count})
     return count
 
 

@@ -517,7 +517,7 @@ def write_backup(path: str | os.PathLike, *, force: bool = False, progress: Prog
     summary.seconds = time.monotonic() - started
     try:
         audit_record(
-            action="backup.create",
+            action="write_backup",
             actor_name="system",
             object_type="database",
             object_repr=path.name,
@@ -787,7 +787,7 @@ def restore_backup(path: str | os.PathLike, *, allow_audit_problems: bool = Fals
             summary.tables, summary.created_at = len(reader.computed), reader.header.get("created_at", "")
             summary.audit_problems = len(problems)
             audit_record(
-                action="backup.restore",
+                action="restore_backup",
                 actor_name="system",
                 object_type="database",
                 object_repr=path.name,

@@ -42,8 +42,8 @@ class SanxinApp(AppConfig):
     capabilities: tuple[Capability, ...] = ()
     menu: tuple[MenuItem, ...] = ()
     daily_jobs: dict[str, str] = {}  # job name → dotted path of a callable taking no arguments
-    audit_labels: dict[str, str] = {}  # action code → Chinese name for the audit page
-    audit_objects: dict[str, str] = {}  # object name → Chinese, for the composed "<object>.export" and "import.<object>"
+    audit_labels: dict[str, str] = {}  # action code (a service's name) → Chinese; "prefix*" names a family of codes
+    audit_objects: dict[str, str] = {}  # object name → Chinese, for the composed "<object>.export"
     api_routers: tuple[tuple[str, str], ...] = ()  # (prefix under /api/v1, dotted path of a Ninja Router)
     import_specs: tuple[str, ...] = ()  # dotted paths of sanxin.imports ImportSpec objects
 

@@ -20,6 +20,7 @@ from sanxin.core.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
 
+
 def run_daily_jobs(*, today: date | None = None) -> dict[str, str]:
     """Each job the apps declare (SanxinApp.daily_jobs), with its outcome: 已完成, 今天已运行 or 失败."""
     today = today or timezone.localdate()

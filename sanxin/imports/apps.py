@@ -13,10 +13,12 @@ class ImportsConfig(SanxinApp):
         "import_stale": "sanxin.imports.services.import_jobs_fail_stale",
     }
     audit_labels = {
-        "import.": "导入（全部）",
+        "import*": "导入（全部）",
+        "import_job_create": "上传导入文件",
+        "import_job_run": "导入名录",
+        "import_job_retry": "重新导入",
+        "import_jobs_fail_stale": "标记中断的导入任务为失败",
+        "import_files_purge": "删除过期的导入文件",
         "import.errors_download": "下载导入错误清单",
-        "import.files_purge": "删除过期的导入文件",
-        "import.stale": "标记中断的导入任务为失败",
-        "import.retry": "重新导入",
     }
     api_routers = (("/imports", "sanxin.imports.api.router"),)

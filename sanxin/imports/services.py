@@ -38,7 +38,7 @@ def job_file(job: ImportJob) -> Path:
 
 def import_files_purge() -> int:
     """The daily job: uploaded import files past the retention are deleted; the jobs and their errors stay."""
-    return purge_uploads(ImportJob.objects.all(), upload_dir(), action="import.files_purge")
+    return purge_uploads(ImportJob.objects.all(), upload_dir(), action="import_files_purge")
 
 
 STALE_HOURS = int(STALE_AFTER.total_seconds() // 3600)
@@ -55,7 +55,7 @@ def import_jobs_fail_stale(jobs=None) -> int:
 
     Called by the job pages for the jobs they show and daily for everyone's; returns how many were marked."""
     jobs = ImportJob.objects.all() if jobs is None else jobs
-    common = {"failed_status": ImportStatus.FAILED, "action": "import.stale", "stale_after": STALE_AFTER}
+    common = {"failed_status": ImportStatus.FAILED, "action": "import_jobs_fail_stale", "stale_after": STALE_AFTER}
     queued = fail_stale(jobs, running_statuses=[ImportStatus.QUEUED], reason=STALE_QUEUED, **common)
     running = fail_stale(jobs, running_statuses=[ImportStatus.CHECKING, ImportStatus.WRITING], reason=STALE_RUNNING, **common)
     return len(queued) + len(running)
@@ -79,7 +79,7 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
         shutil.copyfile(source, upload_dir() / stored)
     with transaction.atomic():
         retry = ImportJob.objects.create(user=actor, registry=job.registry, filename=job.filename, stored_name=stored, mode=job.mode)
-        audit_record(actor=actor, action="import.retry", obj=retry, detail={"retry_of": job.pk, "file": job.filename, "mode": job.mode})
+        audit_record(actor=actor, action="import_job_retry", obj=retry, detail={"retry_of": job.pk, "file": job.filename, "mode": job.mode})
     return retry
 
 
@@ -101,7 +101,11 @@ def import_job_create(*, actor, registry: str, upload, mode: str = ImportMode.AL
             handle.write(chunk)
     job = ImportJob.objects.create(user=actor, registry=registry, filename=name[:255], stored_name=stored, mode=mode)
     audit_record(
-        actor=actor, action=f"import.{registry}.upload", obj=job, detail={"file": name, "mode": mode}, actor_name="" if actor else "system"
+        actor=actor,
+        action="import_job_create",
+        obj=job,
+        detail={"registry": registry, "file": name, "mode": mode},
+        actor_name="" if actor else "system",
     )
     return job
 
@@ -166,7 +170,7 @@ class _WriteProgress:
 def _fail(job: ImportJob, message: str) -> ImportJob:
     message = visible(message)
     _progress(job, ImportStatus.FAILED, 100, message=message[:500])
-    audit_record(actor=job.user, action=f"import.{job.registry}", obj=job, outcome="failure", detail={"reason": message})
+    audit_record(actor=job.user, action="import_job_run", obj=job, outcome="failure", detail={"reason": message})
     return ImportJob.objects.get(pk=job.pk)
 
 
@@ -221,7 +225,7 @@ def import_job_run(job_id: int) -> ImportJob:
         _progress(job, ImportStatus.REJECTED, 100, message=message, **result)
         audit_record(
             actor=job.user,
-            action=f"import.{job.registry}",
+            action="import_job_run",
             obj=job,
             outcome="failure",
             detail={"rejected": len(error_rows), "total": total},
@@ -244,7 +248,7 @@ def import_job_run(job_id: int) -> ImportJob:
                 "rejected": len(error_rows),
                 "mode": job.mode,
             }
-            audit_record(actor=job.user, action=f"import.{job.registry}", obj=job, detail=detail)
+            audit_record(actor=job.user, action="import_job_run", obj=job, detail=detail)
     except ImportConflict as exc:
         return _fail(job, str(exc))
     except JobAbandoned:

@@ -13,11 +13,11 @@ class InstructorsConfig(SanxinApp):
     )
     menu = (MenuItem("两新组织", "党建指导员", "instructors:list", "instructors.view", "bi-person-badge", 23),)
     audit_labels = {
-        "instructor.": "党建指导员（全部）",
-        "instructor.create": "新增党建指导员",
-        "instructor.assign": "选派党建指导员",
-        "instructor.unassign": "结束指导员选派",
-        "instructor.visit": "记录走访",
+        "instructor_create": "新增党建指导员",
+        "assignment_*": "指导员选派（全部）",
+        "assignment_create": "选派党建指导员",
+        "assignment_end": "结束指导员选派",
+        "visit_create": "记录走访",
     }
     audit_objects = {"instructor": "党建指导员"}
 

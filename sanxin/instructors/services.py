@@ -24,7 +24,7 @@ def instructor_create(*, actor, name: str, kind: str, unit, title: str = "", use
     if actor is not None and not units_in_line(actor).filter(pk=unit.pk).exists():
         raise ValidationError({"unit": "派出单位不在您的管辖范围内（行业党委、园区党组织只能选本行业、本园区的单位）"})
     instructor = Instructor.objects.create(name=name.strip(), kind=kind, unit=unit, title=title.strip(), user=user)
-    audit_record(actor=actor, action="instructor.create", obj=instructor, detail={"unit": unit.pk, "kind": kind})
+    audit_record(actor=actor, action="instructor_create", obj=instructor, detail={"unit": unit.pk, "kind": kind})
     return instructor
 
 
@@ -47,7 +47,7 @@ def assignment_create(
         instructor=instructor, organization=organization, started_on=started_on, ended_on=ended_on
     )
     publish("organizations.changed", ids=[organization.pk])  # an assignment gives work coverage
-    audit_record(actor=actor, action="instructor.assign", obj=assignment, detail={"organization": organization.pk, "from": str(started_on)})
+    audit_record(actor=actor, action="assignment_create", obj=assignment, detail={"organization": organization.pk, "from": str(started_on)})
     return assignment
 
 
@@ -60,7 +60,7 @@ def assignment_end(*, actor, assignment: InstructorAssignment, ended_on: date) -
     assignment.ended_on = ended_on
     assignment.save(update_fields=["ended_on", "updated_at"])
     publish("organizations.changed", ids=[assignment.organization_id])
-    audit_record(actor=actor, action="instructor.unassign", obj=assignment, detail={"ended_on": str(ended_on)})
+    audit_record(actor=actor, action="assignment_end", obj=assignment, detail={"ended_on": str(ended_on)})
     return assignment
 
 
@@ -74,5 +74,5 @@ def visit_create(*, actor, assignment: InstructorAssignment, visited_on: date, c
     if not content.strip():
         raise ValidationError({"content": "请填写指导内容"})
     visit = InstructorVisit.objects.create(assignment=assignment, visited_on=visited_on, content=content.strip(), problems=problems.strip())
-    audit_record(actor=actor, action="instructor.visit", obj=visit, detail={"organization": assignment.organization_id})
+    audit_record(actor=actor, action="visit_create", obj=visit, detail={"organization": assignment.organization_id})
     return visit

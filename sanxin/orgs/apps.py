@@ -13,12 +13,10 @@ class OrgsConfig(SanxinApp):
     )
     menu = (MenuItem("两新组织", "组织名录", "orgs:organization_list", "orgs.view", "bi-buildings", 21),)
     audit_labels = {
-        "organization.": "两新组织（全部）",
-        "organization.create": "新增两新组织",
-        "organization.update": "修改两新组织",
-        "organization.deregister": "标记组织注销/吊销/迁出",
-        "import.organizations": "导入两新组织名录",
-        "import.organizations.upload": "上传两新组织名录",
+        "organization_*": "两新组织（全部）",
+        "organization_create": "新增两新组织",
+        "organization_update": "修改两新组织",
+        "organization_deregister": "标记组织注销/吊销/迁出",
     }
     audit_objects = {"organization": "两新组织名录"}
     import_specs = ("sanxin.orgs.importing.ORGANIZATIONS",)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sanxin.core.audit import audit_record
+from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.events import publish
 from sanxin.core.scope import chosen_outside_scope
 from sanxin.core.validators import validate_credit_code
@@ -86,7 +86,7 @@ def organization_create(*, actor, **fields) -> Organization:
     [org] = organizations_save(created=[org], updated=[], fields=[])
     publish("organizations.changed", ids=[org.pk])
     org.refresh_from_db()
-    audit_record(actor=actor, action="organization.create", obj=org, detail={"new": _snapshot(org)})
+    audit_record(actor=actor, action="organization_create", obj=org, detail={"new": _snapshot(org)})
     return org
 
 
@@ -122,10 +122,7 @@ def organization_update(*, actor, organization: Organization, status_reason: str
     moved = [before["region"]] if before["region"] != organization.region_id else []  # the cell it left
     publish("organizations.changed", ids=[organization.pk], regions=moved)
     organization.refresh_from_db()
-    after = _snapshot(organization)
-    if after != before:
-        changed = {k: {"old": before[k], "new": after[k]} for k in after if after[k] != before[k]}
-        audit_record(actor=actor, action="organization.update", obj=organization, detail={"changes": changed})
+    audit_changes(actor=actor, action="organization_update", obj=organization, before=before, after=_snapshot(organization))
     if deregistering:
         organization_deregister(actor=actor, organization=organization, status=new_status, reason=status_reason)
     return organization
@@ -143,6 +140,6 @@ def organization_deregister(*, actor, organization: Organization, status: str, r
     organizations_save(created=[], updated=[organization], fields=["registration_status"])
     publish("organizations.changed", ids=[organization.pk])
     audit_record(
-        actor=actor, action="organization.deregister", obj=organization, detail={"old": old, "new": status, "reason": reason.strip()}
+        actor=actor, action="organization_deregister", obj=organization, detail={"old": old, "new": status, "reason": reason.strip()}
     )
     return organization

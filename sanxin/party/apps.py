@@ -14,12 +14,6 @@ class PartyConfig(SanxinApp):
         MenuItem("党组织", "党组织名录", "party:party_org_list", "party.view", "bi-flag", 40),
         MenuItem("党组织", "党组织树", "party:party_org_tree", "party.view", "bi-diagram-3", 41),
     )
-    audit_labels = {
-        "party_org.": "党组织（全部）",
-        "party_org.create": "新增党组织",
-        "party_org.update": "修改党组织",
-        "import.party_organizations": "导入党组织名录",
-        "import.party_organizations.upload": "上传党组织名录",
-    }
+    audit_labels = {"party_org_*": "党组织（全部）", "party_org_create": "新增党组织", "party_org_update": "修改党组织"}
     audit_objects = {"party_org": "党组织名录"}
     import_specs = ("sanxin.party.importing.PARTY_ORGANIZATIONS",)

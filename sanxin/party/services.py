@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sanxin.core.audit import audit_record
+from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.events import publish
 from sanxin.core.scope import chosen_outside_scope, scoped
 from sanxin.orgs.models import Organization
@@ -120,7 +120,7 @@ def party_org_create(*, actor, covered=(), **fields) -> PartyOrganization:
     covered_ids = [o.pk for o in covered]
     party_org.covered_organizations.set(covered_ids)
     publish("organizations.changed", ids=covered_ids)
-    audit_record(actor=actor, action="party_org.create", obj=party_org, detail={"new": _snapshot(party_org)})
+    audit_record(actor=actor, action="party_org_create", obj=party_org, detail={"new": _snapshot(party_org)})
     return party_org
 
 
@@ -154,8 +154,5 @@ def party_org_update(*, actor, party_org: PartyOrganization, covered=None, **cha
         party_org.covered_organizations.set(sorted(kept | {o.pk for o in covered}))
         affected |= {o.pk for o in covered}
     publish("organizations.changed", ids=sorted(affected))
-    after = _snapshot(party_org)
-    if after != before:
-        changed = {k: {"old": before[k], "new": after[k]} for k in after if after[k] != before[k]}
-        audit_record(actor=actor, action="party_org.update", obj=party_org, detail={"changes": changed})
+    audit_changes(actor=actor, action="party_org_update", obj=party_org, before=before, after=_snapshot(party_org))
     return party_org

@@ -15,5 +15,5 @@ class RegionsConfig(SanxinApp):
         MenuItem("基础数据", "行政区划", "regions:browse", "regions.view", "bi-geo-alt", 60),
         MenuItem("基础数据", "园区/楼宇", "regions:zone_list", "regions.view", "bi-bounding-box", 61),
     )
-    audit_labels = {"zone.": "园区/楼宇（全部）", "zone.create": "新增园区/楼宇", "zone.update": "修改园区/楼宇"}
+    audit_labels = {"zone_*": "园区/楼宇（全部）", "zone_create": "新增园区/楼宇", "zone_update": "修改园区/楼宇"}
     api_routers = (("/regions", "sanxin.regions.api.router"),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from sanxin.core.audit import audit_record
+from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.scope import region_in_scope
 from sanxin.regions.models import Region, RegionLevel, Zone
 
@@ -39,7 +39,7 @@ def zone_create(*, actor, name: str, kind: str, region: Region, address: str = "
     zone.full_clean(validate_unique=False, validate_constraints=False)
     _check_zone(actor, zone)
     zone.save()
-    audit_record(actor=actor, action="zone.create", obj=zone, detail={"new": _snapshot(zone)})
+    audit_record(actor=actor, action="zone_create", obj=zone, detail={"new": _snapshot(zone)})
     return zone
 
 
@@ -53,7 +53,5 @@ def zone_update(*, actor, zone: Zone, **changes) -> Zone:
     zone.full_clean(validate_unique=False, validate_constraints=False)
     _check_zone(actor, zone)
     zone.save()
-    after = _snapshot(zone)
-    if after != before:
-        audit_record(actor=actor, action="zone.update", obj=zone, detail={"old": before, "new": after})
+    audit_changes(actor=actor, action="zone_update", obj=zone, before=before, after=_snapshot(zone))
     return zone

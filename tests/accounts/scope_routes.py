@@ -21,7 +21,7 @@ ROUTES: list = [
         api_items=lambda data: [item["name"] for item in data["items"]],
     ),
     Route("api:unit_detail", "api_detail", UNIT, "units.view", url=lambda u: f"/api/v1/units/{u.pk}"),
-    Route("accounts:user_phone", "detail", USER, "personal_data.unmask", url=lambda u: reverse("accounts:user_phone", args=[u.pk])),
+    Route("accounts:user_phone", "detail", USER, "user_phone_unmask", url=lambda u: reverse("accounts:user_phone", args=[u.pk])),
 ]
 EXEMPT: dict[str, str] = {
     "accounts:login": "登录页",

@@ -245,7 +245,7 @@ def test_security_admin_grants_roles_with_password(personas):
         user_set_roles(actor=secadmin, user=target, roles=[Role.AUDIT_ADMIN, Role.REGION_STAFF], actor_password=PASSWORD)
     user_set_roles(actor=secadmin, user=target, roles=[Role.REGION_STAFF, Role.INSTRUCTOR], actor_password=PASSWORD)
     assert User.objects.get(pk=target.pk).role_codes == {Role.REGION_STAFF, Role.INSTRUCTOR}
-    event = AuditEvent.objects.filter(action="user.roles", outcome="success").latest("id")
+    event = AuditEvent.objects.filter(action="user_set_roles", outcome="success").latest("id")
     assert event.detail == {"old": ["region_staff"], "new": ["instructor", "region_staff"]}
 
 
@@ -349,7 +349,7 @@ def test_unit_create_via_page(client_for):
     assert response.status_code == 302
     unit = Unit.objects.get(name="东湖区新单位")
     assert unit.region_id == "360102"
-    assert AuditEvent.objects.filter(action="unit.create", object_id=str(unit.pk)).exists()
+    assert AuditEvent.objects.filter(action="unit_create", object_id=str(unit.pk)).exists()
 
 
 def test_unit_create_explains_bad_region(client_for):
@@ -401,12 +401,12 @@ def test_failed_password_recheck_for_roles_is_audited(personas, client_for):
     secadmin, target = personas["secadmin"], personas["county"]
     with pytest.raises(ValidationError, match="密码复核失败"):
         user_set_roles(actor=secadmin, user=target, roles=[Role.INSTRUCTOR], actor_password="wrong")
-    event = AuditEvent.objects.get(action="user.roles", outcome="denied", object_id=str(target.pk))
+    event = AuditEvent.objects.get(action="user_set_roles", outcome="denied", object_id=str(target.pk))
     assert event.actor_id == secadmin.pk and "密码复核失败" in event.detail["reason"]
     # Through the page as well, and the roles stay as they were.
     page = client_for("secadmin").post(f"/users/{target.pk}/roles/", {"roles": [Role.INSTRUCTOR], "actor_password": "wrong"})
     assert "密码复核失败" in page.content.decode()
-    assert AuditEvent.objects.filter(action="user.roles", outcome="denied").count() == 2
+    assert AuditEvent.objects.filter(action="user_set_roles", outcome="denied").count() == 2
     assert User.objects.get(pk=target.pk).role_codes == {Role.REGION_STAFF}
 
 
@@ -414,18 +414,18 @@ def test_changing_ones_own_roles_is_refused_and_audited(personas):
     secadmin = personas["secadmin"]
     with pytest.raises(ValidationError, match="不能修改自己的角色"):
         user_set_roles(actor=secadmin, user=secadmin, roles=[Role.SECURITY_ADMIN, Role.REGION_STAFF], actor_password=PASSWORD)
-    assert AuditEvent.objects.filter(action="user.roles", outcome="denied", object_id=str(secadmin.pk)).exists()
+    assert AuditEvent.objects.filter(action="user_set_roles", outcome="denied", object_id=str(secadmin.pk)).exists()
 
 
 def test_wrong_old_password_is_audited(personas, client_for):
     user = personas["county"]
     with pytest.raises(ValidationError, match="原密码不正确"):
         password_change(user=user, old_password="Not-The-Passw0rd!", new_password="Brand-New-Pass1!")
-    event = AuditEvent.objects.get(action="password.change", outcome="failure")
+    event = AuditEvent.objects.get(action="password_change", outcome="failure")
     assert event.actor_id == user.pk and "Not-The-Passw0rd!" not in str(event.detail)
     data = {"old_password": "wrong", "new_password": "Brand-New-Pass1!", "new_password_again": "Brand-New-Pass1!"}
     assert "原密码不正确" in client_for("county").post("/accounts/password/", data).content.decode()
-    assert AuditEvent.objects.filter(action="password.change", outcome="failure").count() == 2
+    assert AuditEvent.objects.filter(action="password_change", outcome="failure").count() == 2
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
 
 

@@ -58,7 +58,7 @@ def test_orm_reads_back_plaintext(unit):
 
 def test_audit_trail_holds_only_the_masked_phone(unit):
     user = make_user(unit)
-    event = AuditEvent.objects.get(action="user.create", object_id=str(user.pk))
+    event = AuditEvent.objects.get(action="user_create", object_id=str(user.pk))
     assert event.detail["new"]["phone"] == "138****5678"
     with connection.cursor() as cur:
         cur.execute("SELECT detail FROM core_auditevent")
@@ -220,13 +220,13 @@ def test_user_detail_is_masked_by_default(phone_owner, client_for):
 def test_unmasking_refused_without_permission(phone_owner, client_for, name):
     response = client_for(name).get(f"/users/{phone_owner.pk}/phone/")
     assert response.status_code == 404 and PHONE not in response.content.decode()
-    assert not AuditEvent.objects.filter(action="personal_data.unmask").exists()
+    assert not AuditEvent.objects.filter(action="user_phone_unmask").exists()
 
 
 def test_unmasking_is_audited(phone_owner, personas, client_for):
     response = client_for("secadmin").get(f"/users/{phone_owner.pk}/phone/")
     assert response.status_code == 200 and PHONE in response.content.decode()
     assert "no-store" in response["Cache-Control"]
-    event = AuditEvent.objects.get(action="personal_data.unmask")
+    event = AuditEvent.objects.get(action="user_phone_unmask")
     assert event.actor_id == personas["secadmin"].pk and event.object_id == str(phone_owner.pk)
     assert event.detail == {"field": "phone", "masked": "138****5678"} and PHONE not in str(event.detail)

@@ -114,12 +114,12 @@ def test_staff_enrol_at_first_login_with_a_qr_code(personas):
     assert client.get("/").status_code == 200
     assert client.get(ENROL)["Location"] == "/"
 
-    event = AuditEvent.objects.filter(action="second_factor.enrol", outcome="success").get()
+    event = AuditEvent.objects.filter(action="second_factor_enrol", outcome="success").get()
     assert event.actor_id == user.pk and event.detail == {
         "old": {"totp": False, "recovery_codes_left": 0},
         "new": {"totp": True, "recovery_codes_left": 10},
     }
-    assert AuditEvent.objects.filter(action="second_factor.enrol", outcome="failure").count() == 1
+    assert AuditEvent.objects.filter(action="second_factor_enrol", outcome="failure").count() == 1
 
 
 def test_each_session_enrols_its_own_secret(personas):
@@ -173,13 +173,13 @@ def test_wrong_code_refused_right_code_accepted(personas):
     refused = client.post(VERIFY, {"code": wrong_code(device), "next": "/orgs/"})
     assert refused.status_code == 200 and "动态口令不正确或已使用过，还可尝试 4 次" in refused.content.decode()
     assert client.get("/").status_code == 302
-    failure = AuditEvent.objects.get(action="second_factor.verify", outcome="failure")
+    failure = AuditEvent.objects.get(action="second_factor_verify", outcome="failure")
     assert failure.actor_id == personas["county"].pk and failure.ip == "10.3.3.3" and failure.detail == {"kind": "totp", "failures": 1}
 
     accepted = client.post(VERIFY, {"code": totp_code(personas["county"]), "next": "/orgs/"})
     assert accepted.status_code == 302 and accepted["Location"] == "/orgs/"
     assert client.get("/").status_code == 200
-    assert AuditEvent.objects.filter(action="second_factor.verify", outcome="success", actor_id=personas["county"].pk).count() == 1
+    assert AuditEvent.objects.filter(action="second_factor_verify", outcome="success", actor_id=personas["county"].pk).count() == 1
     # A verified session is not asked again, and the failure count starts over.
     assert client.get(VERIFY)["Location"] == "/"
     assert TOTPDevice.objects.get(pk=device.pk).throttling_failure_count == 0
@@ -219,7 +219,7 @@ def test_recovery_code_works_once(personas):
     assert response.status_code == 302
     home = client.get("/", follow=True).content.decode()
     assert "已使用一个恢复码" in home and "还剩 9 个" in home
-    event = AuditEvent.objects.get(action="second_factor.recovery_used")
+    event = AuditEvent.objects.get(action="second_factor_verify.recovery")
     assert event.actor_id == user.pk and event.detail == {"recovery_codes_left": 9}
 
     again = Client()
@@ -241,9 +241,9 @@ def test_five_wrong_codes_log_out_and_lock_for_30_minutes(personas):
     locked = client.post(VERIFY, {"code": wrong_code(device)})
     assert locked.status_code == 429 and "动态口令验证已锁定" in locked.content.decode()
     assert client.get("/")["Location"].startswith("/accounts/login/")  # the session is gone
-    lockout = AuditEvent.objects.get(action="second_factor.lockout")
+    lockout = AuditEvent.objects.get(action="second_factor_verify.lockout")
     assert lockout.actor_id == user.pk and lockout.outcome == "denied" and lockout.ip == "10.4.4.4" and lockout.detail == {"minutes": 30}
-    assert AuditEvent.objects.filter(action="second_factor.verify", outcome="failure").count() == 5
+    assert AuditEvent.objects.filter(action="second_factor_verify", outcome="failure").count() == 5
 
     # Logging in again does not start the count over: even the right code is refused for 30 minutes.
     client = Client(REMOTE_ADDR="10.4.4.4")
@@ -251,7 +251,7 @@ def test_five_wrong_codes_log_out_and_lock_for_30_minutes(personas):
     page = client.get(VERIFY).content.decode()
     assert "已锁定至" in page
     assert client.post(VERIFY, {"code": totp_code(user)}).status_code == 429
-    assert AuditEvent.objects.filter(action="second_factor.verify", outcome="denied").count() == 1
+    assert AuditEvent.objects.filter(action="second_factor_verify", outcome="denied").count() == 1
     with pytest.raises(SecondFactorLocked):
         second_factor_verify(user=user, code=totp_code(user))
 
@@ -324,7 +324,7 @@ def test_security_admin_resets_a_users_factor(personas, client_for):
     response = client_for("secadmin").post(f"/users/{target.pk}/second-factor/reset/")
     assert response.status_code == 302 and response["Location"] == f"/users/{target.pk}/"
     assert not TOTPDevice.objects.filter(user=target).exists() and not StaticDevice.objects.filter(user=target).exists()
-    event = AuditEvent.objects.get(action="second_factor.reset")
+    event = AuditEvent.objects.get(action="second_factor_reset")
     assert event.actor_id == personas["secadmin"].pk and event.object_id == str(target.pk)
     assert event.detail == {"old": {"totp": True, "recovery_codes_left": 0}, "new": {"totp": False, "recovery_codes_left": 0}}
     # The user's session that had passed the old factor is sent to enrol again.
@@ -339,7 +339,7 @@ def test_only_the_security_admin_resets(personas, client_for, name):
     with pytest.raises(PermissionError):
         second_factor_reset(actor=personas[name], user=target)
     assert TOTPDevice.objects.filter(user=target).exists()
-    assert not AuditEvent.objects.filter(action="second_factor.reset").exists()
+    assert not AuditEvent.objects.filter(action="second_factor_reset").exists()
 
 
 def test_reset_only_in_scope(personas):
@@ -376,7 +376,7 @@ def test_security_admin_cannot_reset_their_own(personas, client_for):
     response = client_for("secadmin").post(f"/users/{secadmin.pk}/second-factor/reset/", follow=True)
     assert "不能重置自己的双因素认证" in response.content.decode()
     assert TOTPDevice.objects.filter(user=secadmin).exists()
-    assert list(AuditEvent.objects.filter(action="second_factor.reset").values_list("outcome", flat=True)) == ["denied", "denied"]
+    assert list(AuditEvent.objects.filter(action="second_factor_reset").values_list("outcome", flat=True)) == ["denied", "denied"]
 
 
 def test_no_code_or_secret_in_the_audit_trail(personas):
@@ -392,7 +392,7 @@ def test_no_code_or_secret_in_the_audit_trail(personas):
     with connection.cursor() as cursor:
         cursor.execute("SELECT detail, object_repr FROM core_auditevent")
         raw = " ".join(str(value) for row in cursor.fetchall() for value in row)
-    assert AuditEvent.objects.filter(action__startswith="second_factor.").count() == 4
+    assert AuditEvent.objects.filter(action__startswith="second_factor_").count() == 4
     for value in [secret, code, *codes]:
         assert value not in raw
 

@@ -101,7 +101,7 @@ def test_token_is_stored_only_as_its_digest(personas):
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM accounts_apitoken")
         assert not any(raw in str(value) for row in cursor.fetchall() for value in row)
-    event = AuditEvent.objects.get(action="api_token.create")
+    event = AuditEvent.objects.get(action="api_token_create")
     assert event.actor_id == user.pk and raw not in str(event.detail) and event.object_repr == "同步脚本"
     assert abs((token.expires_at - timezone.now()) - timedelta(days=30)) < timedelta(minutes=1)
 
@@ -127,7 +127,7 @@ def test_revoked_token_refused_and_audited(personas):
     assert Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
     api_token_revoke(actor=user, token=token)
     assert Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
-    assert AuditEvent.objects.filter(action="api_token.revoke", object_id=str(token.pk), actor_id=user.pk).exists()
+    assert AuditEvent.objects.filter(action="api_token_revoke", object_id=str(token.pk), actor_id=user.pk).exists()
 
 
 def test_token_command_creates_lists_and_revokes(personas):
@@ -137,7 +137,7 @@ def test_token_command_creates_lists_and_revokes(personas):
     token = ApiToken.objects.get(user=personas["township"])
     assert token.name == "运维脚本" and token.digest == token_digest(raw)
     assert Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).json()["username"] == "township"
-    assert AuditEvent.objects.get(action="api_token.create").actor_name == "system"
+    assert AuditEvent.objects.get(action="api_token_create").actor_name == "system"
     out = StringIO()
     call_command("api_token", "list", "township", stdout=out)
     assert "运维脚本" in out.getvalue() and "有效" in out.getvalue() and raw not in out.getvalue()

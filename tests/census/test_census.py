@@ -199,7 +199,7 @@ def test_todo_close_rules(personas):
     census_services.todo_close(actor=personas["county"], todo=todo, note="已单独组建党支部")
     todo.refresh_from_db()
     assert (todo.status, todo.closed_on, todo.closed_by, todo.close_note) == ("done", TODAY, personas["county"], "已单独组建党支部")
-    event = AuditEvent.objects.get(action="todo.close")
+    event = AuditEvent.objects.get(action="todo_close")
     assert event.detail["note"] == "已单独组建党支部" and event.object_id == str(todo.pk)
     with pytest.raises(ValidationError, match="该待办已办结"):
         census_services.todo_close(actor=personas["county"], todo=todo, note="再次办结")
@@ -249,7 +249,7 @@ def test_todo_closes_by_itself_once_the_party_organization_is_established(person
     todo.refresh_from_db()
     assert todo.status == "done" and todo.closed_on == TODAY and todo.closed_by is None
     assert "组建中企业党支部" in todo.close_note and "自动办结" in todo.close_note
-    event = AuditEvent.objects.get(action="todo.close", object_id=str(todo.pk))
+    event = AuditEvent.objects.get(action="todos_close_fulfilled", object_id=str(todo.pk))
     assert event.actor_name == "system" and event.detail["new"] == "done"
     page = client_for("county").get("/todos/?status=done").content.decode()
     assert "组建中企业党支部" in page

@@ -175,7 +175,7 @@ def test_outcomes(personas, registry):
     assert "西湖邻居有限公司" not in missing  # another county is not in this comparison
     assert "东湖洁美家政服务有限公司" not in missing  # a review candidate is not missing
     assert comparison.counts["rows"] == 9 and comparison.counts["missing"] == len(missing)
-    assert AuditEvent.objects.filter(action="compare.run").exists()
+    assert AuditEvent.objects.filter(action="comparison_run").exists()
 
 
 def test_review_confirm_and_reject(personas, registry):
@@ -212,9 +212,9 @@ def test_deregister_only_the_chosen_gone_rows(personas, registry, client_for):
     client.post(f"/compare/{comparison.pk}/deregister/", {"row": [revoked.pk]})
     assert Organization.objects.get(pk=o["gone"].pk).registration_status == "revoked"  # as the outside registry says
     assert Organization.objects.get(pk=o["coded"].pk).registration_status == "active"  # not chosen
-    assert AuditEvent.objects.filter(action="organization.deregister").count() == 1
+    assert AuditEvent.objects.filter(action="organization_deregister").count() == 1
     client.post(f"/compare/{comparison.pk}/deregister/", {"row": [revoked.pk]})
-    assert AuditEvent.objects.filter(action="organization.deregister").count() == 1  # once only
+    assert AuditEvent.objects.filter(action="organization_deregister").count() == 1  # once only
     assert "请先勾选" in client.post(f"/compare/{comparison.pk}/deregister/", follow=True).content.decode()
     assert cancelled.acted is False
 
@@ -354,7 +354,7 @@ def test_an_empty_or_unknown_decision_is_refused(personas, registry, client_for)
         assert (row.outcome, row.decision) == ("review", "pending")
     with pytest.raises(ValidationError, match="请选择核实结论"):
         review_decide(actor=personas["county"], row=row, decision="")
-    assert not AuditEvent.objects.filter(action="compare.review").exists()
+    assert not AuditEvent.objects.filter(action="review_decide").exists()
 
 
 def test_counts_follow_a_review_decision(personas, registry, client_for):
@@ -422,7 +422,7 @@ def test_silent_comparison_fails_then_retried(personas, registry, client_for):
     comparison.refresh_from_db()
     assert comparison.status == "failed" and "没有进展" in comparison.message
     assert "没有进展" in page and f"/compare/{comparison.pk}/retry/" in page
-    assert AuditEvent.objects.filter(action="compare.stale", object_id=str(comparison.pk)).exists()
+    assert AuditEvent.objects.filter(action="comparisons_fail_stale", object_id=str(comparison.pk)).exists()
     # Only its uploader may retry it; then it runs on the stored file.
     assert f"/compare/{comparison.pk}/retry/" not in client_for("province").get(f"/compare/{comparison.pk}/").content.decode()
     client_for("province").post(f"/compare/{comparison.pk}/retry/")
@@ -431,7 +431,7 @@ def test_silent_comparison_fails_then_retried(personas, registry, client_for):
     client.post(f"/compare/{comparison.pk}/retry/")
     comparison.refresh_from_db()
     assert comparison.status == "done" and comparison.rows.filter(outcome="new").exists()  # tests run tasks at once
-    assert AuditEvent.objects.filter(action="compare.retry").count() == 1
+    assert AuditEvent.objects.filter(action="comparison_retry").count() == 1
     # A done comparison is not retried.
     page = client.post(f"/compare/{comparison.pk}/retry/", follow=True).content.decode()
     assert "只有失败的比对可以重新比对" in page

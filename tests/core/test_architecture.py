@@ -90,3 +90,25 @@ def test_the_menu_comes_from_the_apps():
         assert reverse(item.url_name)
         assert item.capability in capabilities(), item
     assert items[0].url_name == "dashboards:home"
+
+
+def test_a_services_audit_event_is_named_after_the_service():
+    """In the services (modules that write), an audited function records its own name as the action, or its name
+    and a qualifier ("second_factor_verify.lockout"); a private helper records the name of a public service."""
+    services = [p for p in SANXIN.rglob("*.py") if p.name in ("services.py", "second_factor.py", "tokens.py", "backup.py")]
+    assert len(services) >= 10
+    wrong = []
+    for path in services:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        public = {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")}
+        for function in (node for node in tree.body if isinstance(node, ast.FunctionDef)):
+            for call in ast.walk(function):
+                if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "audit_record":
+                    action = next((k.value for k in call.keywords if k.arg == "action"), None)
+                    if not isinstance(action, ast.Constant):
+                        continue
+                    name = action.value.split(".")[0]
+                    allowed = {function.name} if not function.name.startswith("_") else public
+                    if name not in allowed:
+                        wrong.append(f"{path.relative_to(SANXIN)}:{function.name} records {action.value}")
+    assert wrong == [], wrong

@@ -318,7 +318,7 @@ def test_backup_restores_elsewhere_row_for_row(personas, fresh_target, tmp_path)
     summary = run_backup(file)
     assert summary.startswith("备份完成：") and "张表" in summary and "MB" in summary
     assert oct(file.stat().st_mode & 0o777) == "0o600"
-    assert AuditEvent.objects.filter(action="backup.create", object_repr=file.name).exists()
+    assert AuditEvent.objects.filter(action="write_backup", object_repr=file.name).exists()
 
     # No plaintext personal data and no second-factor secret in the file, nor in what gzip would make of it: it is not gzip.
     raw = file.read_bytes()
@@ -347,7 +347,7 @@ def test_backup_restores_elsewhere_row_for_row(personas, fresh_target, tmp_path)
     # The trail is the source's, event for event, plus the restore's own event at the end.
     assert not Counter(source["core_auditevent"]) - Counter(target["core_auditevent"])
     (added,) = Counter(target["core_auditevent"]) - Counter(source["core_auditevent"])
-    assert "backup.restore" in str(added)
+    assert "restore_backup" in str(added)
     assert fresh_target.run("verify_audit").returncode == 0
 
     # New rows get fresh ids, after every id the source ever handed out.

@@ -67,4 +67,4 @@ def test_old_uploads_are_deleted_and_their_results_kept(personas, settings, tmp_
     assert outcomes["import_files"] == outcomes["comparison_files"] == "已完成"
     assert not old_file.exists() and not compared.exists() and young_file.exists()
     assert ImportJob.objects.filter(pk=old.pk, stored_name="").exists()  # the job and its results stay
-    assert AuditEvent.objects.filter(action="import.files_purge", detail__files=1).exists()
+    assert AuditEvent.objects.filter(action="import_files_purge", detail__files=1).exists()

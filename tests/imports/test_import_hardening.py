@@ -349,7 +349,7 @@ def test_the_daily_job_fails_silent_jobs_and_spares_live_ones(personas):
     assert (status[dead.pk], status[queued.pk], status[live.pk], status[slow.pk]) == ("failed", "failed", "queued", "checking")
     assert "中断不会留下部分数据" in ImportJob.objects.get(pk=dead.pk).message
     assert "后台任务进程可能没有运行" in ImportJob.objects.get(pk=queued.pk).message
-    assert AuditEvent.objects.filter(action="import.stale").count() == 2
+    assert AuditEvent.objects.filter(action="import_jobs_fail_stale").count() == 2
     assert import_jobs_fail_stale() == 0
 
 
@@ -387,7 +387,7 @@ def test_retry_runs_the_same_file_again(personas, client_for):
     assert response.status_code == 302 and response["Location"] == f"/imports/jobs/{retry.pk}/"
     assert (retry.status, retry.created_count, retry.filename) == ("done", 1, job.filename)
     assert ImportJob.objects.get(pk=job.pk).status == "failed"  # the failed run stays on record
-    assert AuditEvent.objects.filter(action="import.retry", object_id=str(retry.pk)).exists()
+    assert AuditEvent.objects.filter(action="import_job_retry", object_id=str(retry.pk)).exists()
     with pytest.raises(ValidationError, match="只有失败的导入任务可以重新导入"):
         import_job_retry(actor=personas["county"], job=retry)
 

@@ -106,7 +106,7 @@ def test_valid_file_imports_and_reimport_changes_nothing(personas):
     changed = [rows[0], row(code=rows[1][0], name="乙有限公司（更名）")]
     third = run(personas["county"], xlsx(changed))
     assert (third.created_count, third.updated_count, third.unchanged_count) == (0, 1, 1)
-    assert AuditEvent.objects.filter(action="import.organizations", outcome="success").count() == 3
+    assert AuditEvent.objects.filter(action="import_job_run", outcome="success").count() == 3
 
 
 @pytest.mark.parametrize(
@@ -470,7 +470,7 @@ def test_a_silent_job_is_marked_failed_when_seen(personas, client_for):
     page = client.get(f"/imports/jobs/{job.pk}/").content.decode()
     assert "失败" in page and "不会留下部分数据" in page and "hx-get" not in page and "重新导入" in page
     assert ImportJob.objects.get(pk=job.pk).status == "failed"
-    assert AuditEvent.objects.filter(action="import.stale", object_id=str(job.pk), outcome="failure").count() == 1
+    assert AuditEvent.objects.filter(action="import_jobs_fail_stale", object_id=str(job.pk), outcome="failure").count() == 1
     listing = client.get("/imports/jobs/").content.decode()
     assert "失败" in listing and "两新组织名录" in listing
 

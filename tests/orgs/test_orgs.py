@@ -16,7 +16,7 @@ from tests.orgs_factories import credit_code, make_org
 def test_create_is_audited_and_starts_blank(personas):
     org = make_org(personas["county"], name="南昌顺达快递有限公司")
     assert org.kind == "economic" and org.coverage_state == CoverageState.BLANK
-    event = AuditEvent.objects.get(action="organization.create", object_id=str(org.pk))
+    event = AuditEvent.objects.get(action="organization_create", object_id=str(org.pk))
     assert event.actor_name == "county" and event.detail["new"]["name"] == "南昌顺达快递有限公司"
 
 
@@ -57,7 +57,7 @@ def test_duplicate_credit_code_refused(personas):
 def test_update_audits_the_changes(personas):
     org = make_org(personas["county"], employees=10)
     organization_update(actor=personas["county"], organization=org, employees=12, formal_members=3)
-    event = AuditEvent.objects.filter(action="organization.update").latest("id")
+    event = AuditEvent.objects.filter(action="organization_update").latest("id")
     assert event.detail["changes"]["employees"] == {"old": 10, "new": 12}
     org.refresh_from_db()
     assert org.should_establish  # three formal members, no Party organization of its own
@@ -261,7 +261,7 @@ def test_deregistering_through_the_edit_form_needs_a_reason(personas, client_for
     assert "登记状态改为注销、吊销或迁出时，请填写原因" in page
     assert client.post(f"/orgs/{org.pk}/edit/", {**data, "status_reason": "市场监管部门注销"}).status_code == 302
     assert Organization.objects.get(pk=org.pk).registration_status == "cancelled"
-    event = AuditEvent.objects.get(action="organization.deregister", object_id=str(org.pk))
+    event = AuditEvent.objects.get(action="organization_deregister", object_id=str(org.pk))
     assert event.detail == {"old": "active", "new": "cancelled", "reason": "市场监管部门注销"}
     # Back to 存续 is an ordinary edit.
     organization_update(actor=personas["county"], organization=org, registration_status="active")

@@ -122,12 +122,12 @@ def test_zone_create_and_edit_are_audited(personas, client_for):
     assert client.post("/zones/new/", data).status_code == 302
     zone = Zone.objects.get(name="红谷滩数字经济产业园")
     assert zone.region_id == "360102004" and zone.kind == "park"
-    assert AuditEvent.objects.get(action="zone.create", object_id=str(zone.pk)).actor_id == personas["county"].pk
+    assert AuditEvent.objects.get(action="zone_create", object_id=str(zone.pk)).actor_id == personas["county"].pk
     assert client.post(f"/zones/{zone.pk}/edit/", {**data, "name": "数字经济产业园", "kind": "building"}).status_code == 302
     zone.refresh_from_db()
     assert zone.name == "数字经济产业园" and zone.kind == "building"
-    event = AuditEvent.objects.get(action="zone.update")
-    assert event.detail["old"]["name"] == "红谷滩数字经济产业园" and event.detail["new"]["kind"] == "building"
+    event = AuditEvent.objects.get(action="zone_update")
+    assert event.detail["changes"]["name"]["old"] == "红谷滩数字经济产业园" and event.detail["changes"]["kind"]["new"] == "building"
     page = client.get("/zones/").content.decode()
     assert ">数字经济产业园<" in page and "八一广场商圈" in page
 
