@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sanxin.accounts.menu.menu_context",
+                "sanxin.core.context_processors.messages_unread",
             ],
         },
     }

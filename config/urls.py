@@ -4,6 +4,7 @@ from sanxin.api.api import api
 
 urlpatterns = [
     path("", include("sanxin.dashboards.urls")),
+    path("", include("sanxin.core.urls")),
     path("", include("sanxin.accounts.urls")),
     path("", include("sanxin.regions.urls")),
     path("", include("sanxin.orgs.urls")),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxin.accounts.models import PasswordHistory, Unit, UnitKind, User, UserRole
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.fields import blind_index_for
+from sanxin.core.guards import require
 from sanxin.core.masking import mask_phone
 from sanxin.core.recheck import LOCKED_MESSAGE, Recheck, RecheckLockedOut, password_recheck
 from sanxin.core.roles import ADMIN_ROLES, Role
@@ -51,8 +52,7 @@ def _confirm_password(user: User, password: str, *, action: str, obj, field: str
 
 
 def _require(actor, capability: str) -> None:
-    if actor is None or not actor.can(capability):
-        raise PermissionError("无权执行此操作")
+    require(actor, capability, person=True)  # accounts are changed by a person, never silently by the system
 
 
 def _check_unit_in_actor_scope(actor, unit: Unit) -> None:

@@ -18,11 +18,17 @@ class CensusConfig(SanxinApp):
         "census_*": "摸排（全部）",
         "census_campaign_create": "新建摸排行动",
         "census_record_save": "填报摸排记录",
+        "campaign_*": "摸排行动的开始与结束（全部）",
+        "campaign_start": "开始摸排行动",
+        "campaign_close": "结束摸排行动",
+        "campaign_cancel": "撤销摸排行动",
+        "campaigns_expire": "摸排行动到期自动结束",
         "todo*": "待办事项（全部）",
         "todo_close": "办结待办",
         "todos_close_fulfilled": "待办自动办结（已单独组建党组织）",
     }
     audit_objects = {"census": "摸排", "todo": "待办事项"}
+    daily_jobs = {"campaigns_expire": "sanxin.census.services.campaigns_expire"}
 
     def ready(self):
         from sanxin.census.services import todos_close_fulfilled

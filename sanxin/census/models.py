@@ -21,7 +21,10 @@ class CensusCampaign(BaseModel):
     industry = models.ForeignKey("regions.Industry", verbose_name="限定行业", null=True, blank=True, on_delete=models.PROTECT)
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("截止日期")
-    status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
+    # Changed only by sanxin.census.workflow: draft → running → closed.
+    status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     created_by_unit = models.ForeignKey("accounts.Unit", verbose_name="发起单位", on_delete=models.PROTECT, related_name="census_campaigns")
 
     scope_region_field = "region__code"

@@ -11,10 +11,14 @@ from django.utils import timezone
 
 from sanxin.census.models import CENSUS_ITEMS, CampaignStatus, CensusCampaign, CensusRecord, Todo, TodoKind, TodoStatus
 from sanxin.census.selectors import campaign_organizations
+from sanxin.census.workflow import CAMPAIGN, TODO
 from sanxin.core.audit import audit_record
 from sanxin.core.events import publish
+from sanxin.core.guards import require
 from sanxin.core.scope import region_in_scope, scoped, user_scope
+from sanxin.core.workflow import transition
 from sanxin.orgs.models import SINGLE_ESTABLISH_MIN_MEMBERS, Organization
+from sanxin.orgs.writes import organizations_save
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgStatus
 
 TODO_DAYS = 30
@@ -22,6 +26,7 @@ TODO_DAYS = 30
 
 @transaction.atomic
 def census_campaign_create(*, actor, name: str, region, starts_on: date, ends_on: date, industry=None) -> CensusCampaign:
+    require(actor, "census.manage")
     errors = {}
     if not name.strip():
         errors["name"] = "请填写行动名称"
@@ -38,10 +43,49 @@ def census_campaign_create(*, actor, name: str, region, starts_on: date, ends_on
         starts_on=starts_on,
         ends_on=ends_on,
         created_by_unit=actor.unit,
-        status=CampaignStatus.ACTIVE,
+        status=CampaignStatus.DRAFT,
     )
     audit_record(actor=actor, action="census_campaign_create", obj=campaign, detail={"region": region.code, "until": str(ends_on)})
     return campaign
+
+
+def _campaign_in_scope(actor, campaign: CensusCampaign) -> None:
+    """Starting, closing or cancelling a campaign is for the units whose own territory it covers."""
+    if (
+        not scoped(CensusCampaign.objects.filter(pk=campaign.pk), actor, own_place_only=True)
+        .filter(region__code__startswith=user_scope(actor).region_prefix or "")
+        .exists()
+    ):
+        raise ValidationError("只有发起单位及其上级可以开始、结束或撤销该摸排行动")
+
+
+def campaign_start(*, actor, campaign: CensusCampaign) -> CensusCampaign:
+    """Draft → running: the staff of the area are told (message centre)."""
+    require(actor, "census.manage")
+    _campaign_in_scope(actor, campaign)
+    return transition(CAMPAIGN, campaign, "start", actor=actor, action="campaign_start")
+
+
+def campaign_close(*, actor, campaign: CensusCampaign, note: str = "") -> CensusCampaign:
+    require(actor, "census.manage")
+    _campaign_in_scope(actor, campaign)
+    return transition(CAMPAIGN, campaign, "close", actor=actor, action="campaign_close", note=note)
+
+
+def campaign_cancel(*, actor, campaign: CensusCampaign, note: str) -> CensusCampaign:
+    require(actor, "census.manage")
+    _campaign_in_scope(actor, campaign)
+    return transition(CAMPAIGN, campaign, "cancel", actor=actor, action="campaign_cancel", note=note)
+
+
+def campaigns_expire(*, today: date | None = None) -> int:
+    """The daily job: running campaigns past their end date are closed by the system; returns how many."""
+    today = today or timezone.localdate()
+    expired = CensusCampaign.objects.filter(status=CampaignStatus.ACTIVE, ends_on__lt=today)
+    for campaign in expired:
+        note = f"截止日期 {campaign.ends_on:%Y-%m-%d} 已过"
+        transition(CAMPAIGN, campaign, "expire", actor=None, action="campaigns_expire", note=note, today=today)
+    return len(expired)
 
 
 @transaction.atomic
@@ -57,6 +101,7 @@ def census_record_save(
     **items,
 ) -> CensusRecord:
     """Records (or corrects) one organization's census; the registry takes the census counts."""
+    require(actor, "census.manage")
     today = timezone.localdate()
     errors = {}
     if campaign.status != CampaignStatus.ACTIVE:
@@ -89,9 +134,9 @@ def census_record_save(
             "censused_by": actor,
         },
     )
-    Organization.objects.filter(pk=organization.pk).update(
-        employees=employees, formal_members=formal_members, probationary_members=probationary_members
-    )
+    # The registry takes the counts found, through its one write path.
+    organization.employees, organization.formal_members, organization.probationary_members = employees, formal_members, probationary_members
+    organizations_save(created=[], updated=[organization], fields=["employees", "formal_members", "probationary_members"])
     publish("organizations.changed", ids=[organization.pk])
     organization.refresh_from_db()
     todo = None
@@ -115,22 +160,12 @@ def census_record_save(
     return record
 
 
-@transaction.atomic
 def todo_close(*, actor, todo: Todo, note: str) -> Todo:
     """Closes a to-do (办结) with a note saying what was done."""
-    if not scoped(Todo.objects.filter(pk=todo.pk), actor).exists():
+    require(actor, "census.manage")
+    if not scoped(Todo.objects.filter(pk=todo.pk), actor, own_place_only=True).exists():
         raise ValidationError({"todo": "该待办不在您的管辖范围内"})
-    if todo.status != TodoStatus.OPEN:
-        raise ValidationError({"note": "该待办已办结"})
-    if not (note or "").strip():
-        raise ValidationError({"note": "请填写办结说明"})
-    todo.status = TodoStatus.DONE
-    todo.closed_on = timezone.localdate()
-    todo.closed_by = actor
-    todo.close_note = note.strip()
-    todo.save(update_fields=["status", "closed_on", "closed_by", "close_note", "updated_at"])
-    audit_record(actor=actor, action="todo_close", obj=todo, detail={"organization": todo.organization_id, "note": todo.close_note})
-    return todo
+    return transition(TODO, todo, "close", actor=actor, action="todo_close", note=note)
 
 
 def todos_close_fulfilled(ids: Iterable[int] | None = None) -> int:
@@ -140,9 +175,8 @@ def todos_close_fulfilled(ids: Iterable[int] | None = None) -> int:
     todos = Todo.objects.filter(kind=TodoKind.ESTABLISH_PARTY_ORG, status=TodoStatus.OPEN, organization__has_own_party_org=True)
     if ids is not None:
         todos = todos.filter(organization_id__in=list(ids))
-    today = timezone.localdate()
     closed = 0
-    for todo in todos.select_related("organization"):
+    for todo in todos.select_related("organization", "census_record__censused_by"):
         own = (
             PartyOrganization.objects.filter(
                 covered_organizations=todo.organization_id, establishment_form=EstablishmentForm.STANDALONE, status=PartyOrgStatus.ACTIVE
@@ -152,15 +186,6 @@ def todos_close_fulfilled(ids: Iterable[int] | None = None) -> int:
         )
         founded = f"（成立于 {own.founded_on:%Y-%m-%d}）" if own and own.founded_on else ""
         note = f"已单独组建党组织“{own.name if own else '本单位党组织'}”{founded}，系统自动办结"
-        updated = Todo.objects.filter(pk=todo.pk, status=TodoStatus.OPEN).update(
-            status=TodoStatus.DONE, closed_on=today, closed_by=None, close_note=note, updated_at=timezone.now()
-        )
-        if updated:
-            closed += 1
-            audit_record(
-                action="todos_close_fulfilled",
-                obj=todo,
-                actor_name="system",
-                detail={"organization": todo.organization_id, "old": TodoStatus.OPEN, "new": TodoStatus.DONE, "note": note},
-            )
+        transition(TODO, todo, "fulfil", actor=None, action="todos_close_fulfilled", note=note)
+        closed += 1
     return closed

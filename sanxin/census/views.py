@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from sanxin.census import services
 from sanxin.census.forms import CampaignForm, CensusRecordForm, TodoCloseForm
@@ -16,10 +18,12 @@ from sanxin.census.selectors import (
     campaign_progress,
     todo_list,
 )
+from sanxin.census.workflow import CAMPAIGN
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.scope import access, scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.workflow import timeline
 from sanxin.orgs.models import Organization
 
 CAMPAIGN_COLUMNS = [
@@ -88,8 +92,30 @@ def campaign_detail(request, pk):
         "progress": campaign_progress(campaign, user=request.user),
         "todos": todos,
         "can_manage": request.user.can("census.manage"),
+        "actions": CAMPAIGN.available(campaign, request.user),
+        "timeline": timeline(campaign),
     }
     return render(request, "census/campaign_detail.html", context)
+
+
+CAMPAIGN_STEPS = {"start": services.campaign_start, "close": services.campaign_close, "cancel": services.campaign_cancel}
+
+
+@require_POST
+@capability_required("census.manage")
+def campaign_step(request, pk, step):
+    """开始、结束、撤销 a campaign: one of its workflow's transitions."""
+    campaign = access_campaign(pk, user=request.user, for_write=True)
+    if step not in CAMPAIGN_STEPS:
+        raise Http404
+    note = {"note": request.POST.get("note", "")} if step != "start" else {}
+    try:
+        CAMPAIGN_STEPS[step](actor=request.user, campaign=campaign, **note)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已{CAMPAIGN.by_name[step].label}")
+    return redirect("census:campaign_detail", pk=campaign.pk)
 
 
 @capability_required("census.view")
@@ -172,16 +198,22 @@ def todo_export(request):
     return export_list(request, title="待办事项", columns=TODO_COLUMNS, rows=rows, action="todo")
 
 
-@capability_required("census.manage")
-def todo_close(request, pk):
-    todo = access_todo(pk, user=request.user, for_write=True)
-    form = TodoCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.todo_close(actor=request.user, todo=todo, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"已办结：{todo}")
-            return redirect("census:todo_list")
-    return render(request, "includes/simple_form.html", {"form": form, "title": f"办结：{todo}", "back": "census:todo_list"})
+@capability_required("census.view")
+def todo_detail(request, pk):
+    """A to-do, its process (raised, closed by hand or by itself) and, while open, the form to close it."""
+    todo = access_todo(pk, user=request.user)
+    can_close = request.user.can("census.manage") and todo.status == TodoStatus.OPEN
+    form = TodoCloseForm(request.POST or None) if can_close else None
+    if request.method == "POST":
+        if not can_close:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.todo_close(actor=request.user, todo=todo, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"已办结：{todo}")
+                return redirect("census:todo_detail", pk=todo.pk)
+    context = {"todo": todo, "form": form, "timeline": timeline(todo)}
+    return render(request, "census/todo_detail.html", context)

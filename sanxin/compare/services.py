@@ -17,6 +17,7 @@ from sanxin.compare.matcher import Known, Matcher
 from sanxin.compare.models import ComparisonRow, ComparisonStatus, Decision, Outcome, RegistryComparison
 from sanxin.core.audit import audit_record
 from sanxin.core.events import publish
+from sanxin.core.guards import require
 from sanxin.core.jobs import fail_stale
 from sanxin.core.scope import region_in_scope, scoped, user_scope
 from sanxin.core.uploads import purge_uploads
@@ -44,6 +45,7 @@ def comparison_files_purge() -> int:
 
 @transaction.atomic
 def comparison_create(*, actor, region, upload) -> RegistryComparison:
+    require(actor, "compare.use")
     if region is None or (actor is not None and not user_scope(actor).nationwide and not region_in_scope(actor, region.code)):
         raise ValidationError({"region": "比对范围不在您的管辖范围内"})
     name = Path(upload.name).name
@@ -100,6 +102,7 @@ def comparisons_fail_stale(comparisons=None) -> int:
 @transaction.atomic
 def comparison_retry(*, actor, comparison: RegistryComparison) -> RegistryComparison:
     """Run a failed comparison again on its stored file (its uploader only); audited. Enqueue it."""
+    require(actor, "compare.use")
     comparison = RegistryComparison.objects.select_for_update().get(pk=comparison.pk)
     if actor is None or comparison.user_id != actor.pk:
         raise ValidationError("只能重新比对本人上传的名录")
@@ -240,6 +243,7 @@ DECISIONS = {"confirm": Decision.CONFIRMED, "reject": Decision.REJECTED}
 @transaction.atomic
 def review_decide(*, actor, row: ComparisonRow, decision: str) -> ComparisonRow:
     """Confirming makes the pair a match; rejecting makes the outside row new. Nothing else is a decision."""
+    require(actor, "compare.use")
     if decision not in DECISIONS:
         raise ValidationError({"decision": "请选择核实结论：“是同一单位”或“不是同一单位”"})
     row = ComparisonRow.objects.select_for_update().get(pk=row.pk)  # a double click decides once
@@ -261,6 +265,7 @@ def review_decide(*, actor, row: ComparisonRow, decision: str) -> ComparisonRow:
 @transaction.atomic
 def create_new_organizations(*, actor, comparison: RegistryComparison, rows: list[ComparisonRow]) -> tuple[int, list[dict]]:
     """Create the new ones whose data are complete and valid; explain the others by row and column."""
+    require(actor, "orgs.manage")
     candidates = [r for r in rows if r.outcome == Outcome.NEW and not r.acted]
     table = [(r.row_number, [r.values.get(h, "") for h in HEADERS]) for r in candidates]
     valid, errors = org_registry.validate(table, user=actor)
@@ -283,6 +288,7 @@ STATUS_OF = {label: value for value, label in RegistrationStatus.choices}
 @transaction.atomic
 def deregister_gone(*, actor, comparison: RegistryComparison, rows: list[ComparisonRow]) -> int:
     """Marks the chosen organizations as the outside registry shows them (注销/吊销/迁出); other rows are left alone."""
+    require(actor, "orgs.manage")
     done = 0
     for row in rows:
         if row.outcome != Outcome.GONE or row.acted or row.organization is None or row.organization.is_deregistered:

@@ -78,3 +78,49 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.day}"
+
+
+class TimelineEvent(models.Model):
+    """One step of an entity's workflow (sanxin.core.workflow): what happened, who, when, from which state to
+    which; the entity's page shows them in order."""
+
+    object_type = models.CharField("对象类型", max_length=64)  # the model's label, "census.censuscampaign"
+    object_id = models.CharField("对象标识", max_length=64)
+    transition = models.CharField("操作", max_length=64)
+    label = models.CharField("操作名称", max_length=64)
+    from_state = models.CharField("原状态", max_length=32, blank=True)
+    to_state = models.CharField("新状态", max_length=32)
+    to_state_label = models.CharField("新状态名称", max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)  # "系统" for the daily jobs
+    note = models.CharField("说明", max_length=500, blank=True)
+    occurred_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = "办理过程"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.label} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """A message in a user's message centre (the default notification backend)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField("标题", max_length=200)
+    body = models.CharField("内容", max_length=1000, blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "消息"
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.title

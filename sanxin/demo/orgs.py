@@ -15,6 +15,7 @@ from stdnum.cn import uscc
 from sanxin.accounts.models import Unit, User
 from sanxin.census import services as census_services
 from sanxin.census.models import CENSUS_ITEMS
+from sanxin.census.selectors import campaign_organizations
 from sanxin.core.exports import Column, xlsx_bytes
 from sanxin.coverage.compute import recompute_all
 from sanxin.coverage.figures import snapshot_month
@@ -352,7 +353,8 @@ def _seed_instructors_and_census(rng, orgs, actor):
         starts_on=today - timedelta(days=30),
         ends_on=today + timedelta(days=30),
     )
-    targets = list(census_services.campaign_organizations(campaign))
+    campaign = census_services.campaign_start(actor=actor, campaign=campaign)
+    targets = list(campaign_organizations(campaign))
     for org in rng.sample(targets, len(targets) // 2):
         census_services.census_record_save(
             actor=actor,
@@ -422,7 +424,8 @@ def _seed_west_county(rng, orgs):
         starts_on=today - timedelta(days=10),
         ends_on=today + timedelta(days=50),
     )
-    targets = list(census_services.campaign_organizations(campaign))
+    campaign = census_services.campaign_start(actor=actor, campaign=campaign)
+    targets = list(campaign_organizations(campaign))
     for org in rng.sample(targets, len(targets) // 3):
         census_services.census_record_save(
             actor=actor,

@@ -13,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
+from sanxin.core.guards import require
 from sanxin.core.jobs import fail_stale
 from sanxin.core.text import visible
 from sanxin.core.uploads import purge_uploads
@@ -63,6 +64,7 @@ def import_jobs_fail_stale(jobs=None) -> int:
 
 def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
     """A new job for the same stored file (a failed job's own record stays as it was); audited. Enqueue it."""
+    require(actor, "imports.use")
     get_spec(job.registry, user=actor)  # the capability, still
     if actor is None or job.user_id != actor.pk:
         raise ValidationError("只能重新导入本人上传的文件")
@@ -85,6 +87,7 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
 
 @transaction.atomic
 def import_job_create(*, actor, registry: str, upload, mode: str = ImportMode.ALL) -> ImportJob:
+    require(actor, "imports.use")
     get_spec(registry, user=actor)  # None: the operator from the shell
     name = Path(upload.name).name
     if name.lower().endswith(".xls"):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanxin.core.audit import audit_record
 from sanxin.core.events import publish
+from sanxin.core.guards import require
 from sanxin.core.scope import scoped
 from sanxin.instructors.models import Instructor, InstructorAssignment, InstructorVisit
 from sanxin.instructors.selectors import units_in_line
@@ -19,6 +20,7 @@ from sanxin.orgs.models import Organization
 
 @transaction.atomic
 def instructor_create(*, actor, name: str, kind: str, unit, title: str = "", user=None) -> Instructor:
+    require(actor, "instructors.manage")
     if not name.strip():
         raise ValidationError({"name": "姓名不能为空"})
     if actor is not None and not units_in_line(actor).filter(pk=unit.pk).exists():
@@ -32,6 +34,7 @@ def instructor_create(*, actor, name: str, kind: str, unit, title: str = "", use
 def assignment_create(
     *, actor, instructor: Instructor, organization: Organization, started_on: date, ended_on: date | None = None
 ) -> InstructorAssignment:
+    require(actor, "instructors.manage")
     if ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": "结束日期不能早于开始日期"})
     if actor is not None and not scoped(Organization.objects.filter(pk=organization.pk), actor).exists():
@@ -53,6 +56,7 @@ def assignment_create(
 
 @transaction.atomic
 def assignment_end(*, actor, assignment: InstructorAssignment, ended_on: date) -> InstructorAssignment:
+    require(actor, "instructors.manage")
     if assignment.ended_on is not None:
         raise ValidationError({"ended_on": "该选派已结束"})
     if ended_on < assignment.started_on:
@@ -66,6 +70,7 @@ def assignment_end(*, actor, assignment: InstructorAssignment, ended_on: date) -
 
 @transaction.atomic
 def visit_create(*, actor, assignment: InstructorAssignment, visited_on: date, content: str, problems: str = "") -> InstructorVisit:
+    require(actor, "instructors.visit")
     today = timezone.localdate()
     if visited_on > today:
         raise ValidationError({"visited_on": "走访日期不能晚于今天"})

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.events import publish
+from sanxin.core.guards import require
 from sanxin.core.scope import chosen_outside_scope
 from sanxin.core.validators import validate_credit_code
 from sanxin.orgs.models import DEREGISTERED, EDITABLE_FIELDS, Organization, OrgCategory, RegistrationStatus, kind_of
@@ -75,6 +76,7 @@ def _snapshot(org: Organization) -> dict:
 
 @transaction.atomic
 def organization_create(*, actor, **fields) -> Organization:
+    require(actor, "orgs.manage")
     errors = organization_errors(fields)
     if errors:
         raise ValidationError(errors)
@@ -94,6 +96,7 @@ def organization_create(*, actor, **fields) -> Organization:
 def organization_update(*, actor, organization: Organization, status_reason: str = "", **changes) -> Organization:
     """Edits an organization. Marking it 注销/吊销/迁出 goes through `organization_deregister`,
     so it needs `status_reason` like every other way of deregistering."""
+    require(actor, "orgs.manage")
     before = _snapshot(organization)
     new_status = changes.pop("registration_status", organization.registration_status)
     deregistering = new_status in DEREGISTERED and new_status != organization.registration_status
@@ -131,6 +134,7 @@ def organization_update(*, actor, organization: Organization, status_reason: str
 @transaction.atomic
 def organization_deregister(*, actor, organization: Organization, status: str, reason: str) -> Organization:
     """Marks an organization 注销/吊销/迁出; it then drops out of every coverage count."""
+    require(actor, "orgs.manage")
     if status not in DEREGISTERED:
         raise ValidationError({"registration_status": "只能标记为 注销、吊销 或 迁出"})
     if not reason.strip():

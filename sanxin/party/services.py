@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.events import publish
+from sanxin.core.guards import require
 from sanxin.core.scope import chosen_outside_scope, scoped
 from sanxin.orgs.models import Organization
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
@@ -103,6 +104,7 @@ def _snapshot(party_org: PartyOrganization) -> dict:
 
 @transaction.atomic
 def party_org_create(*, actor, covered=(), **fields) -> PartyOrganization:
+    require(actor, "party.manage")
     fields.setdefault("special_kinds", [])
     fields.setdefault("term_years", 3)
     errors = party_org_errors(fields)
@@ -128,6 +130,7 @@ def party_org_create(*, actor, covered=(), **fields) -> PartyOrganization:
 def party_org_update(*, actor, party_org: PartyOrganization, covered=None, **changes) -> PartyOrganization:
     """Edits a Party organization; `covered` (if given) replaces the covered organizations inside the
     actor's scope and leaves those outside it untouched."""
+    require(actor, "party.manage")
     before = _snapshot(party_org)
     merged = {f: getattr(party_org, f) for f in FIELDS} | changes
     errors = party_org_errors(merged, instance=party_org)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sanxin.core.audit import audit_changes, audit_record
+from sanxin.core.guards import require
 from sanxin.core.scope import region_in_scope
 from sanxin.regions.models import Region, RegionLevel, Zone
 
@@ -34,6 +35,7 @@ def _snapshot(zone: Zone) -> dict:
 
 @transaction.atomic
 def zone_create(*, actor, name: str, kind: str, region: Region, address: str = "") -> Zone:
+    require(actor, "zones.manage")
     _require(actor)
     zone = Zone(name=name.strip(), kind=kind, region=region, address=address.strip())
     zone.full_clean(validate_unique=False, validate_constraints=False)
@@ -46,6 +48,7 @@ def zone_create(*, actor, name: str, kind: str, region: Region, address: str = "
 @transaction.atomic
 def zone_update(*, actor, zone: Zone, **changes) -> Zone:
     """The caller has fetched `zone` inside the actor's scope; the new values must stay inside it."""
+    require(actor, "zones.manage")
     _require(actor)
     before = _snapshot(zone)
     for field, value in changes.items():

@@ -11,9 +11,10 @@ ROUTES: list = [
     Route("census:todo_list", "list", TODO, "census.view", list_url="/todos/?size=100"),
     Route("census:campaign_list_export", "export", CAMPAIGN, "census.view", list_url="/census/export/"),
     Route("census:todo_export", "export", TODO, "census.view", list_url="/todos/export/"),
-    Route("census:todo_close", "detail", TODO, "census.manage", url=lambda t: reverse("census:todo_close", args=[t.pk])),
+    Route("census:todo_detail", "detail", TODO, "census.view", url=lambda t: reverse("census:todo_detail", args=[t.pk])),
 ]
 EXEMPT: dict[str, str] = {
+    "census:campaign_step": "只接受 POST；经 access_campaign 取得，范围外为 404，见 test_campaign_steps_outside_scope_are_404",
     "census:campaign_create": "新建表单；摸排范围由区划选择器按数据权限裁剪",
     "census:record": "两个对象（行动、组织）都经 access 取得，见 test_census.py::test_census_record_outside_scope_is_404",
 }

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from sanxin.census import services as census_services
 from sanxin.census.models import CENSUS_ITEMS, Todo
 from sanxin.census.selectors import campaign_progress
-from sanxin.core.models import AuditEvent
+from sanxin.core.models import AuditEvent, Notification
+from sanxin.core.workflow import timeline
 from sanxin.instructors import services as instructor_services
 from sanxin.party.services import party_org_create
 from sanxin.regions.models import Region
@@ -50,7 +51,8 @@ def campaign(personas, **fields):
         "ends_on": TODAY + timedelta(days=20),
     }
     data.update(fields)
-    return census_services.census_campaign_create(actor=personas["county"], **data)
+    created = census_services.census_campaign_create(actor=personas["county"], **data)
+    return census_services.campaign_start(actor=personas["county"], campaign=created)
 
 
 def test_census_meeting_the_condition_raises_a_todo_once(personas):
@@ -201,7 +203,7 @@ def test_todo_close_rules(personas):
     assert (todo.status, todo.closed_on, todo.closed_by, todo.close_note) == ("done", TODAY, personas["county"], "已单独组建党支部")
     event = AuditEvent.objects.get(action="todo_close")
     assert event.detail["note"] == "已单独组建党支部" and event.object_id == str(todo.pk)
-    with pytest.raises(ValidationError, match="该待办已办结"):
+    with pytest.raises(ValidationError, match="当前状态为“已办结”，不能办结"):
         census_services.todo_close(actor=personas["county"], todo=todo, note="再次办结")
 
 
@@ -209,13 +211,16 @@ def test_todo_list_closes_filters_and_exports(personas, client_for):
     todo = open_todo(personas, name="待办企业")
     client = client_for("county")
     page = client.get("/todos/").content.decode()
-    assert f"/todos/{todo.pk}/close/" in page and "/todos/export/?status=open" in page
-    assert "请填写办结说明" in client.post(f"/todos/{todo.pk}/close/", {"note": ""}).content.decode()
-    assert client_for("other_county").post(f"/todos/{todo.pk}/close/", {"note": "x"}).status_code == 404
-    assert client.post(f"/todos/{todo.pk}/close/", {"note": "已组建"}).status_code == 302
+    assert f"/todos/{todo.pk}/" in page and "/todos/export/?status=open" in page
+    assert "请填写办结说明" in client.post(f"/todos/{todo.pk}/", {"note": ""}).content.decode()
+    assert client_for("other_county").post(f"/todos/{todo.pk}/", {"note": "x"}).status_code == 404
+    assert client.post(f"/todos/{todo.pk}/", {"note": "已组建"}).status_code == 302
     assert ">待办企业<" not in client.get("/todos/").content.decode()  # open ones by default
     page = client.get("/todos/", {"status": "done"}).content.decode()
-    assert ">待办企业<" in page and "已组建" in page and f"/todos/{todo.pk}/close/" not in page
+    assert ">待办企业<" in page and "已组建" in page
+    detail = client.get(f"/todos/{todo.pk}/").content.decode()
+    assert "办理过程" in detail and "已组建" in detail and 'name="note"' not in detail  # closed: no form, its process shown
+    assert client.post(f"/todos/{todo.pk}/", {"note": "再办一次"}).status_code == 404
     assert ">待办企业<" in client.get("/todos/", {"status": ""}).content.decode()
     text = xlsx_text(client.post("/todos/export/?status=done", {"password": PASSWORD}).content)
     assert "待办企业" in text and "已组建" in text
@@ -253,3 +258,145 @@ def test_todo_closes_by_itself_once_the_party_organization_is_established(person
     assert event.actor_name == "system" and event.detail["new"] == "done"
     page = client_for("county").get("/todos/?status=done").content.decode()
     assert "组建中企业党支部" in page
+
+
+
+# -- the campaign's workflow (sanxin.core.workflow) ------------------------------------------
+
+
+def draft(personas, **fields):
+    data = {"name": "草稿行动", "region": Region.objects.get(code="360102"), "starts_on": TODAY, "ends_on": TODAY + timedelta(days=30)}
+    return census_services.census_campaign_create(actor=personas["county"], **(data | fields))
+
+
+def test_a_campaign_starts_as_a_draft_and_takes_no_census_until_started(personas, django_capture_on_commit_callbacks):
+    org = make_org(personas["county"])
+    c = draft(personas)
+    assert c.status == "draft"
+    with pytest.raises(ValidationError, match="不在进行中"):
+        census_services.census_record_save(
+            actor=personas["county"], campaign=c, organization=org, censused_on=TODAY, employees=10, formal_members=0, **ITEMS
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        c = census_services.campaign_start(actor=personas["county"], campaign=c)
+    assert c.status == "active" and c.started_at is not None
+    [event] = timeline(c)
+    assert (event.transition, event.from_state, event.to_state, event.actor) == ("start", "draft", "active", personas["county"])
+    audit = AuditEvent.objects.get(action="campaign_start")
+    assert audit.detail == {"transition": "start", "old": "draft", "new": "active"}
+    # The staff of the units inside its region are told; the starter and staff elsewhere are not.
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {"township", "community", "zone"} <= told and not told & {"county", "other_county", "outsider", "province", "instructor"}
+    census_services.census_record_save(
+        actor=personas["community"], campaign=c, organization=org, censused_on=TODAY, employees=10, formal_members=0, **ITEMS
+    )
+
+
+def test_each_step_is_refused_from_the_wrong_state_and_leaves_nothing(personas):
+    c = draft(personas)
+    with pytest.raises(ValidationError, match="当前状态为“未开始”，不能结束行动"):
+        census_services.campaign_close(actor=personas["county"], campaign=c)
+    c = census_services.campaign_start(actor=personas["county"], campaign=c)
+    with pytest.raises(ValidationError, match="当前状态为“进行中”，不能开始摸排"):
+        census_services.campaign_start(actor=personas["county"], campaign=c)  # a double click starts once
+    with pytest.raises(ValidationError, match="不能撤销行动"):
+        census_services.campaign_cancel(actor=personas["county"], campaign=c, note="不需要了")
+    c = census_services.campaign_close(actor=personas["county"], campaign=c)
+    assert c.status == "closed" and c.closed_at is not None
+    org = make_org(personas["county"])
+    with pytest.raises(ValidationError, match="不在进行中"):
+        census_services.census_record_save(
+            actor=personas["county"], campaign=c, organization=org, censused_on=TODAY, employees=10, formal_members=0, **ITEMS
+        )
+    assert [e.transition for e in timeline(c)] == ["start", "close"]
+
+
+def test_a_campaign_past_its_end_cannot_start(personas):
+    c = draft(personas, starts_on=TODAY - timedelta(days=30), ends_on=TODAY - timedelta(days=1))
+    with pytest.raises(ValidationError, match=r"截止日期.*已过，不能开始"):
+        census_services.campaign_start(actor=personas["county"], campaign=c)
+    c.refresh_from_db()
+    assert c.status == "draft" and timeline(c) == [] and not AuditEvent.objects.filter(action="campaign_start").exists()
+
+
+def test_cancelling_a_draft_needs_a_reason(personas):
+    c = draft(personas)
+    with pytest.raises(ValidationError, match="撤销行动时请填写原因"):
+        census_services.campaign_cancel(actor=personas["county"], campaign=c, note="  ")
+    c = census_services.campaign_cancel(actor=personas["county"], campaign=c, note="与市里的行动重复")
+    assert c.status == "closed" and timeline(c)[0].note == "与市里的行动重复"
+
+
+def test_only_the_starters_level_or_above_steps_a_campaign_and_only_staff_who_manage(personas):
+    from django.core.exceptions import PermissionDenied
+
+    c = draft(personas)
+    with pytest.raises(ValidationError, match="只有发起单位及其上级"):
+        census_services.campaign_start(actor=personas["township"], campaign=c)  # sees it, takes part, does not run it
+    with pytest.raises(PermissionDenied):
+        census_services.campaign_start(actor=personas["instructor"], campaign=c)
+    assert census_services.campaign_start(actor=personas["city"], campaign=c).status == "active"
+
+
+def test_the_daily_job_closes_campaigns_past_their_end(personas):
+    from django.core.exceptions import PermissionDenied
+
+    from sanxin.census.workflow import CAMPAIGN
+    from sanxin.core.workflow import transition
+
+    running = campaign(personas, ends_on=TODAY + timedelta(days=1))
+    with pytest.raises(ValidationError, match="尚未到截止日期"):
+        transition(CAMPAIGN, running, "expire", actor=None, action="campaigns_expire")
+    with pytest.raises(PermissionDenied):
+        transition(CAMPAIGN, running, "expire", actor=personas["county"], action="campaigns_expire")  # the system's step
+    assert census_services.campaigns_expire(today=TODAY + timedelta(days=1)) == 0  # its last day
+    assert census_services.campaigns_expire(today=TODAY + timedelta(days=2)) == 1
+    running.refresh_from_db()
+    event = timeline(running)[-1]
+    assert running.status == "closed" and event.actor is None and event.actor_name == "系统" and "已过" in event.note
+
+
+def test_campaign_steps_outside_scope_are_404(personas, client_for):
+    c = draft(personas)
+    assert client_for("other_county").post(f"/census/{c.pk}/start/").status_code == 404
+    assert client_for("instructor").post(f"/census/{c.pk}/start/").status_code == 404
+    assert client_for("county").post(f"/census/{c.pk}/nonsense/").status_code == 404
+    c.refresh_from_db()
+    assert c.status == "draft"
+    page = client_for("county").get(f"/census/{c.pk}/").content.decode()
+    assert f"/census/{c.pk}/start/" in page and "办理过程" in page
+    client_for("county").post(f"/census/{c.pk}/start/")
+    page = client_for("county").get(f"/census/{c.pk}/").content.decode()
+    assert "开始摸排" in page and "进行中" in page and f"/census/{c.pk}/close/" in page
+
+
+def test_a_todo_closed_by_itself_tells_who_raised_it(personas, client_for, django_capture_on_commit_callbacks):
+    todo = open_todo(personas, name="自动办结企业")
+    with django_capture_on_commit_callbacks(execute=True):
+        party_org_create(
+            actor=personas["county"],
+            name="自动办结企业党支部",
+            level="branch",
+            establishment_form="standalone",
+            region=Region.objects.get(code="360102002001"),
+            covered=[todo.organization],
+        )
+    note = Notification.objects.get(recipient=personas["county"])
+    assert "自动办结企业" in note.title and note.link == f"/todos/{todo.pk}/"
+    page = client_for("county").get("/messages/").content.decode()
+    assert "自动办结企业" in page and "未读" in page
+    client_for("county").post("/messages/read/", {"id": note.pk})
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert client_for("township").post("/messages/read/", {"id": note.pk}).status_code == 302  # another's message: untouched
+    steps = [(e.transition, e.actor_name) for e in timeline(todo)]
+    assert steps == [("fulfil", "系统")]
+
+
+def test_fulfilling_a_todo_needs_the_party_organization(personas):
+    from sanxin.census.workflow import TODO
+    from sanxin.core.workflow import transition
+
+    todo = open_todo(personas, name="未组建企业")
+    with pytest.raises(ValidationError, match="尚未单独组建党组织"):
+        transition(TODO, todo, "fulfil", actor=None, action="todos_close_fulfilled")
