@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from sanxin.core.models import BaseModel
+from sanxin.core.models import UploadJob
 
 
 class ComparisonStatus(models.TextChoices):
@@ -29,18 +29,14 @@ class Decision(models.TextChoices):
     REJECTED = "rejected", "不是同一单位"
 
 
-class RegistryComparison(BaseModel):
-    """One outside registry file compared with the organizations of a region (数据比对)."""
+class RegistryComparison(UploadJob):
+    """One outside registry file compared with the organizations of a region (数据比对), in the background."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="比对人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    UPLOAD_FOLDER = "compare"
+    RUNNING_STATUSES = (ComparisonStatus.QUEUED, ComparisonStatus.RUNNING)
+
     region = models.ForeignKey("regions.Region", verbose_name="比对范围", on_delete=models.PROTECT, related_name="+")
-    filename = models.CharField("文件名", max_length=255)
-    stored_name = models.CharField(max_length=64)
     status = models.CharField("状态", max_length=16, choices=ComparisonStatus.choices, default=ComparisonStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度", default=0)
-    message = models.CharField("说明", max_length=500, blank=True)
     counts = models.JSONField("结果统计", default=dict, blank=True)
 
     scope_region_field = "region__code"
@@ -52,10 +48,6 @@ class RegistryComparison(BaseModel):
 
     def __str__(self):
         return f"{self.filename}（{self.region_id}）"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (ComparisonStatus.DONE, ComparisonStatus.FAILED)
 
 
 class ComparisonRow(models.Model):

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
-from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -20,7 +16,7 @@ from sanxin.core.events import publish
 from sanxin.core.guards import require
 from sanxin.core.jobs import fail_stale
 from sanxin.core.scope import region_in_scope, scoped, user_scope
-from sanxin.core.uploads import purge_uploads
+from sanxin.core.uploads import job_file, purge_uploads, require_stored_file, store_table_upload
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.spec import FileError, ImportScope, check_header, chunked, read_cells
@@ -32,15 +28,9 @@ from sanxin.regions.models import Industry, Region
 HEADERS = [c.header for c in org_registry.COLUMNS]
 
 
-def compare_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "compare"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def comparison_files_purge() -> int:
     """The daily job: outside registry files past the retention are deleted; the results stay."""
-    return purge_uploads(RegistryComparison.objects.all(), compare_dir(), action="comparison_files_purge")
+    return purge_uploads(RegistryComparison.objects.all(), action="comparison_files_purge")
 
 
 @transaction.atomic
@@ -48,14 +38,8 @@ def comparison_create(*, actor, region, upload) -> RegistryComparison:
     require(actor, "compare.use")
     if region is None or (actor is not None and not user_scope(actor).nationwide and not region_in_scope(actor, region.code)):
         raise ValidationError({"region": "比对范围不在您的管辖范围内"})
-    name = Path(upload.name).name
-    if not name.lower().endswith((".xlsx", ".csv")):
-        raise ValidationError({"file": "只支持 .xlsx 或 .csv 文件"})
-    stored = secrets.token_hex(16) + Path(name).suffix.lower()
-    with (compare_dir() / stored).open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    comparison = RegistryComparison.objects.create(user=actor, region=region, filename=name[:255], stored_name=stored)
+    name, stored = store_table_upload(upload, RegistryComparison.UPLOAD_FOLDER)
+    comparison = RegistryComparison.objects.create(user=actor, region=region, filename=name, stored_name=stored)
     audit_record(
         actor=actor,
         action="comparison_create",
@@ -66,10 +50,8 @@ def comparison_create(*, actor, region, upload) -> RegistryComparison:
     return comparison
 
 
-RUNNING = (ComparisonStatus.QUEUED, ComparisonStatus.RUNNING)
-# A running comparison reports at every step and every CHUNK rows of the matcher; this long without a word, its
-# worker was stopped (or never started).
-STALE_AFTER = timedelta(hours=1)
+RUNNING = RegistryComparison.RUNNING_STATUSES
+STALE_AFTER = RegistryComparison.STALE_AFTER  # it reports at every step and every CHUNK rows of the matcher
 STALE_REASON = "比对超过 1 小时没有进展，后台进程可能已被中断（或没有运行），已标记为失败；可点击“重新比对”再次运行"
 
 
@@ -108,9 +90,7 @@ def comparison_retry(*, actor, comparison: RegistryComparison) -> RegistryCompar
         raise ValidationError("只能重新比对本人上传的名录")
     if comparison.status != ComparisonStatus.FAILED:
         raise ValidationError("只有失败的比对可以重新比对")
-    if not comparison.stored_name or not (compare_dir() / comparison.stored_name).exists():
-        days = settings.SANXIN_UPLOAD_RETENTION.days
-        raise ValidationError(f"原文件已在保存期（{days} 天）满后删除，请重新上传外部名录")
+    require_stored_file(comparison)  # a retry runs on the stored file
     old = {"status": comparison.status, "message": comparison.message}
     RegistryComparison.objects.filter(pk=comparison.pk).update(
         status=ComparisonStatus.QUEUED, progress=0, message="", updated_at=timezone.now()
@@ -175,7 +155,7 @@ class RowPlace:
 def _read(comparison: RegistryComparison) -> list[dict]:
     """The outside rows as the matcher reads them: cells by header, codes and numbers in half-width. A cell with
     an invisible control character fails the file, saying where (nothing of it could be stored or shown)."""
-    header, body = read_rows(compare_dir() / comparison.stored_name, comparison.filename)
+    header, body = read_rows(job_file(comparison), comparison.filename)
     check_header(header, org_registry.COLUMNS)
     rows, problems = [], []
     for number, cells in body:

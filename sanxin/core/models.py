@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 
 class BaseModel(models.Model):
@@ -124,3 +127,36 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class UploadJob(BaseModel):
+    """An uploaded file and the background work on it (an import, a comparison; reports later): who, which file,
+    its state and progress, and what happened. The file lives under DATA_DIR/<UPLOAD_FOLDER> with a random name
+    (sanxin.core.uploads) and is deleted after the retention; the job's results stay in the database."""
+
+    UPLOAD_FOLDER = ""  # each kind of job its own folder under DATA_DIR
+    RUNNING_STATUSES: tuple[str, ...] = ()
+    FAILED_STATUS = "failed"
+    # A running job reports its progress every few thousand rows and at every step; this long without a sign of
+    # life, its worker was stopped or never started (sanxin.core.jobs.fail_stale marks it failed).
+    STALE_AFTER = timedelta(hours=1)
+
+    # Empty for work run from the shell by the operator (audited as "system").
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=255)
+    stored_name = models.CharField(max_length=64)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in self.RUNNING_STATUSES
+
+    @property
+    def stale(self) -> bool:
+        return not self.finished and self.updated_at < timezone.now() - self.STALE_AFTER

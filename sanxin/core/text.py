@@ -19,6 +19,9 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\ufff
 _NAMES = {0x00: "NUL", 0x1B: "ESC", 0x7F: "DEL"}
 
 
+XLS = "不支持 .xls（Excel 97-2003）格式，请在 Excel 中另存为 .xlsx"  # said by the upload check and the reader alike
+
+
 def half_width(text: str) -> str:
     """Full-width digits, letters, punctuation and the ideographic space as ASCII; everything else unchanged."""
     return text.translate(_HALF_WIDTH) if text else text

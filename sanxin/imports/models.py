@@ -1,10 +1,8 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from sanxin.core.models import BaseModel
+from sanxin.core.models import UploadJob
 from sanxin.imports.registry import import_specs
 
 
@@ -30,26 +28,21 @@ RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
 STALE_AFTER = timedelta(hours=1)
 
 
-class ImportJob(BaseModel):
-    """One upload of a registry file; the file itself lives under DATA_DIR/imports with a random name."""
+class ImportJob(UploadJob):
+    """One upload of a registry file, checked and written in the background."""
 
-    # Empty for an import run from the shell by the operator (nationwide, audited as "system").
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True, on_delete=models.PROTECT, related_name="import_jobs"
-    )
+    UPLOAD_FOLDER = "imports"
+    RUNNING_STATUSES = RUNNING
+
     registry = models.CharField("名录", max_length=32)
-    filename = models.CharField("文件名", max_length=255)
-    stored_name = models.CharField(max_length=64)
     mode = models.CharField("方式", max_length=8, choices=ImportMode.choices, default=ImportMode.ALL)
     status = models.CharField("状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度", default=0)
     total_rows = models.PositiveIntegerField("总行数", default=0)
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
     unchanged_count = models.PositiveIntegerField("未变", default=0)
     rejected_count = models.PositiveIntegerField("拒绝", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
-    message = models.CharField("说明", max_length=500, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -57,14 +50,6 @@ class ImportJob(BaseModel):
 
     def __str__(self):
         return f"{self.filename}（{self.get_status_display()}）"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
-
-    @property
-    def stale(self) -> bool:
-        return not self.finished and self.updated_at < timezone.now() - STALE_AFTER
 
     @property
     def status_label(self) -> str:

@@ -25,6 +25,8 @@ from itertools import pairwise
 from pathlib import Path
 from xml.etree import ElementTree
 
+from sanxin.core.text import XLS
+
 # Excel keeps 15 significant digits: a longer number (an 18-digit code typed into a number cell)
 # has already lost its last digits. Show it as Excel does, so the check says what happened.
 EXACT_DIGITS_LIMIT = 10**15
@@ -48,7 +50,6 @@ def too_many_rows(limit: int) -> str:
 
 
 NOT_XLSX = "文件不是有效的 xlsx 文件（可能已损坏或是改了扩展名的其他格式）"
-XLS = "不支持 .xls（Excel 97-2003）格式，请在 Excel 中另存为 .xlsx"
 OLE = "文件是加密的 Excel 文件或改了扩展名的 .xls 文件：请在 Excel 中取消打开密码，另存为 .xlsx 后再上传"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

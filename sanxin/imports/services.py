@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
@@ -16,30 +10,18 @@ from sanxin.core.audit import audit_record
 from sanxin.core.guards import require
 from sanxin.core.jobs import fail_stale
 from sanxin.core.text import visible
-from sanxin.core.uploads import purge_uploads
+from sanxin.core.uploads import job_file, purge_uploads, store_table_upload, stored_file_again
 from sanxin.imports.models import RUNNING, STALE_AFTER, ImportJob, ImportMode, ImportStatus
-from sanxin.imports.readers import XLS, UnreadableFile, read_rows
+from sanxin.imports.readers import UnreadableFile, read_rows
 from sanxin.imports.registry import get_spec
 from sanxin.imports.spec import FileError, ImportConflict, ImportScope, check_header
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-ALLOWED_SUFFIXES = (".xlsx", ".csv")
 MAX_ERRORS_KEPT = 100_000
-
-
-def upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def job_file(job: ImportJob) -> Path:
-    return upload_dir() / job.stored_name
 
 
 def import_files_purge() -> int:
     """The daily job: uploaded import files past the retention are deleted; the jobs and their errors stay."""
-    return purge_uploads(ImportJob.objects.all(), upload_dir(), action="import_files_purge")
+    return purge_uploads(ImportJob.objects.all(), action="import_files_purge")
 
 
 STALE_HOURS = int(STALE_AFTER.total_seconds() // 3600)
@@ -70,15 +52,7 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
         raise ValidationError("只能重新导入本人上传的文件")
     if job.status != ImportStatus.FAILED:
         raise ValidationError("只有失败的导入任务可以重新导入")
-    source = job_file(job) if job.stored_name else None
-    if source is None or not source.exists():
-        days = settings.SANXIN_UPLOAD_RETENTION.days
-        raise ValidationError(f"上传的文件已在保存期（{days} 天）满后删除，无法重新导入，请重新上传该文件")
-    stored = secrets.token_hex(16) + Path(job.stored_name).suffix
-    try:
-        os.link(source, upload_dir() / stored)  # one copy on disk; each job's name is deleted with its own retention
-    except OSError:
-        shutil.copyfile(source, upload_dir() / stored)
+    stored = stored_file_again(job)
     with transaction.atomic():
         retry = ImportJob.objects.create(user=actor, registry=job.registry, filename=job.filename, stored_name=stored, mode=job.mode)
         audit_record(actor=actor, action="import_job_retry", obj=retry, detail={"retry_of": job.pk, "file": job.filename, "mode": job.mode})
@@ -89,20 +63,10 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
 def import_job_create(*, actor, registry: str, upload, mode: str = ImportMode.ALL) -> ImportJob:
     require(actor, "imports.use")
     get_spec(registry, user=actor)  # None: the operator from the shell
-    name = Path(upload.name).name
-    if name.lower().endswith(".xls"):
-        raise ValidationError({"file": XLS})
-    if not name.lower().endswith(ALLOWED_SUFFIXES):
-        raise ValidationError({"file": "只支持 .xlsx 或 .csv 文件"})
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": "文件超过 200 MB，请拆分后上传"})
     if mode not in ImportMode.values:
         raise ValidationError({"mode": "导入方式不正确"})
-    stored = secrets.token_hex(16) + Path(name).suffix.lower()
-    with (upload_dir() / stored).open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    job = ImportJob.objects.create(user=actor, registry=registry, filename=name[:255], stored_name=stored, mode=mode)
+    name, stored = store_table_upload(upload, ImportJob.UPLOAD_FOLDER)
+    job = ImportJob.objects.create(user=actor, registry=registry, filename=name, stored_name=stored, mode=mode)
     audit_record(
         actor=actor,
         action="import_job_create",

@@ -260,7 +260,6 @@ def test_todo_closes_by_itself_once_the_party_organization_is_established(person
     assert "组建中企业党支部" in page
 
 
-
 # -- the campaign's workflow (sanxin.core.workflow) ------------------------------------------
 
 

@@ -49,17 +49,18 @@ def test_old_uploads_are_deleted_and_their_results_kept(personas, settings, tmp_
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from sanxin.compare.models import RegistryComparison
-    from sanxin.compare.services import compare_dir, comparison_create
+    from sanxin.compare.services import comparison_create
     from sanxin.core.models import AuditEvent
+    from sanxin.core.uploads import job_file
     from sanxin.imports.models import ImportJob
-    from sanxin.imports.services import import_job_create, job_file
+    from sanxin.imports.services import import_job_create
     from sanxin.regions.models import Region
 
     settings.DATA_DIR = tmp_path
     upload = SimpleUploadedFile("名录.csv", "统一社会信用代码,单位名称\n".encode())
     old, young = (import_job_create(actor=personas["county"], registry="organizations", upload=upload) for _ in range(2))
     comparison = comparison_create(actor=personas["county"], region=Region.objects.get(code="360102"), upload=upload)
-    old_file, young_file, compared = job_file(old), job_file(young), compare_dir() / comparison.stored_name
+    old_file, young_file, compared = job_file(old), job_file(young), job_file(comparison)
     long_ago = timezone.now() - timedelta(days=31)
     ImportJob.objects.filter(pk=old.pk).update(updated_at=long_ago)
     RegistryComparison.objects.filter(pk=comparison.pk).update(updated_at=long_ago)

@@ -18,10 +18,11 @@ from openpyxl import Workbook
 
 from sanxin.core.declare import daily_jobs
 from sanxin.core.models import AuditEvent
+from sanxin.core.uploads import job_file
 from sanxin.imports import readers
 from sanxin.imports.models import ImportJob
 from sanxin.imports.readers import NOT_XLSX, XLS, UnreadableFile, read_rows
-from sanxin.imports.services import import_job_create, import_job_retry, import_job_run, import_jobs_fail_stale, job_file
+from sanxin.imports.services import import_job_create, import_job_retry, import_job_run, import_jobs_fail_stale
 from sanxin.orgs.models import Organization
 from tests.imports.test_imports import HEADER, csv_bytes, row, run, xlsx
 from tests.orgs_factories import credit_code
@@ -408,7 +409,7 @@ def test_retry_after_the_file_was_deleted_asks_for_the_upload(personas, client_f
     job_file(job).unlink()
     ImportJob.objects.filter(pk=job.pk).update(stored_name="")
     page = client_for("county").post(f"/imports/jobs/{job.pk}/retry/", follow=True).content.decode()
-    assert "上传的文件已在保存期（30 天）满后删除，无法重新导入，请重新上传该文件" in page
+    assert "上传的文件已在保存期（30 天）满后删除，请重新上传该文件" in page
     assert ImportJob.objects.count() == 1
 
 

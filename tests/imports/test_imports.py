@@ -13,9 +13,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from sanxin.core.models import AuditEvent
+from sanxin.core.uploads import MAX_UPLOAD_BYTES
 from sanxin.imports.models import ImportJob
 from sanxin.imports.readers import read_rows, read_table
-from sanxin.imports.services import MAX_UPLOAD_BYTES, import_job_create, import_job_run
+from sanxin.imports.services import import_job_create, import_job_run
 from sanxin.imports.spec import ImportConflict, ImportScope, parse_count, parse_date
 from sanxin.orgs.importing import COLUMNS, OUTSIDE_SCOPE
 from sanxin.orgs.models import CoverageState, Organization

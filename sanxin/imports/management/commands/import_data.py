@@ -4,9 +4,10 @@ from django.core.files import File
 
 from sanxin.accounts.models import User
 from sanxin.core.commands import BaseCommand, CommandError
+from sanxin.core.uploads import MAX_UPLOAD_BYTES
 from sanxin.imports.models import ImportStatus
 from sanxin.imports.registry import import_specs
-from sanxin.imports.services import MAX_UPLOAD_BYTES, import_job_create, import_job_run, import_jobs_fail_stale
+from sanxin.imports.services import import_job_create, import_job_run, import_jobs_fail_stale
 from sanxin.imports.templates_xlsx import errors_bytes
 
 
