@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,7 @@ from sanxin.core.views_helpers import apply_validation_error, capability_require
 from sanxin.imports import services
 from sanxin.imports.models import ImportJob, ImportMode
 from sanxin.imports.registry import get_spec
+from sanxin.imports.selectors import access_import_job, import_job_list
 from sanxin.imports.tasks import run_import
 from sanxin.imports.templates_xlsx import errors_bytes, template_bytes
 
@@ -22,14 +22,6 @@ ERRORS_ON_PAGE = 200
 class UploadForm(forms.Form):
     file = forms.FileField(label="文件", help_text="Excel（.xlsx）或 CSV（UTF-8 / GB18030），最大 200 MB")
     mode = forms.ChoiceField(label="导入方式", choices=ImportMode.choices, initial=ImportMode.ALL, widget=forms.RadioSelect)
-
-
-def access_import_job(pk, *, user) -> ImportJob:
-    """Only the person who uploaded a file sees its job, its errors and its error file."""
-    job = ImportJob.objects.filter(pk=pk, user=user).first() if str(pk).isdigit() else None
-    if job is None or not user.can("imports.use"):
-        raise Http404
-    return job
 
 
 @capability_required("imports.use")
@@ -57,7 +49,7 @@ def template(request, registry):
 
 @capability_required("imports.use")
 def job_list(request):
-    jobs = ImportJob.objects.filter(user=request.user)
+    jobs = import_job_list(user=request.user)
     services.import_jobs_fail_stale(jobs)  # a job whose worker died shows as failed, with the reason and a retry
     listing = list_page(request, jobs, sortable={"created": "id", "file": "filename"}, default_sort="-created")
     return render(request, "imports/job_list.html", {"listing": listing})
