@@ -20,3 +20,4 @@ class OrgsConfig(SanxinApp):
     }
     audit_objects = {"organization": "两新组织名录"}
     import_specs = ("sanxin.orgs.importing.ORGANIZATIONS",)
+    api_routers = (("/orgs", "sanxin.orgs.api.router"),)

@@ -53,6 +53,13 @@ def organization_list(
     return orgs
 
 
+def visible_parent(org: Organization, *, user) -> Organization | None:
+    """The organization's parent if the user may see it; a parent outside the scope is neither named nor changed."""
+    if not org.parent_id:
+        return None
+    return scoped(Organization.objects.filter(pk=org.parent_id), user).first()
+
+
 def access_organization(pk, *, user, for_write: bool = False) -> Organization:
 
     capability = "orgs.manage" if for_write else "orgs.view"

@@ -10,7 +10,7 @@ from sanxin.core.views_helpers import apply_validation_error, capability_require
 from sanxin.orgs import selectors, services
 from sanxin.orgs.forms import OrganizationForm
 from sanxin.orgs.lookup import OrganizationCodesField, OrganizationLookupField, organization_suggestions
-from sanxin.orgs.models import EDITABLE_FIELDS, CoverageState, Organization, OrgCategory, RegistrationStatus
+from sanxin.orgs.models import EDITABLE_FIELDS, CoverageState, OrgCategory, RegistrationStatus
 from sanxin.regions.forms import RegionFilterForm
 from sanxin.regions.jurisdiction import scope_industries
 from sanxin.regions.models import Zone
@@ -87,7 +87,7 @@ def organization_detail(request, pk):
         "assignments": org.instructor_assignments.select_related("instructor").all(),
         "census": org.census_records.select_related("campaign").all()[:10],
         "branches": scoped(org.branches.all(), request.user),
-        "parent": org.parent if org.parent_id and scoped(type(org).objects.filter(pk=org.parent_id), request.user).exists() else None,
+        "parent": selectors.visible_parent(org, user=request.user),
         "todos": org.todos.all(),
         "can_manage": request.user.can("orgs.manage"),
         "CoverageState": CoverageState,
@@ -133,7 +133,7 @@ def organization_edit(request, pk):
     initial = {f: getattr(org, f) for f in EDITABLE_FIELDS}
     initial["region"] = org.region_id
     form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
-    if org.parent_id and not scoped(Organization.objects.filter(pk=org.parent_id), request.user).exists():
+    if org.parent_id and selectors.visible_parent(org, user=request.user) is None:
         # The parent lies outside the user's scope: neither shown nor changeable here, kept as it is.
         del form.fields["parent"]
     if request.method == "POST" and form.is_valid():
