@@ -17,3 +17,4 @@ class PartyConfig(SanxinApp):
     audit_labels = {"party_org_*": "党组织（全部）", "party_org_create": "新增党组织", "party_org_update": "修改党组织"}
     audit_objects = {"party_org": "党组织名录"}
     import_specs = ("sanxin.party.importing.PARTY_ORGANIZATIONS",)
+    api_routers = (("/party", "sanxin.party.api.router"),)

@@ -77,6 +77,18 @@ def party_org_tree(*, user, root_region: str = ""):
     return ordered
 
 
+def covered_seen(party_org: PartyOrganization, *, user):
+    """The organizations it covers that the user may see; those outside the scope are neither shown nor dropped."""
+    return scoped(party_org.covered_organizations.select_related("region"), user)
+
+
+def visible_parent(party_org: PartyOrganization, *, user) -> PartyOrganization | None:
+    """Its parent if the user may see it; a parent outside the scope is neither named nor changed."""
+    if not party_org.parent_id:
+        return None
+    return scoped(PartyOrganization.objects.filter(pk=party_org.parent_id), user).first()
+
+
 def access_party_org(pk, *, user, for_write: bool = False) -> PartyOrganization:
 
     return access(

@@ -10,7 +10,7 @@ from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.party import selectors, services
 from sanxin.party.forms import PartyOrganizationForm, PartyOrgLookupField, party_org_suggestions
-from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus, SpecialKind
+from sanxin.party.models import EstablishmentForm, PartyOrgLevel, PartyOrgStatus, SpecialKind
 from sanxin.regions.forms import RegionFilterForm
 
 SORTS = {"name": "name", "region": "region_id", "due": "next_election_due", "covered": "covered_count"}
@@ -72,11 +72,9 @@ def party_org_detail(request, pk):
     party_org = selectors.access_party_org(pk, user=request.user)
     context = {
         "p": party_org,
-        "covered": scoped(party_org.covered_organizations.select_related("region"), request.user),
+        "covered": selectors.covered_seen(party_org, user=request.user),
         "children": scoped(party_org.children.all(), request.user),
-        "parent": party_org.parent
-        if party_org.parent_id and scoped(type(party_org).objects.filter(pk=party_org.parent_id), request.user).exists()
-        else None,
+        "parent": selectors.visible_parent(party_org, user=request.user),
         "today": timezone.localdate(),
         "can_manage": request.user.can("party.manage"),
     }
@@ -122,10 +120,10 @@ def party_org_edit(request, pk):
     initial = {f: getattr(party_org, f) for f in services.FIELDS}
     initial["region"] = party_org.region_id
     # Only what the user may see: covered organizations outside the scope are neither shown nor dropped on save.
-    covered = scoped(party_org.covered_organizations.all(), request.user).order_by("credit_code")
+    covered = selectors.covered_seen(party_org, user=request.user).order_by("credit_code")
     initial["covered_codes"] = "\n".join(covered.values_list("credit_code", flat=True))
     form = PartyOrganizationForm(request.POST or None, user=request.user, initial=initial)
-    if party_org.parent_id and not scoped(PartyOrganization.objects.filter(pk=party_org.parent_id), request.user).exists():
+    if party_org.parent_id and selectors.visible_parent(party_org, user=request.user) is None:
         del form.fields["parent"]  # a parent outside the scope is kept as it is
     if request.method == "POST" and form.is_valid():
         fields, covered = _values(form)
