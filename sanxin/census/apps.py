@@ -29,6 +29,7 @@ class CensusConfig(SanxinApp):
     }
     audit_objects = {"census": "摸排", "todo": "待办事项"}
     daily_jobs = {"campaigns_expire": "sanxin.census.services.campaigns_expire"}
+    api_routers = (("/census", "sanxin.census.api.router"),)
 
     def ready(self):
         from sanxin.census.services import todos_close_fulfilled

@@ -25,6 +25,16 @@ def access_todo(pk, *, user, for_write=False) -> Todo:
     )
 
 
+def access_campaign_organization(pk, *, user, for_write=False) -> Organization:
+    """An organization of the user's scope, to read (census.view) or record (census.manage) its census in a campaign;
+    whether it is one of the campaign's organizations the recording service decides."""
+    return access(Organization.objects.all(), pk, user, capability="census.manage" if for_write else "census.view")
+
+
+def census_record_of(campaign: CensusCampaign, organization: Organization) -> CensusRecord | None:
+    return CensusRecord.objects.filter(campaign=campaign, organization=organization).select_related("censused_by").first()
+
+
 def campaign_list(*, user):
     return scoped(CensusCampaign.objects.select_related("region", "industry", "created_by_unit"), user)
 

@@ -12,19 +12,20 @@ from sanxin.census.forms import CampaignForm, CensusRecordForm, TodoCloseForm
 from sanxin.census.models import CENSUS_ITEMS, CensusRecord, Todo, TodoStatus
 from sanxin.census.selectors import (
     access_campaign,
+    access_campaign_organization,
     access_todo,
     campaign_list,
     campaign_organizations_seen,
     campaign_progress,
+    census_record_of,
     todo_list,
 )
 from sanxin.census.workflow import CAMPAIGN
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
-from sanxin.core.scope import access, scoped
+from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.core.workflow import timeline
-from sanxin.orgs.models import Organization
 
 CAMPAIGN_COLUMNS = [
     Column("行动名称", lambda r: r[0].name, 36),
@@ -138,8 +139,8 @@ def campaign_export(request, pk):
 @capability_required("census.manage")
 def record(request, pk, org_pk):
     campaign = access_campaign(pk, user=request.user, for_write=True)
-    organization = access(Organization.objects.all(), org_pk, request.user, capability="census.manage")
-    existing = CensusRecord.objects.filter(campaign=campaign, organization=organization).first()
+    organization = access_campaign_organization(org_pk, user=request.user, for_write=True)
+    existing = census_record_of(campaign, organization)
     initial = {
         "censused_on": timezone.localdate(),
         "employees": organization.employees,
