@@ -20,6 +20,7 @@ class InstructorsConfig(SanxinApp):
         "visit_create": "记录走访",
     }
     audit_objects = {"instructor": "党建指导员"}
+    api_routers = (("/", "sanxin.instructors.api.router"),)
 
     def ready(self):
         from django.db.models import Q

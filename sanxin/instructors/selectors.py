@@ -61,6 +61,11 @@ def instructor_list(*, user, q: str = ""):
     return instructors
 
 
+def instructor_assignments(instructor: Instructor, *, user):
+    """An instructor's assignments (current and past) that the user may see: those in the user's scope."""
+    return scoped(instructor.assignments.select_related("organization", "organization__region"), user)
+
+
 def access_instructor(pk, *, user, for_write: bool = False) -> Instructor:
 
     if not user.can("instructors.manage" if for_write else "instructors.view"):

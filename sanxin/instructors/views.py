@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
-from sanxin.core.scope import scoped
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.instructors import selectors, services
 from sanxin.instructors.forms import AssignmentForm, InstructorForm, VisitForm
@@ -50,15 +49,11 @@ def instructor_export(request):
     return export_list(request, title="党建指导员", columns=INSTRUCTOR_COLUMNS, rows=rows, action="instructor")
 
 
-def _instructor_assignments(instructor, user):
-    return scoped(instructor.assignments.select_related("organization", "organization__region"), user)
-
-
 @capability_required("instructors.view")
 def instructor_work_export(request, pk):
     """An instructor's assignments and visit log (those inside the user's scope)."""
     instructor = access_instructor(pk, user=request.user)
-    assignments = list(_instructor_assignments(instructor, request.user).order_by("-started_on", "pk"))
+    assignments = list(selectors.instructor_assignments(instructor, user=request.user).order_by("-started_on", "pk"))
     visits: dict[int, list] = {}
     for visit in InstructorVisit.objects.filter(assignment__in=assignments).order_by("-visited_on", "-pk"):
         visits.setdefault(visit.assignment_id, []).append(visit)
@@ -82,7 +77,7 @@ def instructor_create(request):
 @capability_required("instructors.view")
 def instructor_detail(request, pk):
     instructor = access_instructor(pk, user=request.user)
-    assignments = _instructor_assignments(instructor, request.user).prefetch_related("visits")
+    assignments = selectors.instructor_assignments(instructor, user=request.user).prefetch_related("visits")
     can_manage = request.user.can("instructors.manage")
     form = AssignmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and can_manage and form.is_valid():
