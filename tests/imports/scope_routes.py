@@ -12,7 +12,7 @@ EXEMPT: dict[str, str] = {
     "imports:job_detail": "只有上传人可见，见 test_pages_upload_progress_and_errors",
     "imports:job_errors": "只有上传人可下载，见 test_pages_upload_progress_and_errors",
     "imports:job_retry": "只接受 POST，只有上传人可重新导入，见 test_import_hardening.py::test_only_the_owner_retries",
-    "api:create_import_job": "上传文件新建本人的任务，不显示数据；无导入权限或名录不可用时 404，见 tests/imports/test_api.py::test_refusals",
+    "api:create_import_job": "上传文件新建本人的任务，不显示数据；无导入权限或名录不可用时 404，见 test_api.py::test_refusals",
     "api:list_import_jobs": "只列本人上传的任务，见 tests/imports/test_api.py::test_a_job_is_its_uploaders_only",
     "api:get_import_job": "只有上传人可见，见 tests/imports/test_api.py::test_a_job_is_its_uploaders_only",
     "api:list_import_errors": "只有上传人可见，见 tests/imports/test_api.py::test_a_job_is_its_uploaders_only",
