@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from sanxin.core.api_schemas import Limit, Offset, responses
 from sanxin.core.audit import audit_record
 from sanxin.core.exports import xlsx_response
+from sanxin.core.guards import require
 from sanxin.imports import services
 from sanxin.imports.models import ImportJob, ImportMode
 from sanxin.imports.registry import get_spec, import_specs
@@ -95,8 +96,10 @@ def create_import_job(
     mode: Annotated[Literal[tuple(ImportMode.values)], Form(description=MODE_TEXT)] = ImportMode.ALL.value,
 ):
     """Multipart form (`registry`, `mode`, `file`), as the upload page. The answer is the new job (排队中); follow it with
-    GET /imports/jobs/{id} until `finished`, then read its errors. A registry you may not import is 404."""
+    GET /imports/jobs/{id} until `finished`, then read its errors. Without the import capability 403; a registry you
+    may not import is 404."""
     user = request.auth
+    require(user, "imports.use")
     spec = get_spec(registry, user=user)
     job = services.import_job_create(actor=user, registry=spec.key, upload=file, mode=mode)
     run_import.enqueue(job.pk)

@@ -24,6 +24,10 @@ def _rows_page(outcome: str):
     return lambda: f"/compare/{_county_comparison().pk}/?outcome={outcome}&size=100"
 
 
+def _api_rows(outcome: str):
+    return lambda: f"/api/v1/compare/{_county_comparison().pk}/rows?outcome={outcome}&limit=200"
+
+
 ROUTES = [
     Route("compare:list", "list", COMPARISON, "compare.use", list_url="/compare/?size=100"),
     Route("compare:detail", "detail", COMPARISON, "compare.use", url=lambda c: reverse("compare:detail", args=[c.pk])),
@@ -53,10 +57,50 @@ ROUTES = [
         list_url=lambda: reverse("compare:export", args=[_county_comparison().pk]),
         queryset=lambda: ComparisonRow.objects.filter(comparison=_county_comparison()),
     ),
+    Route(
+        "api:list_comparisons",
+        "api_list",
+        COMPARISON,
+        "compare.use",
+        list_url="/api/v1/compare?limit=100",
+        api_items=lambda data: [item["filename"] for item in data["items"]],
+    ),
+    Route("api:get_comparison", "api_detail", COMPARISON, "compare.use", url=lambda c: f"/api/v1/compare/{c.pk}"),
+    *[
+        Route(
+            "api:list_comparison_rows",
+            "api_list",
+            COMPARISON_ROW,
+            "compare.use",
+            list_url=_api_rows(outcome),
+            api_items=lambda data: [item["values"]["单位名称"] for item in data["items"]],
+            queryset=lambda outcome=outcome: ComparisonRow.objects.filter(comparison=_county_comparison(), outcome=outcome),
+        )
+        for outcome in ("matched", "new")
+    ],
+    # The download over the API asks for the password too (a form field): every comparison, then every row of the county's.
+    Route("api:export_comparison", "detail_export", COMPARISON, "compare.use", url=lambda c: f"/api/v1/compare/{c.pk}/export"),
+    Route(
+        "api:export_comparison",
+        "export",
+        COMPARISON_ROW,
+        "compare.use",
+        list_url=lambda: f"/api/v1/compare/{_county_comparison().pk}/export",
+        queryset=lambda: ComparisonRow.objects.filter(comparison=_county_comparison()),
+    ),
 ]
 EXEMPT: dict[str, str] = {
     "compare:review": "只接受 POST；比对与行都经 access 取得，见 test_compare.py::test_pages",
     "compare:create_new": "只接受 POST；比对经 access 取得，见 test_compare.py::test_pages",
     "compare:retry": "只接受 POST；比对经 access 取得，只有上传人能重新比对，见 test_compare.py::test_silent_comparison_fails_then_retried",
     "compare:deregister": "只接受 POST；比对经 access 取得，见 test_compare.py::test_pages",
+    "api:create_comparison": "上传外部名录；比对范围用表单的区划选择字段按数据权限查找，范围外 422，见 test_api.py::test_refusals",
+    "api:review_comparison_row": (
+        "只接受 POST；比对与行都经 access 取得，范围外的行 404 且不改动，"
+        "见 tests/compare/test_api.py::test_rows_counts_and_download_are_cut_to_the_viewers_scope"
+    ),
+    "api:retry_comparison": (
+        "只接受 POST；比对经 access 取得，只有上传人能重新比对，"
+        "见 tests/compare/test_api.py::test_a_failed_comparison_is_retried_by_its_uploader"
+    ),
 }

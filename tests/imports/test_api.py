@@ -74,7 +74,7 @@ def test_refusals(personas, client_for):
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["loc"][-1] == "registry"
     missing = client.post("/api/v1/imports/jobs", {"registry": "organizations"})
     assert missing.status_code == 422 and missing.json()["errors"][0]["msg"] == "必须填写"
-    assert upload(client_for("member"), xlsx([row()])).status_code == 404  # no import capability: the page is 404 too
+    assert upload(client_for("member"), xlsx([row()])).status_code == 403  # no import capability: the service refuses
     assert not ImportJob.objects.exists()
 
 
