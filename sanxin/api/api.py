@@ -53,6 +53,7 @@ REASONS = {
     "list_type": "应为列表",
     "datetime_parsing": "应为日期时间，如 2026-01-31T09:00:00+08:00",
     "date_parsing": "应为日期，如 2026-01-31",
+    "date_type": "应为日期，如 2026-01-31",
     "date_from_datetime_parsing": "应为日期，如 2026-01-31",
     "enum": "应为 {expected} 之一",
     "literal_error": "应为 {expected} 之一",

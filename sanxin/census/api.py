@@ -7,7 +7,7 @@ rule is a 422 with the workflow's Chinese reason.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import Http404
@@ -18,7 +18,7 @@ from sanxin.census import selectors, services
 from sanxin.census.forms import CampaignForm
 from sanxin.census.models import CENSUS_ITEMS, CampaignStatus, CensusCampaign, CensusRecord, Todo, TodoStatus
 from sanxin.census.workflow import CAMPAIGN
-from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, responses
 from sanxin.core.guards import require
 from sanxin.core.text import normalize_code
 from sanxin.core.workflow import timeline
@@ -48,8 +48,8 @@ class CampaignOut(Schema):
     region_name: str
     industry: str | None = Field(description="限定行业代码；空为全部行业")
     industry_name: str | None
-    starts_on: date
-    ends_on: date = Field(description="截止日期；过期后由每日任务自动结束")
+    starts_on: Day
+    ends_on: Day = Field(description="截止日期；过期后由每日任务自动结束")
     status: str = Field(description=f"状态：{choices_text(CampaignStatus.choices)}")
     status_label: str
     started_at: datetime | None
@@ -129,8 +129,8 @@ class CampaignIn(Schema):
     name: str = Field(min_length=1, max_length=200, pattern=TEXT_VALUE, description="行动名称")
     region: str = Field(max_length=12, pattern=TEXT_VALUE, description="摸排范围的区划代码，须在您的数据范围内", examples=["360102"])
     industry: str | None = Field(None, max_length=16, pattern=TEXT_VALUE, description="限定行业代码；空为全部行业")
-    starts_on: date = Field(description="开始日期")
-    ends_on: date = Field(description="截止日期，不能早于开始日期")
+    starts_on: Day = Field(description="开始日期")
+    ends_on: Day = Field(description="截止日期，不能早于开始日期")
 
 
 @router.post("/campaigns", response=responses({201: CampaignDetail}, refusals=(403,)), summary="发起摸排行动（新建为“未开始”）")
@@ -237,7 +237,7 @@ def list_campaign_organizations(
 class RecordIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    censused_on: date = Field(description="摸排日期，在行动期间内且不晚于今天")
+    censused_on: Day = Field(description="摸排日期，在行动期间内且不晚于今天")
     employees: int = Field(ge=0, le=MAX_COUNT, description="从业人员数（写回组织名录）")
     formal_members: int = Field(ge=0, le=MAX_COUNT, description="正式党员数（≥3 且无本单位党组织时生成“应组建”待办）")
     probationary_members: int = Field(0, ge=0, le=MAX_COUNT, description="预备党员数")
@@ -256,7 +256,7 @@ assert {key for key, _ in CENSUS_ITEMS} <= set(RecordIn.model_fields), "RecordIn
 class RecordOut(Schema):
     campaign: int
     organization: OrganizationRef
-    censused_on: date
+    censused_on: Day
     employees: int
     formal_members: int
     probationary_members: int
@@ -315,10 +315,10 @@ class TodoOut(Schema):
     organization: OrganizationRef
     region_name: str = Field(description="组织所在地区")
     note: str
-    due_on: date | None = Field(description="办理期限")
+    due_on: Day | None = Field(description="办理期限")
     status: str = Field(description=f"状态：{choices_text(TodoStatus.choices)}")
     status_label: str
-    closed_on: date | None
+    closed_on: Day | None
     close_note: str = Field(description="办结说明")
 
     @staticmethod

@@ -7,9 +7,12 @@ schemathesis run in tests/test_api_fuzz.py checks) every status a call can end w
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from ninja import Path, Query, Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 # An offset past any real list; larger would overflow the database's 64-bit OFFSET (a 500 before).
 MAX_OFFSET = 2**31 - 1
@@ -57,3 +60,14 @@ def QueryText(description: str, example: str | None = None):
 
 def PathText(description: str, example: str | None = None):
     return Annotated[str, Path(description=description, example=example, pattern=TEXT_IN_PATH)]
+
+
+def _iso_day(value):
+    # Pydantic reads a number as seconds since 1970 (0 → 1970-01-01); a client means a day only as "YYYY-MM-DD".
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_type", "应为日期，如 2026-01-31")
+    return value
+
+
+# A day in a request or a response: ISO text, never a number.
+Day = Annotated[date, BeforeValidator(_iso_day)]

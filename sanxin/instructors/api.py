@@ -6,7 +6,6 @@ are assigned; an assignment and its visits where its organization is; an instruc
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from django.http import Http404
@@ -14,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, responses
 from sanxin.core.guards import require
 from sanxin.instructors import selectors, services
 from sanxin.instructors.forms import AssignmentForm, InstructorForm
@@ -30,8 +29,8 @@ class AssignmentOut(Schema):
     instructor_name: str
     organization: OrganizationRef
     region_name: str = Field(description="组织所在地区")
-    started_on: date
-    ended_on: date | None = Field(description="结束日期；空为仍在派")
+    started_on: Day
+    ended_on: Day | None = Field(description="结束日期；空为仍在派")
     active: bool = Field(description="今天在派")
 
     @staticmethod
@@ -135,8 +134,8 @@ class AssignmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     credit_code: str = Field(max_length=18, pattern=TEXT_VALUE, description="选派到的组织的统一社会信用代码（须在您的数据范围内）")
-    started_on: date = Field(description="开始日期")
-    ended_on: date | None = Field(None, description="结束日期；空为长期在派。同一组织的选派期间不得重叠")
+    started_on: Day = Field(description="开始日期")
+    ended_on: Day | None = Field(None, description="结束日期；空为长期在派。同一组织的选派期间不得重叠")
 
 
 @router.post(
@@ -158,7 +157,7 @@ def create_assignment(request, instructor_id: int, payload: AssignmentIn):
 
 class VisitOut(Schema):
     id: int
-    visited_on: date
+    visited_on: Day
     content: str = Field(description="指导内容")
     problems: str = Field(description="发现问题")
 
@@ -179,7 +178,7 @@ def get_assignment(request, assignment_id: int):
 class AssignmentEndIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    ended_on: date | None = Field(None, description="结束日期，不早于开始日期；空为今天")
+    ended_on: Day | None = Field(None, description="结束日期，不早于开始日期；空为今天")
 
 
 @router.post(
@@ -197,7 +196,7 @@ def end_assignment(request, assignment_id: int, payload: AssignmentEndIn):
 class VisitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    visited_on: date = Field(description="走访日期，在选派期间内且不晚于今天")
+    visited_on: Day = Field(description="走访日期，在选派期间内且不晚于今天")
     content: str = Field(max_length=5000, pattern=TEXT_VALUE, description="指导内容")
     problems: str = Field("", max_length=5000, pattern=TEXT_VALUE, description="发现问题")
 

@@ -7,7 +7,6 @@ so a code outside the caller's scope is refused with the same Chinese reason as 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, responses
 from sanxin.core.guards import require
 from sanxin.core.text import half_width, normalize_code
 from sanxin.orgs import selectors, services
@@ -99,7 +98,7 @@ class OrganizationOut(Schema):
     employees: int = Field(description="从业人员数")
     formal_members: int = Field(description="正式党员数")
     probationary_members: int = Field(description="预备党员数")
-    established_on: date | None
+    established_on: Day | None
     registration_status: str = Field(description=f"登记状态：{choices_text(RegistrationStatus.choices)}")
     registration_status_label: str
     is_top500_private: bool = Field(description="民营企业500强")
@@ -221,7 +220,7 @@ class OrganizationFields(Schema):
     employees: int = Field(0, ge=0, le=MAX_COUNT, description="从业人员数")
     formal_members: int = Field(0, ge=0, le=MAX_COUNT, description="正式党员数（正式 + 预备不能多于从业人员数）")
     probationary_members: int = Field(0, ge=0, le=MAX_COUNT, description="预备党员数")
-    established_on: date | None = Field(None, description="成立日期，不能晚于今天")
+    established_on: Day | None = Field(None, description="成立日期，不能晚于今天")
     registration_status: Literal[tuple(RegistrationStatus.values)] = Field(
         RegistrationStatus.ACTIVE, description=f"登记状态：{choices_text(RegistrationStatus.choices)}"
     )
@@ -262,7 +261,7 @@ class OrganizationPatch(Schema):
     employees: int = Field(None, ge=0, le=MAX_COUNT, description="从业人员数")
     formal_members: int = Field(None, ge=0, le=MAX_COUNT, description="正式党员数")
     probationary_members: int = Field(None, ge=0, le=MAX_COUNT, description="预备党员数")
-    established_on: date | None = Field(None, description="成立日期")
+    established_on: Day | None = Field(None, description="成立日期")
     registration_status: Literal[tuple(RegistrationStatus.values)] = Field(None, description="登记状态")
     status_reason: str = Field(None, max_length=200, pattern=TEXT_VALUE, description="登记状态改为注销、吊销或迁出时必填：原因")
     parent: str | None = Field(None, max_length=18, pattern=TEXT_VALUE, description="上级单位的统一社会信用代码；null 为无上级单位")

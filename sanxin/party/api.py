@@ -6,7 +6,6 @@ in a request are looked up by the page form's own fields, bound to the caller.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, responses
 from sanxin.core.guards import require
 from sanxin.core.text import normalize_code
 from sanxin.orgs.api import Choice, OrganizationRef, choices_text, form_value, in_queryset, resolved
@@ -45,10 +44,10 @@ class PartyOrgOut(Schema):
     industry_name: str | None
     zone: int | None = Field(description="所在园区/楼宇编号")
     secretary: str = Field(description="书记")
-    founded_on: date | None = Field(description="成立日期")
+    founded_on: Day | None = Field(description="成立日期")
     term_years: int = Field(description="任期（年）：3 或 5")
-    last_election_on: date | None = Field(description="上次换届日期")
-    next_election_due: date | None = Field(description="应换届日期（由成立或上次换届日期和任期算出）")
+    last_election_on: Day | None = Field(description="上次换届日期")
+    next_election_due: Day | None = Field(description="应换届日期（由成立或上次换届日期和任期算出）")
     status: str = Field(description=f"状态：{choices_text(PartyOrgStatus.choices)}")
     covered_count: int = Field(description="覆盖的组织数（只计您数据范围内的组织）")
 
@@ -154,9 +153,9 @@ class PartyOrgIn(Schema):
     industry: str | None = Field(None, max_length=16, pattern=TEXT_VALUE, description="所属行业代码；行业党委必填本行业")
     zone: int | None = Field(None, description="所在园区/楼宇编号；园区党组织必填本园区")
     secretary: str = Field("", max_length=50, pattern=TEXT_VALUE, description="书记")
-    founded_on: date | None = Field(None, description="成立日期，不能晚于今天")
+    founded_on: Day | None = Field(None, description="成立日期，不能晚于今天")
     term_years: Literal[3, 5] = Field(3, description="任期（年）：3 或 5")
-    last_election_on: date | None = Field(None, description="上次换届日期，不能早于成立日期")
+    last_election_on: Day | None = Field(None, description="上次换届日期，不能早于成立日期")
     status: Status_ = Field(PartyOrgStatus.ACTIVE, description=f"状态：{choices_text(PartyOrgStatus.choices)}")
     covered_codes: list[str] = Field(
         [], max_length=1000, description="覆盖的两新组织的统一社会信用代码（须在您的数据范围内）；联合党支部可覆盖多家"
@@ -178,9 +177,9 @@ class PartyOrgPatch(Schema):
     industry: str | None = Field(None, max_length=16, pattern=TEXT_VALUE, description="所属行业代码")
     zone: int | None = Field(None, description="所在园区/楼宇编号")
     secretary: str = Field(None, max_length=50, pattern=TEXT_VALUE, description="书记")
-    founded_on: date | None = Field(None, description="成立日期")
+    founded_on: Day | None = Field(None, description="成立日期")
     term_years: Literal[3, 5] = Field(None, description="任期（年）")
-    last_election_on: date | None = Field(None, description="上次换届日期")
+    last_election_on: Day | None = Field(None, description="上次换届日期")
     status: Status_ = Field(None, description="状态")
     covered_codes: list[str] = Field(None, max_length=1000, description="覆盖的两新组织的统一社会信用代码")
 

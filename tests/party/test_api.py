@@ -158,3 +158,13 @@ def test_list_takes_the_pages_filters(personas, client_for):
     assert names("election=overdue") == {branch.name}  # founded 2020, a three-year term
     assert client.get("/api/v1/party?election=late").status_code == 422
     assert names() and not {i["name"] for i in client_for("other_county").get("/api/v1/party").json()["items"]}
+
+
+def test_a_day_written_as_a_number_is_refused(personas, client_for):
+    # Pydantic alone would read 0 as 1970-01-01 and create the organization.
+    body = {"name": "新支部", "level": "branch", "establishment_form": "joint", "region": "360102002", "founded_on": 0}
+    response = post(client_for("county"), "/api/v1/party", body)
+    assert response.status_code == 422, response.content
+    error = response.json()["errors"][0]
+    assert error["loc"][-1] == "founded_on" and error["msg"] == "应为日期，如 2026-01-31", error
+    assert not PartyOrganization.objects.exists()
