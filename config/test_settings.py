@@ -8,6 +8,7 @@ os.environ.setdefault("SANXIN_SECRET_KEY", "test-secret-key-not-for-deployment-0
 os.environ.setdefault("SANXIN_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
 os.environ.setdefault("SANXIN_SECURE_COOKIES", "0")
 os.environ.setdefault("SANXIN_SSL_REDIRECT", "0")
+os.environ.setdefault("SANXIN_TEMPLATES_CHECKED", "1")  # a template that looks up a missing name fails its test
 
 from config.settings import *  # noqa: F403
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.test import Client
@@ -204,3 +205,10 @@ def enter_second_factor(page, live_server, username: str) -> None:
     page.wait_for_url(f"{live_server.url}/accounts/second-factor/verify/**")
     page.fill("#id_code", totp_code(user))
     page.click("button[type=submit]")
+
+
+@pytest.fixture(autouse=True)
+def _cache_emptied():
+    """Each test starts with an empty cache: what one test cached (its industries, its menu) was rolled back."""
+    cache.clear()
+    yield

@@ -1,17 +1,28 @@
 """The left menu: the items the apps declare (sanxin.core.declare), grouped, each shown only to users with its capability."""
 
-from django.urls import reverse
+from functools import lru_cache
 
-from sanxin.core.declare import menu_items
+from django.urls import get_script_prefix, reverse
+
+from sanxin.core.declare import menu_items, role_capabilities
 
 
-def menu_for(user) -> list[dict]:
+@lru_cache(maxsize=512)
+def _menu(role_codes: frozenset, script_prefix: str) -> tuple[dict, ...]:
+    # The menu depends on the roles alone: built once per set of roles, not on every page.
+    capabilities = role_capabilities(role_codes)
     groups: dict[str, list[dict]] = {}
     for item in menu_items():
-        if user.can(item.capability):
+        if item.capability in capabilities:
             entry = {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name, "icon": item.icon}
             groups.setdefault(item.group, []).append(entry)
-    return [{"label": label, "items": items} for label, items in groups.items()]
+    return tuple({"label": label, "items": tuple(items)} for label, items in groups.items())
+
+
+def menu_for(user) -> tuple[dict, ...]:
+    if not user.is_active:
+        return ()
+    return _menu(frozenset(user.role_codes), get_script_prefix())
 
 
 def menu_context(request):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from sanxin.accounts import selectors, services
 from sanxin.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, UnitForm, UserCreateForm, UserEditForm, UserRolesForm
 from sanxin.accounts.models import ApiToken, UnitKind
+from sanxin.accounts.second_factor import second_factor_status
 from sanxin.accounts.tokens import api_token_create, api_token_revoke
 from sanxin.core.listing import list_page
 from sanxin.core.masking import mask_phone
@@ -172,6 +173,7 @@ def user_list(request):
 def _user_detail(request, target, *, phone_full: str = ""):
     context = {
         "target": target,
+        "factor": second_factor_status(target),
         "phone_masked": mask_phone(target.phone),
         "phone_full": phone_full,
         "can_manage": request.user.can("users.manage"),

@@ -1,10 +1,14 @@
-"""List-page conventions: sortable columns, page-size choice, total count; integer query parameters."""
+"""List-page conventions: sortable columns, page-size choice, a bounded total count; integer query parameters."""
 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 PAGE_SIZES = (20, 50, 100)
+# A list counts its rows up to here and then says "more than": counting a province's million organizations on
+# every page costs more than the page, and nobody pages past 10,000 rows (filters narrow them; exports have all).
+COUNT_LIMIT = 10_000
 BIGINT_MAX = 2**63 - 1  # the largest id or number a database column holds
 
 
@@ -34,6 +38,18 @@ def query_int(request, name: str, *, default: int, minimum: int = 0, maximum: in
     return max(minimum, min(maximum, int(raw)))
 
 
+class BoundedPaginator(Paginator):
+    """Counts at most COUNT_LIMIT + 1 rows (a LIMIT inside the COUNT), so a huge list costs what a big one does."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+
+    @property
+    def bounded(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+
 @dataclass
 class ListPage:
     page: object
@@ -44,7 +60,12 @@ class ListPage:
 
     @property
     def total(self) -> int:
-        return self.paginator.count
+        """The number of rows, or COUNT_LIMIT when there are more (then `total_bounded`)."""
+        return min(self.paginator.count, COUNT_LIMIT)
+
+    @property
+    def total_bounded(self) -> bool:
+        return self.paginator.bounded
 
 
 def list_page(request, queryset, *, sortable: dict[str, str], default_sort: str) -> ListPage:
@@ -58,7 +79,7 @@ def list_page(request, queryset, *, sortable: dict[str, str], default_sort: str)
     page_size = query_int(request, "size", default=PAGE_SIZES[0])
     if page_size not in PAGE_SIZES:
         page_size = PAGE_SIZES[0]
-    paginator = Paginator(queryset, page_size)
+    paginator = BoundedPaginator(queryset, page_size)
     # Below 1 is the first page; past the end (however far), the last one.
     page = paginator.get_page(query_int(request, "page", default=1, minimum=1))
     params = request.GET.copy()

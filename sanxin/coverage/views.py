@@ -10,7 +10,7 @@ from sanxin.core.views_helpers import capability_required
 from sanxin.coverage import figures as rates
 from sanxin.coverage.selectors import coverage_filters
 from sanxin.orgs.models import DEREGISTERED, CoverageState, Organization, OrgCategory
-from sanxin.regions.jurisdiction import scope_industries
+from sanxin.regions.jurisdiction import scope_industry_choices
 from sanxin.regions.models import Region, RegionLevel
 
 COMMUNITY_ROWS = 50
@@ -65,7 +65,7 @@ def coverage_overview(request):
             if r["key"]
         ],
         "trend": rates.trend(user=request.user, region=region, industry=industry, zone=zone),
-        "industries": scope_industries(request.user),
+        "industries": scope_industry_choices(request.user),
         "filters": filters,
     }
     return render(request, "coverage/overview.html", context)
