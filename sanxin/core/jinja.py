@@ -121,7 +121,7 @@ class CheckedEnvironment(Environment):
 
 
 def _refuse_uncalled(value):
-    if inspect.ismethod(value) or inspect.isfunction(value):
+    if inspect.ismethod(value) or inspect.isfunction(value) or inspect.isbuiltin(value):
         raise TypeError(f"模板输出了未调用的方法 {value.__qualname__}，应写作 {value.__name__}()")
     return value
 
