@@ -5,12 +5,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
+from sanxin.accounts.middleware import session_start
 from sanxin.core.audit import audit_record
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    request.session["sanxin_login_at"] = timezone.now().isoformat()
+    session_start(request.session, timezone.now())
     audit_record(actor=user, action="auth.login", obj=user)
 
 
