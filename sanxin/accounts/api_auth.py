@@ -1,11 +1,17 @@
 """API authentication: the staff session (with CSRF) or a bearer token."""
 
+from datetime import timedelta
+
+from django.db.models import Q
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from sanxin.accounts.models import ApiToken
 from sanxin.accounts.tokens import token_digest
+
+# How fresh ApiToken.last_used_at is kept: a write per token per minute at most, not one per request.
+LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
 class StaffSession(SessionAuth):
@@ -25,6 +31,16 @@ class StaffSession(SessionAuth):
         return user
 
 
+def note_token_use(token: ApiToken, now) -> None:
+    """Records the token's use at most once a LAST_USED_RESOLUTION: within it a request writes nothing. The
+    UPDATE is conditional, so requests racing past the first check still write once between them."""
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return
+    ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION), pk=token.pk).update(
+        last_used_at=now
+    )
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         if not token:
@@ -36,6 +52,6 @@ class BearerToken(HttpBearer):
         )
         if found is None or found.user.must_change_password:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        note_token_use(found, timezone.now())
         request.user = found.user
         return found.user

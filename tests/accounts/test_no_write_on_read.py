@@ -8,8 +8,13 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from sanxin.accounts.api_auth import note_token_use
+from sanxin.accounts.models import ApiToken, User
+from sanxin.accounts.tokens import api_token_create, api_token_revoke
 
 PAGE = "/orgs/"
 
@@ -91,9 +96,9 @@ def test_idle_31_minutes_logs_out(client_for, clock):
     assert not logged_in(client.get(PAGE))  # no coming back
 
 
-def test_idle_limit_never_exceeds_30_minutes_after_the_last_request(client_for, clock):
+def test_idle_limit_counts_from_the_last_refresh(client_for, clock):
     """The last request may fall just inside the minute after a refresh and so not push the expiry: the
-    session then dies up to a minute early, never late."""
+    session then dies up to a minute early (29 idle minutes), never late."""
     client = client_for("county")
     clock.advance(seconds=61)
     assert logged_in(client.get(PAGE))  # refreshes: expiry now + 30 min
@@ -140,3 +145,78 @@ def test_logout_between_refreshes_kills_the_session(client_for, clock):
     assert not Session.objects.filter(session_key=key).exists()
     client.cookies[settings.SESSION_COOKIE_NAME] = key  # the old cookie replayed
     assert not logged_in(client.get(PAGE))
+
+
+# -- API tokens ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bearer(personas):
+    """A token of the county officer and a client calling with it."""
+    user = personas["county"]
+    token, raw = api_token_create(actor=user, user=user, name="同步脚本")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    return token, client
+
+
+def test_token_use_written_at_most_once_a_minute(bearer, clock):
+    token, client = bearer
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/me").status_code == 200
+    assert len(writes(ctx, "accounts_apitoken")) == 1
+    token.refresh_from_db()
+    assert token.last_used_at == clock.now
+    first_use = clock.now
+    clock.advance(seconds=59)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/me").status_code == 200
+    assert writes(ctx) == []  # no write at all on an API read within the minute
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+    clock.advance(seconds=1)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/me").status_code == 200
+    assert len(writes(ctx, "accounts_apitoken")) == 1
+    token.refresh_from_db()
+    assert token.last_used_at == clock.now
+
+
+def test_token_use_written_once_by_racing_requests(bearer, clock):
+    """Two requests that both read the token before either wrote: the conditional UPDATE lets one through."""
+    token, _ = bearer
+    note_token_use(token, clock.now)  # token.last_used_at, as both requests read it, is still empty
+    clock.advance(seconds=1)
+    note_token_use(token, clock.now)
+    token.refresh_from_db()
+    assert token.last_used_at == clock.now - timedelta(seconds=1)
+
+
+def test_expired_token_refused_right_after_a_use(bearer, clock):
+    token, client = bearer
+    assert client.get("/api/v1/me").status_code == 200
+    clock.advance(seconds=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=clock.now)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_token_expires_by_the_clock_right_after_a_use(bearer, clock):
+    token, client = bearer
+    clock.now = token.expires_at - timedelta(seconds=1)
+    assert client.get("/api/v1/me").status_code == 200
+    clock.advance(seconds=1)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_revoked_token_refused_right_after_a_use(bearer, clock):
+    token, client = bearer
+    assert client.get("/api/v1/me").status_code == 200
+    clock.advance(seconds=1)
+    api_token_revoke(actor=token.user, token=token)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_disabled_account_token_refused_right_after_a_use(bearer, clock):
+    token, client = bearer
+    assert client.get("/api/v1/me").status_code == 200
+    User.objects.filter(pk=token.user_id).update(is_active=False)
+    assert client.get("/api/v1/me").status_code == 401
