@@ -7,7 +7,7 @@ from pydantic import ConfigDict
 from sanxin.accounts import selectors
 from sanxin.accounts.api_auth import StaffSession
 from sanxin.accounts.tokens import api_token_create
-from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, list_response, responses
 from sanxin.core.scope import user_scope
 
 router = Router(tags=["单位与账号"])
@@ -66,7 +66,19 @@ def units(
     if not request.auth.can("units.view"):
         raise Http404
     found = selectors.unit_list(user=request.auth, q=q, region=region).order_by("region_id", "name")
-    return {"items": list(found[offset : offset + limit]), "count": found.count()}
+    rows = found[offset : offset + limit].values("id", "name", "kind", "region_id", "region__full_name", "user_count")
+    items = [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "region": row["region_id"],
+            "region_name": row["region__full_name"],
+            "user_count": row["user_count"],
+        }
+        for row in rows
+    ]  # UnitOut of each unit, as plain dicts
+    return list_response(items, found.count())
 
 
 @router.get("/units/{unit_id}", response=responses({200: UnitOut}), summary="单个单位")

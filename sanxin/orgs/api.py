@@ -14,12 +14,12 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, list_response, responses
 from sanxin.core.guards import require
 from sanxin.core.text import half_width, normalize_code
 from sanxin.orgs import selectors, services
 from sanxin.orgs.forms import OrganizationForm
-from sanxin.orgs.models import Organization, OrgCategory, RegistrationStatus
+from sanxin.orgs.models import CoverageState, Organization, OrgCategory, RegistrationStatus
 
 router = Router(tags=["两新组织"])
 
@@ -199,7 +199,79 @@ def list_organizations(
         status=status,
         zone=zone,
     ).order_by("region_id", "name", "pk")
-    return {"items": list(found[offset : offset + limit]), "count": found.count()}
+    return list_response(organization_rows(found[offset : offset + limit]), found.count())
+
+
+# The columns a list row shows (OrganizationOut), read with .values(): no model instances, no resolvers per row.
+ROW_COLUMNS = (
+    "id",
+    "credit_code",
+    "name",
+    "kind",
+    "category",
+    "industry__code",
+    "industry__name",
+    "region_id",
+    "region__full_name",
+    "zone_id",
+    "zone__name",
+    "address",
+    "legal_representative",
+    "employees",
+    "formal_members",
+    "probationary_members",
+    "established_on",
+    "registration_status",
+    "is_top500_private",
+    "is_top100_internet",
+    "is_little_giant",
+    "is_above_scale",
+    "coverage_state",
+    "has_own_party_org",
+    "should_establish",
+    "edge_thinning",
+)
+CATEGORY_LABELS = {value: str(label) for value, label in OrgCategory.choices}
+STATUS_LABELS = {value: str(label) for value, label in RegistrationStatus.choices}
+COVERAGE_LABELS = {value: str(label) for value, label in CoverageState.choices}
+
+
+def organization_rows(organizations) -> list[dict]:
+    """OrganizationOut of each organization as a plain dict, the same values the schema's resolvers give."""
+    return [
+        {
+            "id": row["id"],
+            "credit_code": row["credit_code"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "category": row["category"],
+            "category_label": CATEGORY_LABELS.get(row["category"], row["category"]),
+            "industry": row["industry__code"],
+            "industry_name": row["industry__name"],
+            "region": row["region_id"],
+            "region_name": row["region__full_name"],
+            "zone": row["zone_id"],
+            "zone_name": row["zone__name"],
+            "address": row["address"],
+            "legal_representative": row["legal_representative"],
+            "employees": row["employees"],
+            "formal_members": row["formal_members"],
+            "probationary_members": row["probationary_members"],
+            "established_on": row["established_on"],
+            "registration_status": row["registration_status"],
+            "registration_status_label": STATUS_LABELS.get(row["registration_status"], row["registration_status"]),
+            "is_top500_private": row["is_top500_private"],
+            "is_top100_internet": row["is_top100_internet"],
+            "is_little_giant": row["is_little_giant"],
+            "is_above_scale": row["is_above_scale"],
+            "coverage_state": row["coverage_state"],
+            "coverage_state_label": COVERAGE_LABELS.get(row["coverage_state"], row["coverage_state"]),
+            "has_own_party_org": row["has_own_party_org"],
+            "should_establish": row["should_establish"],
+            "edge_thinning": row["edge_thinning"],
+        }
+        for row in organizations.values(*ROW_COLUMNS)
+    ]
 
 
 @router.get("/{org_id}", response=responses({200: OrganizationDetail}), summary="单个两新组织")

@@ -13,7 +13,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, list_response, responses
 from sanxin.core.guards import require
 from sanxin.core.text import normalize_code
 from sanxin.orgs.api import Choice, OrganizationRef, choices_text, form_value, in_queryset, resolved
@@ -120,7 +120,63 @@ def list_party_orgs(
     found = selectors.party_org_list(
         user=request.auth, q=q, region=normalize_code(region), level=level, form=form, special=special, election=election, status=status
     ).order_by("region_id", "name", "pk")
-    return {"items": list(found[offset : offset + limit]), "count": found.count()}
+    return list_response(party_org_rows(found[offset : offset + limit]), found.count())
+
+
+# The columns a list row shows (PartyOrgOut), read with .values() beside the selector's scope-bound annotations.
+ROW_COLUMNS = (
+    "id",
+    "name",
+    "level",
+    "parent_id",
+    "parent__name",
+    "parent_visible",
+    "establishment_form",
+    "special_kinds",
+    "region_id",
+    "region__full_name",
+    "industry__code",
+    "industry__name",
+    "zone_id",
+    "secretary",
+    "founded_on",
+    "term_years",
+    "last_election_on",
+    "next_election_due",
+    "status",
+    "covered_count",
+)
+LEVEL_LABELS = {value: str(label) for value, label in PartyOrgLevel.choices}
+FORM_LABELS = {value: str(label) for value, label in EstablishmentForm.choices}
+
+
+def party_org_rows(party_orgs) -> list[dict]:
+    """PartyOrgOut of each Party organization as a plain dict, the same values the schema's resolvers give."""
+    return [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "level": row["level"],
+            "level_label": LEVEL_LABELS.get(row["level"], row["level"]),
+            "parent": {"id": row["parent_id"], "name": row["parent__name"]} if row["parent_id"] and row["parent_visible"] else None,
+            "establishment_form": row["establishment_form"],
+            "establishment_form_label": FORM_LABELS.get(row["establishment_form"], row["establishment_form"]),
+            "special_kinds": row["special_kinds"],
+            "region": row["region_id"],
+            "region_name": row["region__full_name"],
+            "industry": row["industry__code"],
+            "industry_name": row["industry__name"],
+            "zone": row["zone_id"],
+            "secretary": row["secretary"],
+            "founded_on": row["founded_on"],
+            "term_years": row["term_years"],
+            "last_election_on": row["last_election_on"],
+            "next_election_due": row["next_election_due"],
+            "status": row["status"],
+            "covered_count": row["covered_count"],
+        }
+        for row in party_orgs.values(*ROW_COLUMNS)
+    ]
 
 
 def _annotated(party_org: PartyOrganization, user) -> PartyOrganization:
