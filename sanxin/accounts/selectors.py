@@ -12,7 +12,7 @@ def unit_list(*, user, q: str = "", kind: str = "", region: str = ""):
     if kind:
         units = units.filter(kind=kind)
     if region:
-        units = units.filter(region__code__startswith=region)
+        units = units.filter(region__code__under=region)
     return units
 
 
@@ -32,7 +32,7 @@ def user_list(*, user, q: str = "", unit: str = "", role: str = "", region: str 
     if role:
         users = users.filter(roles__role=role)
     if region:
-        users = users.filter(unit__region__code__startswith=region)
+        users = users.filter(unit__region__code__under=region)
     return users.distinct()
 
 

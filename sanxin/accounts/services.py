@@ -74,7 +74,7 @@ def _check_unit_hierarchy(unit: Unit) -> None:
                 {"parent": f"管辖区划（{unit.region_id or '全国'}）不在上级单位“{parent.name}”的管辖区划（{parent.region_id}）之内"}
             )
     if unit.pk and unit.region_id:
-        child = unit.children.exclude(region__code__startswith=unit.region_id).first()
+        child = unit.children.exclude(region__code__under=unit.region_id).first()
         if child is not None:
             raise ValidationError({"region": f"下级单位“{child.name}”的管辖区划（{child.region_id or '全国'}）不在新的管辖区划之内"})
     # The administrators' unit stays a system unit (validate_role_set, seen from the unit's side).

@@ -40,7 +40,7 @@ def campaign_list(*, user):
 
 
 def campaign_organizations(campaign: CensusCampaign):
-    orgs = Organization.objects.filter(region__code__startswith=campaign.region_id, registration_status="active")
+    orgs = Organization.objects.filter(region__code__under=campaign.region_id, registration_status="active")
     if campaign.industry_id:
         orgs = orgs.filter(industry_id=campaign.industry_id)
     return orgs

@@ -53,7 +53,7 @@ def _campaign_in_scope(actor, campaign: CensusCampaign) -> None:
     """Starting, closing or cancelling a campaign is for the units whose own territory it covers."""
     if (
         not scoped(CensusCampaign.objects.filter(pk=campaign.pk), actor, own_place_only=True)
-        .filter(region__code__startswith=user_scope(actor).region_prefix or "")
+        .filter(region__code__under=user_scope(actor).region_prefix or "")
         .exists()
     ):
         raise ValidationError("只有发起单位及其上级可以开始、结束或撤销该摸排行动")

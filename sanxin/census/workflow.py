@@ -21,7 +21,7 @@ def _past_its_end(campaign: CensusCampaign, *, today=None, **_) -> str | None:
 
 def _staff_of_the_area(campaign: CensusCampaign, **_):
     """The staff of every unit inside the campaign's region: they take part in it."""
-    staff = User.objects.filter(is_active=True, unit__is_active=True, unit__region__code__startswith=campaign.region_id)
+    staff = User.objects.filter(is_active=True, unit__is_active=True, unit__region__code__under=campaign.region_id)
     recipients = staff.filter(roles__role__in=STAFF_ROLES).distinct()
     message = Message(
         title=f"新的摸排行动：{campaign.name}",

@@ -100,7 +100,7 @@ def comparison_retry(*, actor, comparison: RegistryComparison) -> RegistryCompar
 
 
 def known_organizations(comparison: RegistryComparison) -> list[Known]:
-    organizations = Organization.objects.filter(region__code__startswith=comparison.region_id)
+    organizations = Organization.objects.filter(region__code__under=comparison.region_id)
     if comparison.user is not None:
         organizations = scoped(organizations, comparison.user)
     fields = ("id", "credit_code", "name", "region_id", "address", "registration_status")
@@ -112,7 +112,7 @@ def known_organizations(comparison: RegistryComparison) -> list[Known]:
 
 def region_names(region) -> dict[str, str]:
     """Names the matcher strips from firm names and addresses: the region's ancestors and everything down to townships."""
-    regions = Region.objects.filter(Q(code__in=region.ancestor_codes) | Q(code__startswith=region.code, level__lte=4))
+    regions = Region.objects.filter(Q(code__in=region.ancestor_codes) | Q(code__under=region.code, level__lte=4))
     return dict(regions.values_list("code", "name"))
 
 

@@ -1,3 +1,4 @@
+from sanxin.core import code_path
 from sanxin.core.declare import SanxinApp
 
 
@@ -10,3 +11,6 @@ class CoreConfig(SanxinApp):
         "write_backup": "备份数据库",
         "restore_backup": "恢复数据库",
     }
+
+    def ready(self):
+        code_path.register()  # `__under`: region-prefix filters as an index range

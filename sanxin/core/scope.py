@@ -80,7 +80,7 @@ def scope_filter(model, scope: Scope, *, own_place_only: bool = False) -> Q | No
     region_field = getattr(model, "scope_region_field", None)  # a path ending in the region code
     if region_field is None:
         return None
-    condition = Q(**{f"{region_field}__startswith": scope.region_prefix})
+    condition = Q(**{f"{region_field}__under": scope.region_prefix})
     if getattr(model, "scope_reaches_down", False):
         # A county's census campaign covers the streets and communities of the county: they see it too.
         condition |= Q(**{f"{region_field}__in": region_ancestor_codes(scope.region_prefix)})

@@ -95,7 +95,7 @@ def _rates(totals: dict) -> dict:
 def facts_for(*, user, region: Region | None = None, industry: Industry | None = None, zone: Zone | None = None, month: date | None = None):
     facts = scoped(CoverageFact.objects.filter(month=month) if month else CoverageFact.objects.filter(month__isnull=True), user)
     if region is not None:
-        facts = facts.filter(region__code__startswith=region.code)
+        facts = facts.filter(region__code__under=region.code)
     if industry is not None:
         facts = facts.filter(industry_id=industry.pk)
     if zone is not None:
@@ -144,7 +144,7 @@ def trend(*, user, region=None, industry=None, zone=None, months: int = 12) -> l
     """The last months' snapshots, oldest first."""
     snapshots = scoped(CoverageFact.objects.filter(month__isnull=False), user)
     if region is not None:
-        snapshots = snapshots.filter(region__code__startswith=region.code)
+        snapshots = snapshots.filter(region__code__under=region.code)
     if industry is not None:
         snapshots = snapshots.filter(industry_id=industry.pk)
     if zone is not None:

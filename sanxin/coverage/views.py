@@ -31,7 +31,7 @@ def coverage_overview(request):
         category=OrgCategory.PLATFORM, edge_thinning=True
     )
     if region is not None:
-        platforms = platforms.filter(region__code__startswith=region.code)
+        platforms = platforms.filter(region__code__under=region.code)
     if industry is not None:
         platforms = platforms.filter(industry=industry)
     if zone is not None:

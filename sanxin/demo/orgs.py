@@ -71,7 +71,7 @@ def _person(rng: random.Random) -> str:
 
 
 def seed_demo_orgs(data_dir: Path) -> int:
-    if Organization.objects.filter(region__code__startswith="360102").exists():
+    if Organization.objects.filter(region__code__under="360102").exists():
         return 0
     with transaction.atomic():
         count = _seed(random.Random(36))
@@ -86,7 +86,7 @@ def _seed(rng: random.Random) -> int:
         name=PARK[0], region=Region.objects.get(code=PARK[1]), defaults={"kind": ZoneKind.PARK, "address": PARK[2]}
     )
     county_user = User.objects.filter(username="dh_county").first()
-    communities = {c: list(Region.objects.filter(code__startswith=c, level=5)) for c in COUNTIES}
+    communities = {c: list(Region.objects.filter(code__under=c, level=5)) for c in COUNTIES}
     orgs: list[Organization] = []
 
     def add(name, category, industry, region, *, parent=None, employees=None, members=None, zone=None):
@@ -389,7 +389,7 @@ def _seed_west_county(rng, orgs):
             covered=[org],
         )
     sites = [o for o in west if o.category == OrgCategory.FRANCHISEE]
-    street = sites[0].region.parent if sites else Region.objects.filter(code__startswith="360103", level=4).first()
+    street = sites[0].region.parent if sites else Region.objects.filter(code__under="360103", level=4).first()
     party_org_create(
         actor=actor,
         name=f"{street.name}快递外卖网点联合党支部",
@@ -487,7 +487,7 @@ def write_outside_registry(path: Path, rng: random.Random) -> None:
             "登记状态": "存续",
         }
 
-    orgs = list(Organization.objects.filter(region__code__startswith="360102").select_related("industry", "parent").order_by("pk"))
+    orgs = list(Organization.objects.filter(region__code__under="360102").select_related("industry", "parent").order_by("pk"))
     left_out, gone, at_home, no_address, other_code = orgs[3], orgs[8], orgs[11], orgs[14], orgs[17]
     rows = []
     for org in orgs:
@@ -506,7 +506,7 @@ def write_outside_registry(path: Path, rng: random.Random) -> None:
     rows.append(row(at_home, code="", name=_misspelt(at_home.name)))
     rows.append(row(no_address, code="", name=_misspelt(no_address.name), address=""))
     rows.append(row(other_code, code=_code(rng, other_code.region_id), name=other_code.name))
-    communities = list(Region.objects.filter(code__startswith="360102", level=5).values_list("code", flat=True))
+    communities = list(Region.objects.filter(code__under="360102", level=5).values_list("code", flat=True))
     for word in ["红谷", "滨江", "百花洲", "墩子塘", "彭家桥", "贤士湖"]:
         rows.append(new_firm(f"南昌{word}供应链管理有限公司", rng.choice(communities), code=word != "贤士湖"))
     rows.append(new_firm("南昌西湖桥头餐饮管理有限公司", "360103001001"))

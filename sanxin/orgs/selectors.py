@@ -35,7 +35,7 @@ def organization_list(
     if q:
         orgs = orgs.filter(Q(name__icontains=q.strip()) | Q(credit_code=normalize_code(q).upper()))
     if region:
-        orgs = orgs.filter(region__code__startswith=normalize_code(region))
+        orgs = orgs.filter(region__code__under=normalize_code(region))
     if industry:
         orgs = orgs.filter(industry__code=industry)
     if category:

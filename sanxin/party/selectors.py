@@ -27,7 +27,7 @@ def party_org_list(
     if q:
         orgs = orgs.filter(Q(name__icontains=q) | Q(secretary__icontains=q))
     if region:
-        orgs = orgs.filter(region__code__startswith=region)
+        orgs = orgs.filter(region__code__under=region)
     if level:
         orgs = orgs.filter(level=level)
     if form:

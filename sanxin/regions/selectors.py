@@ -28,7 +28,7 @@ def region_search(*, user, q: str, limit: int = 20):
     if not q:
         return regions.none()
     if q.isdigit():
-        return regions.filter(code__startswith=q).order_by("code")[:limit]
+        return regions.filter(code__under=q).order_by("code")[:limit]
     return regions.filter(Q(name__contains=q)).order_by("level", "code")[:limit]
 
 
@@ -48,7 +48,7 @@ def region_child_counts(*, user, parent: Region | None) -> dict[str, int]:
 
     rows = (
         scoped(Region.objects.filter(level=RegionLevel.COMMUNITY), user)
-        .filter(code__startswith=parent.code if parent else "")
+        .filter(code__under=parent.code if parent else "")
         .annotate(prefix=Substr("code", 1, length))
         .values("prefix")
         .annotate(n=Count("code"))
