@@ -100,6 +100,9 @@ class ImportSpec:
     after_write: Callable[[list[int], int], None]  # touched ids, total rows
     capability: str  # to import this registry, besides imports.use
     list_url_name: str
+    # The tables the write fills (from the models, never typed): PostgreSQL's statistics of them are refreshed
+    # after a large import, so the next list page is planned for the table as it now is.
+    tables: tuple[str, ...] = ()
 
 
 @dataclass

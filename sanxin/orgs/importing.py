@@ -305,4 +305,5 @@ ORGANIZATIONS = ImportSpec(
     after_write=_coverage_follows,
     capability="orgs.manage",
     list_url_name="orgs:organization_list",
+    tables=(Organization._meta.db_table,),
 )

@@ -289,4 +289,5 @@ PARTY_ORGANIZATIONS = ImportSpec(
     after_write=_coverage_follows,
     capability="party.manage",
     list_url_name="party:party_org_list",
+    tables=(PartyOrganization._meta.db_table, PartyOrganization.covered_organizations.through._meta.db_table),
 )
