@@ -42,7 +42,10 @@ class PartyOrganization(BaseModel):
     parent = models.ForeignKey("self", verbose_name="上级党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     establishment_form = models.CharField("组建方式", max_length=16, choices=EstablishmentForm.choices)
     special_kinds = models.JSONField("特殊类型", default=list, blank=True)
-    region = models.ForeignKey("regions.Region", verbose_name="所在地区", on_delete=models.PROTECT, related_name="party_organizations")
+    # Indexed by the unique (region, name) and the (region, id) index below; a single-column one would add nothing.
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所在地区", on_delete=models.PROTECT, related_name="party_organizations", db_index=False
+    )
     industry = models.ForeignKey(
         "regions.Industry", verbose_name="所属行业", null=True, blank=True, on_delete=models.PROTECT, related_name="party_organizations"
     )
@@ -69,6 +72,8 @@ class PartyOrganization(BaseModel):
     class Meta:
         ordering = ["region_id", "name"]
         verbose_name = "党组织"
+        # The list in its default order (region, then id) inside a region range: a page is read off the index.
+        indexes = [models.Index(fields=["region", "id"], name="party_org_region_list")]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="party_org_unique_name_in_region"),
             models.CheckConstraint(condition=models.Q(term_years__in=[3, 5]), name="party_org_term_3_or_5"),
