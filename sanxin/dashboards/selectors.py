@@ -58,14 +58,15 @@ def home_figures(*, user) -> dict:
 
 def _registry_figures(user) -> dict:
     from sanxin.census.models import Todo, TodoStatus
-    from sanxin.orgs.models import DEREGISTERED, Organization
+    from sanxin.coverage.figures import coverage_summary
 
-    orgs = scoped(Organization.objects.exclude(registration_status__in=DEREGISTERED), user)
+    # The coverage page's own figures (kept up to date on every write), not three counts of the registry.
+    summary = coverage_summary(user=user)
     todos = scoped(Todo.objects.filter(status=TodoStatus.OPEN).select_related("organization"), user)
     return {
-        "organizations": orgs.count(),
-        "blank_spots": orgs.filter(coverage_state="blank").count(),
-        "should_establish": orgs.filter(should_establish=True).count(),
+        "organizations": summary["organizations"],
+        "blank_spots": summary["blank"],
+        "should_establish": summary["should_establish"],
         "open_todos": todos.count(),
         "todo_rows": list(todos.order_by("due_on", "pk")[:WAITING_ROWS]),
         "today": timezone.localdate(),
