@@ -19,7 +19,7 @@ from sanxin.core.guards import require
 from sanxin.core.text import half_width, normalize_code
 from sanxin.orgs import selectors, services
 from sanxin.orgs.forms import OrganizationForm
-from sanxin.orgs.models import CoverageState, Organization, OrgCategory, RegistrationStatus
+from sanxin.orgs.models import FLAG_FIELDS, REGISTRY_FIELDS, CoverageState, Organization, OrgCategory, RegistrationStatus
 
 router = Router(tags=["两新组织"])
 
@@ -206,30 +206,10 @@ def list_organizations(
 ROW_COLUMNS = (
     "id",
     "credit_code",
-    "name",
-    "kind",
-    "category",
-    "industry__code",
-    "industry__name",
-    "region_id",
-    "region__full_name",
-    "zone_id",
-    "zone__name",
-    "address",
-    "legal_representative",
-    "employees",
-    "formal_members",
-    "probationary_members",
-    "established_on",
-    "registration_status",
-    "is_top500_private",
-    "is_top100_internet",
-    "is_little_giant",
-    "is_above_scale",
-    "coverage_state",
-    "has_own_party_org",
-    "should_establish",
-    "edge_thinning",
+    *(name for name in REGISTRY_FIELDS if name not in ("industry", "region")),
+    *("industry__code", "industry__name", "region_id", "region__full_name", "zone_id", "zone__name"),
+    *FLAG_FIELDS,
+    *("coverage_state", "has_own_party_org", "should_establish", "edge_thinning"),
 )
 CATEGORY_LABELS = {value: str(label) for value, label in OrgCategory.choices}
 STATUS_LABELS = {value: str(label) for value, label in RegistrationStatus.choices}
