@@ -1,8 +1,13 @@
 """Test data through the real services."""
 
+import io
+from datetime import date
+
+from openpyxl import load_workbook
 from stdnum.cn import uscc
 
 from sanxin.orgs.services import organization_create
+from sanxin.party.services import party_org_create
 from sanxin.regions.models import Industry, Region
 
 _serial = [0]
@@ -27,3 +32,20 @@ def make_org(actor=None, *, region: str | None = "360102002001", industry="6020"
     }
     data.update({k: v for k, v in fields.items() if k != "region"})
     return organization_create(actor=actor, **data)
+
+
+def party_org(actor, name="测试党支部", covered=(), **fields):
+    data = {
+        "level": "branch",
+        "establishment_form": "standalone",
+        "region": Region.objects.get(code="360102002"),
+        "founded_on": date(2020, 5, 1),
+        "term_years": 3,
+    }
+    data.update(fields)
+    return party_org_create(actor=actor, name=name, covered=covered, **data)
+
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None)

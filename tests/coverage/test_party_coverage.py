@@ -1,39 +1,19 @@
 """Party organizations: the coverage they give, their rules and their pages."""
 
-import io
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from sanxin.census.models import CENSUS_ITEMS
 from sanxin.orgs.models import CoverageState
 from sanxin.party.models import PartyOrganization
-from sanxin.party.services import next_election_due, party_org_create, party_org_update
-from sanxin.regions.models import Region
-from tests.orgs_factories import make_org
+from sanxin.party.services import next_election_due, party_org_update
+from tests.orgs_factories import make_org, party_org
 
 TODAY = timezone.localdate()
 ITEMS = {key: f"{label}：正常" for key, label in CENSUS_ITEMS}
-
-
-def xlsx_text(content: bytes) -> str:
-    book = load_workbook(io.BytesIO(content), read_only=True)
-    return " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
-
-
-def party_org(actor, name="测试党支部", covered=(), **fields):
-    data = {
-        "level": "branch",
-        "establishment_form": "standalone",
-        "region": Region.objects.get(code="360102002"),
-        "founded_on": date(2020, 5, 1),
-        "term_years": 3,
-    }
-    data.update(fields)
-    return party_org_create(actor=actor, name=name, covered=covered, **data)
 
 
 # -- Party organizations ---------------------------------------------------------

@@ -13,7 +13,7 @@ from sanxin.party.models import PartyOrganization
 from sanxin.party.services import party_org_create, party_org_update
 from sanxin.regions.models import Industry, Region
 from tests.conftest import PASSWORD
-from tests.orgs_factories import make_org
+from tests.orgs_factories import make_org, xlsx_text
 
 TODAY = timezone.localdate()
 
@@ -26,11 +26,6 @@ def party_org(actor, name="测试党支部", region="360102002", covered=(), **f
 def form_data(**fields):
     data = {"name": "表单党支部", "level": "branch", "establishment_form": "joint", "region": "360102002", "term_years": 3}
     return data | {"status": "active"} | fields
-
-
-def xlsx_text(content: bytes) -> str:
-    book = load_workbook(io.BytesIO(content), read_only=True)
-    return " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None)
 
 
 # -- where a Party organization sits ----------------------------------------------------
