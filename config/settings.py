@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sanxin.accounts",
     "sanxin.orgs",
     "sanxin.party",
+    "sanxin.members",
     "sanxin.instructors",
     "sanxin.coverage",
     "sanxin.census",

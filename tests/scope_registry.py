@@ -20,6 +20,7 @@ from pathlib import Path
 from sanxin.accounts.models import Unit, User
 from sanxin.census.models import CensusCampaign, Todo
 from sanxin.instructors.models import Instructor, InstructorAssignment
+from sanxin.members.models import Member
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Region
@@ -57,6 +58,32 @@ PARTY_ORG = Entity(
         (p.region_id, p.industry_id, p.zone_id),
         *p.covered_organizations.values_list("region_id", "industry_id", "zone_id"),
     ],
+)
+
+
+def _member_personal(member, user) -> bool:
+    """A member's own record; for a Party secretary, the members of a Party organization they belong to."""
+    if member.user_id == user.pk:
+        return True
+    return user.roles.filter(role="party_secretary").exists() and member.party_organization.members.filter(user=user).exists()
+
+
+# Seen by whoever sees its Party organization (from its place and from those of the organizations it covers).
+MEMBER = Entity(
+    Member,
+    region_code=lambda m: m.party_organization.region_id,
+    marker=lambda m: m.name,
+    personal=_member_personal,
+    places=lambda m: PARTY_ORG.places(m.party_organization),
+)
+# Kept (edited) only where its Party organization sits.
+MEMBER_OWN = Entity(
+    Member,
+    region_code=lambda m: m.party_organization.region_id,
+    marker=lambda m: m.name,
+    industry_id=lambda m: m.party_organization.industry_id,
+    zone_id=lambda m: m.party_organization.zone_id,
+    personal=_member_personal,
 )
 
 

@@ -169,6 +169,19 @@ def make_world_comparison_rows(comparison):
             )
 
 
+def make_world_members(personas):
+    """A member in every Party organization of the world, and the secretary's own record in a community's branch (so
+    the secretary sees that branch's members and no others)."""
+    from sanxin.members.models import Member
+    from tests.members_factories import member_fields
+
+    for party_org in PartyOrganization.objects.order_by("pk"):
+        name = party_org.name.replace("标记党支部", "标记党员")
+        Member.objects.create(**member_fields(party_org, name=name))
+    street = PartyOrganization.objects.get(name="标记党支部360102002001-6020-N")
+    Member.objects.create(**member_fields(street, name="标记党员书记本人", user=personas["secretary"]))
+
+
 @pytest.fixture
 def world(personas, demo_zone):
     """A unit, a user, organizations and Party organizations at every place, with names that mark them in any output."""
@@ -182,6 +195,7 @@ def world(personas, demo_zone):
     for place in PLACES:  # a zone at every place, so the zone pages have something to leak
         Zone.objects.get_or_create(name=f"标记园区{place}", region_id=place, defaults={"kind": ZoneKind.PARK})
     make_world_work(personas)
+    make_world_members(personas)
     return personas
 
 

@@ -8,7 +8,8 @@ fields carry region, industry and zone:
     scope_industry_field = "industry_id"  # optional
     scope_zone_field = "zone_id"          # optional
     scope_reaches_down = True             # optional: also seen by units inside its region (a campaign, a comparison)
-    scope_seen_through = "covered_organizations"  # optional: also seen where a related object is seen
+    scope_seen_through = "covered_organizations"  # optional: also seen where a related object is seen (a path may
+                                                  # cross a relation: "party_organization__covered_organizations")
 
 Whatever concerns an organization in a unit's scope is visible to that unit: a joint Party branch of
 the street is seen by the community whose firm it covers. Seeing is not owning: writes ask for
@@ -92,12 +93,19 @@ def scope_filter(model, scope: Scope, *, own_place_only: bool = False) -> Q | No
         condition &= Q(**{zone_field: scope.zone_id})
     through = None if own_place_only else getattr(model, "scope_seen_through", None)
     if through:
-        related = model._meta.get_field(through).related_model
+        related = _related_model(model, through)
         related_condition = scope_filter(related, scope, own_place_only=True)
         if related_condition is not None:
             seen = model.objects.filter(**{f"{through}__in": related.objects.filter(related_condition)})
             condition |= Q(pk__in=seen.values("pk"))
     return condition
+
+
+def _related_model(model, path: str):
+    """The model at the end of a relation path: "covered_organizations", "party_organization__covered_organizations"."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 REGION_CODE_LENGTHS = (2, 4, 6, 9, 12)

@@ -25,16 +25,19 @@ from sanxin.core.models import Notification
 from sanxin.core.roles import Role
 from sanxin.imports.models import ImportJob
 from sanxin.instructors.models import Instructor, InstructorAssignment, InstructorVisit
+from sanxin.members.models import Member
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 from tests.conftest import PASSWORD
+from tests.members_factories import member_fields
 from tests.orgs_factories import credit_code
 
 # (persona who sees the rows, URL, the name every added row shows there followed by its number)
 PAGES = [
     ("province", "/orgs/", "计数组织"),
     ("province", "/party/", "计数党支部"),
+    ("province", "/members/", "计数党员"),
     ("province", "/census/", "计数摸排"),
     ("province", "/todos/", "计数组织"),
     ("province", "/instructors/", "计数指导员"),
@@ -116,6 +119,7 @@ class World:
         )
         party_org.covered_organizations.add(org, self.parent_org)
         self.parent_party_org = self.parent_party_org or party_org
+        Member.objects.create(**member_fields(party_org, name=f"计数党员{i}", employer=org, user=user))
 
         campaign = CensusCampaign.objects.create(
             name=f"计数摸排{i}",

@@ -1,0 +1,26 @@
+from sanxin.core.declare import Capability, MenuItem, SanxinApp
+from sanxin.core.roles import STAFF_ROLES, TERRITORY_STAFF, Role
+
+# Territorial staff and, for their own Party organization, its secretary (sanxin.members.models.Member.scope_personal).
+MEMBER_KEEPERS = STAFF_ROLES | {Role.PARTY_SECRETARY}
+
+
+class MembersConfig(SanxinApp):
+    name = "sanxin.members"
+    label = "members"
+    verbose_name = "党员"
+    capabilities = (
+        Capability("members.view", "查看党员", MEMBER_KEEPERS),
+        Capability("members.manage", "维护党员信息", MEMBER_KEEPERS),
+        Capability("members.unmask", "查看党员完整身份证号和手机号", TERRITORY_STAFF | {Role.PARTY_SECRETARY}),
+    )
+    menu = (MenuItem("党员", "党员名册", "members:member_list", "members.view", "bi-person-badge", 45),)
+    audit_labels = {
+        "member_*": "党员（全部）",
+        "member_create": "登记党员",
+        "member_update": "修改党员信息",
+        "member_unmask": "查看党员完整身份证号和手机号",
+    }
+    audit_objects = {"member": "党员名册"}
+    # import_specs = ("sanxin.members.importing.MEMBERS",)
+    # api_routers = (("/members", "sanxin.members.api.router"),)

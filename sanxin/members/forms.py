@@ -1,0 +1,29 @@
+from django import forms
+
+from sanxin.members.models import Education, Gender, MemberStatus, RelationMode
+from sanxin.members.selectors import manageable_party_orgs
+from sanxin.orgs.lookup import OrganizationLookupField
+
+
+class MemberForm(forms.Form):
+    """The 党员 form; the rules themselves are the service's (sanxin.members.services.member_errors)."""
+
+    name = forms.CharField(label="姓名", max_length=50)
+    gender = forms.ChoiceField(label="性别", choices=Gender.choices)
+    id_number = forms.CharField(label="公民身份号码", max_length=30, help_text="18 位，末位可为 X；出生日期和性别须与之一致")
+    birth_date = forms.DateField(label="出生日期", required=False, help_text="空白则按身份证号码填写")
+    ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
+    education = forms.ChoiceField(label="学历", choices=[("", "—"), *Education.choices], required=False)
+    phone = forms.CharField(label="手机号码", max_length=20, required=False)
+    joined_on = forms.DateField(label="入党日期")
+    status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
+    party_organization = forms.ModelChoiceField(label="所在党组织", queryset=None, empty_label="请选择")
+    relation_mode = forms.ChoiceField(label="组织关系情况", choices=RelationMode.choices, initial=RelationMode.LOCAL)
+    occupation = forms.CharField(label="职业", max_length=50, required=False)
+    employer = OrganizationLookupField(label="工作单位", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party_organization"].queryset = manageable_party_orgs(user).order_by("region_id", "name")
+        self.fields["party_organization"].label_from_instance = lambda p: f"{p.name}（{p.region.full_name}）"
+        self.fields["employer"].bind_user(user)

@@ -1,0 +1,91 @@
+"""Party members (党员): personal data encrypted per field, seen by whoever sees the member's Party organization."""
+
+from django.conf import settings
+from django.db import models
+
+from sanxin.core.fields import BlindIndexField, EncryptedField
+from sanxin.core.masking import mask_id_number, mask_phone
+from sanxin.core.models import BaseModel
+from sanxin.core.roles import Role
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", "研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大学专科"
+    SECONDARY = "secondary", "中专/高中"
+    JUNIOR = "junior", "初中及以下"
+
+
+class MemberStatus(models.TextChoices):
+    PROBATIONARY = "probationary", "预备党员"
+    FULL = "full", "正式党员"
+
+
+class RelationMode(models.TextChoices):
+    LOCAL = "local", "组织关系在本组织"
+    MOBILE = "mobile", "流动党员（在此参加组织生活）"
+    POCKET = "pocket", "口袋党员（组织关系未转接）"
+    LOST = "lost", "失联党员"
+
+
+class Member(BaseModel):
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
+    id_number = EncryptedField("公民身份号码", kind="id_number", index_field="id_number_index")
+    id_number_index = BlindIndexField(db_index=False)  # unique through the constraint below
+    phone = EncryptedField("手机号码", kind="phone", index_field="phone_index", blank=True, default="")
+    phone_index = BlindIndexField()
+    joined_on = models.DateField("入党日期")
+    status = models.CharField("党员状态", max_length=16, choices=MemberStatus.choices)
+    party_organization = models.ForeignKey(
+        "party.PartyOrganization", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
+    )
+    relation_mode = models.CharField("组织关系情况", max_length=16, choices=RelationMode.choices, default=RelationMode.LOCAL)
+    occupation = models.CharField("职业", max_length=50, blank=True)
+    employer = models.ForeignKey(
+        "orgs.Organization", verbose_name="工作单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="party_members"
+    )
+    # The member's own account, when they have one; a secretary sees the members of the Party organization they belong to.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="本人账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="member_record"
+    )
+
+    # Seen by whoever sees its Party organization: its own place, or the place of an organization it covers.
+    scope_region_field = "party_organization__region__code"
+    scope_industry_field = "party_organization__industry_id"
+    scope_zone_field = "party_organization__zone_id"
+    scope_seen_through = "party_organization__covered_organizations"
+
+    class Meta:
+        ordering = ["party_organization_id", "name", "id"]
+        verbose_name = "党员"
+        indexes = [models.Index(fields=["party_organization", "name"], name="member_org_name")]
+        constraints = [models.UniqueConstraint(fields=["id_number_index"], name="member_unique_id_number")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        """Without territory: a member sees their own record; a Party secretary, the members of their Party organization."""
+        own = models.Q(user=user)
+        if user.has_role(Role.PARTY_SECRETARY):
+            own |= models.Q(party_organization__members__user=user)
+        return own
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

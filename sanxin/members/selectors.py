@@ -1,0 +1,92 @@
+"""Reads of Party members, cut to the scope: a member is seen by whoever sees its Party organization."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from sanxin.core.roles import Role
+from sanxin.core.scope import access, scoped
+from sanxin.core.workflow import timeline
+from sanxin.members.models import Member, RelationMode
+from sanxin.party.models import PartyOrganization
+
+# The columns the list page and the export show (with the Party organization's name and region).
+LIST_COLUMNS = (
+    "id",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "id_number",
+    "phone",
+    "joined_on",
+    "status",
+    "relation_mode",
+    "occupation",
+    "party_organization__id",
+    "party_organization__name",
+    "party_organization__region",
+)
+
+
+def member_list(
+    *,
+    user,
+    q: str = "",
+    region: str = "",
+    party_org: str | int = "",
+    status: str = "",
+    relation: str = "",
+    occupation: str = "",
+    lost: str = "",
+):
+    members = scoped(Member.objects.select_related("party_organization", "party_organization__region"), user)
+    if q:
+        members = members.filter(name__icontains=q)
+    if region:
+        members = members.filter(party_organization__region__code__under=region)
+    if party_org:
+        try:
+            members = members.filter(party_organization_id=int(party_org))
+        except (TypeError, ValueError):
+            members = members.none()
+    if status:
+        members = members.filter(status=status)
+    if relation:
+        members = members.filter(relation_mode=relation)
+    if occupation:
+        members = members.filter(occupation__icontains=occupation)
+    if lost in ("1", "true", True):
+        members = members.filter(relation_mode=RelationMode.LOST)
+    return members
+
+
+def access_member(pk, *, user, for_write: bool = False) -> Member:
+    """One member inside the user's scope, else 404; writes only where its Party organization sits (not seen through)."""
+    return access(
+        Member.objects.select_related("party_organization", "party_organization__region", "employer", "employer__region"),
+        pk,
+        user,
+        capability="members.manage" if for_write else "members.view",
+        own_place_only=for_write,
+    )
+
+
+def secretary_party_orgs(user):
+    """The Party organizations a secretary belongs to as a member (none for anyone else)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_role(Role.PARTY_SECRETARY):
+        return PartyOrganization.objects.none()
+    return PartyOrganization.objects.filter(members__user=user)
+
+
+def manageable_party_orgs(user):
+    """Where `user` may keep members: the Party organizations of their own place, or a secretary's own."""
+    orgs = PartyOrganization.objects.select_related("region")
+    if user is None:
+        return orgs
+    own_place = scoped(PartyOrganization.objects.all(), user, own_place_only=True).values("pk")
+    return orgs.filter(Q(pk__in=own_place) | Q(pk__in=secretary_party_orgs(user).values("pk")))
+
+
+def member_timeline(member: Member):
+    return timeline(member)

@@ -1,0 +1,209 @@
+"""Writes on Party members: every rule checked here, with a Chinese reason; personal data never audited in full."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cn import ric
+
+from sanxin.core.audit import audit_changes, audit_record
+from sanxin.core.fields import blind_index_for
+from sanxin.core.guards import require
+from sanxin.core.masking import mask_id_number, mask_phone
+from sanxin.core.models import TimelineEvent
+from sanxin.core.scope import chosen_outside_scope
+from sanxin.core.validators import validate_id_number, validate_mobile
+from sanxin.members.models import Education, Gender, Member, MemberStatus, RelationMode
+from sanxin.members.selectors import manageable_party_orgs
+
+FIELDS = [
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "id_number",
+    "phone",
+    "joined_on",
+    "status",
+    "party_organization",
+    "relation_mode",
+    "occupation",
+    "employer",
+    "user",
+]
+RELATIONS = ("party_organization", "employer", "user")
+ADULT_AGE = 18
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def member_errors(fields: dict, *, today: date | None = None) -> tuple[dict[str, str], dict]:
+    """(errors by field, the cleaned values): the rules of a member record, the same for the form, the API and imports."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    cleaned = dict(fields)
+    cleaned["name"] = (fields.get("name") or "").strip()
+    if not cleaned["name"]:
+        errors["name"] = "姓名不能为空"
+    if fields.get("gender") not in Gender.values:
+        errors["gender"] = "性别应为 男 或 女"
+    if (fields.get("education") or "") not in ["", *Education.values]:
+        errors["education"] = "学历不在可选范围内"
+    cleaned["ethnicity"] = (fields.get("ethnicity") or "").strip() or "汉族"
+    birth = fields.get("birth_date")
+    number = ""
+    try:
+        number = validate_id_number(fields.get("id_number") or "", today=today)
+    except ValidationError as error:
+        errors["id_number"] = error.messages[0]
+    cleaned["id_number"] = number
+    if number:
+        id_birth = ric.get_birth_date(number)
+        if birth is None:
+            cleaned["birth_date"] = birth = id_birth
+        elif birth != id_birth:
+            errors["birth_date"] = f"出生日期与身份证号码中的出生日期（{id_birth.isoformat()}）不一致"
+        id_gender = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+        if fields.get("gender") in Gender.values and fields["gender"] != id_gender and "gender" not in errors:
+            errors["gender"] = f"性别与身份证号码不一致（身份证号码显示为{id_gender.label}）"
+    if birth is None and "birth_date" not in errors:
+        errors["birth_date"] = "出生日期不能为空"
+    elif birth is not None and "birth_date" not in errors and age_on(birth, today) < ADULT_AGE:
+        errors["birth_date"] = f"党员应年满 {ADULT_AGE} 周岁，按出生日期现年 {age_on(birth, today)} 岁"
+    joined = fields.get("joined_on")
+    if joined is None:
+        errors["joined_on"] = "入党日期不能为空"
+    elif joined > today:
+        errors["joined_on"] = "入党日期不能晚于今天"
+    elif birth is not None and age_on(birth, joined) < ADULT_AGE and "birth_date" not in errors:
+        errors["joined_on"] = f"入党时应年满 {ADULT_AGE} 周岁"
+    phone = fields.get("phone") or ""
+    cleaned["phone"] = ""
+    if phone:
+        try:
+            cleaned["phone"] = validate_mobile(phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages[0]
+    if fields.get("status") not in MemberStatus.values:
+        errors["status"] = "党员状态应为 预备党员 或 正式党员"
+    if fields.get("relation_mode", RelationMode.LOCAL) not in RelationMode.values:
+        errors["relation_mode"] = "组织关系情况不在可选范围内"
+    if fields.get("party_organization") is None:
+        errors["party_organization"] = "请选择所在党组织"
+    cleaned["occupation"] = (fields.get("occupation") or "").strip()
+    return errors, cleaned
+
+
+def _check(actor, cleaned: dict, *, member: Member | None = None) -> None:
+    errors: dict[str, str] = {}
+    party_org = cleaned["party_organization"]
+    moved = member is None or party_org.pk != member.party_organization_id
+    if actor is not None and moved and not manageable_party_orgs(actor).filter(pk=party_org.pk).exists():
+        errors["party_organization"] = "所选党组织不在您的管辖范围内"
+    if chosen_outside_scope(actor, cleaned.get("employer"), member.employer_id if member else None):
+        errors["employer"] = "工作单位不在您的管辖范围内"
+    clash = Member.objects.filter(id_number_index=blind_index_for("id_number", cleaned["id_number"]))
+    if member is not None:
+        clash = clash.exclude(pk=member.pk)
+    if clash.exists():
+        errors["id_number"] = "该身份证号码的党员已经登记，不能重复登记"
+    if errors:
+        raise ValidationError(errors)
+
+
+def snapshot(member: Member) -> dict:
+    """The audited values: relations by id, personal numbers masked (security.md item 13)."""
+    data = {}
+    for name in FIELDS:
+        value = getattr(member, f"{name}_id") if name in RELATIONS else getattr(member, name)
+        if name == "id_number":
+            value = mask_id_number(value)
+        elif name == "phone":
+            value = mask_phone(value)
+        data[name] = value.isoformat() if isinstance(value, date) else value
+    return data
+
+
+def _timeline(member: Member, *, actor, transition: str, label: str, old: str, new: str, new_label: str) -> None:
+    TimelineEvent.objects.create(
+        object_type=member._meta.label_lower,
+        object_id=str(member.pk),
+        transition=transition,
+        label=label,
+        from_state=old,
+        to_state=new,
+        to_state_label=new_label,
+        actor=actor,
+        actor_name=actor.display_name if actor is not None else "系统",
+    )
+
+
+def _validated(actor, fields: dict, *, member: Member | None = None) -> dict:
+    errors, cleaned = member_errors(fields)
+    if errors:
+        raise ValidationError(errors)
+    _check(actor, cleaned, member=member)
+    return cleaned
+
+
+@transaction.atomic
+def member_create(*, actor, **fields) -> Member:
+    require(actor, "members.manage")
+    fields.setdefault("relation_mode", RelationMode.LOCAL)
+    cleaned = _validated(actor, fields)
+    member = Member(**{k: v for k, v in cleaned.items() if k in FIELDS})
+    member.save()
+    _timeline(
+        member, actor=actor, transition="member_create", label="登记党员", old="", new=member.status, new_label=member.get_status_display()
+    )
+    audit_record(actor=actor, action="member_create", obj=member, detail={"new": snapshot(member)})
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **changes) -> Member:
+    require(actor, "members.manage")
+    before = snapshot(member)
+    old_status, old_mode = member.status, member.relation_mode
+    merged = {f: getattr(member, f) for f in FIELDS} | changes
+    cleaned = _validated(actor, merged, member=member)
+    for key in changes:
+        if key in FIELDS:
+            setattr(member, key, cleaned[key])
+    if "id_number" in changes:
+        member.id_number = cleaned["id_number"]
+    member.save()
+    if member.status != old_status:
+        label = member.get_status_display()
+        _timeline(member, actor=actor, transition="member_status", label="党员状态变更", old=old_status, new=member.status, new_label=label)
+    if member.relation_mode != old_mode:
+        label = member.get_relation_mode_display()
+        _timeline(
+            member,
+            actor=actor,
+            transition="member_relation_mode",
+            label="组织关系情况变更",
+            old=old_mode,
+            new=member.relation_mode,
+            new_label=label,
+        )
+    audit_changes(actor=actor, action="member_update", obj=member, before=before, after=snapshot(member))
+    return member
+
+
+def member_unmask(*, actor, member: Member) -> dict[str, str]:
+    """The full ID number and phone, for those allowed to see them; every viewing is audited (security.md items 12, 22)."""
+    require(actor, "members.unmask", person=True)
+    audit_record(
+        actor=actor,
+        action="member_unmask",
+        obj=member,
+        detail={"fields": ["id_number", "phone"], "id_number": mask_id_number(member.id_number), "phone": mask_phone(member.phone)},
+    )
+    return {"id_number": member.id_number, "phone": member.phone}
