@@ -22,5 +22,5 @@ class MembersConfig(SanxinApp):
         "member_unmask": "查看党员完整身份证号和手机号",
     }
     audit_objects = {"member": "党员名册"}
-    # import_specs = ("sanxin.members.importing.MEMBERS",)
-    # api_routers = (("/members", "sanxin.members.api.router"),)
+    import_specs = ("sanxin.members.importing.MEMBERS",)
+    api_routers = (("/members", "sanxin.members.api.router"),)

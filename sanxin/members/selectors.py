@@ -45,7 +45,7 @@ def member_list(
         members = members.filter(name__icontains=q)
     if region:
         members = members.filter(party_organization__region__code__under=region)
-    if party_org:
+    if party_org not in ("", None):
         try:
             members = members.filter(party_organization_id=int(party_org))
         except (TypeError, ValueError):

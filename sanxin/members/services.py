@@ -53,7 +53,8 @@ def member_errors(fields: dict, *, today: date | None = None) -> tuple[dict[str,
         errors["name"] = "姓名不能为空"
     if fields.get("gender") not in Gender.values:
         errors["gender"] = "性别应为 男 或 女"
-    if (fields.get("education") or "") not in ["", *Education.values]:
+    cleaned["education"] = fields.get("education") or ""
+    if cleaned["education"] not in ["", *Education.values]:
         errors["education"] = "学历不在可选范围内"
     cleaned["ethnicity"] = (fields.get("ethnicity") or "").strip() or "汉族"
     birth = fields.get("birth_date")

@@ -54,6 +54,7 @@ API_LISTS = [
     for persona, url, marker, marks in [
         ("province", "/api/v1/orgs", "计数组织", ()),
         ("province", "/api/v1/party", "计数党支部", ()),
+        ("province", "/api/v1/members", "计数党员", ()),
         ("province", "/api/v1/census/campaigns", "计数摸排", ()),
         ("province", "/api/v1/census/todos", "计数组织", ()),
         ("province", "/api/v1/instructors", "计数指导员", ()),

@@ -70,7 +70,7 @@ def test_refusals(personas, client_for):
     client = client_for("county")
     xls = upload(client, b"\xd0\xcf\x11\xe0", name="旧格式.xls")
     assert xls.status_code == 422 and xls.json()["errors"][0]["loc"] == ["file"] and ".xls" in xls.json()["detail"]
-    unknown = upload(client, xlsx([row()]), registry="members")
+    unknown = upload(client, xlsx([row()]), registry="nonsense")
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["loc"][-1] == "registry"
     missing = client.post("/api/v1/imports/jobs", {"registry": "organizations"})
     assert missing.status_code == 422 and missing.json()["errors"][0]["msg"] == "必须填写"
