@@ -215,7 +215,7 @@ def _seed_party_orgs(rng, orgs, actor, district):
             special_kinds=["mobile"],
             region=street,
             parent=committee,
-            secretary="林小勇",
+            secretary="胡国华",
             founded_on=date(2024, 3, 5),
             term_years=3,
             covered=sites[:4],

@@ -112,3 +112,29 @@ def test_every_demo_personas_home_shows_what_it_can_do(db, tmp_path: Path, setti
         for text in expected:
             assert text in page, (username, text)
         assert "没有可查看的统计数据" not in page, username
+
+
+def test_demo_members_of_every_relation_mode_are_seen_by_the_secretary(db, tmp_path: Path, settings):
+    from django.test import Client
+
+    from sanxin.accounts.models import User
+    from sanxin.demo.members import JOINT_BRANCH, seed_demo_members
+    from sanxin.members.models import Member, MemberStatus, RelationMode
+    from sanxin.members.selectors import member_list
+
+    settings.SANXIN_OTP_REQUIRED = False
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_orgs(tmp_path)
+    assert seed_demo_members() > 6
+    assert seed_demo_members() == 0  # a second run adds nothing
+    joint = Member.objects.filter(party_organization__name=JOINT_BRANCH)
+    assert set(joint.values_list("relation_mode", flat=True)) == set(RelationMode.values)
+    assert set(joint.values_list("status", flat=True)) == set(MemberStatus.values)
+    secretary = User.objects.get(username="secretary")
+    assert set(member_list(user=secretary)) == set(joint)
+    assert joint.get(user__username="member").relation_mode == "mobile"
+    assert member_list(user=User.objects.get(username="xh_county")).exists()
+    client = Client()
+    client.force_login(secretary)
+    page = client.get("/members/").content.decode()
+    assert ">林小勇<" in page and "共 <strong>6</strong> 条" in page

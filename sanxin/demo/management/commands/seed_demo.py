@@ -4,6 +4,7 @@ from django.conf import settings
 
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
+from sanxin.demo.members import seed_demo_members
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region
 
@@ -31,4 +32,7 @@ class Command(BaseCommand):
         created = seed_demo_orgs(settings.DATA_DIR)
         if created:
             self.stdout.write(f"已生成演示组织 {created} 个，外部名录样例：{settings.DATA_DIR / 'demo-outside-registry.xlsx'}")
+        members = seed_demo_members()
+        if members:
+            self.stdout.write(f"已生成演示党员 {members} 名")
         self.stdout.write(path.read_text(encoding="utf-8"))
