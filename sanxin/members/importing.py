@@ -15,7 +15,18 @@ from sanxin.core.scope import scoped
 from sanxin.core.text import half_width
 from sanxin.core.validators import normalize_credit_code
 from sanxin.imports.readers import NumberedRow
-from sanxin.imports.spec import Counts, ImportColumn, ImportConflict, ImportScope, ImportSpec, RowError, chunked, parse_date, read_cells
+from sanxin.imports.spec import (
+    Counts,
+    ImportColumn,
+    ImportConflict,
+    ImportScope,
+    ImportSpec,
+    RowError,
+    chunked,
+    lookup_text,
+    parse_date,
+    read_cells,
+)
 from sanxin.members.models import Education, Gender, Member, MemberStatus, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
 from sanxin.members.services import member_create, member_errors, member_update
@@ -79,7 +90,10 @@ def _own(records, user):
 
 def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[ParsedRow], list[RowError]]:
     today = timezone.localdate()
-    party_orgs = {(p.region_id, p.name): p for p in manageable_party_orgs(user)}
+    names = {lookup_text(cells, 9, fold=False) for _, cells in rows} - {""}
+    party_orgs = {}
+    for chunk in chunked(names):
+        party_orgs |= {(p.region_id, p.name): p for p in manageable_party_orgs(user).filter(name__in=chunk)}
     codes = {normalize_credit_code(cells[13]) for _, cells in rows if len(cells) > 13 and cells[13].strip()}
     employers = Organization.objects.filter(credit_code__in=codes)
     employers = {o.credit_code: o for o in (scoped(employers, user) if user is not None else employers)}

@@ -8,6 +8,7 @@ from sanxin.core.roles import Role
 from sanxin.core.scope import access, scoped
 from sanxin.core.workflow import timeline
 from sanxin.members.models import Member, RelationMode
+from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 
 # The columns the list page and the export show (with the Party organization's name and region).
@@ -64,12 +65,19 @@ def member_list(
 def access_member(pk, *, user, for_write: bool = False) -> Member:
     """One member inside the user's scope, else 404; writes only where its Party organization sits (not seen through)."""
     return access(
-        Member.objects.select_related("party_organization", "party_organization__region", "employer", "employer__region"),
+        Member.objects.select_related("party_organization", "party_organization__region"),
         pk,
         user,
         capability="members.manage" if for_write else "members.view",
         own_place_only=for_write,
     )
+
+
+def visible_employer(member: Member, *, user):
+    """The member's employer if the user may see it; one outside the scope is not named to them."""
+    if not member.employer_id:
+        return None
+    return scoped(Organization.objects.filter(pk=member.employer_id), user).first()
 
 
 def secretary_party_orgs(user):

@@ -69,6 +69,7 @@ def _detail(request, member, *, unmasked: dict | None = None):
     context = {
         "m": member,
         "unmasked": unmasked or {},
+        "employer": selectors.visible_employer(member, user=request.user),
         "timeline": selectors.member_timeline(member),
         "can_manage": request.user.can("members.manage"),
         "can_unmask": request.user.can("members.unmask"),
@@ -113,14 +114,15 @@ def member_edit(request, pk):
     member = selectors.access_member(pk, user=request.user, for_write=True)
     # The personal numbers are never put on the page in full: blank keeps them, a new value replaces them.
     initial = {f: getattr(member, f) for f in services.FIELDS if f not in ("user", "id_number", "phone")}
-    initial["employer"] = member.employer.credit_code if member.employer_id else ""
+    employer = selectors.visible_employer(member, user=request.user)
+    initial["employer"] = employer.credit_code if employer else ""
     form = MemberForm(request.POST or None, user=request.user, initial=initial)
     form.fields["id_number"].required = False
     form.fields["id_number"].help_text = f"现为 {member.id_number_masked}，留空则不变"
     form.fields["phone"].help_text = f"现为 {member.phone_masked or '空'}，留空则不变"
     if not form.fields["party_organization"].queryset.filter(pk=member.party_organization_id).exists():
         del form.fields["party_organization"]  # kept as it is when the user may not choose it anew
-    if member.employer_id and form.fields["employer"].find(member.employer.credit_code) is None:
+    if member.employer_id and employer is None:
         del form.fields["employer"]  # an employer outside the scope is neither shown nor dropped
 
     def update(fields):

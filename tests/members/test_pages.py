@@ -94,3 +94,15 @@ def test_export_holds_only_the_scope_and_masked_numbers(personas, client_for, me
     text = xlsx_text(response.content)
     assert "李四" in text and "西湖党员" not in text
     assert member.id_number_masked in text and member.id_number not in text and "13912345678" not in text
+
+
+def test_an_employer_outside_the_scope_is_not_named(personas, client_for, branch):
+    from tests.orgs_factories import make_org
+
+    firm = make_org(personas["county"], name="社区外的快递公司", region="360102004001")
+    member = make_member(personas["county"], branch, name="外面上班的党员", employer=firm)
+    assert "社区外的快递公司" in client_for("county").get(f"/members/{member.pk}/").content.decode()
+    page = client_for("township").get(f"/members/{member.pk}/").content.decode()
+    assert "社区外的快递公司" not in page and "不在您的管辖范围内" in page
+    edit = client_for("township").get(f"/members/{member.pk}/edit/").content.decode()
+    assert "社区外的快递公司" not in edit and firm.credit_code not in edit
