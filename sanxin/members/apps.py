@@ -20,6 +20,12 @@ class MembersConfig(SanxinApp):
         "member_create": "登记党员",
         "member_update": "修改党员信息",
         "member_unmask": "查看党员完整身份证号和手机号",
+        "development_*": "发展党员（全部）",
+        "development_create": "登记入党申请",
+        "development_make_activist": "确定为入党积极分子",
+        "development_make_candidate": "列为发展对象",
+        "development_admit": "接收为预备党员",
+        "development_make_full": "转为正式党员",
     }
     audit_objects = {"member": "党员名册"}
     import_specs = ("sanxin.members.importing.MEMBERS",)

@@ -89,3 +89,77 @@ class Member(BaseModel):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+
+class DevelopmentStage(models.TextChoices):
+    APPLICANT = "applicant", "入党申请人"
+    ACTIVIST = "activist", "入党积极分子"
+    CANDIDATE = "candidate", "发展对象"
+    PROBATIONARY = "probationary", "预备党员"
+    FULL = "full", "正式党员"
+
+
+class Development(BaseModel):
+    """One person on the way into the Party (发展党员), from the application to full membership.
+
+    The stage is changed only through sanxin.members.workflow.DEVELOPMENT; on admission the Member record is
+    created (预备), on full membership its status becomes 正式, both through the member services."""
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = EncryptedField("公民身份号码", kind="id_number", index_field="id_number_index")
+    id_number_index = BlindIndexField(db_index=False)  # unique through the constraint below
+    birth_date = models.DateField("出生日期")  # from the ID number
+    party_organization = models.ForeignKey(
+        "party.PartyOrganization", verbose_name="培养党组织", on_delete=models.PROTECT, related_name="developments"
+    )
+    # A 青年人才党支部 may cultivate someone another Party organization recommends; the new member goes back to it.
+    recommending_organization = models.ForeignKey(
+        "party.PartyOrganization",
+        verbose_name="推荐党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommended_developments",
+    )
+    stage = models.CharField("发展阶段", max_length=16, choices=DevelopmentStage.choices, default=DevelopmentStage.APPLICANT)
+    applied_on = models.DateField("递交入党申请日期")
+    activist_on = models.DateField("确定为积极分子日期", null=True, blank=True)
+    candidate_on = models.DateField("列为发展对象日期", null=True, blank=True)
+    introducer_1 = models.ForeignKey(
+        Member, verbose_name="入党介绍人一", null=True, blank=True, on_delete=models.PROTECT, related_name="introduced_first"
+    )
+    introducer_2 = models.ForeignKey(
+        Member, verbose_name="入党介绍人二", null=True, blank=True, on_delete=models.PROTECT, related_name="introduced_second"
+    )
+    publicity_starts_on = models.DateField("公示开始日期", null=True, blank=True)
+    publicity_ends_on = models.DateField("公示结束日期", null=True, blank=True)
+    admitted_on = models.DateField("接收为预备党员日期", null=True, blank=True)
+    full_on = models.DateField("转为正式党员日期", null=True, blank=True)
+    member = models.OneToOneField(
+        Member, verbose_name="党员记录", null=True, blank=True, on_delete=models.PROTECT, related_name="development"
+    )
+
+    scope_region_field = "party_organization__region__code"
+    scope_industry_field = "party_organization__industry_id"
+    scope_zone_field = "party_organization__zone_id"
+    scope_seen_through = "party_organization__covered_organizations"
+
+    class Meta:
+        ordering = ["party_organization_id", "applied_on", "id"]
+        verbose_name = "发展党员"
+        indexes = [models.Index(fields=["party_organization", "stage"], name="development_org_stage")]
+        constraints = [models.UniqueConstraint(fields=["id_number_index"], name="development_unique_id_number")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        """Without territory: a Party secretary sees the people their own Party organization cultivates."""
+        if user.has_role(Role.PARTY_SECRETARY):
+            return models.Q(party_organization__members__user=user)
+        return models.Q(pk__in=[])
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)

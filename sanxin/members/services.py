@@ -14,10 +14,13 @@ from sanxin.core.fields import blind_index_for
 from sanxin.core.guards import require
 from sanxin.core.masking import mask_id_number, mask_phone
 from sanxin.core.models import TimelineEvent
-from sanxin.core.scope import chosen_outside_scope
+from sanxin.core.scope import chosen_outside_scope, scoped
 from sanxin.core.validators import validate_id_number, validate_mobile
-from sanxin.members.models import Education, Gender, Member, MemberStatus, RelationMode
+from sanxin.core.workflow import transition
+from sanxin.members.models import Development, DevelopmentStage, Education, Gender, Member, MemberStatus, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
+from sanxin.members.workflow import DEVELOPMENT
+from sanxin.party.models import PartyOrganization
 
 FIELDS = [
     "name",
@@ -208,3 +211,142 @@ def member_unmask(*, actor, member: Member) -> dict[str, str]:
         detail={"fields": ["id_number", "phone"], "id_number": mask_id_number(member.id_number), "phone": mask_phone(member.phone)},
     )
     return {"id_number": member.id_number, "phone": member.phone}
+
+
+# Member development (发展党员): the application registered here, every later step a transition of
+# sanxin.members.workflow.DEVELOPMENT; the Member record is written through member_create / member_update.
+
+
+def development_errors(fields: dict, *, today: date | None = None) -> tuple[dict[str, str], dict]:
+    """(errors by field, the cleaned values) of a new application; the age rule: 18 on the application date."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    cleaned = dict(fields)
+    cleaned["name"] = (fields.get("name") or "").strip()
+    if not cleaned["name"]:
+        errors["name"] = "姓名不能为空"
+    number = ""
+    try:
+        number = validate_id_number(fields.get("id_number") or "", today=today)
+    except ValidationError as error:
+        errors["id_number"] = error.messages[0]
+    cleaned["id_number"] = number
+    applied = fields.get("applied_on")
+    if applied is None:
+        errors["applied_on"] = "递交入党申请日期不能为空"
+    elif applied > today:
+        errors["applied_on"] = "递交入党申请日期不能晚于今天"
+    if number:
+        cleaned["birth_date"] = birth = ric.get_birth_date(number)
+        if applied is not None and "applied_on" not in errors and age_on(birth, applied) < ADULT_AGE:
+            errors["applied_on"] = f"递交入党申请时应年满 {ADULT_AGE} 周岁，按身份证号码当时为 {age_on(birth, applied)} 岁"
+    if fields.get("party_organization") is None:
+        errors["party_organization"] = "请选择培养党组织"
+    return errors, cleaned
+
+
+@transaction.atomic
+def development_create(
+    *, actor, name: str, id_number: str, party_organization, applied_on: date, recommending_organization=None
+) -> Development:
+    require(actor, "members.manage")
+    errors, cleaned = development_errors(
+        {"name": name, "id_number": id_number, "party_organization": party_organization, "applied_on": applied_on}
+    )
+    if errors:
+        raise ValidationError(errors)
+    if actor is not None and not manageable_party_orgs(actor).filter(pk=party_organization.pk).exists():
+        errors["party_organization"] = "所选党组织不在您的管辖范围内"
+    if recommending_organization is not None:
+        if recommending_organization.pk == party_organization.pk:
+            errors["recommending_organization"] = "推荐党组织与培养党组织相同，无需填写"
+        elif actor is not None and not scoped(PartyOrganization.objects.filter(pk=recommending_organization.pk), actor).exists():
+            errors["recommending_organization"] = "推荐党组织不在您的数据范围内"
+    index = blind_index_for("id_number", cleaned["id_number"])
+    if Member.objects.filter(id_number_index=index).exists():
+        errors["id_number"] = "该身份证号码的人员已是党员"
+    elif Development.objects.filter(id_number_index=index).exists():
+        errors["id_number"] = "该身份证号码的人员已在发展中，不能重复登记"
+    if errors:
+        raise ValidationError(errors)
+    development = Development.objects.create(
+        name=cleaned["name"],
+        id_number=cleaned["id_number"],
+        birth_date=cleaned["birth_date"],
+        party_organization=party_organization,
+        recommending_organization=recommending_organization,
+        applied_on=applied_on,
+        stage=DevelopmentStage.APPLICANT,
+    )
+    label = development.get_stage_display()
+    _timeline(
+        development, actor=actor, transition="development_create", label="登记入党申请", old="", new=development.stage, new_label=label
+    )
+    detail = {
+        "name": development.name,
+        "id_number": mask_id_number(development.id_number),
+        "party_organization": party_organization.pk,
+        "recommending_organization": recommending_organization.pk if recommending_organization else None,
+        "applied_on": applied_on.isoformat(),
+    }
+    audit_record(actor=actor, action="development_create", obj=development, detail={"new": detail})
+    return development
+
+
+def development_make_activist(*, actor, development: Development, on: date, note: str = "") -> Development:
+    return transition(DEVELOPMENT, development, "activist", actor=actor, action="development_make_activist", note=note, on=on)
+
+
+def development_make_candidate(*, actor, development: Development, on: date, note: str = "") -> Development:
+    return transition(DEVELOPMENT, development, "candidate", actor=actor, action="development_make_candidate", note=note, on=on)
+
+
+@transaction.atomic
+def development_admit(
+    *,
+    actor,
+    development: Development,
+    on: date,
+    introducers: tuple,
+    publicity_starts_on: date | None,
+    publicity_ends_on: date | None,
+    note: str = "",
+) -> Development:
+    """接收为预备党员: the rules checked by the workflow, then the member registered (预备) in the recommending Party
+    organization when there is one (the 青年人才党支部 hands the new member back), else in the cultivating one."""
+    development = transition(
+        DEVELOPMENT,
+        development,
+        "admit",
+        actor=actor,
+        action="development_admit",
+        note=note,
+        on=on,
+        introducers=tuple(introducers),
+        publicity_starts_on=publicity_starts_on,
+        publicity_ends_on=publicity_ends_on,
+    )
+    number = development.id_number
+    member = member_create(
+        actor=actor,
+        name=development.name,
+        gender=Gender.MALE if int(number[16]) % 2 else Gender.FEMALE,
+        birth_date=development.birth_date,
+        id_number=number,
+        joined_on=on,
+        status=MemberStatus.PROBATIONARY,
+        party_organization=development.recommending_organization or development.party_organization,
+        relation_mode=RelationMode.LOCAL,
+    )
+    development.member = member
+    development.save(update_fields=["member", "updated_at"])
+    return development
+
+
+@transaction.atomic
+def development_make_full(*, actor, development: Development, on: date, note: str = "") -> Development:
+    """转为正式党员 after a year of probation; the member's status becomes 正式 through member_update."""
+    development = transition(DEVELOPMENT, development, "full", actor=actor, action="development_make_full", note=note, on=on)
+    if development.member_id:
+        member_update(actor=actor, member=Member.objects.get(pk=development.member_id), status=MemberStatus.FULL)
+    return development
