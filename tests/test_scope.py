@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -172,12 +173,19 @@ def make_world_comparison_rows(comparison):
 def make_world_members(personas):
     """A member in every Party organization of the world, and the secretary's own record in a community's branch (so
     the secretary sees that branch's members and no others)."""
-    from sanxin.members.models import Member
-    from tests.members_factories import member_fields
+    from sanxin.members.models import Development, Member
+    from tests.members_factories import id_number, member_fields
 
     for party_org in PartyOrganization.objects.order_by("pk"):
         name = party_org.name.replace("标记党支部", "标记党员")
         Member.objects.create(**member_fields(party_org, name=name))
+        Development.objects.create(
+            name=party_org.name.replace("标记党支部", "标记发展"),
+            id_number=id_number(date(1998, 1, 1)),
+            birth_date=date(1998, 1, 1),
+            party_organization=party_org,
+            applied_on=date(2024, 3, 1),
+        )
     street = PartyOrganization.objects.get(name="标记党支部360102002001-6020-N")
     Member.objects.create(**member_fields(street, name="标记党员书记本人", user=personas["secretary"]))
 

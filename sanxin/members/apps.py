@@ -14,7 +14,10 @@ class MembersConfig(SanxinApp):
         Capability("members.manage", "维护党员信息", MEMBER_KEEPERS),
         Capability("members.unmask", "查看党员完整身份证号和手机号", TERRITORY_STAFF | {Role.PARTY_SECRETARY}),
     )
-    menu = (MenuItem("党员", "党员名册", "members:member_list", "members.view", "bi-person-badge", 45),)
+    menu = (
+        MenuItem("党员", "党员名册", "members:member_list", "members.view", "bi-person-badge", 45),
+        MenuItem("党员", "发展党员", "members:development_list", "members.view", "bi-person-plus", 46),
+    )
     audit_labels = {
         "member_*": "党员（全部）",
         "member_create": "登记党员",

@@ -27,3 +27,45 @@ class MemberForm(forms.Form):
         self.fields["party_organization"].queryset = manageable_party_orgs(user).order_by("region_id", "name")
         self.fields["party_organization"].label_from_instance = lambda p: f"{p.name}（{p.region.full_name}）"
         self.fields["employer"].bind_user(user)
+
+
+class DevelopmentForm(forms.Form):
+    """登记入党申请; the rules are the service's (sanxin.members.services.development_create)."""
+
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="公民身份号码", max_length=30, help_text="18 位，末位可为 X；出生日期按此填写")
+    applied_on = forms.DateField(label="递交入党申请日期", help_text="申请时须年满 18 周岁")
+    party_organization = forms.ModelChoiceField(label="培养党组织", queryset=None, empty_label="请选择")
+    recommending_organization = forms.ModelChoiceField(
+        label="推荐党组织",
+        queryset=None,
+        required=False,
+        empty_label="—",
+        help_text="青年人才党支部代为培养时填写：接收为预备党员后，党员编入推荐党组织",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = manageable_party_orgs(user).order_by("region_id", "name")
+        for name in ("party_organization", "recommending_organization"):
+            self.fields[name].queryset = orgs
+            self.fields[name].label_from_instance = lambda p: f"{p.name}（{p.region.full_name}）"
+
+
+class StepForm(forms.Form):
+    """One step of the development workflow: the date it was decided on and a note."""
+
+    on = forms.DateField(label="日期")
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class AdmitForm(StepForm):
+    introducer_1 = forms.ModelChoiceField(label="入党介绍人一", queryset=None, empty_label="请选择")
+    introducer_2 = forms.ModelChoiceField(label="入党介绍人二", queryset=None, empty_label="请选择")
+    publicity_starts_on = forms.DateField(label="公示开始日期")
+    publicity_ends_on = forms.DateField(label="公示结束日期", help_text="公示不少于 5 天，结束后方可接收")
+
+    def __init__(self, *args, introducers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("introducer_1", "introducer_2"):
+            self.fields[name].queryset = introducers

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from sanxin.core.roles import Role
 from sanxin.core.scope import access, scoped
 from sanxin.core.workflow import timeline
-from sanxin.members.models import Member, RelationMode
+from sanxin.members.models import Development, DevelopmentStage, Member, MemberStatus, RelationMode
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 
@@ -98,3 +98,60 @@ def manageable_party_orgs(user):
 
 def member_timeline(member: Member):
     return timeline(member)
+
+
+# Member development (发展党员): seen by whoever sees the cultivating Party organization.
+
+
+def development_list(*, user, q: str = "", party_org: str | int = "", stage: str = ""):
+    developments = scoped(
+        Development.objects.select_related("party_organization", "party_organization__region", "recommending_organization"), user
+    )
+    if q:
+        developments = developments.filter(name__icontains=q)
+    if party_org not in ("", None):
+        try:
+            developments = developments.filter(party_organization_id=int(party_org))
+        except (TypeError, ValueError):
+            developments = developments.none()
+    if stage:
+        developments = developments.filter(stage=stage)
+    return developments
+
+
+def development_stage_counts(developments) -> list[tuple[str, str, int]]:
+    """(stage, its label, how many) for every stage, in order, of the given (already scoped and filtered) rows."""
+    counts = dict(developments.order_by().values_list("stage").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in DevelopmentStage.choices]
+
+
+def access_development(pk, *, user, for_write: bool = False) -> Development:
+    """One person in development inside the user's scope, else 404; writes only where the cultivating Party
+    organization sits."""
+    return access(
+        Development.objects.select_related(
+            "party_organization",
+            "party_organization__region",
+            "recommending_organization",
+            "introducer_1",
+            "introducer_2",
+            "member",
+        ),
+        pk,
+        user,
+        capability="members.manage" if for_write else "members.view",
+        own_place_only=for_write,
+    )
+
+
+def introducer_choices(development: Development, *, user):
+    """Who may be named introducer on the page: full members of the cultivating (or recommending) Party organization
+    that the user sees; the workflow checks the rules again."""
+    orgs = [development.party_organization_id, development.recommending_organization_id]
+    return scoped(Member.objects.filter(status=MemberStatus.FULL, party_organization_id__in=[pk for pk in orgs if pk]), user).order_by(
+        "name", "pk"
+    )
+
+
+def development_timeline(development: Development):
+    return timeline(development)

@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.views_helpers import apply_validation_error, capability_required
 from sanxin.members import selectors, services
-from sanxin.members.forms import MemberForm
+from sanxin.members.forms import AdmitForm, DevelopmentForm, MemberForm, StepForm
 from sanxin.members.models import MemberStatus, RelationMode
+from sanxin.members.workflow import DEVELOPMENT
 from sanxin.regions.forms import RegionFilterForm
 
 SORTS = {"name": "name", "joined": "joined_on", "org": "party_organization__name"}
@@ -134,3 +137,100 @@ def member_edit(request, pk):
         messages.success(request, "已保存")
         return redirect("members:member_detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form, "title": f"编辑：{member.name}", "m": member})
+
+
+# Member development (发展党员)
+
+DEVELOPMENT_SORTS = {"name": "name", "applied": "applied_on", "org": "party_organization__name", "stage": "stage"}
+STEP_SERVICES = {
+    "activist": services.development_make_activist,
+    "candidate": services.development_make_candidate,
+    "full": services.development_make_full,
+}
+
+
+@capability_required("members.view")
+def development_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("q", "party_org")}
+    unstaged = selectors.development_list(user=request.user, **filters)
+    stage = request.GET.get("stage", "")
+    rows = unstaged.filter(stage=stage) if stage else unstaged
+    params = request.GET.copy()
+    for name in ("stage", "page"):
+        params.pop(name, None)
+    context = {
+        "listing": list_page(request, rows, sortable=DEVELOPMENT_SORTS, default_sort="org"),
+        "counts": selectors.development_stage_counts(unstaged),
+        "stage": stage,
+        "base_query": params.urlencode(),
+        "can_manage": request.user.can("members.manage"),
+    }
+    return render(request, "members/development_list.html", context)
+
+
+def _step_forms(request, development):
+    forms_by_step = {}
+    for step in DEVELOPMENT.available(development, request.user):
+        if step.name == "admit":
+            forms_by_step[step.name] = AdmitForm(introducers=selectors.introducer_choices(development, user=request.user), prefix=step.name)
+        else:
+            forms_by_step[step.name] = StepForm(prefix=step.name)
+    return forms_by_step
+
+
+@capability_required("members.view")
+def development_detail(request, pk):
+    development = selectors.access_development(pk, user=request.user)
+    steps = DEVELOPMENT.available(development, request.user)
+    context = {
+        "d": development,
+        "steps": steps,
+        "step_forms": _step_forms(request, development) if steps else {},
+        "timeline": selectors.development_timeline(development),
+    }
+    return render(request, "members/development_detail.html", context)
+
+
+@capability_required("members.manage")
+def development_create(request):
+    form = DevelopmentForm(request.POST or None, user=request.user)
+    development = _save(request, form, lambda fields: services.development_create(actor=request.user, **fields))
+    if development is not None:
+        messages.success(request, f"已登记“{development.name}”的入党申请")
+        return redirect("members:development_detail", pk=development.pk)
+    return render(request, "members/development_form.html", {"form": form, "title": "登记入党申请"})
+
+
+@require_POST
+@capability_required("members.manage")
+def development_step(request, pk, step):
+    development = selectors.access_development(pk, user=request.user, for_write=True)
+    if step not in DEVELOPMENT.by_name:
+        raise Http404
+    if step == "admit":
+        form = AdmitForm(request.POST, introducers=selectors.introducer_choices(development, user=request.user), prefix=step)
+    else:
+        form = StepForm(request.POST, prefix=step)
+    if not form.is_valid():
+        errors = [f"{form.fields[f].label if f in form.fields else ''}：{' '.join(e)}" for f, e in form.errors.items()]
+        messages.error(request, "；".join(errors))
+        return redirect("members:development_detail", pk=development.pk)
+    data = form.cleaned_data
+    try:
+        if step == "admit":
+            services.development_admit(
+                actor=request.user,
+                development=development,
+                on=data["on"],
+                note=data["note"],
+                introducers=(data["introducer_1"], data["introducer_2"]),
+                publicity_starts_on=data["publicity_starts_on"],
+                publicity_ends_on=data["publicity_ends_on"],
+            )
+        else:
+            STEP_SERVICES[step](actor=request.user, development=development, on=data["on"], note=data["note"])
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已{DEVELOPMENT.by_name[step].label}")
+    return redirect("members:development_detail", pk=development.pk)

@@ -25,12 +25,12 @@ from sanxin.core.models import Notification
 from sanxin.core.roles import Role
 from sanxin.imports.models import ImportJob
 from sanxin.instructors.models import Instructor, InstructorAssignment, InstructorVisit
-from sanxin.members.models import Member
+from sanxin.members.models import Development, Member
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 from tests.conftest import PASSWORD
-from tests.members_factories import member_fields
+from tests.members_factories import id_number, member_fields
 from tests.orgs_factories import credit_code
 
 # (persona who sees the rows, URL, the name every added row shows there followed by its number)
@@ -38,6 +38,7 @@ PAGES = [
     ("province", "/orgs/", "计数组织"),
     ("province", "/party/", "计数党支部"),
     ("province", "/members/", "计数党员"),
+    ("province", "/members/development/", "计数发展"),
     ("province", "/census/", "计数摸排"),
     ("province", "/todos/", "计数组织"),
     ("province", "/instructors/", "计数指导员"),
@@ -120,7 +121,17 @@ class World:
         )
         party_org.covered_organizations.add(org, self.parent_org)
         self.parent_party_org = self.parent_party_org or party_org
-        Member.objects.create(**member_fields(party_org, name=f"计数党员{i}", employer=org, user=user))
+        member = Member.objects.create(**member_fields(party_org, name=f"计数党员{i}", employer=org, user=user))
+        Development.objects.create(
+            name=f"计数发展{i}",
+            id_number=id_number(date(1998, 1, 1)),
+            birth_date=date(1998, 1, 1),
+            party_organization=party_org,
+            recommending_organization=self.parent_party_org,
+            applied_on=date(2025, 1, 1) + timedelta(days=i),
+            introducer_1=member,
+            introducer_2=member,
+        )
 
         campaign = CensusCampaign.objects.create(
             name=f"计数摸排{i}",
