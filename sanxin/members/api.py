@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
@@ -17,8 +18,8 @@ from sanxin.core.guards import require
 from sanxin.core.scope import scoped
 from sanxin.core.text import normalize_code
 from sanxin.members import selectors, services
-from sanxin.members.forms import MemberForm
-from sanxin.members.models import Education, Gender, Member, MemberStatus, RelationMode
+from sanxin.members.forms import DevelopmentForm, MemberForm
+from sanxin.members.models import Development, DevelopmentStage, Education, Gender, Member, MemberStatus, RelationMode
 from sanxin.orgs.api import MAX_COUNT, Choice, choices_text, form_value, in_queryset, resolved
 from sanxin.orgs.models import Organization
 
@@ -218,3 +219,185 @@ def update_member(request, member_id: int, payload: MemberPatch):
             changes.pop(name)  # a required field cannot be cleared: null leaves it as it is
     member = services.member_update(actor=user, member=member, **_fields(MemberForm(user=user), changes))
     return member_rows([member], user)[0]
+
+
+# ------------------------------------------------------------------------------------- member development
+
+development_router = Router(tags=["发展党员"])
+
+
+class StageCount(Schema):
+    stage: str
+    label: str
+    count: int
+
+
+class DevelopmentOut(Schema):
+    id: int
+    name: str = Field(description="姓名")
+    id_number: str = Field(description="公民身份号码（脱敏）")
+    birth_date: Day = Field(description="出生日期（按身份证号码）")
+    stage: str = Field(description=f"发展阶段：{choices_text(DevelopmentStage.choices)}")
+    stage_label: str
+    party_organization: Ref = Field(description="培养党组织")
+    recommending_organization: Ref | None = Field(description="推荐党组织（青年人才党支部代为培养时）")
+    applied_on: Day = Field(description="递交入党申请日期")
+    activist_on: Day | None = Field(description="确定为入党积极分子日期")
+    candidate_on: Day | None = Field(description="列为发展对象日期")
+    introducers: list[Ref] = Field(description="入党介绍人")
+    publicity_starts_on: Day | None = Field(description="公示开始日期")
+    publicity_ends_on: Day | None = Field(description="公示结束日期")
+    admitted_on: Day | None = Field(description="接收为预备党员日期")
+    full_on: Day | None = Field(description="转为正式党员日期")
+    member: int | None = Field(description="接收后的党员编号")
+
+
+class DevelopmentList(Schema):
+    items: list[DevelopmentOut]
+    count: int = Field(description="符合条件的总条数")
+    stages: list[StageCount] = Field(description="各发展阶段人数（不按阶段筛选时的范围）")
+
+
+def _ref(org) -> dict | None:
+    return {"id": org.pk, "name": org.name} if org is not None else None
+
+
+def development_row(d: Development) -> dict:
+    return {
+        "id": d.pk,
+        "name": d.name,
+        "id_number": d.id_number_masked,
+        "birth_date": d.birth_date,
+        "stage": d.stage,
+        "stage_label": d.get_stage_display(),
+        "party_organization": _ref(d.party_organization),
+        "recommending_organization": _ref(d.recommending_organization),
+        "applied_on": d.applied_on,
+        "activist_on": d.activist_on,
+        "candidate_on": d.candidate_on,
+        "introducers": [_ref(m) for m in (d.introducer_1, d.introducer_2) if m is not None],
+        "publicity_starts_on": d.publicity_starts_on,
+        "publicity_ends_on": d.publicity_ends_on,
+        "admitted_on": d.admitted_on,
+        "full_on": d.full_on,
+        "member": d.member_id,
+    }
+
+
+@development_router.get("", response=responses({200: DevelopmentList}), summary="发展党员（按数据权限；各阶段人数）")
+def list_developments(
+    request,
+    q: QueryText("姓名（包含）", "李") = "",
+    party_org: int | None = None,
+    stage: Choice(DevelopmentStage.choices, "发展阶段") = "",
+    offset: Offset = 0,
+    limit: Limit(200) = 50,
+):
+    """As the 发展党员 page: `party_org` is the cultivating Party organization's number."""
+    if not request.auth.can("members.view"):
+        raise Http404
+    if party_org is not None and not 0 < party_org <= MAX_COUNT:
+        party_org = 0
+    unstaged = selectors.development_list(user=request.auth, q=q, party_org="" if party_org is None else party_org)
+    found = (unstaged.filter(stage=stage) if stage else unstaged).select_related("introducer_1", "introducer_2")
+    found = found.order_by("party_organization_id", "applied_on", "pk")
+    rows = [development_row(d) for d in found[offset : offset + limit]]
+    stages = [{"stage": s, "label": label, "count": n} for s, label, n in selectors.development_stage_counts(unstaged)]
+    return {"items": rows, "count": found.count(), "stages": stages}
+
+
+@development_router.get("/{development_id}", response=responses({200: DevelopmentOut}), summary="单个发展党员")
+def get_development(request, development_id: int):
+    return development_row(selectors.access_development(development_id, user=request.auth))
+
+
+class DevelopmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=50, pattern=TEXT_VALUE, description="姓名")
+    id_number: str = Field(max_length=30, pattern=TEXT_VALUE, description="公民身份号码（18 位，校验位须正确）")
+    applied_on: Day = Field(description="递交入党申请日期；当日须年满 18 周岁")
+    party_organization: int = Field(ge=1, le=MAX_COUNT, description="培养党组织编号（须是您可维护的党组织）")
+    recommending_organization: int | None = Field(None, ge=1, le=MAX_COUNT, description="推荐党组织编号（青年人才党支部代为培养时）")
+
+
+class StepIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    on: Day = Field(description="日期，不能晚于今天，不能早于上一阶段的日期")
+    note: str = Field("", max_length=500, pattern=TEXT_VALUE, description="说明")
+
+
+class AdmitIn(StepIn):
+    introducer_1: int = Field(ge=1, le=MAX_COUNT, description="入党介绍人一（党员编号，须为正式党员）")
+    introducer_2: int = Field(ge=1, le=MAX_COUNT, description="入党介绍人二（党员编号，须为正式党员，不同于介绍人一）")
+    publicity_starts_on: Day = Field(description="公示开始日期")
+    publicity_ends_on: Day = Field(description="公示结束日期；公示不少于 5 天，须在接收日期之前结束")
+
+
+@development_router.post("", response=responses({201: DevelopmentOut}, refusals=(403,)), summary="登记入党申请")
+def create_development(request, payload: DevelopmentIn):
+    user = request.auth
+    require(user, "members.manage")
+    form = DevelopmentForm(user=user)
+    fields = resolved(
+        form,
+        payload.dict(),
+        {
+            "party_organization": lambda pk: in_queryset(form, "party_organization", pk, key="pk", label="党组织编号"),
+            "recommending_organization": lambda pk: in_queryset(form, "recommending_organization", pk, key="pk", label="党组织编号"),
+        },
+    )
+    development = services.development_create(actor=user, **fields)
+    return Status(201, development_row(development))
+
+
+STEP = responses({200: DevelopmentOut}, refusals=(403,))
+
+
+def _step(request, development_id: int, service, payload: StepIn):
+    development = selectors.access_development(development_id, user=request.auth, for_write=True)
+    service(actor=request.auth, development=development, on=payload.on, note=payload.note)
+    return development_row(selectors.access_development(development_id, user=request.auth))
+
+
+@development_router.post("/{development_id}/activist", response=STEP, summary="确定为入党积极分子")
+def development_activist(request, development_id: int, payload: StepIn):
+    return _step(request, development_id, services.development_make_activist, payload)
+
+
+@development_router.post("/{development_id}/candidate", response=STEP, summary="列为发展对象")
+def development_candidate(request, development_id: int, payload: StepIn):
+    """须确定为积极分子满一年。"""
+    return _step(request, development_id, services.development_make_candidate, payload)
+
+
+@development_router.post("/{development_id}/admit", response=STEP, summary="接收为预备党员")
+def development_admit(request, development_id: int, payload: AdmitIn):
+    """两名正式党员作入党介绍人，公示期（不少于 5 天）已结束；接收后登记为预备党员（有推荐党组织的编入推荐党组织）。"""
+    user = request.auth
+    development = selectors.access_development(development_id, user=user, for_write=True)
+    choices = selectors.introducer_choices(development, user=user)
+    introducers = []
+    for name in ("introducer_1", "introducer_2"):
+        pk = getattr(payload, name)
+        found = choices.filter(pk=pk).first()
+        if found is None:
+            raise ValidationError({name: f"党员编号“{pk}”不是培养党组织或推荐党组织中您可见的正式党员"})
+        introducers.append(found)
+    services.development_admit(
+        actor=user,
+        development=development,
+        on=payload.on,
+        note=payload.note,
+        introducers=tuple(introducers),
+        publicity_starts_on=payload.publicity_starts_on,
+        publicity_ends_on=payload.publicity_ends_on,
+    )
+    return development_row(selectors.access_development(development_id, user=user))
+
+
+@development_router.post("/{development_id}/full", response=STEP, summary="转为正式党员")
+def development_full(request, development_id: int, payload: StepIn):
+    """预备期满一年；党员状态改为正式党员。"""
+    return _step(request, development_id, services.development_make_full, payload)

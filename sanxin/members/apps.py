@@ -32,4 +32,4 @@ class MembersConfig(SanxinApp):
     }
     audit_objects = {"member": "党员名册"}
     import_specs = ("sanxin.members.importing.MEMBERS",)
-    api_routers = (("/members", "sanxin.members.api.router"),)
+    api_routers = (("/members", "sanxin.members.api.router"), ("/developments", "sanxin.members.api.development_router"))

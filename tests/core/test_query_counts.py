@@ -56,6 +56,7 @@ API_LISTS = [
         ("province", "/api/v1/orgs", "计数组织", ()),
         ("province", "/api/v1/party", "计数党支部", ()),
         ("province", "/api/v1/members", "计数党员", ()),
+        ("province", "/api/v1/developments", "计数发展", ()),
         ("province", "/api/v1/census/campaigns", "计数摸排", ()),
         ("province", "/api/v1/census/todos", "计数组织", ()),
         ("province", "/api/v1/instructors", "计数指导员", ()),

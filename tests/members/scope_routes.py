@@ -43,11 +43,31 @@ ROUTES: list = [
         "members.view",
         url=lambda d: reverse("members:development_detail", args=[d.pk]),
     ),
+    Route(
+        "api:list_developments",
+        "api_list",
+        DEVELOPMENT,
+        "members.view",
+        list_url="/api/v1/developments?limit=200",
+        api_items=lambda data: [item["name"] for item in data["items"]],
+    ),
+    Route("api:get_development", "api_detail", DEVELOPMENT, "members.view", url=lambda d: f"/api/v1/developments/{d.pk}"),
 ]
 EXEMPT: dict[str, str] = {
     "members:development_create": (
         "新建表单；培养党组织和推荐党组织只列可维护的，服务再查一次，见 tests/members/test_development_pages.py"
     ),
+    "api:create_development": (
+        "接口登记入党申请；培养党组织、推荐党组织用表单的同一字段在可维护的党组织中查找，范围外 422，"
+        "见 tests/members/test_development_api.py"
+    ),
+    **{
+        f"api:development_{step}": (
+            "接口办理发展步骤；经 access_development(for_write=True) 取得，范围外 404，"
+            "见 tests/members/test_development_api.py::test_list_with_stage_counts_and_scope"
+        )
+        for step in ("activist", "candidate", "admit", "full")
+    },
     "members:development_step": (
         "只收 POST；经 access_development(for_write=True) 取得，范围外 404，"
         "见 tests/members/test_development_pages.py::test_a_viewer_without_the_right_sees_no_buttons_and_outsiders_get_404"
