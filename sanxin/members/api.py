@@ -240,7 +240,7 @@ class DevelopmentOut(Schema):
     stage: str = Field(description=f"发展阶段：{choices_text(DevelopmentStage.choices)}")
     stage_label: str
     party_organization: Ref = Field(description="培养党组织")
-    recommending_organization: Ref | None = Field(description="推荐党组织（青年人才党支部代为培养时）")
+    recommending_organization: Ref | None = Field(description="推荐党组织（青年人才党支部代为培养时；不在您数据范围内的不显示）")
     applied_on: Day = Field(description="递交入党申请日期")
     activist_on: Day | None = Field(description="确定为入党积极分子日期")
     candidate_on: Day | None = Field(description="列为发展对象日期")
@@ -262,7 +262,8 @@ def _ref(org) -> dict | None:
     return {"id": org.pk, "name": org.name} if org is not None else None
 
 
-def development_row(d: Development) -> dict:
+def development_row(d: Development, *, seen_orgs: set[int]) -> dict:
+    """DevelopmentOut of one record; a recommending Party organization outside the caller's scope is not named."""
     return {
         "id": d.pk,
         "name": d.name,
@@ -271,7 +272,7 @@ def development_row(d: Development) -> dict:
         "stage": d.stage,
         "stage_label": d.get_stage_display(),
         "party_organization": _ref(d.party_organization),
-        "recommending_organization": _ref(d.recommending_organization),
+        "recommending_organization": _ref(d.recommending_organization) if d.recommending_organization_id in seen_orgs else None,
         "applied_on": d.applied_on,
         "activist_on": d.activist_on,
         "candidate_on": d.candidate_on,
@@ -301,14 +302,21 @@ def list_developments(
     unstaged = selectors.development_list(user=request.auth, q=q, party_org="" if party_org is None else party_org)
     found = (unstaged.filter(stage=stage) if stage else unstaged).select_related("introducer_1", "introducer_2")
     found = found.order_by("party_organization_id", "applied_on", "pk")
-    rows = [development_row(d) for d in found[offset : offset + limit]]
+    page = list(found[offset : offset + limit])
+    seen = selectors.visible_party_org_ids([d.recommending_organization_id for d in page], user=request.auth)
+    rows = [development_row(d, seen_orgs=seen) for d in page]
     stages = [{"stage": s, "label": label, "count": n} for s, label, n in selectors.development_stage_counts(unstaged)]
     return {"items": rows, "count": found.count(), "stages": stages}
 
 
 @development_router.get("/{development_id}", response=responses({200: DevelopmentOut}), summary="单个发展党员")
 def get_development(request, development_id: int):
-    return development_row(selectors.access_development(development_id, user=request.auth))
+    return _row(selectors.access_development(development_id, user=request.auth), request.auth)
+
+
+def _row(development: Development, user) -> dict:
+    seen = selectors.visible_party_org_ids([development.recommending_organization_id], user=user)
+    return development_row(development, seen_orgs=seen)
 
 
 class DevelopmentIn(Schema):
@@ -349,7 +357,7 @@ def create_development(request, payload: DevelopmentIn):
         },
     )
     development = services.development_create(actor=user, **fields)
-    return Status(201, development_row(development))
+    return Status(201, _row(development, user))
 
 
 STEP = responses({200: DevelopmentOut}, refusals=(403,))
@@ -358,7 +366,7 @@ STEP = responses({200: DevelopmentOut}, refusals=(403,))
 def _step(request, development_id: int, service, payload: StepIn):
     development = selectors.access_development(development_id, user=request.auth, for_write=True)
     service(actor=request.auth, development=development, on=payload.on, note=payload.note)
-    return development_row(selectors.access_development(development_id, user=request.auth))
+    return _row(selectors.access_development(development_id, user=request.auth), request.auth)
 
 
 @development_router.post("/{development_id}/activist", response=STEP, summary="确定为入党积极分子")
@@ -394,7 +402,7 @@ def development_admit(request, development_id: int, payload: AdmitIn):
         publicity_starts_on=payload.publicity_starts_on,
         publicity_ends_on=payload.publicity_ends_on,
     )
-    return development_row(selectors.access_development(development_id, user=user))
+    return _row(selectors.access_development(development_id, user=user), user)
 
 
 @development_router.post("/{development_id}/full", response=STEP, summary="转为正式党员")

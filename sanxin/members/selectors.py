@@ -153,5 +153,11 @@ def introducer_choices(development: Development, *, user):
     )
 
 
+def visible_party_org_ids(ids, *, user) -> set[int]:
+    """Of these Party organizations, those the user sees (a recommending one outside the scope is not named)."""
+    ids = {pk for pk in ids if pk}
+    return set(scoped(PartyOrganization.objects.filter(pk__in=ids), user).values_list("pk", flat=True)) if ids else set()
+
+
 def development_timeline(development: Development):
     return timeline(development)

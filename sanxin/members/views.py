@@ -158,8 +158,11 @@ def development_list(request):
     params = request.GET.copy()
     for name in ("stage", "page"):
         params.pop(name, None)
+    listing = list_page(request, rows, sortable=DEVELOPMENT_SORTS, default_sort="org")
+    recommending = [d.recommending_organization_id for d in listing.page]
     context = {
-        "listing": list_page(request, rows, sortable=DEVELOPMENT_SORTS, default_sort="org"),
+        "listing": listing,
+        "seen_orgs": selectors.visible_party_org_ids(recommending, user=request.user),
         "counts": selectors.development_stage_counts(unstaged),
         "stage": stage,
         "base_query": params.urlencode(),
@@ -184,6 +187,7 @@ def development_detail(request, pk):
     steps = DEVELOPMENT.available(development, request.user)
     context = {
         "d": development,
+        "seen_orgs": selectors.visible_party_org_ids([development.recommending_organization_id], user=request.user),
         "steps": steps,
         "step_forms": _step_forms(request, development) if steps else {},
         "timeline": selectors.development_timeline(development),

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from sanxin.members.models import Development, Member
+from sanxin.regions.models import Region
 from tests.members.test_development import ACTIVIST, ADMITTED, APPLIED, CANDIDATE, PUBLICITY, advanced, apply
 from tests.members_factories import id_number, make_member
 from tests.orgs_factories import party_org
@@ -84,3 +85,19 @@ def test_a_viewer_without_the_right_sees_no_buttons_and_outsiders_get_404(client
     assert client_for("outsider").get(f"/members/development/{dev.pk}/").status_code == 404
     assert client_for("outsider").post(f"/members/development/{dev.pk}/activist/", {"activist-on": ACTIVIST}).status_code == 404
     assert client_for("county").post(f"/members/development/{dev.pk}/nonsense/", {}).status_code == 404
+
+
+def test_a_recommending_organization_outside_the_scope_is_not_named(client_for, personas, branch, introducers):
+    elsewhere = Region.objects.filter(code__startswith="360102", level=4).exclude(code="360102002").order_by("code").first()
+    home = party_org(personas["county"], name="别处推荐党支部", region=elsewhere)
+    dev = apply(personas["county"], branch, recommending_organization=home)
+    county, township = client_for("county"), client_for("township")
+    assert "别处推荐党支部" in county.get("/members/development/").content.decode()
+    assert "别处推荐党支部" in county.get(f"/members/development/{dev.pk}/").content.decode()
+    for url in ("/members/development/", f"/members/development/{dev.pk}/"):
+        page = township.get(url).content.decode()
+        assert ">李发展<" in page or "李发展" in page
+        assert "别处推荐党支部" not in page and "不在您的管辖范围内" in page
+    assert township.get(f"/api/v1/developments/{dev.pk}").json()["recommending_organization"] is None
+    assert township.get("/api/v1/developments").json()["items"][0]["recommending_organization"] is None
+    assert county.get(f"/api/v1/developments/{dev.pk}").json()["recommending_organization"]["name"] == "别处推荐党支部"
