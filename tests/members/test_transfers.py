@@ -278,3 +278,37 @@ def test_destinations_are_searched_across_the_platform(personas, receiving):
     receiving.status = "dissolved"
     receiving.save()
     assert list(destination_suggestions(county, "浔阳", 20)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_initiations_at_once_leave_one_open_transfer(personas, receiving, member):
+    """Two clicks in two processes at the same moment (PostgreSQL: real row locks): one transfer, one refusal."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("行锁并发只在 PostgreSQL 上验证")
+    county = personas["county"]
+    other = party_org(county, name="滕王阁并发党支部")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def click(destination, number):
+        try:
+            barrier.wait()
+            initiate(county, Member.objects.get(pk=member.pk), destination, letter_number=number)
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click, args=args) for args in ((receiving, "1"), (other, "2"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2 and outcomes.count("ok") == 1, outcomes
+    assert "已有未办结的组织关系转接" in next(o for o in outcomes if o != "ok")
+    assert Transfer.objects.filter(member=member, state=TransferState.INITIATED).count() == 1
