@@ -188,6 +188,26 @@ def make_world_members(personas):
         )
     street = PartyOrganization.objects.get(name="标记党支部360102002001-6020-N")
     Member.objects.create(**member_fields(street, name="标记党员书记本人", user=personas["secretary"]))
+    make_world_transfers()
+
+
+def make_world_transfers():
+    """Every marked member's relation on its way to the Party organization of the same kind at the next place (the
+    last place's to the first's), across counties and provinces; every other one accepted already."""
+    from sanxin.members.models import Member, Transfer
+
+    orgs = list(PartyOrganization.objects.order_by("pk"))
+    for n, party_org in enumerate(orgs):
+        destination = orgs[(n + 4) % len(orgs)]  # four per place: two industries, in the zone or not
+        Transfer.objects.create(
+            member=Member.objects.get(name=party_org.name.replace("标记党支部", "标记党员")),
+            from_organization=party_org,
+            to_organization=destination,
+            letter_number=f"标记转接{n}",
+            state="initiated" if n % 2 else "accepted",
+            initiated_on=date(2026, 1, 1),
+            valid_until=date(2026, 3, 31),
+        )
 
 
 @pytest.fixture

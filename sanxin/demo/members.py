@@ -6,17 +6,25 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import ric
 
 from sanxin.accounts.models import User
-from sanxin.members.models import Member
+from sanxin.members.models import Member, Transfer
 from sanxin.members.services import member_create
+from sanxin.members.transfers import DEFAULT_VALIDITY_DAYS, transfer_initiate
 from sanxin.party.models import PartyOrganization
+from sanxin.party.services import party_org_create
+from sanxin.regions.models import Region
 
 JOINT_BRANCH = "滕王阁街道快递外卖小哥联合党支部"
+# A Party organization in another city (九江市浔阳区甘棠街道), where a member of the joint branch moves.
+RECEIVING_REGION = "360403001"
+RECEIVING_BRANCH = "甘棠街道快递外卖小哥联合党支部"
+MOVING_MEMBER = "刘婷"
 
 
 @dataclass(frozen=True)
@@ -105,3 +113,35 @@ def seed_demo_members() -> int:
                 )
                 count += 1
     return count
+
+
+def seed_demo_transfers() -> int:
+    """One open relation transfer (已发起) from the joint branch to a Party organization in another city, so the
+    receiving side has work to do; the receiving branch is made if the demo has none there. Once only."""
+    joint = PartyOrganization.objects.filter(name=JOINT_BRANCH).first()
+    member = Member.objects.filter(name=MOVING_MEMBER, party_organization=joint).first()
+    region = Region.objects.filter(code=RECEIVING_REGION).first()
+    if joint is None or member is None or region is None or Transfer.objects.exists():
+        return 0
+    with transaction.atomic():
+        receiving = PartyOrganization.objects.filter(region=region, name=RECEIVING_BRANCH).first() or party_org_create(
+            actor=None,
+            name=RECEIVING_BRANCH,
+            level="branch",
+            establishment_form="joint",
+            special_kinds=["mobile"],
+            region=region,
+            secretary="黄志明",
+            founded_on=date(2024, 3, 15),
+            term_years=3,
+        )
+        today = timezone.localdate()
+        transfer_initiate(
+            actor=None,
+            member=member,
+            to_organization=receiving,
+            letter_number=f"赣东湖组转〔{today.year}〕001号",
+            valid_until=today + timedelta(days=DEFAULT_VALIDITY_DAYS),
+            reason="工作调动至九江市，在浔阳区从事外卖配送",
+        )
+    return 1

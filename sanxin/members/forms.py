@@ -1,8 +1,11 @@
 from django import forms
 
+from sanxin.core.listing import parse_id
+from sanxin.core.lookup import ScopedLookupField
 from sanxin.members.models import Education, Gender, MemberStatus, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
 from sanxin.orgs.lookup import OrganizationLookupField
+from sanxin.party.models import PartyOrganization, PartyOrgStatus
 
 
 class MemberForm(forms.Form):
@@ -69,3 +72,49 @@ class AdmitForm(StepForm):
         super().__init__(*args, **kwargs)
         for name in ("introducer_1", "introducer_2"):
             self.fields[name].queryset = introducers
+
+
+class TransferDestinationField(ScopedLookupField):
+    """The receiving Party organization of a transfer: any active one on the platform (a transfer is addressed
+    outside one's jurisdiction), found by name; sanxin.members.transfers.destination_suggestions."""
+
+    url_name = "members:transfer_destination_lookup"
+    placeholder = "输入接收党组织名称搜索（至少 2 个字）"
+
+    def find(self, key: str):
+        pk = parse_id(key)
+        if pk is None or self.user is None or not self.user.can("members.manage"):
+            return None
+        return PartyOrganization.objects.filter(pk=pk, status=PartyOrgStatus.ACTIVE).select_related("region").first()
+
+    def describe(self, key: str) -> str:
+        found = self.find(key)
+        return f"{found.name}（{found.region.full_name}）" if found else ""
+
+    def clean(self, value):
+        key = (super().clean(value) or "").strip()
+        if not key:
+            return None
+        found = self.find(key)
+        if found is None:
+            raise forms.ValidationError("所选接收党组织不存在或已撤销，请重新搜索选择")
+        return found
+
+
+class TransferForm(forms.Form):
+    """发起转接; the rules are the service's (sanxin.members.transfers.transfer_initiate)."""
+
+    to_organization = TransferDestinationField(label="接收党组织", help_text="可选择平台上任一党组织，含其他市县的")
+    letter_number = forms.CharField(label="介绍信编号", max_length=50)
+    valid_until = forms.DateField(label="介绍信有效期至", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="转接原因", max_length=200, required=False, help_text="如：工作调动、外出务工")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organization"].bind_user(user)
+
+
+class TransferStepForm(forms.Form):
+    """One step of a transfer: a note (the reason, for 退回)."""
+
+    note = forms.CharField(label="说明", max_length=500, required=False)

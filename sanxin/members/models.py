@@ -163,3 +163,66 @@ class Development(BaseModel):
     @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
+
+
+class TransferState(models.TextChoices):
+    INITIATED = "initiated", "已发起"
+    ACCEPTED = "accepted", "已接收"
+    REJECTED = "rejected", "已退回"
+    COMPLETED = "completed", "已完成"
+    CANCELLED = "cancelled", "已撤销"
+
+
+OPEN_TRANSFER_STATES = (TransferState.INITIATED, TransferState.ACCEPTED)
+
+
+class Transfer(BaseModel):
+    """A member's organizational relation moving from their Party organization to another (组织关系转接).
+
+    Two-sided: seen by whoever sees the sending or the receiving Party organization (sanxin.members.transfers
+    .transfer_list / access_transfer), across jurisdictions; the state changes only through
+    sanxin.members.workflow.TRANSFER. On completion the member moves to the receiving Party organization through
+    the member services. At most one open (已发起 or 已接收) transfer per member, held by the database."""
+
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers")
+    from_organization = models.ForeignKey(
+        "party.PartyOrganization", verbose_name="转出党组织", on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_organization = models.ForeignKey(
+        "party.PartyOrganization", verbose_name="接收党组织", on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    state = models.CharField("转接状态", max_length=16, choices=TransferState.choices, default=TransferState.INITIATED)
+    letter_number = models.CharField("介绍信编号", max_length=50)
+    reason = models.CharField("转接原因", max_length=200, blank=True)
+    initiated_on = models.DateField("发起日期")
+    valid_until = models.DateField("介绍信有效期至")
+    accepted_on = models.DateField("接收日期", null=True, blank=True)
+    rejected_on = models.DateField("退回日期", null=True, blank=True)
+    reject_reason = models.CharField("退回原因", max_length=500, blank=True)
+    completed_on = models.DateField("报到完成日期", null=True, blank=True)
+    cancelled_on = models.DateField("撤销日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-initiated_on", "-id"]
+        verbose_name = "组织关系转接"
+        indexes = [
+            models.Index(fields=["from_organization", "state"], name="transfer_from_state"),
+            models.Index(fields=["to_organization", "state"], name="transfer_to_state"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(state__in=["initiated", "accepted"]),
+                name="transfer_one_open_per_member",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_organization=models.F("to_organization")), name="transfer_to_another_organization"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member.name}（{self.letter_number}）"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_TRANSFER_STATES

@@ -174,7 +174,7 @@ def member_create(*, actor, **fields) -> Member:
 def member_update(*, actor, member: Member, **changes) -> Member:
     require(actor, "members.manage")
     before = snapshot(member)
-    old_status, old_mode = member.status, member.relation_mode
+    old_status, old_mode, old_org = member.status, member.relation_mode, member.party_organization_id
     merged = {f: getattr(member, f) for f in FIELDS} | changes
     cleaned = _validated(actor, merged, member=member)
     for key in changes:
@@ -196,6 +196,16 @@ def member_update(*, actor, member: Member, **changes) -> Member:
             old=old_mode,
             new=member.relation_mode,
             new_label=label,
+        )
+    if member.party_organization_id != old_org:
+        _timeline(
+            member,
+            actor=actor,
+            transition="member_party_organization",
+            label="所在党组织变更",
+            old=str(old_org),
+            new=str(member.party_organization_id),
+            new_label=member.party_organization.name[:64],
         )
     audit_changes(actor=actor, action="member_update", obj=member, before=before, after=snapshot(member))
     return member

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.views_helpers import apply_validation_error, capability_required
-from sanxin.members import selectors, services
+from sanxin.members import selectors, services, transfers
 from sanxin.members.forms import AdmitForm, DevelopmentForm, MemberForm, StepForm
 from sanxin.members.models import MemberStatus, RelationMode
 from sanxin.members.workflow import DEVELOPMENT
@@ -74,6 +74,7 @@ def _detail(request, member, *, unmasked: dict | None = None):
         "unmasked": unmasked or {},
         "employer": selectors.visible_employer(member, user=request.user),
         "timeline": selectors.member_timeline(member),
+        "open_transfer": transfers.open_transfer_of(member),
         "can_manage": request.user.can("members.manage"),
         "can_unmask": request.user.can("members.unmask"),
     }

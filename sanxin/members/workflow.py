@@ -13,7 +13,8 @@ from datetime import date
 from django.utils import timezone
 
 from sanxin.core.workflow import Transition, Workflow
-from sanxin.members.models import Development, DevelopmentStage, Member, MemberStatus
+from sanxin.members.models import Development, DevelopmentStage, Member, MemberStatus, Transfer, TransferState
+from sanxin.members.selectors import manageable_party_orgs
 
 # 公示 usually lasts at least 5 working days; without a working-day calendar here the rule is 5 calendar days
 # (start and end included), a minimum that a shorter working-day period never passes unnoticed.
@@ -146,4 +147,85 @@ DEVELOPMENT = Workflow(
         ),
     ],
     state_field="stage",
+)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Relation transfers (组织关系转接): the sending side initiates (sanxin.members.transfers.transfer_initiate) and may
+# cancel while the receiving side has not answered; the receiving side accepts or returns it with a reason, and
+# completes it when the member has reported with the letter (报到), as in practice only the receiving Party
+# organization knows that; completion moves the member there (sanxin.members.transfers.transfer_complete).
+
+
+def _receiving_side(transfer: Transfer, *, actor=None, **_) -> str | None:
+    if actor is not None and not manageable_party_orgs(actor).filter(pk=transfer.to_organization_id).exists():
+        return f"只有接收党组织（{transfer.to_organization.name}）方可办理此步骤"
+    return None
+
+
+def _sending_side(transfer: Transfer, *, actor=None, **_) -> str | None:
+    if actor is not None and not manageable_party_orgs(actor).filter(pk=transfer.from_organization_id).exists():
+        return f"只有转出党组织（{transfer.from_organization.name}）方可撤销转接"
+    return None
+
+
+def _member_still_there(transfer: Transfer, **_) -> str | None:
+    if transfer.member.party_organization_id != transfer.from_organization_id:
+        return f"党员“{transfer.member.name}”已不在转出党组织（{transfer.from_organization.name}），不能完成转接，请退回"
+    return None
+
+
+def _letter_still_valid(transfer: Transfer, **_) -> str | None:
+    if timezone.localdate() > transfer.valid_until:
+        return f"介绍信已过有效期（{transfer.valid_until:%Y-%m-%d} 止），不能确认报到；请退回后由转出党组织重新开具"
+    return None
+
+
+def _keep_reason(transfer: Transfer, *, note, **_) -> None:
+    transfer.reject_reason = note
+
+
+TRANSFER = Workflow(
+    Transfer,
+    [
+        Transition(
+            "accept",
+            "同意接收",
+            frozenset({TransferState.INITIATED}),
+            TransferState.ACCEPTED,
+            "members.manage",
+            guards=(_receiving_side,),
+            timestamp="accepted_on",
+        ),
+        Transition(
+            "reject",
+            "退回",
+            frozenset({TransferState.INITIATED, TransferState.ACCEPTED}),
+            TransferState.REJECTED,
+            "members.manage",
+            guards=(_receiving_side,),
+            timestamp="rejected_on",
+            note_required="请填写退回原因",
+            apply=_keep_reason,
+        ),
+        Transition(
+            "complete",
+            "确认报到，完成转接",
+            frozenset({TransferState.ACCEPTED}),
+            TransferState.COMPLETED,
+            "members.manage",
+            guards=(_receiving_side, _member_still_there, _letter_still_valid),
+            timestamp="completed_on",
+        ),
+        Transition(
+            "cancel",
+            "撤销转接",
+            frozenset({TransferState.INITIATED}),
+            TransferState.CANCELLED,
+            "members.manage",
+            guards=(_sending_side,),
+            timestamp="cancelled_on",
+        ),
+    ],
+    state_field="state",
 )

@@ -25,7 +25,7 @@ from sanxin.core.models import Notification
 from sanxin.core.roles import Role
 from sanxin.imports.models import ImportJob
 from sanxin.instructors.models import Instructor, InstructorAssignment, InstructorVisit
-from sanxin.members.models import Development, Member
+from sanxin.members.models import Development, Member, Transfer
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
@@ -39,6 +39,7 @@ PAGES = [
     ("province", "/party/", "计数党支部"),
     ("province", "/members/", "计数党员"),
     ("province", "/members/development/", "计数发展"),
+    ("province", "/members/transfers/", "计数转接"),
     ("province", "/census/", "计数摸排"),
     ("province", "/todos/", "计数组织"),
     ("province", "/instructors/", "计数指导员"),
@@ -57,6 +58,7 @@ API_LISTS = [
         ("province", "/api/v1/party", "计数党支部", ()),
         ("province", "/api/v1/members", "计数党员", ()),
         ("province", "/api/v1/developments", "计数发展", ()),
+        ("province", "/api/v1/transfers", "计数转接", ()),
         ("province", "/api/v1/census/campaigns", "计数摸排", ()),
         ("province", "/api/v1/census/todos", "计数组织", ()),
         ("province", "/api/v1/instructors", "计数指导员", ()),
@@ -76,6 +78,7 @@ class World:
         self.serial = 0
         self.communities = list(Region.objects.filter(code__under="360102", level=5).order_by("code")[:40])
         self.industries = list(Industry.objects.order_by("code")[:6])
+        self.jiujiang = list(Region.objects.filter(code__under="3604", level=4).order_by("code")[:10])
         self.parent_org = None
         self.parent_party_org = None
         self.parent_unit = Unit.objects.create(name="计数上级单位", kind=UnitKind.SOCIAL_WORK_DEPT, region_id="3601")
@@ -132,6 +135,18 @@ class World:
             applied_on=date(2025, 1, 1) + timedelta(days=i),
             introducer_1=member,
             introducer_2=member,
+        )
+        # Each transfer goes to a Party organization of its own in another city (九江市).
+        receiving = PartyOrganization.objects.create(
+            name=f"计数接收{i}", level="branch", establishment_form="joint", region=self.jiujiang[i % len(self.jiujiang)]
+        )
+        Transfer.objects.create(
+            member=member,
+            from_organization=party_org,
+            to_organization=receiving,
+            letter_number=f"计数转接{i}",
+            initiated_on=date(2026, 1, 1) + timedelta(days=i),
+            valid_until=date(2026, 6, 30),
         )
 
         campaign = CensusCampaign.objects.create(

@@ -138,3 +138,32 @@ def test_demo_members_of_every_relation_mode_are_seen_by_the_secretary(db, tmp_p
     client.force_login(secretary)
     page = client.get("/members/").content.decode()
     assert ">林小勇<" in page and "共 <strong>6</strong> 条" in page
+
+
+def test_demo_has_an_open_transfer_to_another_city(db, tmp_path: Path, settings):
+    from django.test import Client
+
+    from sanxin.accounts.models import User
+    from sanxin.demo.members import JOINT_BRANCH, RECEIVING_BRANCH, seed_demo_members, seed_demo_transfers
+    from sanxin.members.models import Transfer, TransferState
+    from sanxin.members.transfers import transfer_list, transfer_steps
+
+    settings.SANXIN_OTP_REQUIRED = False
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_orgs(tmp_path)
+    seed_demo_members()
+    assert seed_demo_transfers() == 1
+    assert seed_demo_transfers() == 0  # a second run adds nothing
+    transfer = Transfer.objects.get()
+    assert transfer.state == TransferState.INITIATED and transfer.from_organization.name == JOINT_BRANCH
+    assert transfer.to_organization.name == RECEIVING_BRANCH and transfer.to_organization.region_id.startswith("3604")
+    assert not transfer.from_organization.region_id.startswith("3604")
+    # The sending side (the branch's secretary) sees it going out and may cancel; the province may answer it.
+    secretary = User.objects.get(username="secretary")
+    assert list(transfer_list(user=secretary, direction="out")) == [transfer]
+    assert [s.name for s in transfer_steps(transfer, secretary)] == ["cancel"]
+    province = User.objects.filter(unit__region_id="36", roles__role="region_staff").first()
+    assert province is not None and {"accept", "reject"} <= {s.name for s in transfer_steps(transfer, province)}
+    client = Client()
+    client.force_login(secretary)
+    assert ">刘婷<" in client.get("/members/transfers/?direction=out").content.decode()

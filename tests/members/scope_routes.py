@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from sanxin.members.models import Development
+from sanxin.members.models import Development, Transfer
 from tests.scope_registry import MEMBER, MEMBER_OWN, PARTY_ORG, Entity, Route
 
 
@@ -18,6 +18,32 @@ DEVELOPMENT = Entity(
     marker=lambda d: d.name,
     personal=_secretary_of,
     places=lambda d: PARTY_ORG.places(d.party_organization),
+)
+
+
+def _secretary_of_either_side(transfer, user) -> bool:
+    """A Party secretary sees the transfers out of and into their own Party organization."""
+    if not user.roles.filter(role="party_secretary").exists():
+        return False
+    return any(org.members.filter(user=user).exists() for org in (transfer.from_organization, transfer.to_organization))
+
+
+# Two-sided: seen by whoever sees the sending or the receiving Party organization.
+TRANSFER = Entity(
+    Transfer,
+    region_code=lambda t: t.from_organization.region_id,
+    marker=lambda t: t.member.name,
+    personal=_secretary_of_either_side,
+    places=lambda t: [*PARTY_ORG.places(t.from_organization), *PARTY_ORG.places(t.to_organization)],
+)
+
+# The 转入 tab: seen from the receiving side only.
+TRANSFER_IN = Entity(
+    Transfer,
+    region_code=lambda t: t.to_organization.region_id,
+    marker=lambda t: t.member.name,
+    personal=lambda t, user: user.roles.filter(role="party_secretary").exists() and t.to_organization.members.filter(user=user).exists(),
+    places=lambda t: PARTY_ORG.places(t.to_organization),
 )
 
 ROUTES: list = [
@@ -52,6 +78,33 @@ ROUTES: list = [
         api_items=lambda data: [item["name"] for item in data["items"]],
     ),
     Route("api:get_development", "api_detail", DEVELOPMENT, "members.view", url=lambda d: f"/api/v1/developments/{d.pk}"),
+    Route("members:transfer_list", "list", TRANSFER, "members.view", list_url="/members/transfers/?size=100"),
+    Route(
+        "members:transfer_list",
+        "list",
+        TRANSFER,
+        "members.view",
+        list_url="/members/transfers/?size=100&state=initiated",
+        queryset=lambda: Transfer.objects.filter(state="initiated"),
+    ),
+    Route("members:transfer_list", "list", TRANSFER_IN, "members.view", list_url="/members/transfers/?size=100&direction=in"),
+    Route(
+        "members:transfer_detail",
+        "detail",
+        TRANSFER,
+        "members.view",
+        url=lambda t: reverse("members:transfer_detail", args=[t.pk]),
+    ),
+    Route("members:transfer_export", "export", TRANSFER, "members.view", list_url="/members/transfers/export/"),
+    Route(
+        "api:list_transfers",
+        "api_list",
+        TRANSFER,
+        "members.view",
+        list_url="/api/v1/transfers?limit=200",
+        api_items=lambda data: [item["member"]["name"] for item in data["items"]],
+    ),
+    Route("api:get_transfer", "api_detail", TRANSFER, "members.view", url=lambda t: f"/api/v1/transfers/{t.pk}"),
 ]
 EXEMPT: dict[str, str] = {
     "members:development_create": (
@@ -72,6 +125,26 @@ EXEMPT: dict[str, str] = {
         "只收 POST；经 access_development(for_write=True) 取得，范围外 404，"
         "见 tests/members/test_development_pages.py::test_a_viewer_without_the_right_sees_no_buttons_and_outsiders_get_404"
     ),
+    "members:transfer_create": (
+        "发起转接表单；经 access_member(for_write=True) 取得党员，范围外 404，"
+        "见 tests/members/test_transfer_pages.py::test_the_form_starts_from_a_member_kept_here_only"
+    ),
+    "members:transfer_destination_lookup": (
+        "接收党组织检索：转接本就跨辖区，检索平台上未撤销的党组织，只答名称和所在地区，须有维护党员权限且至少 2 个字，"
+        "见 tests/members/test_transfer_pages.py::test_the_destination_search"
+    ),
+    "members:transfer_step": (
+        "只收 POST；经 access_transfer(for_write=True) 取得，两方之外 404，"
+        "见 tests/members/test_transfer_pages.py::test_a_third_county_gets_404_on_page_step_and_api"
+    ),
+    "api:create_transfer": ("接口发起转接；党员经 access_member(for_write=True) 取得，范围外 404，见 tests/members/test_transfer_api.py"),
+    **{
+        f"api:transfer_{step}": (
+            "接口办理转接步骤；经 access_transfer(for_write=True) 取得，两方之外 404，"
+            "见 tests/members/test_transfer_api.py::test_a_third_county_gets_404"
+        )
+        for step in ("accept", "reject", "complete", "cancel")
+    },
     "members:member_create": (
         "新建表单；所在党组织只列可维护的（本地管辖的或书记本人所在的），工作单位按数据权限检索，"
         "见 tests/members/test_members.py::test_party_organization_outside_the_scope_is_refused"

@@ -4,7 +4,7 @@ from django.conf import settings
 
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
-from sanxin.demo.members import seed_demo_members
+from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region
 
@@ -35,4 +35,6 @@ class Command(BaseCommand):
         members = seed_demo_members()
         if members:
             self.stdout.write(f"已生成演示党员 {members} 名")
+        if seed_demo_transfers():
+            self.stdout.write("已生成演示组织关系转接 1 件（转往九江市，待接收方办理）")
         self.stdout.write(path.read_text(encoding="utf-8"))
