@@ -65,10 +65,10 @@ def seed_demo_developments() -> int:
                 development = development_admit(
                     actor=secretary,
                     development=development,
-                    on=publicity_starts + timedelta(days=10),
+                    on=publicity_starts + timedelta(days=25),
                     introducers=tuple(introducers),
                     publicity_starts_on=publicity_starts,
-                    publicity_ends_on=publicity_starts + timedelta(days=6),
+                    publicity_ends_on=publicity_starts + timedelta(days=20),  # five working days whatever the holidays
                 )
             if reached >= 4:
                 development_make_full(actor=secretary, development=development, on=years_after(development.admitted_on))
