@@ -78,6 +78,32 @@ def read_cells(number: int, cells: list[str], columns: list[ImportColumn]) -> tu
     return text, errors, bad
 
 
+class RowCheck:
+    """One row of a registry file under check: its cells read as read_cells does, the required columns checked, and
+    the row's errors. A column reports its first problem only: a later rule on a column already refused (an empty
+    code, then the same code "not found") would repeat the first in other words."""
+
+    def __init__(self, number: int, raw: list[str], columns: list[ImportColumn]):
+        cells = (raw + [""] * len(columns))[: len(columns)]
+        self.number = number
+        self.text, self.errors, self.bad = read_cells(number, cells, columns)
+        self._header = {c.key: c.header for c in columns}
+        for column in columns:
+            if column.required and not self.text[column.key]:
+                self.fail(column.key, f"“{column.header}”不能为空")
+
+    def fail(self, key: str, reason: str) -> None:
+        """Refuse the column `key`, unless it is no column of the template or has already been refused."""
+        header = self._header.get(key)
+        if header is not None and key not in self.bad and not any(e.column == header for e in self.errors):
+            self.errors.append(RowError(self.number, header, self.text[key], reason))
+
+    def fail_each(self, reasons: dict[str, str]) -> None:
+        """The domain rules' reasons by field, on the columns that hold those fields."""
+        for key, reason in reasons.items():
+            self.fail(key, reason)
+
+
 def lookup_text(cells: list[str], index: int, *, fold: bool = True) -> str:
     """A cell as the checks read it (stripped; half-width if `fold`), for the lookups made before the rows are
     checked; empty if it holds a control character (read_cells reports it)."""

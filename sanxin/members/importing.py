@@ -21,11 +21,11 @@ from sanxin.imports.spec import (
     ImportConflict,
     ImportScope,
     ImportSpec,
+    RowCheck,
     RowError,
     chunked,
     lookup_text,
     parse_date,
-    read_cells,
 )
 from sanxin.members.models import Education, Gender, Member, MemberStatus, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
@@ -105,18 +105,10 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
     stored, writable = _writable(set(repeated), user)
     valid, errors = [], []
     for position, (number, raw) in enumerate(rows, start=1):
-        cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
-        text, found, bad = read_cells(number, cells, COLUMNS)
-
-        def fail(key, reason, _found=found, _row=number, _text=text, _bad=bad):
-            if key in HEADER_OF and key not in _bad and not any(e.column == HEADER_OF[key] for e in _found):
-                _found.append(RowError(_row, HEADER_OF[key], _text[key], reason))
-
+        check = RowCheck(number, raw, COLUMNS)
+        text, fail = check.text, check.fail
         if progress and position % 5000 == 0:
             progress(position)
-        for column in COLUMNS:
-            if column.required and not text[column.key]:
-                fail(column.key, f"“{column.header}”不能为空")
         fields = {
             "name": text["name"],
             "gender": _choice(Gender.choices, text["gender"]) or text["gender"],
@@ -152,11 +144,10 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             fail("id_number", "同一身份证号码在本文件中重复出现")
         if index in stored and index not in writable:
             fail("id_number", OUTSIDE_SCOPE)
-        rule_errors, cleaned = member_errors({k: v for k, v in fields.items() if k not in bad}, today=today)
-        for key, reason in rule_errors.items():
-            fail(key, reason)
-        if found:
-            errors.extend(found)
+        rule_errors, cleaned = member_errors({k: v for k, v in fields.items() if k not in check.bad}, today=today)
+        check.fail_each(rule_errors)
+        if check.errors:
+            errors.extend(check.errors)
             continue
         valid.append(ParsedRow(number, blind_index_for("id_number", cleaned["id_number"]), cleaned))
     errors.sort(key=lambda e: e.row)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from sanxin.core.workflow import Transition, Workflow
 from sanxin.members.models import Development, DevelopmentStage, Member, MemberStatus, Transfer, TransferState
 from sanxin.members.selectors import manageable_party_orgs
+from sanxin.workdays.calendar import workdays_between
 
-# 公示 usually lasts at least 5 working days; without a working-day calendar here the rule is 5 calendar days
-# (start and end included), a minimum that a shorter working-day period never passes unnoticed.
+# 公示 lasts at least 5 working days (start and end included), on the one working-day calendar.
 PUBLICITY_MIN_DAYS = 5
 
 
@@ -72,9 +72,11 @@ def _publicity_ended(development: Development, *, on=None, publicity_starts_on=N
         return "接收预备党员前须经公示，请填写公示开始和结束日期"
     if publicity_starts_on < development.candidate_on:
         return f"公示应在列为发展对象（{development.candidate_on:%Y-%m-%d}）之后"
-    days = (publicity_ends_on - publicity_starts_on).days + 1
+    if publicity_ends_on < publicity_starts_on:
+        return "公示结束日期不能早于开始日期"
+    days = workdays_between(publicity_starts_on, publicity_ends_on)
     if days < PUBLICITY_MIN_DAYS:
-        return f"公示期不少于 {PUBLICITY_MIN_DAYS} 天，填写的公示期为 {days} 天"
+        return f"公示期不少于 {PUBLICITY_MIN_DAYS} 个工作日，填写的公示期内只有 {days} 个工作日（节假日不计）"
     if isinstance(on, date) and publicity_ends_on >= on:
         return f"公示期尚未结束（{publicity_ends_on:%Y-%m-%d} 结束），结束后方可接收为预备党员"
     return None

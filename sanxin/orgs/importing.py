@@ -18,13 +18,13 @@ from sanxin.imports.spec import (
     ImportConflict,
     ImportScope,
     ImportSpec,
+    RowCheck,
     RowError,
     chunked,
     find_cycles,
     lookup_text,
     parse_count,
     parse_date,
-    read_cells,
 )
 from sanxin.orgs.importing_pg import write_with_copy
 from sanxin.orgs.models import REGISTRY_COLUMNS, Organization, OrgCategory, RegistrationStatus, kind_of
@@ -112,19 +112,11 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
     keys = Counter(credit_code_key(code) for _, cells in rows if (code := lookup_text(cells, 0)))
     taken = scope.outside(Organization.objects.all(), "credit_code", keys)
     for position, (number, raw) in enumerate(rows, start=1):
-        cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
         # Codes, counts and dates read half-width; a control character or an over-long text is the column's only error.
-        text, row_errors, bad = read_cells(number, cells, COLUMNS)
-
-        def fail(key, reason, value=None, _row=number, _errors=row_errors, _text=text, _bad=bad):
-            if key not in _bad:
-                _errors.append(RowError(_row, HEADER_OF[key], _text[key] if value is None else value, reason))
-
+        check = RowCheck(number, raw, COLUMNS)
+        text, fail = check.text, check.fail
         if progress and position % 5000 == 0:
             progress(position)
-        for column in COLUMNS:
-            if column.required and not text[column.key]:
-                fail(column.key, f"“{column.header}”不能为空")
         fields: dict = {"credit_code": credit_code_key(text["credit_code"]), "name": text["name"]}
         if EXCEL_NUMBER.fullmatch(text["credit_code"]):
             fail("credit_code", "统一社会信用代码被 Excel 存成了数字（科学计数法），后几位已经丢失；请把该列设为“文本”格式后重新填写")
@@ -144,9 +136,7 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
                 fail("region", "所在地区代码不存在")
         # New rows of a zone committee join its zone (ImportScope.zone_id); updated rows keep theirs.
         place = place_outside_scope(user, region=fields.get("region"), industry=fields.get("industry"), zone=scope.zone_id)
-        for key, reason in place.items():
-            if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
-                fail(key, reason)
+        check.fail_each(place)
         unread = set()  # counts that could not be read: no rule between counts is judged on them
         for key in COUNTS:
             try:
@@ -171,13 +161,12 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             fail("parent", "上级单位不能是本单位")
         # The domain rules too, so one pass shows every problem of the row; a column already reported is not repeated,
         # and the members-versus-employees rule is not judged on a count that could not be read.
-        for key, reason in organization_errors(dict(fields), today=today).items():
-            if key == "formal_members" and unread:
-                continue
-            if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in row_errors):
-                fail(key, reason)
-        if row_errors:
-            errors.extend(row_errors)
+        rules = organization_errors(dict(fields), today=today)
+        if unread:
+            rules.pop("formal_members", None)
+        check.fail_each(rules)
+        if check.errors:
+            errors.extend(check.errors)
             continue
         values = {
             "name": fields["name"],

@@ -17,13 +17,13 @@ from sanxin.imports.spec import (
     ImportConflict,
     ImportScope,
     ImportSpec,
+    RowCheck,
     RowError,
     chunked,
     find_cycles,
     lookup_text,
     parse_count,
     parse_date,
-    read_cells,
 )
 from sanxin.orgs.models import Organization
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, PartyOrgStatus
@@ -109,19 +109,11 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
     stored, inside = _stored_keys(scope, {name for _, name in keys})
     valid, errors = [], []
     for position, (number, raw) in enumerate(rows, start=1):
-        cells = (raw + [""] * len(COLUMNS))[: len(COLUMNS)]
         # Codes, numbers and dates read half-width; a control character or an over-long text is the column's only error.
-        text, found, bad = read_cells(number, cells, COLUMNS)
-
-        def fail(key, reason, _found=found, _row=number, _text=text, _bad=bad):
-            if key not in _bad:
-                _found.append(RowError(_row, HEADER_OF[key], _text[key], reason))
-
+        check = RowCheck(number, raw, COLUMNS)
+        text, fail = check.text, check.fail
         if progress and position % 5000 == 0:
             progress(position)
-        for column in COLUMNS:
-            if column.required and not text[column.key]:
-                fail(column.key, f"“{column.header}”不能为空")
         fields = {
             "name": text["name"],
             "special_kinds": [],
@@ -137,9 +129,7 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             fail("industry", "所属行业不在行业字典中")
         # New rows of a zone committee join its zone (ImportScope.zone_id); updated rows keep theirs.
         place = place_outside_scope(user, region=region, industry=fields["industry"], zone=scope.zone_id)
-        for key, reason in place.items():
-            if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in found):
-                fail(key, reason)
+        check.fail_each(place)
         if region is not None and "region" not in place and (text["region"], text["name"]) in stored - inside:
             fail("name", OUTSIDE_SCOPE)  # only inside the user's regions: elsewhere a name reveals nothing
         for key in ("founded_on", "last_election_on"):
@@ -162,11 +152,9 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             fail("covered", f"不在您管辖的组织名录中：{'、'.join(missing)}")
         if keys[(text["region"], text["name"])] > 1:
             fail("name", "同一地区的党组织名称在本文件中重复出现")
-        for key, reason in party_org_errors(dict(fields), today=today).items():
-            if key in HEADER_OF and not any(e.column == HEADER_OF[key] for e in found):
-                fail(key, reason)
-        if found:
-            errors.extend(found)
+        check.fail_each(party_org_errors(dict(fields), today=today))
+        if check.errors:
+            errors.extend(check.errors)
             continue
         values = {
             "level": fields["level"],

@@ -26,7 +26,8 @@ TODAY = timezone.localdate()
 APPLIED = TODAY - timedelta(days=4 * 365)
 ACTIVIST = APPLIED + timedelta(days=30)
 CANDIDATE = years_after(ACTIVIST) + timedelta(days=1)
-PUBLICITY = (CANDIDATE + timedelta(days=10), CANDIDATE + timedelta(days=14))  # five days, ends before admission
+# Three weeks hold five working days whatever the holidays; it ends before admission.
+PUBLICITY = (CANDIDATE + timedelta(days=10), CANDIDATE + timedelta(days=30))
 ADMITTED = PUBLICITY[1] + timedelta(days=1)
 FULL = years_after(ADMITTED)
 
@@ -198,7 +199,9 @@ def test_publicity_is_required_long_enough_and_over(personas, branch, introducer
     dev = advanced(county, branch, introducers, DevelopmentStage.CANDIDATE)
     refused(admit(county, dev, introducers, publicity=(None, None)), "接收预备党员前须经公示", dev)
     four_days = (PUBLICITY[0], PUBLICITY[0] + timedelta(days=3))
-    refused(admit(county, dev, introducers, publicity=four_days), "公示期不少于 5 天，填写的公示期为 4 天", dev)
+    refused(admit(county, dev, introducers, publicity=four_days), "公示期不少于 5 个工作日", dev)
+    backwards = (PUBLICITY[1], PUBLICITY[0])
+    refused(admit(county, dev, introducers, publicity=backwards), "公示结束日期不能早于开始日期", dev)
     refused(admit(county, dev, introducers, on=PUBLICITY[1]), "公示期尚未结束", dev)
     before = (CANDIDATE - timedelta(days=6), CANDIDATE - timedelta(days=1))
     refused(admit(county, dev, introducers, publicity=before), "公示应在列为发展对象", dev)
@@ -240,3 +243,16 @@ def test_without_the_capability_nothing_moves(personas, branch):
         development_make_activist(actor=personas["auditadmin"], development=dev, on=ACTIVIST)
     with pytest.raises(Refused):
         apply(personas["auditadmin"], branch, id_number=id_number(date(1990, 2, 2)))
+
+
+def test_publicity_counts_working_days_on_the_chinese_calendar(personas, branch, introducers):
+    """2025-09-29 to 2025-10-09 is eleven days but three working days: 10-01 to 10-08 is the National Day holiday."""
+    from sanxin.workdays.services import workday_adjustment_save
+
+    county = personas["county"]
+    dev = advanced(county, branch, introducers, DevelopmentStage.CANDIDATE)
+    national_day = (date(2025, 9, 29), date(2025, 10, 9))
+    refused(admit(county, dev, introducers, publicity=national_day), "填写的公示期内只有 3 个工作日（节假日不计）", dev)
+    # The administrator's table wins over the package: 10-08 entered as a working day makes it four.
+    workday_adjustment_save(actor=personas["sysadmin"], day=date(2025, 10, 8), is_workday=True, note="测试")
+    refused(admit(county, dev, introducers, publicity=national_day), "只有 4 个工作日", dev)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from sanxin.core.workflow import timeline
 from sanxin.members.models import Development, Member
 from sanxin.regions.models import Region
 from tests.members.test_development import ACTIVIST, ADMITTED, APPLIED, CANDIDATE, PUBLICITY, advanced, apply
@@ -101,3 +102,22 @@ def test_a_recommending_organization_outside_the_scope_is_not_named(client_for, 
     assert township.get(f"/api/v1/developments/{dev.pk}").json()["recommending_organization"] is None
     assert township.get("/api/v1/developments").json()["items"][0]["recommending_organization"] is None
     assert county.get(f"/api/v1/developments/{dev.pk}").json()["recommending_organization"]["name"] == "别处推荐党支部"
+
+
+def test_a_double_click_on_admission_registers_one_member(client_for, personas, branch, introducers):
+    dev = advanced(personas["county"], branch, introducers, "candidate")
+    client = client_for("county")
+    data = {
+        "admit-on": ADMITTED.isoformat(),
+        "admit-introducer_1": introducers[0].pk,
+        "admit-introducer_2": introducers[1].pk,
+        "admit-publicity_starts_on": PUBLICITY[0].isoformat(),
+        "admit-publicity_ends_on": PUBLICITY[1].isoformat(),
+    }
+    members = Member.objects.count()
+    client.post(f"/members/development/{dev.pk}/admit/", data)
+    second = client.post(f"/members/development/{dev.pk}/admit/", data, follow=True).content.decode()
+    assert Member.objects.count() == members + 1
+    assert "当前状态为“预备党员”，不能接收为预备党员" in second
+    dev.refresh_from_db()
+    assert dev.stage == "probationary" and [e.transition for e in timeline(dev)].count("admit") == 1

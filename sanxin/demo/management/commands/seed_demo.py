@@ -4,6 +4,7 @@ from django.conf import settings
 
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
+from sanxin.demo.developments import seed_demo_developments
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         members = seed_demo_members()
         if members:
             self.stdout.write(f"已生成演示党员 {members} 名")
+        developments = seed_demo_developments()
+        if developments:
+            self.stdout.write(f"已生成演示发展党员记录 {developments} 条")
         if seed_demo_transfers():
             self.stdout.write("已生成演示组织关系转接 1 件（转往九江市，待接收方办理）")
         self.stdout.write(path.read_text(encoding="utf-8"))
