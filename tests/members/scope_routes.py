@@ -178,7 +178,8 @@ EXEMPT: dict[str, str] = {
     ),
     **{
         f"api:{name}": (
-            "接口写入；经 access_member / access_mobile_registration(for_write=True) 取得，范围外 404，见 tests/members/test_mobile_api.py"
+            "接口写入；经 access_member / access_mobile_registration(for_write=True) 取得，范围外 404，"
+            "见 tests/members/test_identity_api.py::test_mobile_registrations_over_the_api"
         )
         for name in ("create_mobile_registration", "end_mobile_registration", "mark_member_lost", "recover_member")
     },
