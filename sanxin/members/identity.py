@@ -327,11 +327,10 @@ def report_targets(q: str, *, limit: int = 20):
     q = (q or "").strip()
     if len(q) < 2:
         return PartyOrganization.objects.none()
-    return (
-        PartyOrganization.objects.select_related("region")
-        .filter(status=PartyOrgStatus.ACTIVE, name__icontains=q)
-        .order_by("name", "pk")[:limit]
-    )
+    found = PartyOrganization.objects.select_related("region").filter(status=PartyOrgStatus.ACTIVE)
+    for word in q.split()[:5]:  # every word in the name: “滕王阁 联合党支部”
+        found = found.filter(name__icontains=word)
+    return found.order_by("name", "pk")[:limit]
 
 
 def report_target(pk) -> PartyOrganization | None:

@@ -58,6 +58,9 @@ def test_the_target_search_lists_names_only(worker_client, client_for, branch, p
     assert "玄武区快递联合党支部" in page and "已撤销" not in page
     assert "快递" in worker_client.get("/members/identity/lookup/?field=party_organization&q=快递").content.decode()
     assert "党支部" not in worker_client.get("/members/identity/lookup/?field=party_organization&q=快").content.decode()  # 2 characters
+    assert (
+        "滕王阁快递外卖联合党支部" in worker_client.get("/members/identity/lookup/?field=party_organization&q=滕王阁 联合").content.decode()
+    )
     assert worker_client.get(f"/members/identity/lookup/?field=party_organization&pick={far.pk}").status_code == 200
     assert client_for("instructor").get("/members/identity/lookup/?q=快递").status_code == 404
 
