@@ -17,14 +17,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric
 
+from sanxin.accounts.models import User
 from sanxin.core.audit import audit_record
 from sanxin.core.fields import blind_index_for
 from sanxin.core.guards import require
 from sanxin.core.masking import mask_id_number, mask_phone
 from sanxin.core.models import TimelineEvent
+from sanxin.core.notifications import Message, notify
+from sanxin.core.roles import Role
 from sanxin.core.scope import REGION_CODE_LENGTHS, access, scoped, user_scope
 from sanxin.core.validators import validate_id_number, validate_mobile
 from sanxin.core.workflow import Transition, Workflow, transition
@@ -59,17 +63,30 @@ def _a_decision(report: IdentityReport, *, decision=None, **_) -> str | None:
     return None
 
 
-def _attachable(report: IdentityReport, *, actor=None, decision=None, **_) -> str | None:
-    """Attaching as a mobile member writes the Member record here: one registered in a Party organization the actor
-    does not keep is not moved by a report (that is a relation transfer, or an outflow registered by its own side)."""
+def _attachable(report: IdentityReport, *, decision=None, **_) -> str | None:
+    """Attaching as a mobile member writes the Member record here. One registered in another Party organization is not
+    moved by a report (its relation is there: a relation transfer, or an outflow registered by that side); one marked
+    lost here is recovered first."""
     if decision != IdentityDecision.MOBILE:
         return None
-    member = Member.objects.filter(id_number_index=report.id_number_index).select_related("party_organization").first()
-    if member is None or member.party_organization_id == report.party_organization_id:
+    member = Member.objects.filter(id_number_index=report.id_number_index).first()
+    if member is None:
         return None
-    if actor is None or manageable_party_orgs(actor).filter(pk=member.party_organization_id).exists():
+    if member.party_organization_id != report.party_organization_id:
+        return "该党员已在平台上的其他党组织登记，不能直接作为流动党员接收：请选择“确认，待启动组织关系转接”，或请其所在党组织登记流出"
+    if member.relation_mode == RelationMode.LOST:
+        return f"“{member.name}”在本党组织标记为失联，请先在其“流动情况”页恢复联系，再确认报到"
+    return None
+
+
+def _tell_the_reporter(report: IdentityReport, *, actor):
+    if report.reporter_id is None:
         return None
-    return "该党员已在平台上的其他党组织登记，不能直接作为流动党员接收：请选择“确认，待启动组织关系转接”，或请其所在党组织登记流出"
+    outcome = "已确认" if report.status == IdentityReportStatus.CONFIRMED else "未予确认"
+    body = report.get_decision_display() if report.decision else ""
+    body = f"{body}：{report.decision_note}" if body and report.decision_note else body or report.decision_note
+    message = Message(f"您向“{report.party_organization.name}”的亮身份报到{outcome}", body, reverse("members:identity_mine"))
+    return [report.reporter], message
 
 
 def _decide(report: IdentityReport, *, actor, note: str, decision=None, **_) -> None:
@@ -90,6 +107,7 @@ IDENTITY = Workflow(
             "members.manage",
             guards=(_receiving_side, _a_decision, _attachable),
             apply=_decide,
+            notify=_tell_the_reporter,
         ),
         Transition(
             "decline",
@@ -100,6 +118,7 @@ IDENTITY = Workflow(
             guards=(_receiving_side,),
             note_required="请填写不予确认的原因",
             apply=_decide,
+            notify=_tell_the_reporter,
         ),
     ],
     state_field="status",
@@ -194,6 +213,11 @@ def _create(actor, cleaned: dict, *, by_staff: bool) -> IdentityReport:
         "by_staff": by_staff,
     }
     audit_record(actor=actor, action="identity_report_submit", obj=report, detail={"new": detail})
+    secretaries = User.objects.filter(
+        member_record__party_organization=report.party_organization, roles__role=Role.PARTY_SECRETARY, is_active=True
+    ).distinct()
+    link = reverse("members:identity_detail", args=[report.pk])
+    notify(secretaries, Message(f"{report.name}向“{report.party_organization.name}”亮身份报到，请确认", report.occupation, link))
     return report
 
 
@@ -238,6 +262,7 @@ def identity_report_confirm(*, actor, report: IdentityReport, decision: str, not
         member = _attach(actor, report)
         report.member = member
         report.save(update_fields=["member", "updated_at"])
+        here = "组织关系已在本党组织" if member.relation_mode == RelationMode.LOCAL else "作为流动党员在此参加组织生活"
         member_timeline_event(
             member,
             actor=actor,
@@ -245,20 +270,16 @@ def identity_report_confirm(*, actor, report: IdentityReport, decision: str, not
             label="亮身份报到确认",
             old=member.relation_mode,
             new=member.relation_mode,
-            note=f"向“{report.party_organization.name}”报到，作为流动党员在此参加组织生活",
+            note=f"向“{report.party_organization.name}”报到，{here}",
         )
     return report
 
 
 def _attach(actor, report: IdentityReport) -> Member:
-    today = timezone.localdate()
+    """The Member here: created (流动党员), or — registered here already (the guards let nothing else through) —
+    attending as a mobile member from now on, unless their relation is here already (组织关系在本组织: only linked)."""
     member = Member.objects.filter(id_number_index=report.id_number_index).first()
     number = report.id_number
-    values = {
-        "phone": report.phone,
-        "occupation": report.occupation,
-        "party_organization": report.party_organization,
-    }
     if member is None:
         member = member_create(
             actor=actor,
@@ -266,21 +287,23 @@ def _attach(actor, report: IdentityReport) -> Member:
             gender=Gender.MALE if int(number[16]) % 2 else Gender.FEMALE,
             birth_date=ric.get_birth_date(number),
             id_number=number,
+            phone=report.phone,
             joined_on=report.joined_on,
             status=report.member_status,
+            party_organization=report.party_organization,
             relation_mode=RelationMode.MOBILE,
-            **values,
+            occupation=report.occupation,
         )
-    elif member.relation_mode == RelationMode.LOST:
-        raise ValidationError(f"“{member.name}”在本组织标记为失联，请先在流动党员页恢复联系，再确认报到")
-    # The inflow registration sets the relation mode to 流动党员 (through member_update) and keeps the period.
-    if member.party_organization_id != report.party_organization_id or member.phone != report.phone:
-        member = member_update(actor=actor, member=member, **values)
+    elif member.relation_mode == RelationMode.LOCAL:
+        return member
+    elif member.phone != report.phone or member.occupation != report.occupation:
+        member = member_update(actor=actor, member=member, phone=report.phone, occupation=report.occupation)
+    # The inflow registration keeps the period and sets the relation mode to 流动党员 (through member_update).
     mobile_inflow_register(
         actor=actor,
         member=member,
         home_organization=report.home_organization,
-        starts_on=today,
+        starts_on=timezone.localdate(),
         note=f"亮身份报到确认（报到编号 {report.pk}）",
     )
     return Member.objects.get(pk=member.pk)

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 
 from sanxin.core.guards import Refused
-from sanxin.core.models import AuditEvent, TimelineEvent
+from sanxin.core.models import AuditEvent, Notification, TimelineEvent
 from sanxin.members.identity import (
     identity_counts_by_region,
     identity_report_confirm,
@@ -238,3 +239,39 @@ def test_periods_parse_months_and_quarters():
     )
     assert parse_period("nonsense", today=date(2026, 5, 9)).key == "2026-05"
     assert parse_period("2026-13", today=date(2026, 5, 9)).key == "2026-05"
+
+
+def test_a_member_of_another_branch_the_actor_keeps_is_not_moved_by_a_report(personas, worker, branch):
+    """Two branches of the same county: the relation stays where it is (a transfer, or an outflow from there)."""
+    neighbour = party_org(personas["county"], name="东湖区另一个支部")
+    there = make_member(personas["county"], neighbour, name="邻支部党员")
+    report = identity_report_submit(actor=worker, **fields(branch, id_number=there.id_number))
+    refused(lambda: identity_report_confirm(actor=personas["county"], report=report, decision="mobile"), "已在平台上的其他党组织登记")
+    there.refresh_from_db()
+    assert there.party_organization == neighbour
+
+
+def test_a_member_lost_here_is_recovered_before_being_confirmed(personas, worker, branch):
+    lost = make_member(personas["county"], branch, name="失联党员", relation_mode="lost")
+    report = identity_report_submit(actor=worker, **fields(branch, id_number=lost.id_number, name="失联党员"))
+    refused(lambda: identity_report_confirm(actor=personas["county"], report=report, decision="mobile"), "请先在其“流动情况”页恢复联系")
+
+
+def test_a_member_whose_relation_is_here_already_is_only_linked(personas, worker, branch):
+    report = identity_report_submit(actor=worker, **fields(branch))
+    local = make_member(personas["county"], branch, name="张骑手", id_number=report.id_number, birth_date=date(1994, 3, 8))  # meanwhile
+    report = identity_report_confirm(actor=personas["county"], report=report, decision="mobile")
+    local.refresh_from_db()
+    assert (report.member, local.relation_mode) == (local, "local") and not MobileRegistration.objects.exists()
+
+
+def test_the_secretary_is_told_of_a_report_and_the_reporter_of_the_decision(personas, worker, branch):
+    make_member(personas["county"], branch, name="书记本人", user=personas["secretary"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report = identity_report_submit(actor=worker, **fields(branch))
+    note = Notification.objects.get(recipient=personas["secretary"])
+    assert note.title == "张骑手向“滕王阁快递外卖联合党支部”亮身份报到，请确认" and note.link == f"/members/identity/{report.pk}/"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        identity_report_decline(actor=personas["secretary"], report=report, reason="请携带党员证件到站点核实")
+    told = Notification.objects.get(recipient=worker)
+    assert told.title == "您向“滕王阁快递外卖联合党支部”的亮身份报到未予确认" and told.body == "请携带党员证件到站点核实"
