@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -194,11 +194,16 @@ def _duplicates(cleaned: dict, errors: dict) -> None:
 
 
 def _create(actor, cleaned: dict, *, by_staff: bool) -> IdentityReport:
-    report = IdentityReport.objects.create(
-        **{name: cleaned[name] for name in FIELDS},
-        by_staff=by_staff,
-        reporter=None if by_staff else actor,
-    )
+    try:
+        with transaction.atomic():  # two submissions at once: the database's partial unique constraint decides
+            report = IdentityReport.objects.create(
+                **{name: cleaned[name] for name in FIELDS},
+                by_staff=by_staff,
+                reporter=None if by_staff else actor,
+            )
+    except IntegrityError:
+        org = cleaned["party_organization"]
+        raise ValidationError({"id_number": f"该身份证号码已向“{org.name}”报到，正在等待确认，不能重复报到"}) from None
     _report_submitted_event(report, actor=actor)
     detail = {
         "name": report.name,

@@ -275,3 +275,12 @@ def test_the_secretary_is_told_of_a_report_and_the_reporter_of_the_decision(pers
         identity_report_decline(actor=personas["secretary"], report=report, reason="请携带党员证件到站点核实")
     told = Notification.objects.get(recipient=worker)
     assert told.title == "您向“滕王阁快递外卖联合党支部”的亮身份报到未予确认" and told.body == "请携带党员证件到站点核实"
+
+
+def test_the_database_keeps_one_open_report_when_the_check_is_passed_by(personas, worker, branch, monkeypatch):
+    """Two submissions at the same moment both pass the service's check; the partial unique constraint refuses one."""
+    import sanxin.members.identity as identity
+
+    first = identity_report_submit(actor=worker, **fields(branch))
+    monkeypatch.setattr(identity, "_duplicates", lambda cleaned, errors: None)
+    refused(lambda: identity_report_submit(actor=worker, **fields(branch, id_number=first.id_number)), "正在等待确认，不能重复报到")
