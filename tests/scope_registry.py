@@ -148,6 +148,8 @@ class Route:
 # Every app's tests/<app>/scope_routes.py adds its ROUTES and EXEMPT (routes that show no scoped object, with the
 # reason); a new route in none of them fails test_every_route_is_registered.
 ROUTES: list[Route] = []
+# Builders an app adds to the scope test's world (called with the personas after the members are made).
+WORLD: list[Callable] = []
 EXEMPT: dict[str, str] = {
     "api:api-root": "接口根路径",
     "api:openapi-json": "接口说明文档",
@@ -160,6 +162,7 @@ def _collect() -> None:
         module = import_module(f"tests.{path.parent.name}.scope_routes")
         ROUTES.extend(module.ROUTES)
         EXEMPT.update(module.EXEMPT)
+        WORLD.extend(getattr(module, "WORLD", ()))
 
 
 _collect()

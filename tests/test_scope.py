@@ -16,7 +16,7 @@ from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 from tests.conftest import PASSWORD, PERSONAS
-from tests.scope_registry import EXEMPT, ROUTES
+from tests.scope_registry import EXEMPT, ROUTES, WORLD
 
 # Places objects are put, from inside the smallest scope to another province.
 PLACES = ["360102002001", "360102002002", "360102004", "360102", "360103", "3601", "3602", "36", "320102", "32"]
@@ -224,6 +224,8 @@ def world(personas, demo_zone):
         Zone.objects.get_or_create(name=f"标记园区{place}", region_id=place, defaults={"kind": ZoneKind.PARK})
     make_world_work(personas)
     make_world_members(personas)
+    for build in WORLD:
+        build(personas)
     return personas
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from sanxin.accounts.models import User
+from sanxin.members.identity import identity_report_submit
+from sanxin.members.mobility import member_mark_lost, mobile_outflow_register
 from sanxin.members.models import Member, Transfer
 from sanxin.members.services import member_create
 from sanxin.members.transfers import DEFAULT_VALIDITY_DAYS, transfer_initiate
@@ -44,7 +46,7 @@ JOINT_MEMBERS = [
     DemoMember("林小勇", True, date(1995, 9, 3), date(2018, 6, 20), "full", "mobile", "外卖骑手", "member"),
     DemoMember("王芳", False, date(1999, 2, 14), date(2025, 12, 1), "probationary", "local", "快递员"),
     DemoMember("赵磊", True, date(1990, 11, 30), date(2014, 7, 1), "full", "pocket", "网约配送员"),
-    DemoMember("陈晨", True, date(1993, 4, 8), date(2016, 5, 4), "full", "lost", "快递员"),
+    DemoMember("陈晨", True, date(1993, 4, 8), date(2016, 5, 4), "full", "local", "快递员"),  # marked lost below
     DemoMember("刘婷", False, date(1996, 8, 21), date(2020, 10, 1), "full", "mobile", "外卖骑手"),
 ]
 OTHER_NAMES = ["周建华", "吴丽娟", "郑志强", "孙海燕", "何国平", "谢晓东"]
@@ -112,6 +114,7 @@ def seed_demo_members() -> int:
                     employer=branch.covered_organizations.order_by("pk").first(),
                 )
                 count += 1
+        _seed_mobility(joint, rng)
     return count
 
 
@@ -145,3 +148,39 @@ def seed_demo_transfers() -> int:
             reason="工作调动至九江市，在浔阳区从事外卖配送",
         )
     return 1
+
+
+def _seed_mobility(joint: PartyOrganization, rng: random.Random) -> None:
+    """In the joint branch: 王芳 works in Shenzhen for a season (流出), 陈晨 lost contact (失联), and the demo worker
+    (赵快跑) has reported to the branch (亮身份), waiting for the demo secretary to confirm."""
+    today = date.today()
+    members = Member.objects.filter(party_organization=joint)
+    mobile_outflow_register(
+        actor=None,
+        member=members.get(name="王芳"),
+        destination="广东省深圳市南山区",
+        starts_on=today.replace(day=1),
+        ends_on=date(today.year + 1, 2, 28),
+        contact=_phone(rng),
+        note="随快递站点外派支援",
+    )
+    member_mark_lost(
+        actor=None,
+        member=members.get(name="陈晨"),
+        on=today - timedelta(days=90),
+        reason="手机停机，连续六个月未参加组织生活，多次联系未果",
+    )
+    worker = User.objects.filter(username="worker").first()
+    if worker is not None:
+        identity_report_submit(
+            actor=worker,
+            name=worker.full_name or "赵快跑",
+            id_number=_id_number(rng, date(1997, 10, 18), True, joint.region_id),
+            phone=_phone(rng),
+            joined_on=date(2019, 7, 1),
+            member_status="full",
+            home_organization="江西省上饶市鄱阳县某村党支部",
+            occupation="外卖骑手",
+            employer_name="滕王阁街道外卖配送站",
+            party_organization=joint,
+        )

@@ -13,11 +13,15 @@ class MembersConfig(SanxinApp):
         Capability("members.view", "查看党员", MEMBER_KEEPERS),
         Capability("members.manage", "维护党员信息", MEMBER_KEEPERS),
         Capability("members.unmask", "查看党员完整身份证号和手机号", TERRITORY_STAFF | {Role.PARTY_SECRETARY}),
+        Capability("members.report_identity", "亮身份报到（本人）", frozenset({Role.MEMBER, Role.WORKER})),
     )
     menu = (
         MenuItem("党员", "党员名册", "members:member_list", "members.view", "bi-person-badge", 45),
         MenuItem("党员", "发展党员", "members:development_list", "members.view", "bi-person-plus", 46),
         MenuItem("党员", "组织关系转接", "members:transfer_list", "members.view", "bi-arrow-left-right", 47),
+        MenuItem("党员", "亮身份报到", "members:identity_list", "members.view", "bi-person-vcard", 48),
+        MenuItem("党员", "流动党员", "members:mobile_list", "members.view", "bi-signpost-split", 49),
+        MenuItem("党员", "我要亮身份", "members:identity_mine", "members.report_identity", "bi-person-vcard", 50),
     )
     audit_labels = {
         "member_*": "党员（全部）",
@@ -36,6 +40,16 @@ class MembersConfig(SanxinApp):
         "transfer_reject": "退回组织关系转接",
         "transfer_complete": "确认报到，完成组织关系转接",
         "transfer_cancel": "撤销组织关系转接",
+        "identity_report_*": "亮身份报到（全部）",
+        "identity_report_submit": "提交亮身份报到",
+        "identity_report_confirm": "确认亮身份报到",
+        "identity_report_decline": "不予确认亮身份报到",
+        "mobile_*": "流动党员登记（全部）",
+        "mobile_outflow_register": "登记流出党员",
+        "mobile_inflow_register": "登记流入党员",
+        "mobile_registration_end": "结束流动登记",
+        "member_mark_lost": "标记失联党员",
+        "member_recover": "失联党员恢复联系",
     }
     audit_objects = {"member": "党员名册", "transfer": "组织关系转接"}
     import_specs = ("sanxin.members.importing.MEMBERS",)
@@ -43,4 +57,6 @@ class MembersConfig(SanxinApp):
         ("/members", "sanxin.members.api.router"),
         ("/developments", "sanxin.members.api.development_router"),
         ("/transfers", "sanxin.members.transfer_api.router"),
+        ("/identity-reports", "sanxin.members.identity_api.router"),
+        ("/mobile-registrations", "sanxin.members.mobility_api.router"),
     )

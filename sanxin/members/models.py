@@ -226,3 +226,188 @@ class Transfer(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_TRANSFER_STATES
+
+
+# 亮身份报到 and mobile members (流动党员): the rules are in sanxin.members.identity and sanxin.members.mobility.
+
+
+class IdentityReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    DECLINED = "declined", "不予确认"
+
+
+class IdentityDecision(models.TextChoices):
+    MOBILE = "mobile", "作为流动党员在此参加组织生活"
+    TRANSFER = "transfer", "确认，待启动组织关系转接"
+
+
+class IdentityReport(BaseModel):
+    """A Party member working in the field declares their membership to a Party organization (亮身份报到).
+
+    The state changes only through sanxin.members.workflow.IDENTITY: submitted → confirmed (attached as a mobile
+    member, or the decision to start a relation transfer recorded) or declined with a reason."""
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = EncryptedField("公民身份号码", kind="id_number", index_field="id_number_index")
+    id_number_index = BlindIndexField()
+    phone = EncryptedField("手机号码", kind="phone", index_field="phone_index")
+    phone_index = BlindIndexField()
+    joined_on = models.DateField("入党日期")
+    member_status = models.CharField("党员状态", max_length=16, choices=MemberStatus.choices)
+    home_organization = models.CharField("组织关系所在党组织", max_length=200, help_text="名称或所在地，如实填写")
+    occupation = models.CharField("职业", max_length=50)
+    employer_name = models.CharField("工作单位", max_length=200, blank=True)
+    party_organization = models.ForeignKey(
+        "party.PartyOrganization", verbose_name="报到党组织", on_delete=models.PROTECT, related_name="identity_reports"
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=IdentityReportStatus.choices, default=IdentityReportStatus.SUBMITTED, db_index=True
+    )
+    by_staff = models.BooleanField("工作人员代为登记", default=False)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报到人账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="identity_reports",
+    )
+    decision = models.CharField("确认方式", max_length=16, choices=IdentityDecision.choices, blank=True)
+    decision_note = models.CharField("处理说明", max_length=500, blank=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name="党员记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="identity_reports"
+    )
+
+    scope_region_field = "party_organization__region__code"
+    scope_industry_field = "party_organization__industry_id"
+    scope_zone_field = "party_organization__zone_id"
+    scope_seen_through = "party_organization__covered_organizations"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "亮身份报到"
+        indexes = [models.Index(fields=["party_organization", "status"], name="identity_org_status")]
+        constraints = [
+            # One open report per person and Party organization (checked with a Chinese reason by the service first).
+            models.UniqueConstraint(
+                fields=["id_number_index", "party_organization"],
+                condition=models.Q(status="submitted"),
+                name="identity_one_open_report",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        """Without territory: the reporter sees their own reports; a Party secretary, those to their Party organization."""
+        own = models.Q(reporter=user)
+        if user.has_role(Role.PARTY_SECRETARY):
+            own |= models.Q(party_organization__members__user=user)
+        return own
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class MobileDirection(models.TextChoices):
+    OUTFLOW = "outflow", "流出"
+    INFLOW = "inflow", "流入"
+
+
+class MobileRegistration(BaseModel):
+    """One period a member spends away (流出: goes to work elsewhere) or attends here with the relation elsewhere
+    (流入: the organization attended is the member's Party organization here). Kept as history, one row a period."""
+
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="mobile_registrations")
+    direction = models.CharField("流动方向", max_length=8, choices=MobileDirection.choices)
+    # 流出: where the member goes, and the Party organization there if it is on the platform.
+    destination = models.CharField("流入地", max_length=200, blank=True)
+    destination_organization = models.ForeignKey(
+        "party.PartyOrganization",
+        verbose_name="流入地党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inflowing_registrations",
+    )
+    # 流入: where the member's relation is (free text: it may be anywhere in the country).
+    home_organization = models.CharField("组织关系所在党组织", max_length=200, blank=True)
+    starts_on = models.DateField("流动开始日期")
+    ends_on = models.DateField("流动结束日期", null=True, blank=True)
+    contact = EncryptedField("流动期间联系电话", kind="phone", index_field="contact_index", blank=True, default="")
+    contact_index = BlindIndexField()
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    scope_region_field = "member__party_organization__region__code"
+    scope_industry_field = "member__party_organization__industry_id"
+    scope_zone_field = "member__party_organization__zone_id"
+    scope_seen_through = "member__party_organization__covered_organizations"
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = "流动党员登记"
+        indexes = [models.Index(fields=["direction", "ends_on"], name="mobile_direction_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")), name="mobile_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.get_direction_display()}"
+
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        own = models.Q(member__user=user)
+        if user.has_role(Role.PARTY_SECRETARY):
+            own |= models.Q(member__party_organization__members__user=user)
+        return own
+
+    @property
+    def contact_masked(self) -> str:
+        return mask_phone(self.contact)
+
+
+class LostContact(BaseModel):
+    """A member marked 失联 on a date for a reason, and their recovery: the mode they had before comes back."""
+
+    member = models.ForeignKey(Member, verbose_name="党员", on_delete=models.PROTECT, related_name="lost_contacts")
+    lost_on = models.DateField("失联日期")
+    reason = models.CharField("失联原因", max_length=500)
+    previous_mode = models.CharField("失联前的组织关系情况", max_length=16, choices=RelationMode.choices)
+    recovered_on = models.DateField("恢复联系日期", null=True, blank=True)
+    recovery_note = models.CharField("恢复联系说明", max_length=500, blank=True)
+
+    scope_region_field = "member__party_organization__region__code"
+    scope_industry_field = "member__party_organization__industry_id"
+    scope_zone_field = "member__party_organization__zone_id"
+    scope_seen_through = "member__party_organization__covered_organizations"
+
+    class Meta:
+        ordering = ["-lost_on", "-id"]
+        verbose_name = "失联党员记录"
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=models.Q(recovered_on__isnull=True), name="lost_one_open_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.lost_on}"
+
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        own = models.Q(member__user=user)
+        if user.has_role(Role.PARTY_SECRETARY):
+            own |= models.Q(member__party_organization__members__user=user)
+        return own

@@ -25,7 +25,7 @@ from sanxin.core.models import Notification
 from sanxin.core.roles import Role
 from sanxin.imports.models import ImportJob
 from sanxin.instructors.models import Instructor, InstructorAssignment, InstructorVisit
-from sanxin.members.models import Development, Member, Transfer
+from sanxin.members.models import Development, IdentityReport, LostContact, Member, MobileRegistration, Transfer
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
@@ -40,6 +40,10 @@ PAGES = [
     ("province", "/members/", "计数党员"),
     ("province", "/members/development/", "计数发展"),
     ("province", "/members/transfers/", "计数转接"),
+    ("province", "/members/identity/", "计数报到"),
+    ("province", "/members/mobile/?tab=outflow", "计数党员"),
+    ("province", "/members/mobile/?tab=inflow", "计数流入"),
+    ("province", "/members/mobile/?tab=lost", "计数失联"),
     ("province", "/census/", "计数摸排"),
     ("province", "/todos/", "计数组织"),
     ("province", "/instructors/", "计数指导员"),
@@ -59,6 +63,8 @@ API_LISTS = [
         ("province", "/api/v1/members", "计数党员", ()),
         ("province", "/api/v1/developments", "计数发展", ()),
         ("province", "/api/v1/transfers", "计数转接", ()),
+        ("province", "/api/v1/identity-reports", "计数报到", ()),
+        ("province", "/api/v1/mobile-registrations", "计数党员", ()),
         ("province", "/api/v1/census/campaigns", "计数摸排", ()),
         ("province", "/api/v1/census/todos", "计数组织", ()),
         ("province", "/api/v1/instructors", "计数指导员", ()),
@@ -148,6 +154,29 @@ class World:
             initiated_on=date(2026, 1, 1) + timedelta(days=i),
             valid_until=date(2026, 6, 30),
         )
+        IdentityReport.objects.create(
+            name=f"计数报到{i}",
+            id_number=id_number(date(1996, 1, 1)),
+            phone="13912345678",
+            joined_on=date(2018, 7, 1),
+            member_status="full",
+            home_organization="外省某党支部",
+            occupation="外卖骑手",
+            party_organization=party_org,
+            reporter=user,
+            decided_by=user,
+            member=member,
+        )
+        MobileRegistration.objects.create(
+            member=member,
+            direction="outflow",
+            destination_organization=self.parent_party_org,
+            starts_on=date(2026, 1, 1) + timedelta(days=i),
+        )
+        came = Member.objects.create(**member_fields(party_org, name=f"计数流入{i}", relation_mode="mobile"))
+        MobileRegistration.objects.create(member=came, direction="inflow", home_organization="外省某党支部", starts_on=date(2026, 1, i))
+        lost = Member.objects.create(**member_fields(party_org, name=f"计数失联{i}", relation_mode="lost"))
+        LostContact.objects.create(member=lost, lost_on=date(2026, 2, 1) + timedelta(days=i), reason="电话停机", previous_mode="local")
 
         campaign = CensusCampaign.objects.create(
             name=f"计数摸排{i}",

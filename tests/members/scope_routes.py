@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from sanxin.members.models import Development, Transfer
+from sanxin.members.models import Development, IdentityReport, Member, MobileRegistration, Transfer
+from tests.members.world_mobility import make_world_mobility
 from tests.scope_registry import MEMBER, MEMBER_OWN, PARTY_ORG, Entity, Route
 
 
@@ -44,6 +45,33 @@ TRANSFER_IN = Entity(
     marker=lambda t: t.member.name,
     personal=lambda t, user: user.roles.filter(role="party_secretary").exists() and t.to_organization.members.filter(user=user).exists(),
     places=lambda t: PARTY_ORG.places(t.to_organization),
+)
+
+
+def _receiving_secretary(report, user) -> bool:
+    """A report is the reporter's own, and seen by the secretary of the Party organization it is made to."""
+    return report.reporter_id == user.pk or _secretary_of(report, user)
+
+
+# 亮身份报到: seen by whoever sees the receiving Party organization (and its reporter, on their own pages).
+IDENTITY_REPORT = Entity(
+    IdentityReport,
+    region_code=lambda r: r.party_organization.region_id,
+    marker=lambda r: r.name,
+    personal=_receiving_secretary,
+    places=lambda r: PARTY_ORG.places(r.party_organization),
+)
+# The person's own reports (the phone page, the API with mine=true): only the reporter's.
+IDENTITY_OWN = Entity(
+    IdentityReport, region_code=lambda r: None, marker=lambda r: r.name, personal=lambda r, user: r.reporter_id == user.pk
+)
+# A mobile registration is seen where its member is seen.
+MOBILE_REGISTRATION = Entity(
+    MobileRegistration,
+    region_code=lambda g: g.member.party_organization.region_id,
+    marker=lambda g: g.member.name,
+    personal=lambda g, user: MEMBER.personal(g.member, user),
+    places=lambda g: MEMBER.places(g.member),
 )
 
 ROUTES: list = [
@@ -105,8 +133,109 @@ ROUTES: list = [
         api_items=lambda data: [item["member"]["name"] for item in data["items"]],
     ),
     Route("api:get_transfer", "api_detail", TRANSFER, "members.view", url=lambda t: f"/api/v1/transfers/{t.pk}"),
+    # 亮身份报到
+    Route("members:identity_list", "list", IDENTITY_REPORT, "members.view", list_url="/members/identity/?size=100"),
+    Route(
+        "members:identity_detail", "detail", IDENTITY_REPORT, "members.view", url=lambda r: reverse("members:identity_detail", args=[r.pk])
+    ),
+    Route(
+        "api:list_identity_reports",
+        "api_list",
+        IDENTITY_REPORT,
+        "members.view",
+        list_url="/api/v1/identity-reports?limit=200",
+        api_items=lambda data: [item["name"] for item in data["items"]],
+    ),
+    Route("api:get_identity_report", "api_detail", IDENTITY_REPORT, "members.view", url=lambda r: f"/api/v1/identity-reports/{r.pk}"),
+    Route("members:identity_mine", "list", IDENTITY_OWN, "members.report_identity", list_url="/m/identity/"),
+    Route(
+        "api:list_identity_reports",
+        "api_list",
+        IDENTITY_OWN,
+        "members.report_identity",
+        list_url="/api/v1/identity-reports?mine=true&limit=200",
+        api_items=lambda data: [item["name"] for item in data["items"]],
+    ),
+    # 流动党员
+    Route(
+        "members:mobile_list",
+        "list",
+        MOBILE_REGISTRATION,
+        "members.view",
+        list_url="/members/mobile/?tab=outflow&size=100",
+        queryset=lambda: MobileRegistration.objects.filter(direction="outflow"),
+    ),
+    Route(
+        "members:mobile_list",
+        "list",
+        MOBILE_REGISTRATION,
+        "members.view",
+        list_url="/members/mobile/?tab=inflow&size=100",
+        queryset=lambda: MobileRegistration.objects.filter(direction="inflow"),
+    ),
+    Route(
+        "members:mobile_list",
+        "list",
+        MEMBER,
+        "members.view",
+        list_url="/members/mobile/?tab=lost&size=100",
+        queryset=lambda: Member.objects.filter(relation_mode="lost"),
+    ),
+    Route("members:member_mobility", "detail", MEMBER, "members.view", url=lambda m: reverse("members:member_mobility", args=[m.pk])),
+    Route(
+        "api:list_mobile_registrations",
+        "api_list",
+        MOBILE_REGISTRATION,
+        "members.view",
+        list_url="/api/v1/mobile-registrations?limit=200",
+        api_items=lambda data: [item["member"]["name"] for item in data["items"]],
+    ),
+    Route(
+        "api:get_mobile_registration",
+        "api_detail",
+        MOBILE_REGISTRATION,
+        "members.view",
+        url=lambda g: f"/api/v1/mobile-registrations/{g.pk}",
+    ),
 ]
+# The scope test's world gets reports, registrations and lost members at every Party organization.
+WORLD = (make_world_mobility,)
 EXEMPT: dict[str, str] = {
+    "members:identity_report_new": "本人亮身份报到表单，只写不读；规则见 tests/members/test_identity_pages.py",
+    "members:identity_create": "代为登记表单；报到党组织须是本人可维护的，服务再查一次，见 tests/members/test_identity.py",
+    "members:identity_target_lookup": (
+        "报到对象检索：党员须能向任何党组织报到，故有意不按数据权限，只返回状态正常的党组织名称和所在地、至少 2 个字，"
+        "见 tests/members/test_identity_pages.py::test_the_target_search_lists_names_only"
+    ),
+    **{
+        f"members:identity_{step}": (
+            "只收 POST；经 access_identity_report(for_write=True) 取得，范围外 404，"
+            "见 tests/members/test_identity_pages.py::test_outsiders_get_404_on_every_decision"
+        )
+        for step in ("confirm", "decline")
+    },
+    **{
+        f"api:{name}_identity_report": (
+            "接口处理报到；经 access_identity_report(for_write=True) 取得，范围外 404，见 tests/members/test_identity_api.py"
+        )
+        for name in ("confirm", "decline")
+    },
+    "api:create_identity_report": "接口提交报到；规则同页面，见 tests/members/test_identity_api.py",
+    "members:member_mobility_action": (
+        "只收 POST；经 access_member(for_write=True) 取得，范围外 404，"
+        "见 tests/members/test_mobile_pages.py::test_outsiders_get_404_on_every_action"
+    ),
+    "members:mobile_registration_end": (
+        "只收 POST；经 access_mobile_registration(for_write=True) 取得，范围外 404，"
+        "见 tests/members/test_mobile_pages.py::test_outsiders_get_404_on_every_action"
+    ),
+    **{
+        f"api:{name}": (
+            "接口写入；经 access_member / access_mobile_registration(for_write=True) 取得，范围外 404，"
+            "见 tests/members/test_identity_api.py::test_mobile_registrations_over_the_api"
+        )
+        for name in ("create_mobile_registration", "end_mobile_registration", "mark_member_lost", "recover_member")
+    },
     "members:development_create": (
         "新建表单；培养党组织和推荐党组织只列可维护的，服务再查一次，见 tests/members/test_development_pages.py"
     ),
