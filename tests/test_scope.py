@@ -145,20 +145,26 @@ def make_world_work(personas):
 
 
 def make_world_comparison_rows(comparison):
-    """The county's comparison: a matched row for every organization of the world in the county, placed as the
-    comparison places it (where the organization sits), and a new row at every place of the county in each industry."""
+    """The county's comparison: a matched, a review, a gone and a missing row for every organization of the world in
+    the county, placed as the comparison places them (where the organization sits), a new row at every place of the
+    county in each industry, and an outside row at every place beyond the county."""
     from sanxin.compare.models import ComparisonRow
 
     for org in Organization.objects.filter(region__code__startswith=comparison.region_id):
-        ComparisonRow.objects.create(
-            comparison=comparison,
-            outcome="matched",
-            organization=org,
-            values={"单位名称": org.name},
-            region_code=org.region_id,
-            industry_id=org.industry_id,
-            zone_id=org.zone_id,
-        )
+        # Matched, and each outcome tied to a platform organization (under its own name, so each tab has its markers).
+        for outcome, prefix in (("matched", ""), ("review", "标记待核实"), ("gone", "标记已注销"), ("missing", "标记未列出")):
+            ComparisonRow.objects.create(
+                comparison=comparison,
+                outcome=outcome,
+                organization=org,
+                values={"单位名称": f"{prefix}{org.name}"},
+                region_code=org.region_id,
+                industry_id=org.industry_id,
+                zone_id=org.zone_id,
+            )
+    for place in [p for p in ORG_PLACES if not p.startswith(comparison.region_id)]:
+        # Rows the outside registry puts in other counties: outside the compared region, seen only where they lie.
+        ComparisonRow.objects.create(comparison=comparison, outcome="outside", values={"单位名称": f"标记范围外{place}"}, region_code=place)
     for place in [p for p in ORG_PLACES if p.startswith(comparison.region_id)]:
         for industry in Industry.objects.filter(code__in=["6020", "64"]):
             ComparisonRow.objects.create(

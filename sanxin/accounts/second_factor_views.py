@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from sanxin.accounts import second_factor
 from sanxin.accounts.selectors import access_user
-from sanxin.core.views_helpers import capability_required
+from sanxin.core.views_helpers import capability_required, posted
 
 PENDING_DEVICE_SESSION_KEY = "sanxin_otp_pending_device"
 
@@ -50,7 +50,7 @@ def enrol(request):
         return redirect(_next_url(request))
     device = second_factor.second_factor_enrol_start(user=user, pending_id=request.session.get(PENDING_DEVICE_SESSION_KEY))
     request.session[PENDING_DEVICE_SESSION_KEY] = device.pk
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = second_factor.second_factor_enrol(user=user, device_id=device.pk, code=form.cleaned_data["code"])
@@ -80,7 +80,7 @@ def verify(request):
         return redirect("accounts:second_factor_enrol")
     if user.is_verified():
         return redirect(_next_url(request))
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             device = second_factor.second_factor_verify(user=user, code=form.cleaned_data["code"])

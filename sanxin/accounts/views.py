@@ -16,7 +16,7 @@ from sanxin.core.listing import list_page
 from sanxin.core.masking import mask_phone
 from sanxin.core.recheck import RecheckLockedOut
 from sanxin.core.roles import Role
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 
 
 class LoginView(auth_views.LoginView):
@@ -44,7 +44,7 @@ def logout_view(request):
 
 @login_required
 def password_change(request):
-    form = PasswordChangeForm(request.POST or None)
+    form = PasswordChangeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(
@@ -115,7 +115,7 @@ def _unit_form_values(form) -> dict:
 
 @capability_required("units.manage")
 def unit_create(request):
-    form = UnitForm(request.POST or None, user=request.user)
+    form = UnitForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(actor=request.user, **_unit_form_values(form))
@@ -138,7 +138,7 @@ def unit_edit(request, pk):
         "industries": unit.industries.all(),
         "zone": unit.zone_id,
     }
-    form = UnitForm(request.POST or None, user=request.user, initial=initial)
+    form = UnitForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(actor=request.user, unit=unit, **_unit_form_values(form))
@@ -198,7 +198,7 @@ def user_phone(request, pk):
 
 @capability_required("users.manage")
 def user_create(request):
-    form = UserCreateForm(request.POST or None, user=request.user)
+    form = UserCreateForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.user_create(actor=request.user, **form.cleaned_data)
@@ -217,7 +217,7 @@ def user_create(request):
 def user_edit(request, pk):
     target = selectors.access_user(pk, user=request.user, for_write=True)
     initial = {"full_name": target.full_name, "unit": target.unit_id, "is_active": target.is_active}
-    form = UserEditForm(request.POST or None, user=request.user, initial=initial, phone_masked=mask_phone(target.phone))
+    form = UserEditForm(posted(request), user=request.user, initial=initial, phone_masked=mask_phone(target.phone))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=target, **form.cleaned_data)
@@ -232,7 +232,7 @@ def user_edit(request, pk):
 @capability_required("roles.grant")
 def user_roles(request, pk):
     target = selectors.access_user(pk, user=request.user, capability="roles.grant")
-    form = UserRolesForm(request.POST or None, initial={"roles": sorted(target.role_codes)})
+    form = UserRolesForm(posted(request), initial={"roles": sorted(target.role_codes)})
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_roles(
@@ -252,7 +252,7 @@ def user_roles(request, pk):
 @login_required
 def token_list(request):
     """One's own API tokens; a new token's raw value is shown on this response only."""
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(posted(request))
     raw = ""
     if request.method == "POST" and form.is_valid():
         try:

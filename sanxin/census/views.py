@@ -24,7 +24,7 @@ from sanxin.census.workflow import CAMPAIGN
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.scope import scoped
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.core.workflow import timeline
 
 CAMPAIGN_COLUMNS = [
@@ -61,7 +61,7 @@ def campaign_list_export(request):
 
 @capability_required("census.manage")
 def campaign_create(request):
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.census_campaign_create(actor=request.user, **form.cleaned_data)
@@ -150,7 +150,7 @@ def record(request, pk, org_pk):
     if existing:
         initial |= {f: getattr(existing, f) for f in ("censused_on", "employees", "formal_members", "probationary_members")}
         initial |= {key: getattr(existing, key) for key, _ in CENSUS_ITEMS}
-    form = CensusRecordForm(request.POST or None, initial=initial)
+    form = CensusRecordForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.census_record_save(actor=request.user, campaign=campaign, organization=organization, **form.cleaned_data)
@@ -204,7 +204,7 @@ def todo_detail(request, pk):
     """A to-do, its process (raised, closed by hand or by itself) and, while open, the form to close it."""
     todo = access_todo(pk, user=request.user)
     can_close = request.user.can("census.manage") and todo.status == TodoStatus.OPEN
-    form = TodoCloseForm(request.POST or None) if can_close else None
+    form = TodoCloseForm(posted(request)) if can_close else None
     if request.method == "POST":
         if not can_close:
             raise Http404

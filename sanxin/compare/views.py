@@ -9,7 +9,7 @@ from sanxin.compare.models import ComparisonStatus, Outcome, RegistryComparison
 from sanxin.compare.tasks import run_comparison
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page, parse_id
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted, posted_files
 from sanxin.regions.selectors import region_root_code
 from sanxin.regions.widgets import RegionPickerField
 
@@ -26,7 +26,7 @@ class CompareForm(forms.Form):
 
 @capability_required("compare.use")
 def comparison_list(request):
-    form = CompareForm(request.POST or None, request.FILES or None, user=request.user)
+    form = CompareForm(posted(request), posted_files(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             comparison = services.comparison_create(

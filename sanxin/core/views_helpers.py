@@ -30,3 +30,13 @@ def apply_validation_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def posted(request):
+    """The form data of a POST, even an empty one (`posted(request)` would show an empty POST a blank form
+    again without saying what is missing); None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None

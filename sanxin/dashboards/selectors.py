@@ -44,6 +44,8 @@ def home_figures(*, user) -> dict:
 
         figures["party_orgs"] = scoped(PartyOrganization.objects.filter(status="active"), user).count()
         figures["elections"] = election_reminders(user=user)
+    if user.can("members.view"):
+        figures |= _member_work(user)
     if user.has_role(Role.INSTRUCTOR):
         figures["assignments"] = _instructor_assignments(user)
     if user.can("audit.view"):
@@ -54,6 +56,20 @@ def home_figures(*, user) -> dict:
         figures["audit_failures_rows"] = list(recent.exclude(outcome=AuditOutcome.SUCCESS).order_by("-id")[:WAITING_ROWS])
     figures["waiting_roles"] = not any(user.can(c) for c in ("orgs.view", "units.view", "users.view", "audit.view"))
     return figures
+
+
+def _member_work(user) -> dict:
+    """Development steps due and open relation transfers, for whoever keeps members (a secretary: their own branch)."""
+    from sanxin.members.selectors import secretary_party_orgs
+    from sanxin.members.waiting import development_steps_due, transfers_waiting
+
+    count, rows = development_steps_due(user=user, today=timezone.localdate(), limit=WAITING_ROWS)
+    return {
+        "own_party_orgs": list(secretary_party_orgs(user).order_by("name")),
+        "developments_due": count,
+        "developments_due_rows": rows,
+        "transfers": transfers_waiting(user=user, limit=WAITING_ROWS),
+    }
 
 
 def _registry_figures(user) -> dict:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from sanxin.core.audit import audit_record
 from sanxin.core.exports import xlsx_response
 from sanxin.core.listing import list_page
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted, posted_files
 from sanxin.imports import services
 from sanxin.imports.models import ImportJob, ImportMode
 from sanxin.imports.registry import get_spec
@@ -27,7 +27,7 @@ class UploadForm(forms.Form):
 @capability_required("imports.use")
 def upload(request, registry):
     spec = get_spec(registry, user=request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
             job = services.import_job_create(

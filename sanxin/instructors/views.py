@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.instructors import selectors, services
 from sanxin.instructors.forms import AssignmentForm, InstructorForm, VisitForm
 from sanxin.instructors.models import InstructorVisit
@@ -63,7 +63,7 @@ def instructor_work_export(request, pk):
 
 @capability_required("instructors.manage")
 def instructor_create(request):
-    form = InstructorForm(request.POST or None, user=request.user)
+    form = InstructorForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             instructor = services.instructor_create(actor=request.user, **form.cleaned_data)
@@ -79,7 +79,7 @@ def instructor_detail(request, pk):
     instructor = access_instructor(pk, user=request.user)
     assignments = selectors.instructor_assignments(instructor, user=request.user).prefetch_related("visits")
     can_manage = request.user.can("instructors.manage")
-    form = AssignmentForm(request.POST or None, user=request.user)
+    form = AssignmentForm(posted(request), user=request.user)
     if request.method == "POST" and can_manage and form.is_valid():
         data = form.cleaned_data
         try:
@@ -110,7 +110,7 @@ def instructor_detail(request, pk):
 def assignment_visit(request, pk):
     """Staff of the territory, or the instructor on the assignment, log a visit."""
     assignment = access_assignment(pk, user=request.user, capability="instructors.visit")
-    form = VisitForm(request.POST or None)
+    form = VisitForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_create(actor=request.user, assignment=assignment, **form.cleaned_data)

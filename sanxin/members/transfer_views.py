@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.lookup import lookup_response
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.members import selectors, transfers
 from sanxin.members.forms import TransferDestinationField, TransferForm, TransferStepForm
 from sanxin.members.models import TransferState
@@ -125,7 +125,7 @@ def transfer_create(request, pk):
     """发起转接 from the member's page: only where the member's Party organization is kept (else 404)."""
     member = selectors.access_member(pk, user=request.user, for_write=True)
     initial = {"valid_until": timezone.localdate() + timedelta(days=transfers.DEFAULT_VALIDITY_DAYS)}
-    form = TransferForm(request.POST or None, user=request.user, initial=initial)
+    form = TransferForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             transfer = transfers.transfer_initiate(actor=request.user, member=member, **form.cleaned_data)

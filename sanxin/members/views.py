@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.members import selectors, services, transfers
 from sanxin.members.forms import AdmitForm, DevelopmentForm, MemberForm, StepForm
 from sanxin.members.models import MemberStatus, RelationMode
@@ -105,7 +105,7 @@ def _save(request, form, save):
 
 @capability_required("members.manage")
 def member_create(request):
-    form = MemberForm(request.POST or None, user=request.user)
+    form = MemberForm(posted(request), user=request.user)
     member = _save(request, form, lambda fields: services.member_create(actor=request.user, **fields))
     if member is not None:
         messages.success(request, f"已登记党员“{member.name}”")
@@ -120,7 +120,7 @@ def member_edit(request, pk):
     initial = {f: getattr(member, f) for f in services.FIELDS if f not in ("user", "id_number", "phone")}
     employer = selectors.visible_employer(member, user=request.user)
     initial["employer"] = employer.credit_code if employer else ""
-    form = MemberForm(request.POST or None, user=request.user, initial=initial)
+    form = MemberForm(posted(request), user=request.user, initial=initial)
     form.fields["id_number"].required = False
     form.fields["id_number"].help_text = f"现为 {member.id_number_masked}，留空则不变"
     form.fields["phone"].help_text = f"现为 {member.phone_masked or '空'}，留空则不变"
@@ -198,7 +198,7 @@ def development_detail(request, pk):
 
 @capability_required("members.manage")
 def development_create(request):
-    form = DevelopmentForm(request.POST or None, user=request.user)
+    form = DevelopmentForm(posted(request), user=request.user)
     development = _save(request, form, lambda fields: services.development_create(actor=request.user, **fields))
     if development is not None:
         messages.success(request, f"已登记“{development.name}”的入党申请")

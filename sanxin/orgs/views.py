@@ -6,7 +6,7 @@ from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page, parse_id
 from sanxin.core.lookup import lookup_response
 from sanxin.core.scope import scoped
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.orgs import selectors, services
 from sanxin.orgs.forms import OrganizationForm
 from sanxin.orgs.lookup import OrganizationCodesField, OrganizationLookupField, organization_suggestions
@@ -119,7 +119,7 @@ def organization_lookup(request):
 
 @capability_required("orgs.manage")
 def organization_create(request):
-    form = OrganizationForm(request.POST or None, user=request.user)
+    form = OrganizationForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = _form_fields(form)
         fields.pop("status_reason")
@@ -138,7 +138,7 @@ def organization_edit(request, pk):
     org = selectors.access_organization(pk, user=request.user, for_write=True)
     initial = {f: getattr(org, f) for f in EDITABLE_FIELDS}
     initial["region"] = org.region_id
-    form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
+    form = OrganizationForm(posted(request), user=request.user, initial=initial)
     if org.parent_id and selectors.visible_parent(org, user=request.user) is None:
         # The parent lies outside the user's scope: neither shown nor changeable here, kept as it is.
         del form.fields["parent"]

@@ -7,7 +7,7 @@ from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.lookup import lookup_response
 from sanxin.core.scope import scoped
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.party import selectors, services
 from sanxin.party.forms import PartyOrganizationForm, PartyOrgLookupField, party_org_suggestions
 from sanxin.party.models import EstablishmentForm, PartyOrgLevel, PartyOrgStatus, SpecialKind
@@ -101,7 +101,7 @@ def _values(form) -> tuple[dict, list]:
 
 @capability_required("party.manage")
 def party_org_create(request):
-    form = PartyOrganizationForm(request.POST or None, user=request.user)
+    form = PartyOrganizationForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields, covered = _values(form)
         try:
@@ -122,7 +122,7 @@ def party_org_edit(request, pk):
     # Only what the user may see: covered organizations outside the scope are neither shown nor dropped on save.
     covered = selectors.covered_seen(party_org, user=request.user).order_by("credit_code")
     initial["covered_codes"] = "\n".join(covered.values_list("credit_code", flat=True))
-    form = PartyOrganizationForm(request.POST or None, user=request.user, initial=initial)
+    form = PartyOrganizationForm(posted(request), user=request.user, initial=initial)
     if party_org.parent_id and selectors.visible_parent(party_org, user=request.user) is None:
         del form.fields["parent"]  # a parent outside the scope is kept as it is
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from sanxin.core.listing import list_page
 from sanxin.core.scope import access, scoped
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.regions import services
 from sanxin.regions.forms import ZoneForm
 from sanxin.regions.models import Region, Zone, ZoneKind
@@ -49,7 +49,7 @@ def _zone_values(form) -> dict:
 
 @capability_required("zones.manage")
 def zone_create(request):
-    form = ZoneForm(request.POST or None, user=request.user)
+    form = ZoneForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             zone = services.zone_create(actor=request.user, **_zone_values(form))
@@ -66,7 +66,7 @@ def zone_edit(request, pk):
     zone = access(Zone.objects.select_related("region"), pk, request.user, capability="zones.manage")
     title = f"编辑：{zone.name}"
     initial = {"name": zone.name, "kind": zone.kind, "region": zone.region_id, "address": zone.address}
-    form = ZoneForm(request.POST or None, user=request.user, initial=initial)
+    form = ZoneForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.zone_update(actor=request.user, zone=zone, **_zone_values(form))

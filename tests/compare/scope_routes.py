@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from sanxin.compare.models import ComparisonRow, RegistryComparison
+from sanxin.compare.models import ComparisonRow, Outcome, RegistryComparison
 from tests.scope_registry import Entity, Route
 
 COMPARISON = Entity(RegistryComparison, region_code=lambda c: c.region_id, marker=lambda c: c.filename, reaches_down=True)
@@ -14,6 +14,9 @@ COMPARISON_ROW = Entity(
     industry_id=lambda r: r.industry_id,
     zone_id=lambda r: r.zone_id,
 )
+
+
+OUTCOMES = [o.value for o in Outcome]
 
 
 def _county_comparison() -> RegistryComparison:
@@ -33,22 +36,17 @@ ROUTES = [
     Route("compare:detail", "detail", COMPARISON, "compare.use", url=lambda c: reverse("compare:detail", args=[c.pk])),
     Route("compare:export", "detail_export", COMPARISON, "compare.use", url=lambda c: reverse("compare:export", args=[c.pk])),
     # The county's results, as every persona: rows and the total of each tab, and every row of the export.
-    Route(
-        "compare:detail",
-        "list",
-        COMPARISON_ROW,
-        "compare.use",
-        list_url=_rows_page("matched"),
-        queryset=lambda: ComparisonRow.objects.filter(comparison=_county_comparison(), outcome="matched"),
-    ),
-    Route(
-        "compare:detail",
-        "list",
-        COMPARISON_ROW,
-        "compare.use",
-        list_url=_rows_page("new"),
-        queryset=lambda: ComparisonRow.objects.filter(comparison=_county_comparison(), outcome="new"),
-    ),
+    *[
+        Route(
+            "compare:detail",
+            "list",
+            COMPARISON_ROW,
+            "compare.use",
+            list_url=_rows_page(outcome),
+            queryset=lambda outcome=outcome: ComparisonRow.objects.filter(comparison=_county_comparison(), outcome=outcome),
+        )
+        for outcome in OUTCOMES
+    ],
     Route(
         "compare:export",
         "export",
@@ -76,7 +74,7 @@ ROUTES = [
             api_items=lambda data: [item["values"]["单位名称"] for item in data["items"]],
             queryset=lambda outcome=outcome: ComparisonRow.objects.filter(comparison=_county_comparison(), outcome=outcome),
         )
-        for outcome in ("matched", "new")
+        for outcome in OUTCOMES
     ],
     # The download over the API asks for the password too (a form field): every comparison, then every row of the county's.
     Route("api:export_comparison", "detail_export", COMPARISON, "compare.use", url=lambda c: f"/api/v1/compare/{c.pk}/export"),
