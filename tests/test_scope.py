@@ -147,7 +147,7 @@ def make_world_work(personas):
 def make_world_comparison_rows(comparison):
     """The county's comparison: a matched, a review, a gone and a missing row for every organization of the world in
     the county, placed as the comparison places them (where the organization sits), a new row at every place of the
-    county in each industry, and an outside row at every place beyond the county."""
+    county in each industry, and an outside row likewise."""
     from sanxin.compare.models import ComparisonRow
 
     for org in Organization.objects.filter(region__code__startswith=comparison.region_id):
@@ -162,9 +162,17 @@ def make_world_comparison_rows(comparison):
                 industry_id=org.industry_id,
                 zone_id=org.zone_id,
             )
-    for place in [p for p in ORG_PLACES if not p.startswith(comparison.region_id)]:
-        # Rows the outside registry puts in other counties: outside the compared region, seen only where they lie.
-        ComparisonRow.objects.create(comparison=comparison, outcome="outside", values={"单位名称": f"标记范围外{place}"}, region_code=place)
+    for place in [p for p in ORG_PLACES if p.startswith(comparison.region_id)]:
+        # The outside tab's rows, placed like new rows (the tab is cut as every tab is; where the outside registry
+        # really puts them, in another county, nobody there sees the county's comparison at all).
+        for industry in Industry.objects.filter(code__in=["6020", "64"]):
+            ComparisonRow.objects.create(
+                comparison=comparison,
+                outcome="outside",
+                values={"单位名称": f"标记范围外{place}-{industry.code}"},
+                region_code=place,
+                industry=industry,
+            )
     for place in [p for p in ORG_PLACES if p.startswith(comparison.region_id)]:
         for industry in Industry.objects.filter(code__in=["6020", "64"]):
             ComparisonRow.objects.create(
