@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sanxin.orgs",
     "sanxin.party",
     "sanxin.members",
+    "sanxin.life",
     "sanxin.instructors",
     "sanxin.coverage",
     "sanxin.census",

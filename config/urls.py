@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sanxin.orgs.urls")),
     path("", include("sanxin.party.urls")),
     path("", include("sanxin.members.urls")),
+    path("", include("sanxin.life.urls")),
     path("", include("sanxin.instructors.urls")),
     path("", include("sanxin.coverage.urls")),
     path("", include("sanxin.census.urls")),
