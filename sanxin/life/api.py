@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -80,14 +81,19 @@ ROW_FIELDS = (
 )
 
 
+def local(moment: datetime) -> str:
+    """A time as the API answers it: China's local time with its offset, to the second (2026-03-20T15:00:00+08:00)."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
 def meeting_row(m: Meeting) -> dict:
     return {
         "id": m.pk,
         "party_organization": {"id": m.party_organization_id, "name": m.party_organization.name},
         "meeting_type": {"id": m.meeting_type_id, "name": m.meeting_type.name},
         "topic": m.topic,
-        "starts_at": m.starts_at,
-        "ends_at": m.ends_at,
+        "starts_at": local(m.starts_at),
+        "ends_at": local(m.ends_at),
         "mode": m.mode,
         "mode_label": m.get_mode_display(),
         "place": m.place,
@@ -110,11 +116,48 @@ def _detail(meeting_id: int, user) -> dict:
             "state": a.state,
             "state_label": a.get_state_display(),
             "leave_reason": a.leave_reason,
-            "signed_in_at": a.signed_in_at,
+            "signed_in_at": local(a.signed_in_at) if a.signed_in_at else None,
         }
         for a in rows
     ]
     return meeting_row(meeting) | {"agenda": meeting.agenda, "minutes": meeting.minutes, "attendances": attendances}
+
+
+# Before the routes of one meeting, so that /sign-in is not read as a meeting's number.
+class SignInIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(None, min_length=6, max_length=6, pattern=r"^\d{6}$", description="会议码（签为线上参会）")
+    token: str = Field(None, max_length=500, pattern=r"^[A-Za-z0-9_.:\-]+$", description="会场二维码中的签到凭证（签为到会）")
+
+
+class SignInOut(Schema):
+    meeting: int
+    topic: str
+    state: str
+    state_label: str
+    signed_in_at: datetime
+
+
+@router.post("/sign-in", response=responses({200: SignInOut}, refusals=(403,)), summary="党员本人签到（会议码或二维码凭证）")
+def sign_in(request, payload: SignInIn):
+    """开始前 30 分钟至结束前，应到人员本人签到一次：用会议码签为线上参会，用二维码凭证签为到会。"""
+    user = request.auth
+    require(user, "life.sign_in")
+    if (payload.code is None) == (payload.token is None):
+        raise ValidationError({"code": "请填写会议码，或提供二维码中的签到凭证（二者选一）"})
+    if payload.token is not None:
+        meeting = services.meeting_for_token(payload.token)
+    else:
+        meeting = services.meeting_for_code(payload.code)
+    row = services.meeting_sign_in(actor=user, meeting=meeting, by_qr=payload.token is not None)
+    return {
+        "meeting": meeting.pk,
+        "topic": meeting.topic,
+        "state": row.state,
+        "state_label": row.get_state_display(),
+        "signed_in_at": row.signed_in_at,
+    }
 
 
 @router.get("", response=responses({200: MeetingList}), summary="组织生活会议（按数据权限，与会议记录页相同的筛选）")
@@ -238,39 +281,3 @@ def update_attendance(request, meeting_id: int, payload: AttendanceUpdateIn):
     changes = {a.member: (a.state, a.leave_reason) for a in payload.attendances}
     services.meeting_attendance_update(actor=user, meeting=meeting, changes=changes)
     return _detail(meeting_id, user)
-
-
-class SignInIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(None, min_length=6, max_length=6, pattern=r"^\d{6}$", description="会议码（签为线上参会）")
-    token: str = Field(None, max_length=500, pattern=r"^[A-Za-z0-9_.:\-]+$", description="会场二维码中的签到凭证（签为到会）")
-
-
-class SignInOut(Schema):
-    meeting: int
-    topic: str
-    state: str
-    state_label: str
-    signed_in_at: datetime
-
-
-@router.post("/sign-in", response=responses({200: SignInOut}, refusals=(403,)), summary="党员本人签到（会议码或二维码凭证）")
-def sign_in(request, payload: SignInIn):
-    """开始前 30 分钟至结束前，应到人员本人签到一次：用会议码签为线上参会，用二维码凭证签为到会。"""
-    user = request.auth
-    require(user, "life.sign_in")
-    if (payload.code is None) == (payload.token is None):
-        raise ValidationError({"code": "请填写会议码，或提供二维码中的签到凭证（二者选一）"})
-    if payload.token is not None:
-        meeting = services.meeting_for_token(payload.token)
-    else:
-        meeting = services.meeting_for_code(payload.code)
-    row = services.meeting_sign_in(actor=user, meeting=meeting, by_qr=payload.token is not None)
-    return {
-        "meeting": meeting.pk,
-        "topic": meeting.topic,
-        "state": row.state,
-        "state_label": row.get_state_display(),
-        "signed_in_at": row.signed_in_at,
-    }
