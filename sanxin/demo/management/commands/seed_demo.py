@@ -4,6 +4,7 @@ from django.conf import settings
 
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
+from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region
@@ -35,4 +36,7 @@ class Command(BaseCommand):
         members = seed_demo_members()
         if members:
             self.stdout.write(f"已生成演示党员 {members} 名")
+        meetings = seed_demo_meetings()
+        if meetings:
+            self.stdout.write(f"已生成演示组织生活会议 {meetings} 次（含一次正在进行、可签到的主题党日）")
         self.stdout.write(path.read_text(encoding="utf-8"))
