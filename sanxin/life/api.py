@@ -4,12 +4,12 @@ sign-in; through sanxin.life.selectors and sanxin.life.services, as the pages.""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, list_response, responses
@@ -160,13 +160,20 @@ def sign_in(request, payload: SignInIn):
     }
 
 
+# An empty period is every period; otherwise a year, a half, a quarter or a month.
+Period = Annotated[
+    str,
+    Query(description="期间：2026、2026-H2、2026-Q3 或 2026-09；空为全部", example="2026-Q3", pattern=f"^$|{selectors.PERIOD_PATTERN}"),
+]
+
+
 @router.get("", response=responses({200: MeetingList}), summary="组织生活会议（按数据权限，与会议记录页相同的筛选）")
 def list_meetings(
     request,
     q: QueryText("主题（包含）", "党课") = "",
     party_org: int | None = None,
     meeting_type: int | None = None,
-    period: QueryText("期间：2026、2026-H2、2026-Q3 或 2026-09", "2026-Q3") = "",
+    period: Period = "",
     offset: Offset = 0,
     limit: Limit(200) = 50,
 ):

@@ -17,14 +17,16 @@ from sanxin.members.selectors import manageable_party_orgs
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Region
 
-PERIOD = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?$")
+# A year from 1900 to 2999, alone or with a month, a quarter or a half (the API documents the same pattern).
+PERIOD_PATTERN = r"^((?:19|2\d)\d{2})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?$"
+PERIOD = re.compile(PERIOD_PATTERN)
 
 
 def period_range(text: str) -> tuple[date, date] | None:
     """The first day and the day after the last of a period written 2026, 2026-H2, 2026-Q3 or 2026-09; None if
     the text is none of these."""
     found = PERIOD.match((text or "").strip())
-    if not found or not 2000 <= int(found.group(1)) <= 2100:
+    if not found:
         return None
     year, month, quarter, half = found.groups()
     year = int(year)
