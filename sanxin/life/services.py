@@ -158,6 +158,9 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     for key in changes:
         if key in FIELDS:
             setattr(meeting, key, cleaned[key])
+    now = timezone.now()
+    if meeting.ends_at >= now and Meeting.objects.filter(code=meeting.code, ends_at__gte=now).exclude(pk=meeting.pk).exists():
+        meeting.code = new_meeting_code(now=now)  # an ended meeting moved into the future takes a code no open one uses
     meeting.save()
     audit_changes(actor=actor, action="meeting_update", obj=meeting, before=before, after=snapshot(meeting))
     return meeting

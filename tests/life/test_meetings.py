@@ -110,6 +110,17 @@ def test_the_code_is_unique_among_meetings_not_ended(personas, branch, members, 
     assert second.code == "777777"  # the open meeting's code was drawn and refused; an ended one's may come back
 
 
+def test_an_ended_meeting_moved_into_the_future_takes_a_free_code(personas, branch, members):
+    open_one = make_meeting(personas["county"], branch)
+    ended = make_meeting(personas["county"], branch, starts_at=timezone.now() - timedelta(days=3), topic="补开的党课")
+    Meeting.objects.filter(pk=ended.pk).update(code=open_one.code)
+    ended.refresh_from_db()
+    starts = timezone.now() + timedelta(days=1)
+    meeting_update(actor=personas["county"], meeting=ended, starts_at=starts, ends_at=starts + timedelta(hours=1))
+    ended.refresh_from_db()
+    assert ended.code != open_one.code and len(ended.code) == 6
+
+
 def test_attendance_recorded_by_the_secretary_is_audited(personas, meeting, members):
     changed = meeting_attendance_update(
         actor=personas["secretary"],
