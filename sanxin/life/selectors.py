@@ -11,7 +11,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxin.core.scope import access, scoped, user_scope
-from sanxin.life.models import PRESENT_STATES, Attendance, AttendanceState, Frequency, Meeting, MeetingType, MeetingTypeFrequency
+from sanxin.life.models import (
+    PRESENT_STATES,
+    Attendance,
+    AttendanceState,
+    Frequency,
+    Meeting,
+    MeetingType,
+    MeetingTypeFrequency,
+    period_key,
+)
 from sanxin.members.models import Member, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
 from sanxin.party.models import PartyOrganization
@@ -138,6 +147,40 @@ def effective_frequencies(region_code: str | None) -> dict[int, tuple[str, str |
 
 def frequency_for(meeting_type: MeetingType, region_code: str | None) -> str:
     return effective_frequencies(region_code).get(meeting_type.pk, (meeting_type.frequency, None))[0]
+
+
+def all_period_keys(frequency: str, year: int) -> list[str]:
+    """Every period of `frequency` in a year, in order: what a meeting type of that frequency requires."""
+    firsts = [date(year, month, 1) for month in range(1, 13)]
+    return list(dict.fromkeys(period_key(frequency, day) for day in firsts))
+
+
+def required_and_held(party_organization: PartyOrganization, *, year: int) -> list[dict]:
+    """For each meeting type: the frequency in force where the Party organization sits, the periods of the year
+    it requires, those in which a meeting of the type was held, and those missing. The figures of 三会一课落实率
+    (to come) are counts of these."""
+    effective = effective_frequencies(party_organization.region_id)
+    starts = Meeting.objects.filter(
+        party_organization=party_organization, starts_at__gte=_aware(date(year, 1, 1)), starts_at__lt=_aware(date(year + 1, 1, 1))
+    ).values_list("meeting_type_id", "starts_at")
+    held_days: dict[int, list[date]] = {}
+    for type_id, moment in starts:
+        held_days.setdefault(type_id, []).append(timezone.localtime(moment).date())
+    rows = []
+    for meeting_type in MeetingType.objects.all():
+        frequency = effective[meeting_type.pk][0]
+        required = all_period_keys(frequency, year)
+        held = {period_key(frequency, day) for day in held_days.get(meeting_type.pk, [])}
+        rows.append(
+            {
+                "type": meeting_type,
+                "frequency": frequency,
+                "required": required,
+                "held": [key for key in required if key in held],
+                "missing": [key for key in required if key not in held],
+            }
+        )
+    return rows
 
 
 def meeting_type_rows(user) -> list[dict]:

@@ -192,3 +192,29 @@ def test_periods_make_required_against_held_countable():
     assert period_range("26-1") is None and period_range("2026-Q5") is None
     day = timezone.datetime(2026, 8, 15).date()
     assert [period_key(f, day) for f in Frequency.values] == ["2026-08", "2026-Q3", "2026-H2", "2026"]
+
+
+def test_required_and_held_per_organization_and_period(personas, branch, members):
+    from sanxin.life.selectors import required_and_held
+    from sanxin.life.services import meeting_type_set_frequency
+
+    def at(month, day):
+        return timezone.make_aware(timezone.datetime(2026, month, day, 15, 0))
+
+    committee = MeetingType.objects.get(code="branch_committee")
+    for month in (1, 2, 4):
+        make_meeting(personas["county"], branch, starts_at=at(month, 10), meeting_type=committee, topic=f"{month}月支委会")
+    make_meeting(personas["county"], branch, starts_at=at(2, 20), topic="一季度党课")
+    make_meeting(personas["county"], branch, starts_at=at(3, 5), topic="又一次党课")  # the same quarter: counted once
+    rows = {row["type"].code: row for row in required_and_held(branch, year=2026)}
+    assert rows["branch_committee"]["held"] == ["2026-01", "2026-02", "2026-04"]
+    assert len(rows["branch_committee"]["missing"]) == 9 and "2026-03" in rows["branch_committee"]["missing"]
+    assert rows["party_lecture"]["required"] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert rows["party_lecture"]["held"] == ["2026-Q1"]
+    assert rows["member_review"] == rows["member_review"] | {"required": ["2026"], "held": [], "missing": ["2026"]}
+    # The county asks its branches for a 党课 every half year: the requirement follows.
+    meeting_type_set_frequency(
+        actor=personas["county"], meeting_type=MeetingType.objects.get(code="party_lecture"), frequency="half_yearly"
+    )
+    rows = {row["type"].code: row for row in required_and_held(branch, year=2026)}
+    assert (rows["party_lecture"]["required"], rows["party_lecture"]["missing"]) == (["2026-H1", "2026-H2"], ["2026-H2"])
