@@ -17,7 +17,7 @@ class LifeConfig(SanxinApp):
     )
     menu = (
         MenuItem("组织生活", "会议记录", "life:meeting_list", "life.view", "bi-people", 50),
-        MenuItem("组织生活", "会议类型与频次", "life:meeting_type_list", "life.view", "bi-calendar3", 51),
+        MenuItem("组织生活", "会议类型与频次", "life:meeting_type_list", "life.manage", "bi-calendar3", 51),
         MenuItem("组织生活", "会议签到", "life:sign_in", "life.sign_in", "bi-qr-code-scan", 52),
     )
     audit_labels = {
