@@ -27,3 +27,16 @@ def test_sign_in_on_a_phone(browser, live_server, personas, branch, members):
     meeting.refresh_from_db()
     assert meeting.attendances.get(member=members["member"]).state == "online"
     page.close()
+
+
+def test_the_secretary_shows_the_code_and_qr_on_the_screen(browser, live_server, personas, branch, members):
+    meeting = make_meeting(personas["county"], branch, topic="支部党员大会")
+    page = log_in(browser, live_server, "secretary")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/life/meetings/{meeting.pk}/")
+    qr = page.locator("svg.sx-meeting-qr").bounding_box()
+    assert qr["width"] >= 200 and qr["height"] >= 200
+    assert page.inner_text("#meeting-code") == meeting.code
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1440
+    page.screenshot(path=str(ARTIFACTS / "desktop-secretary-meeting.png"), full_page=True)
+    page.close()
