@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sanxin.party",
     "sanxin.members",
     "sanxin.workdays",
+    "sanxin.life",
     "sanxin.instructors",
     "sanxin.coverage",
     "sanxin.census",

@@ -23,6 +23,7 @@ from sanxin.accounts.models import Unit, UnitKind, User
 from sanxin.accounts.second_factor import roles_need_second_factor
 from sanxin.accounts.services import grant_initial_roles, user_create
 from sanxin.core.roles import Role
+from sanxin.life.models import MeetingType
 from sanxin.regions.loader import load_regions
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
 
@@ -50,11 +51,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_regions(provinces=TEST_PROVINCES)
         _reference_rows["regions"] = list(Region.objects.order_by("level", "code").values())
         _reference_rows["industries"] = list(Industry.objects.values())
+        _reference_rows["meeting_types"] = list(MeetingType.objects.values())  # written by life's migration
 
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
-    """Transactional tests (live server, browser) flush every table; put the reference data back."""
+    """Transactional tests (live server, browser) flush every table; put the reference data back (regions,
+    industries and the meeting types a migration wrote)."""
     marker = request.node.get_closest_marker("django_db")
     by_marker = marker is not None and marker.kwargs.get("transaction", False)
     if not by_marker and "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
@@ -64,6 +67,8 @@ def _reference_data_after_flush(request):
         Region.objects.bulk_create([Region(**row) for row in _reference_rows["regions"]], batch_size=5000)
     if not Industry.objects.exists():
         Industry.objects.bulk_create([Industry(**row) for row in _reference_rows["industries"]])
+    if not MeetingType.objects.exists():
+        MeetingType.objects.bulk_create([MeetingType(**row) for row in _reference_rows["meeting_types"]])
 
 
 # name: (unit name, unit kind, region code, role, industries, zone)

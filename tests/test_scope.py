@@ -224,6 +224,43 @@ def make_world_transfers():
         )
 
 
+def make_world_meetings(personas):
+    """A meeting of every Party organization of the world with its expected attendees and a photo; the member
+    persona is a member of a community's branch (so they see that branch's meetings and no others)."""
+    import hashlib
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from sanxin.core.photos import photo_path
+    from sanxin.life.models import Attendance, Meeting, MeetingPhoto, MeetingType
+    from sanxin.life.selectors import expected_members
+    from sanxin.members.models import Member
+    from tests.members_factories import member_fields
+
+    branch = PartyOrganization.objects.get(name="标记党支部360102002002-6020-N")
+    Member.objects.create(**member_fields(branch, name="标记党员党员本人", relation_mode="mobile", user=personas["member"]))
+    lecture = MeetingType.objects.get(code="party_lecture")
+    starts = timezone.make_aware(datetime(2026, 3, 20, 15, 0))
+    for n, party_org in enumerate(PartyOrganization.objects.order_by("pk")):
+        topic = party_org.name.replace("标记党支部", "标记会议")
+        meeting = Meeting.objects.create(
+            party_organization=party_org,
+            meeting_type=lecture,
+            topic=topic,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="党员活动室",
+            code=f"{n:06d}",
+        )
+        Attendance.objects.bulk_create(
+            [Attendance(meeting=meeting, member=m, member_name=m.name, relation_mode=m.relation_mode) for m in expected_members(party_org)]
+        )
+        name = hashlib.sha256(topic.encode()).hexdigest()[:32] + ".jpg"
+        photo_path(MeetingPhoto.UPLOAD_FOLDER, name).write_bytes(b"\xff\xd8\xff\xe0" + topic.encode())
+        MeetingPhoto.objects.create(meeting=meeting, stored_name=name, width=1, height=1, size=10)
+
+
 @pytest.fixture
 def world(personas, demo_zone):
     """A unit, a user, organizations and Party organizations at every place, with names that mark them in any output."""
@@ -240,6 +277,7 @@ def world(personas, demo_zone):
     make_world_members(personas)
     for build in WORLD:
         build(personas)
+    make_world_meetings(personas)
     return personas
 
 

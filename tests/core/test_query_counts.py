@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.services import grant_initial_roles, user_create
@@ -25,6 +26,7 @@ from sanxin.core.models import Notification
 from sanxin.core.roles import Role
 from sanxin.imports.models import ImportJob
 from sanxin.instructors.models import Instructor, InstructorAssignment, InstructorVisit
+from sanxin.life.models import Attendance, Meeting, MeetingType
 from sanxin.members.models import Development, IdentityReport, LostContact, Member, MobileRegistration, Transfer
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
@@ -44,6 +46,7 @@ PAGES = [
     ("province", "/members/mobile/?tab=outflow", "计数党员"),
     ("province", "/members/mobile/?tab=inflow", "计数流入"),
     ("province", "/members/mobile/?tab=lost", "计数失联"),
+    ("province", "/life/meetings/", "计数会议"),
     ("province", "/census/", "计数摸排"),
     ("province", "/todos/", "计数组织"),
     ("province", "/instructors/", "计数指导员"),
@@ -65,6 +68,7 @@ API_LISTS = [
         ("province", "/api/v1/transfers", "计数转接", ()),
         ("province", "/api/v1/identity-reports", "计数报到", ()),
         ("province", "/api/v1/mobile-registrations", "计数党员", ()),
+        ("province", "/api/v1/meetings", "计数会议", ()),
         ("province", "/api/v1/census/campaigns", "计数摸排", ()),
         ("province", "/api/v1/census/todos", "计数组织", ()),
         ("province", "/api/v1/instructors", "计数指导员", ()),
@@ -177,6 +181,17 @@ class World:
         MobileRegistration.objects.create(member=came, direction="inflow", home_organization="外省某党支部", starts_on=date(2026, 1, i))
         lost = Member.objects.create(**member_fields(party_org, name=f"计数失联{i}", relation_mode="lost"))
         LostContact.objects.create(member=lost, lost_on=date(2026, 2, 1) + timedelta(days=i), reason="电话停机", previous_mode="local")
+        meeting = Meeting.objects.create(
+            party_organization=party_org,
+            meeting_type=MeetingType.objects.order_by("pk")[i % 7],
+            topic=f"计数会议{i}",
+            starts_at=timezone.now() - timedelta(days=i),
+            ends_at=timezone.now() - timedelta(days=i, hours=-2),
+            place="会议室",
+            code=f"{i:06d}",
+            created_by=user,
+        )
+        Attendance.objects.create(meeting=meeting, member=member, member_name=member.name, relation_mode="local", state="present")
 
         campaign = CensusCampaign.objects.create(
             name=f"计数摸排{i}",

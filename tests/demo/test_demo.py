@@ -167,3 +167,45 @@ def test_demo_has_an_open_transfer_to_another_city(db, tmp_path: Path, settings)
     client = Client()
     client.force_login(secretary)
     assert ">刘婷<" in client.get("/members/transfers/?direction=out").content.decode()
+
+
+def test_demo_meetings_have_gaps_and_one_the_member_can_sign_in_to_now(db, tmp_path: Path, settings):
+    from django.test import Client
+
+    from sanxin.accounts.models import User
+    from sanxin.demo.life import seed_demo_meetings
+    from sanxin.demo.members import JOINT_BRANCH, seed_demo_members
+    from sanxin.life.models import Meeting
+    from sanxin.life.selectors import meeting_list
+
+    settings.SANXIN_OTP_REQUIRED = False
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_orgs(tmp_path)
+    seed_demo_members()
+    assert seed_demo_meetings() > 10
+    assert seed_demo_meetings() == 0  # a second run adds nothing
+    # Every branch with members held meetings, and each left some required ones out (the gaps).
+    branches = {m.party_organization.name for m in Meeting.objects.select_related("party_organization")}
+    assert JOINT_BRANCH in branches and len(branches) >= 3
+    for name in branches:
+        held = set(Meeting.objects.filter(party_organization__name=name).values_list("meeting_type__code", flat=True))
+        assert held, name
+    # The joint branch's 党小组会 of the middle month is one of the gaps, its 支委会 of that month was held.
+    from django.utils import timezone
+
+    from sanxin.demo.life import _months
+    from sanxin.life.models import period_key
+    from sanxin.life.selectors import required_and_held
+    from sanxin.party.models import PartyOrganization
+
+    middle = _months(timezone.localdate())[1]
+    rows = {r["type"].code: r for r in required_and_held(PartyOrganization.objects.get(name=JOINT_BRANCH), year=middle.year)}
+    assert period_key("monthly", middle) in rows["group_meeting"]["missing"]
+    assert period_key("monthly", middle) in rows["branch_committee"]["held"]
+    secretary = User.objects.get(username="secretary")
+    assert set(meeting_list(user=secretary)) == set(Meeting.objects.filter(party_organization__name=JOINT_BRANCH))
+    now_meeting = Meeting.objects.get(topic__startswith="云上主题党日")
+    client = Client()
+    client.force_login(User.objects.get(username="member"))
+    response = client.post("/life/sign-in/", {"code": now_meeting.code}, follow=True)
+    assert "签到成功：云上主题党日：学习新就业群体党建工作经验（线上参会）" in response.content.decode()

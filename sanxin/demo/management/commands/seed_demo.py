@@ -5,6 +5,7 @@ from django.conf import settings
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.developments import seed_demo_developments
+from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region
@@ -41,4 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成演示发展党员记录 {developments} 条")
         if seed_demo_transfers():
             self.stdout.write("已生成演示组织关系转接 1 件（转往九江市，待接收方办理）")
+        meetings = seed_demo_meetings()
+        if meetings:
+            self.stdout.write(f"已生成演示组织生活会议 {meetings} 次（含一次正在进行、可签到的主题党日）")
         self.stdout.write(path.read_text(encoding="utf-8"))

@@ -1,0 +1,193 @@
+"""Organizational life (组织生活): meeting types and their required frequency, meetings, attendance, photos.
+
+A meeting is seen by whoever sees its Party organization (as a member is), by the secretary of that organization
+and by the members expected at it. What is required of an organization in a period is its meeting types'
+frequency (the most specific region's, sanxin.life.selectors.effective_frequencies); what was held are its
+meetings of that type whose start falls in the period (period_key): so "required vs held" is a count.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+
+from sanxin.core.models import BaseModel
+from sanxin.core.roles import Role
+
+# Members may sign in from this long before the start until the end (sanxin.life.services.meeting_sign_in).
+SIGN_IN_OPENS_BEFORE = timedelta(minutes=30)
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "每月一次"
+    QUARTERLY = "quarterly", "每季度一次"
+    HALF_YEARLY = "half_yearly", "每半年一次"
+    YEARLY = "yearly", "每年一次"
+
+
+# How many periods of each frequency a year has: the required count of a year, per meeting type.
+PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.YEARLY: 1}
+
+
+def period_key(frequency: str, day: date) -> str:
+    """The period of `frequency` a day falls in: 2026-09, 2026-Q3, 2026-H2, 2026."""
+    if frequency == Frequency.MONTHLY:
+        return f"{day.year}-{day.month:02d}"
+    if frequency == Frequency.QUARTERLY:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if frequency == Frequency.HALF_YEARLY:
+        return f"{day.year}-H{(day.month - 1) // 6 + 1}"
+    return str(day.year)
+
+
+class MeetingType(BaseModel):
+    """三会一课 and the other forms of organizational life; the defaults come from migration 0001."""
+
+    code = models.SlugField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    frequency = models.CharField("默认频次", max_length=16, choices=Frequency.choices)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "会议类型"
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingTypeFrequency(BaseModel):
+    """A region's own frequency for a meeting type: it holds for the region's whole subtree unless a region inside
+    it sets its own (the most specific region wins)."""
+
+    meeting_type = models.ForeignKey(MeetingType, verbose_name="会议类型", on_delete=models.CASCADE, related_name="region_frequencies")
+    region = models.ForeignKey("regions.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+")
+    frequency = models.CharField("频次", max_length=16, choices=Frequency.choices)
+
+    scope_region_field = "region__code"
+
+    class Meta:
+        verbose_name = "会议类型地区频次"
+        constraints = [models.UniqueConstraint(fields=["meeting_type", "region"], name="life_frequency_one_per_region")]
+
+    def __str__(self):
+        return f"{self.meeting_type.name}（{self.region_id}）"
+
+
+class MeetingMode(models.TextChoices):
+    OFFLINE = "offline", "线下"
+    ONLINE = "online", "线上"
+    MIXED = "mixed", "线上线下结合"
+
+
+class Meeting(BaseModel):
+    party_organization = models.ForeignKey(
+        "party.PartyOrganization", verbose_name="党组织", on_delete=models.PROTECT, related_name="meetings"
+    )
+    meeting_type = models.ForeignKey(MeetingType, verbose_name="会议类型", on_delete=models.PROTECT, related_name="meetings")
+    topic = models.CharField("主题", max_length=200)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    mode = models.CharField("形式", max_length=16, choices=MeetingMode.choices, default=MeetingMode.OFFLINE)
+    place = models.CharField("地点", max_length=200, blank=True)
+    link = models.CharField("线上会议链接", max_length=500, blank=True)
+    host = models.CharField("主持人", max_length=50, blank=True)
+    recorder = models.CharField("记录人", max_length=50, blank=True)
+    lecturer = models.CharField("授课人", max_length=50, blank=True)
+    agenda = models.TextField("议程", blank=True)
+    minutes = models.TextField("会议记录", blank=True)
+    # 6 digits, unique among the meetings not yet ended (sanxin.life.services.new_meeting_code).
+    code = models.CharField("会议码", max_length=6, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    scope_region_field = "party_organization__region__code"
+    scope_industry_field = "party_organization__industry_id"
+    scope_zone_field = "party_organization__zone_id"
+    scope_seen_through = "party_organization__covered_organizations"
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = "组织生活会议"
+        indexes = [
+            models.Index(fields=["party_organization", "starts_at"], name="meeting_org_start"),
+            models.Index(fields=["starts_at", "id"], name="meeting_start_list"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start")]
+
+    def __str__(self):
+        return self.topic
+
+    @staticmethod
+    def scope_personal(user) -> models.Q:
+        """Without territory: a member sees the meetings they are expected at; a Party secretary, the meetings of
+        the Party organizations they belong to."""
+        own = models.Q(attendances__member__user=user)
+        if user.has_role(Role.PARTY_SECRETARY):
+            own |= models.Q(party_organization__members__user=user)
+        return own
+
+    def sign_in_opens_at(self) -> datetime:
+        return self.starts_at - SIGN_IN_OPENS_BEFORE
+
+
+class AttendanceState(models.TextChoices):
+    UNRECORDED = "unrecorded", "未登记"
+    PRESENT = "present", "到会"
+    ONLINE = "online", "线上参会"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+
+
+# The states that count as having attended.
+PRESENT_STATES = (AttendanceState.PRESENT, AttendanceState.ONLINE)
+
+
+class AttendanceSource(models.TextChoices):
+    PLANNED = "planned", "计划应到"
+    SECRETARY = "secretary", "书记登记"
+    CODE = "code", "本人会议码签到"
+    QR = "qr", "本人扫码签到"
+
+
+class Attendance(BaseModel):
+    """One expected attendee of a meeting: the members of its Party organization when it was planned."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="attendances")
+    # The member's name and relation when planned: the register stays as it was if the member moves on.
+    member_name = models.CharField("姓名", max_length=50)
+    relation_mode = models.CharField("组织关系情况", max_length=16)
+    state = models.CharField("出席情况", max_length=16, choices=AttendanceState.choices, default=AttendanceState.UNRECORDED)
+    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
+    source = models.CharField("登记方式", max_length=16, choices=AttendanceSource.choices, default=AttendanceSource.PLANNED)
+    signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting_id", "member_name", "pk"]
+        verbose_name = "出席情况"
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_one_per_member")]
+
+    def __str__(self):
+        return f"{self.member_name}（{self.get_state_display()}）"
+
+
+class MeetingPhoto(BaseModel):
+    """A photo of a meeting, re-encoded without EXIF (sanxin.core.photos), served only through a scope-checked view."""
+
+    UPLOAD_FOLDER = "meeting-photos"
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="photos")
+    stored_name = models.CharField("存储文件名", max_length=64, unique=True)
+    width = models.PositiveIntegerField("宽")
+    height = models.PositiveIntegerField("高")
+    size = models.PositiveIntegerField("字节数")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["meeting_id", "pk"]
+        verbose_name = "会议照片"
+
+    def __str__(self):
+        return self.stored_name
