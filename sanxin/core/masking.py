@@ -23,3 +23,15 @@ def mask_name(name: str | None) -> str:
     if len(name) == 1:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+class MaskedIdentity:
+    """A model's `id_number` and `phone` as every page, export and API shows them: masked."""
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

@@ -40,3 +40,13 @@ def posted(request):
 
 def posted_files(request):
     return request.FILES if request.method == "POST" else None
+
+
+def save_form(request, form, save):
+    """On a valid POST, `save(cleaned data)` and its result; a service's refusal goes onto the form's fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save(dict(form.cleaned_data))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+    return None

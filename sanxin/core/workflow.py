@@ -84,17 +84,15 @@ def transition(workflow: Workflow, obj, name: str, *, actor, action: str, note: 
         if step.apply:
             step.apply(locked, actor=actor, note=note, **data)
         locked.save()  # the row is locked: nobody else changed it meanwhile
-        TimelineEvent.objects.create(
-            object_type=locked._meta.label_lower,
-            object_id=str(locked.pk),
+        timeline_event(
+            locked,
+            actor=actor,
             transition=name,
             label=step.label,
-            from_state=current,
-            to_state=step.target,
-            to_state_label=workflow.state_label(step.target),
-            actor=actor,
-            actor_name=actor.display_name if actor is not None else "系统",
-            note=note[:500],
+            old=current,
+            new=step.target,
+            new_label=workflow.state_label(step.target),
+            note=note,
         )
         audit_record(
             actor=actor,
@@ -107,6 +105,22 @@ def transition(workflow: Workflow, obj, name: str, *, actor, action: str, note: 
             recipients, content = message
             notify([user for user in recipients if user != actor], content)
     return locked
+
+
+def timeline_event(obj, *, actor, transition: str, label: str, old: str, new: str, new_label: str, note: str = "") -> None:
+    """One event on an entity's timeline: by a transition, or by a service writing a step of its own (a creation)."""
+    TimelineEvent.objects.create(
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        transition=transition,
+        label=label,
+        from_state=old,
+        to_state=new,
+        to_state_label=new_label,
+        actor=actor,
+        actor_name=actor.display_name if actor is not None else "系统",
+        note=note[:500],
+    )
 
 
 def timeline(obj) -> list[TimelineEvent]:

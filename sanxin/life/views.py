@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core.listing import list_page
 from sanxin.core.photos import photo_response
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import capability_required, posted, save_form
 from sanxin.life import selectors, services
 from sanxin.life.forms import FrequencyForm, MeetingForm, PhotoForm, SignInForm
 from sanxin.life.models import SIGN_IN_OPENS_BEFORE, AttendanceState, Frequency, MeetingPhoto, MeetingType
@@ -39,19 +39,10 @@ def meeting_list(request):
     return render(request, "life/meeting_list.html", context)
 
 
-def _save(request, form, save):
-    if request.method == "POST" and form.is_valid():
-        try:
-            return save(dict(form.cleaned_data))
-        except ValidationError as error:
-            apply_validation_error(form, error)
-    return None
-
-
 @capability_required("life.manage")
 def meeting_create(request):
-    form = MeetingForm(request.POST or None, user=request.user)
-    meeting = _save(request, form, lambda fields: services.meeting_create(actor=request.user, **fields))
+    form = MeetingForm(posted(request), user=request.user)
+    meeting = save_form(request, form, lambda fields: services.meeting_create(actor=request.user, **fields))
     if meeting is not None:
         messages.success(request, f"已新建会议“{meeting.topic}”，应到 {meeting.attendances.count()} 人")
         return redirect("life:meeting_detail", pk=meeting.pk)
@@ -64,9 +55,9 @@ def meeting_edit(request, pk):
     initial = {f: getattr(meeting, f) for f in services.FIELDS}
     initial["starts_at"] = timezone.localtime(meeting.starts_at)
     initial["ends_at"] = timezone.localtime(meeting.ends_at)
-    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
+    form = MeetingForm(posted(request), user=request.user, initial=initial)
     del form.fields["party_organization"]  # a meeting stays with its Party organization
-    saved = _save(request, form, lambda fields: services.meeting_update(actor=request.user, meeting=meeting, **fields))
+    saved = save_form(request, form, lambda fields: services.meeting_update(actor=request.user, meeting=meeting, **fields))
     if saved is not None:
         messages.success(request, "已保存")
         return redirect("life:meeting_detail", pk=meeting.pk)
@@ -194,7 +185,7 @@ def _sign_in_page(request, form, *, meeting=None, token=""):
 def sign_in(request):
     if not request.user.can("life.sign_in"):
         raise Http404
-    form = SignInForm(request.POST or None)
+    form = SignInForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_for_code(form.cleaned_data["code"])

@@ -26,12 +26,11 @@ from sanxin.core.audit import audit_record
 from sanxin.core.fields import blind_index_for
 from sanxin.core.guards import require
 from sanxin.core.masking import mask_id_number, mask_phone
-from sanxin.core.models import TimelineEvent
 from sanxin.core.notifications import Message, notify
 from sanxin.core.roles import Role
 from sanxin.core.scope import REGION_CODE_LENGTHS, access, scoped, user_scope
 from sanxin.core.validators import validate_id_number, validate_mobile
-from sanxin.core.workflow import Transition, Workflow, transition
+from sanxin.core.workflow import Transition, Workflow, timeline_event, transition
 from sanxin.members.mobility import member_timeline_event, mobile_inflow_register
 from sanxin.members.models import (
     Gender,
@@ -228,17 +227,8 @@ def _create(actor, cleaned: dict, *, by_staff: bool) -> IdentityReport:
 
 def _report_submitted_event(report: IdentityReport, *, actor) -> None:
     """The report's first timeline event: who submitted it (the later ones come from the workflow)."""
-    TimelineEvent.objects.create(
-        object_type=report._meta.label_lower,
-        object_id=str(report.pk),
-        transition="submit",
-        label="工作人员代为登记报到" if report.by_staff else "本人提交报到",
-        from_state="",
-        to_state=report.status,
-        to_state_label=report.get_status_display(),
-        actor=actor,
-        actor_name=actor.display_name if actor is not None else "系统",
-    )
+    label = "工作人员代为登记报到" if report.by_staff else "本人提交报到"
+    timeline_event(report, actor=actor, transition="submit", label=label, old="", new=report.status, new_label=report.get_status_display())
 
 
 @transaction.atomic

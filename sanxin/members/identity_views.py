@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core.listing import list_page
 from sanxin.core.lookup import ScopedLookupField, lookup_response
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
 from sanxin.core.workflow import timeline
 from sanxin.members import identity
 from sanxin.members.models import IdentityDecision, IdentityReportStatus, MemberStatus
@@ -92,7 +92,7 @@ def identity_mine(request):
 @capability_required("members.report_identity")
 def identity_report_new(request):
     initial = {"name": request.user.display_name} if request.method != "POST" else None
-    form = IdentityReportForm(request.POST or None, user=request.user, initial=initial)
+    form = IdentityReportForm(posted(request), user=request.user, initial=initial)
     report = _submit(request, form, by_staff=False)
     if report is not None:
         messages.success(request, f"已向“{report.party_organization.name}”报到，请等待党组织确认")
@@ -146,7 +146,7 @@ def identity_list(request):
 
 @capability_required("members.manage")
 def identity_create(request):
-    form = IdentityReportForm(request.POST or None, user=request.user)
+    form = IdentityReportForm(posted(request), user=request.user)
     report = _submit(request, form, by_staff=True)
     if report is not None:
         messages.success(request, f"已为“{report.name}”登记亮身份报到")

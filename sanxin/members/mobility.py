@@ -14,9 +14,9 @@ from django.utils import timezone
 from sanxin.core.audit import audit_record
 from sanxin.core.guards import require
 from sanxin.core.masking import mask_phone
-from sanxin.core.models import TimelineEvent
 from sanxin.core.scope import access, scoped
 from sanxin.core.validators import validate_mobile
+from sanxin.core.workflow import timeline_event
 from sanxin.members.models import LostContact, Member, MobileDirection, MobileRegistration, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
 from sanxin.members.services import member_update
@@ -27,18 +27,8 @@ from sanxin.party.models import PartyOrganization
 
 def member_timeline_event(member: Member, *, actor, transition: str, label: str, old: str, new: str, note: str = "") -> None:
     """An event on the member's timeline (shown on the member's page), with the relation mode as its state."""
-    TimelineEvent.objects.create(
-        object_type=member._meta.label_lower,
-        object_id=str(member.pk),
-        transition=transition,
-        label=label,
-        from_state=old,
-        to_state=new,
-        to_state_label=RelationMode(new).label if new in RelationMode.values else new,
-        actor=actor,
-        actor_name=actor.display_name if actor is not None else "系统",
-        note=note[:500],
-    )
+    new_label = RelationMode(new).label if new in RelationMode.values else new
+    timeline_event(member, actor=actor, transition=transition, label=label, old=old, new=new, new_label=new_label, note=note)
 
 
 def _keeps(actor, member: Member) -> None:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from sanxin.core.fields import BlindIndexField, EncryptedField
-from sanxin.core.masking import mask_id_number, mask_phone
+from sanxin.core.masking import MaskedIdentity, mask_id_number, mask_phone
 from sanxin.core.models import BaseModel
 from sanxin.core.roles import Role
 
@@ -34,7 +34,7 @@ class RelationMode(models.TextChoices):
     LOST = "lost", "失联党员"
 
 
-class Member(BaseModel):
+class Member(MaskedIdentity, BaseModel):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=8, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
@@ -81,14 +81,6 @@ class Member(BaseModel):
         if user.has_role(Role.PARTY_SECRETARY):
             own |= models.Q(party_organization__members__user=user)
         return own
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
 
 class DevelopmentStage(models.TextChoices):
@@ -242,7 +234,7 @@ class IdentityDecision(models.TextChoices):
     TRANSFER = "transfer", "确认，待启动组织关系转接"
 
 
-class IdentityReport(BaseModel):
+class IdentityReport(MaskedIdentity, BaseModel):
     """A Party member working in the field declares their membership to a Party organization (亮身份报到).
 
     The state changes only through sanxin.members.workflow.IDENTITY: submitted → confirmed (attached as a mobile
@@ -311,14 +303,6 @@ class IdentityReport(BaseModel):
         if user.has_role(Role.PARTY_SECRETARY):
             own |= models.Q(party_organization__members__user=user)
         return own
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
 
 class MobileDirection(models.TextChoices):

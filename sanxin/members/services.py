@@ -13,10 +13,9 @@ from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.fields import blind_index_for
 from sanxin.core.guards import require
 from sanxin.core.masking import mask_id_number, mask_phone
-from sanxin.core.models import TimelineEvent
 from sanxin.core.scope import chosen_outside_scope, scoped
 from sanxin.core.validators import validate_id_number, validate_mobile
-from sanxin.core.workflow import transition
+from sanxin.core.workflow import timeline_event, transition
 from sanxin.members.models import Development, DevelopmentStage, Education, Gender, Member, MemberStatus, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
 from sanxin.members.workflow import DEVELOPMENT
@@ -134,20 +133,6 @@ def snapshot(member: Member) -> dict:
     return data
 
 
-def _timeline(member: Member, *, actor, transition: str, label: str, old: str, new: str, new_label: str) -> None:
-    TimelineEvent.objects.create(
-        object_type=member._meta.label_lower,
-        object_id=str(member.pk),
-        transition=transition,
-        label=label,
-        from_state=old,
-        to_state=new,
-        to_state_label=new_label,
-        actor=actor,
-        actor_name=actor.display_name if actor is not None else "系统",
-    )
-
-
 def _validated(actor, fields: dict, *, member: Member | None = None) -> dict:
     errors, cleaned = member_errors(fields)
     if errors:
@@ -163,7 +148,7 @@ def member_create(*, actor, **fields) -> Member:
     cleaned = _validated(actor, fields)
     member = Member(**{k: v for k, v in cleaned.items() if k in FIELDS})
     member.save()
-    _timeline(
+    timeline_event(
         member, actor=actor, transition="member_create", label="登记党员", old="", new=member.status, new_label=member.get_status_display()
     )
     audit_record(actor=actor, action="member_create", obj=member, detail={"new": snapshot(member)})
@@ -185,10 +170,12 @@ def member_update(*, actor, member: Member, **changes) -> Member:
     member.save()
     if member.status != old_status:
         label = member.get_status_display()
-        _timeline(member, actor=actor, transition="member_status", label="党员状态变更", old=old_status, new=member.status, new_label=label)
+        timeline_event(
+            member, actor=actor, transition="member_status", label="党员状态变更", old=old_status, new=member.status, new_label=label
+        )
     if member.relation_mode != old_mode:
         label = member.get_relation_mode_display()
-        _timeline(
+        timeline_event(
             member,
             actor=actor,
             transition="member_relation_mode",
@@ -198,7 +185,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
             new_label=label,
         )
     if member.party_organization_id != old_org:
-        _timeline(
+        timeline_event(
             member,
             actor=actor,
             transition="member_party_organization",
@@ -289,7 +276,7 @@ def development_create(
         stage=DevelopmentStage.APPLICANT,
     )
     label = development.get_stage_display()
-    _timeline(
+    timeline_event(
         development, actor=actor, transition="development_create", label="登记入党申请", old="", new=development.stage, new_label=label
     )
     detail = {

@@ -23,9 +23,8 @@ from django.utils import timezone
 
 from sanxin.core.audit import audit_record
 from sanxin.core.guards import require
-from sanxin.core.models import TimelineEvent
 from sanxin.core.scope import scoped
-from sanxin.core.workflow import Transition, timeline, transition
+from sanxin.core.workflow import Transition, timeline, timeline_event, transition
 from sanxin.members.models import OPEN_TRANSFER_STATES, Member, RelationMode, Transfer, TransferState
 from sanxin.members.selectors import manageable_party_orgs, secretary_party_orgs
 from sanxin.members.services import member_update
@@ -172,16 +171,15 @@ def transfer_initiate(*, actor, member: Member, to_organization, letter_number: 
     except IntegrityError:
         # Another request opened one in between (the database's partial unique constraint).
         raise ValidationError(f"党员“{member.name}”已有未办结的组织关系转接，办结、退回或撤销后方可再次发起") from None
-    TimelineEvent.objects.create(
-        object_type=transfer._meta.label_lower,
-        object_id=str(transfer.pk),
+    timeline_event(
+        transfer,
+        actor=actor,
         transition="initiate",
         label="发起转接",
-        to_state=transfer.state,
-        to_state_label=transfer.get_state_display(),
-        actor=actor,
-        actor_name=actor.display_name if actor is not None else "系统",
-        note=transfer.reason[:500],
+        old="",
+        new=transfer.state,
+        new_label=transfer.get_state_display(),
+        note=transfer.reason,
     )
     detail = {
         "member": member.pk,

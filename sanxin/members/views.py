@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
-from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
+from sanxin.core.views_helpers import capability_required, posted, save_form
 from sanxin.members import selectors, services, transfers
 from sanxin.members.forms import AdmitForm, DevelopmentForm, MemberForm, StepForm
 from sanxin.members.models import MemberStatus, RelationMode
@@ -94,19 +94,10 @@ def member_unmask(request, pk):
     return _detail(request, member, unmasked=services.member_unmask(actor=request.user, member=member))
 
 
-def _save(request, form, save):
-    if request.method == "POST" and form.is_valid():
-        try:
-            return save(dict(form.cleaned_data))
-        except ValidationError as error:
-            apply_validation_error(form, error)
-    return None
-
-
 @capability_required("members.manage")
 def member_create(request):
     form = MemberForm(posted(request), user=request.user)
-    member = _save(request, form, lambda fields: services.member_create(actor=request.user, **fields))
+    member = save_form(request, form, lambda fields: services.member_create(actor=request.user, **fields))
     if member is not None:
         messages.success(request, f"已登记党员“{member.name}”")
         return redirect("members:member_detail", pk=member.pk)
@@ -133,7 +124,7 @@ def member_edit(request, pk):
         kept = {k: v for k, v in fields.items() if not (k in ("id_number", "phone") and not v)}
         return services.member_update(actor=request.user, member=member, **kept)
 
-    saved = _save(request, form, update)
+    saved = save_form(request, form, update)
     if saved is not None:
         messages.success(request, "已保存")
         return redirect("members:member_detail", pk=member.pk)
@@ -199,7 +190,7 @@ def development_detail(request, pk):
 @capability_required("members.manage")
 def development_create(request):
     form = DevelopmentForm(posted(request), user=request.user)
-    development = _save(request, form, lambda fields: services.development_create(actor=request.user, **fields))
+    development = save_form(request, form, lambda fields: services.development_create(actor=request.user, **fields))
     if development is not None:
         messages.success(request, f"已登记“{development.name}”的入党申请")
         return redirect("members:development_detail", pk=development.pk)

@@ -6,7 +6,8 @@ import pytest
 from sanxin.accounts.models import Unit, User
 from sanxin.census.models import CensusCampaign
 from sanxin.instructors.models import Instructor
-from sanxin.members.models import Development, Member
+from sanxin.life.models import Meeting
+from sanxin.members.models import Development, IdentityReport, Member
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Zone
@@ -19,6 +20,8 @@ FORMS = [
     ("county", "/instructors/new/", Instructor),
     ("county", "/census/new/", CensusCampaign),
     ("county", "/zones/new/", Zone),
+    ("county", "/life/meetings/new/", Meeting),
+    ("county", "/members/identity/new/", IdentityReport),
     ("sysadmin", "/units/new/", Unit),
     ("sysadmin", "/users/new/", User),
 ]
