@@ -85,7 +85,7 @@ SKIPPED_TABLES = ("django_session",)
 # Tables that `migrate` fills on an empty database (content types, permissions, data migrations). A restore
 # replaces their rows with the backup's; any other table with a row makes it refuse. tests/test_backup.py checks
 # this list against a fresh migrate.
-SEEDED_TABLES = ("auth_permission", "django_content_type", "regions_industry")
+SEEDED_TABLES = ("auth_permission", "django_content_type", "regions_industry", "life_meetingtype")
 BATCH = 2000
 WRITE_CHUNK = 1 << 20
 VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
