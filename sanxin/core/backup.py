@@ -37,7 +37,7 @@ byte; the checksums and the seal are kept as a second check of the content itsel
 
 A backup reads one snapshot (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: one read transaction, WAL keeps
 writers going) and streams it. A restore goes into a database that `migrate` has just made: the migration state
-must match the file's and only the tables that migrations fill (SEEDED_TABLES) may hold rows; then the whole
+must match the file's and only the tables that migrations fill (seeded_tables()) may hold rows; then the whole
 file is checked (decryption, counts, checksums, seal) before anything is written; then one transaction replaces
 the seeded rows, loads every table (Django makes foreign keys DEFERRABLE INITIALLY DEFERRED, so table order does
 not matter; they are checked at the end), continues the sequences after the source's and verifies the audit
@@ -67,7 +67,7 @@ from cryptography.hazmat.primitives import hashes
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from sanxin.core import crypto
+from sanxin.core import crypto, declare
 from sanxin.core.audit import audit_record, verify_chain
 
 FORMAT = "sanxin-backup"
@@ -82,10 +82,16 @@ _FRAME = struct.Struct(">BI")  # last-chunk flag, ciphertext length
 GZIP_MAGIC = b"\x1f\x8b"
 # Live login sessions are bearer credentials: a backup file must not carry them. After a restore everyone logs in again.
 SKIPPED_TABLES = ("django_session",)
-# Tables that `migrate` fills on an empty database (content types, permissions, data migrations). A restore
-# replaces their rows with the backup's; any other table with a row makes it refuse. tests/test_backup.py checks
-# this list against a fresh migrate.
-SEEDED_TABLES = ("auth_permission", "django_content_type", "regions_industry", "life_meetingtype")
+# Tables that `migrate` fills on an empty database: Django's content types and permissions, and those of the apps'
+# data migrations (SanxinApp.seeded_models). A restore replaces their rows with the backup's; any other table with a
+# row makes it refuse. tests/core/test_backup.py checks this list against a fresh migrate.
+DJANGO_SEEDED_TABLES = ("auth_permission", "django_content_type")
+
+
+def seeded_tables() -> tuple[str, ...]:
+    return (*DJANGO_SEEDED_TABLES, *declare.seeded_tables())
+
+
 BATCH = 2000
 WRITE_CHUNK = 1 << 20
 VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
@@ -677,8 +683,9 @@ def _check_target(cursor, header: dict, tables: list[str]) -> None:
     if difference:
         raise BackupError(f"备份与当前数据库的迁移版本不一致：{difference}")
     holding = []
+    seeded = seeded_tables()
     for table in [*tables, *SKIPPED_TABLES]:
-        if table not in SEEDED_TABLES:
+        if table not in seeded:
             cursor.execute(f"SELECT 1 FROM {_q(table)} LIMIT 1")  # noqa: S608
             if cursor.fetchone():
                 holding.append(table)
@@ -761,7 +768,7 @@ def restore_backup(path: str | os.PathLike, *, allow_audit_problems: bool = Fals
         with _open(path) as reader, transaction.atomic(), connection.cursor() as cursor:
             tables = backup_tables()
             _check_target(cursor, reader.header, tables)  # again, inside the transaction: nothing wrote meanwhile
-            for table in SEEDED_TABLES:
+            for table in seeded_tables():
                 cursor.execute(f"DELETE FROM {_q(table)}")  # noqa: S608
             for table, columns, rows in reader.tables():
                 if table not in tables:

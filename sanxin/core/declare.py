@@ -46,6 +46,7 @@ class SanxinApp(AppConfig):
     audit_objects: dict[str, str] = {}  # object name → Chinese, for the composed "<object>.export"
     api_routers: tuple[tuple[str, str], ...] = ()  # (prefix under /api/v1, dotted path of a Ninja Router)
     import_specs: tuple[str, ...] = ()  # dotted paths of sanxin.imports ImportSpec objects
+    seeded_models: tuple[str, ...] = ()  # models whose rows the app's data migrations write (backup restores over them)
 
 
 def declared_apps() -> list[SanxinApp]:
@@ -96,3 +97,7 @@ def api_routers() -> list[tuple[str, str]]:
 
 def import_spec_paths() -> list[str]:
     return [path for config in declared_apps() for path in config.import_specs]
+
+
+def seeded_tables() -> list[str]:
+    return [config.get_model(name)._meta.db_table for config in declared_apps() for name in config.seeded_models]

@@ -5,6 +5,7 @@ from sanxin.members.apps import MEMBER_KEEPERS
 
 class LifeConfig(SanxinApp):
     name = "sanxin.life"
+    seeded_models = ("MeetingType",)  # the default meeting types, written by a data migration
     label = "life"
     verbose_name = "组织生活"
     capabilities = (

@@ -4,6 +4,7 @@ from sanxin.core.roles import STAFF_ROLES, TERRITORY_STAFF, Role
 
 class RegionsConfig(SanxinApp):
     name = "sanxin.regions"
+    seeded_models = ("Industry",)  # the industry dictionary, written by a data migration
     label = "regions"
     verbose_name = "行政区划"
     capabilities = (
