@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sanxin.members",
     "sanxin.workdays",
     "sanxin.life",
+    "sanxin.study",
     "sanxin.instructors",
     "sanxin.coverage",
     "sanxin.census",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("sanxin.members.urls")),
     path("", include("sanxin.workdays.urls")),
     path("", include("sanxin.life.urls")),
+    path("", include("sanxin.study.urls")),
     path("", include("sanxin.instructors.urls")),
     path("", include("sanxin.coverage.urls")),
     path("", include("sanxin.census.urls")),

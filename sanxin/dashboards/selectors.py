@@ -48,6 +48,10 @@ def home_figures(*, user) -> dict:
         figures |= _member_work(user)
     if user.has_role(Role.INSTRUCTOR):
         figures["assignments"] = _instructor_assignments(user)
+    if user.can("study.learn"):
+        from sanxin.study.selectors import to_study_count
+
+        figures["study_todo"] = to_study_count(user)
     if user.can("audit.view"):
         since = timezone.now() - timedelta(days=1)
         recent = AuditEvent.objects.filter(occurred_at__gte=since)

@@ -11,6 +11,7 @@ from sanxin.members.models import Development, IdentityReport, Member
 from sanxin.orgs.models import Organization
 from sanxin.party.models import PartyOrganization
 from sanxin.regions.models import Zone
+from sanxin.study.models import StudyMaterial
 
 FORMS = [
     ("county", "/orgs/new/", Organization),
@@ -22,6 +23,7 @@ FORMS = [
     ("county", "/zones/new/", Zone),
     ("county", "/life/meetings/new/", Meeting),
     ("county", "/members/identity/new/", IdentityReport),
+    ("county", "/study/materials/new/", StudyMaterial),
     ("sysadmin", "/units/new/", Unit),
     ("sysadmin", "/users/new/", User),
 ]
