@@ -4,7 +4,7 @@ members attending there included, those who lost contact not), and done counts t
 
 from __future__ import annotations
 
-from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
@@ -157,7 +157,7 @@ def my_materials(user):
 
 def to_study_count(user) -> int:
     """How many published materials shared to the member's Party organization they have not marked done."""
-    if not user.can("study.learn"):
+    if not user.can("study.learn") or own_member(user) is None:
         return 0
     return my_materials(user).filter(status=MaterialStatus.PUBLISHED, done_at__isnull=True).count()
 
@@ -170,11 +170,3 @@ def access_my_material(pk, *, user) -> StudyMaterial:
     if found is None:
         raise Http404
     return found
-
-
-def visible_party_orgs_for_filter(user):
-    return scoped(PartyOrganization.objects.all(), user).order_by("region_id", "name")[:500]
-
-
-def q_member_of(user) -> Q:
-    return Q(party_organization__members__user=user)

@@ -218,3 +218,8 @@ def test_the_to_study_count(personas, members, branch, material):
     material_withdraw(actor=county, material=other, note="过期")
     assert selectors.to_study_count(personas["member"]) == 0
     assert selectors.to_study_count(personas["county"]) == 0
+
+
+def test_an_account_without_a_member_record_has_nothing_to_study(personas):
+    assert selectors.to_study_count(personas["member"]) == 0
+    assert list(selectors.my_materials(personas["member"])) == []
