@@ -223,3 +223,31 @@ def test_the_to_study_count(personas, members, branch, material):
 def test_an_account_without_a_member_record_has_nothing_to_study(personas):
     assert selectors.to_study_count(personas["member"]) == 0
     assert list(selectors.my_materials(personas["member"])) == []
+
+
+def test_a_withdrawn_material_is_not_changed_and_a_published_one_keeps_some_content(personas, material):
+    county = personas["county"]
+    with pytest.raises(ValidationError) as error:
+        material_update(actor=county, material=material, body="", link="")
+    assert "须保留正文、链接或附件之一" in messages(error.value)
+    material_withdraw(actor=county, material=material, note="有误")
+    with pytest.raises(ValidationError) as error:
+        material_update(actor=county, material=material, title="改了")
+    assert "已撤回，不能修改" in messages(error.value)
+    material.refresh_from_db()
+    assert material.title != "改了" and material.body
+
+
+def test_replacing_and_removing_the_attachment(personas, django_capture_on_commit_callbacks):
+    county = personas["county"]
+    material = make_material(county, attachment=SimpleUploadedFile("一.pdf", PDF))
+    first = attachment_path(material.attachment_stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        material = material_update(actor=county, material=material, attachment=SimpleUploadedFile("二.pdf", PDF))
+    assert material.attachment_name == "二.pdf" and not first.exists()
+    second = attachment_path(material.attachment_stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        material = material_update(actor=county, material=material, remove_attachment=True)
+    assert not material.has_attachment and not second.exists()
+    changes = AuditEvent.objects.filter(action="material_update").values_list("detail", flat=True)
+    assert len(changes) == 2
