@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sanxin.census",
     "sanxin.imports",
     "sanxin.compare",
+    "sanxin.mine",
     "sanxin.dashboards",
     "sanxin.demo",
 ]
