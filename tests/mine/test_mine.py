@@ -342,3 +342,35 @@ def test_the_api_export_is_mine_only(client_for, members, meeting):
     assert [m["name"] for m in data["member"]] == ["林小勇"]
     assert "胡书记" not in json.dumps(data, ensure_ascii=False)
     assert AuditEvent.objects.filter(action="mine_export").count() == 1
+
+
+# ------------------------------------------------------------------------------------------------ the home page
+
+
+def test_the_home_page_shows_the_next_meeting_with_sign_in(client_for, personas, branch, members):
+    make_meeting(personas["county"], branch, topic="下周党小组会", starts_at=timezone.now() + timedelta(days=7))
+    page = client_for("member").get("/").content.decode()
+    assert "我的待办" in page and "下周党小组会" in page and "不能参加？请假" in page and "去签到" not in page
+    make_meeting(personas["county"], branch, topic="云上主题党日", starts_at=timezone.now() - timedelta(minutes=5))
+    page = client_for("member").get("/").content.decode()
+    assert "云上主题党日" in page and "去签到" in page
+
+
+def test_the_home_page_shows_a_pending_report(client_for, personas, members, other_branch):
+    from sanxin.members.identity import identity_report_submit
+
+    identity_report_submit(
+        actor=personas["member"],
+        name="林小勇",
+        id_number=members["member"].id_number,
+        phone="13800138000",
+        joined_on=members["member"].joined_on,
+        member_status="full",
+        home_organization="滕王阁快递党支部",
+        occupation="外卖骑手",
+        employer_name="",
+        party_organization=other_branch,
+    )
+    page = client_for("member").get("/").content.decode()
+    assert "亮身份待确认" in page and "西湖区物流党支部" in page
+    assert "我的待办" not in client_for("county").get("/").content.decode()  # no member record, nothing of theirs to do
