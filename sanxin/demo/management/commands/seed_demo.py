@@ -7,6 +7,7 @@ from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.developments import seed_demo_developments
 from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
+from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.regions.models import Region
 
@@ -45,4 +46,6 @@ class Command(BaseCommand):
         meetings = seed_demo_meetings()
         if meetings:
             self.stdout.write(f"已生成演示组织生活会议 {meetings} 次（含一次正在进行、可签到的主题党日）")
+        if seed_demo_mine():
+            self.stdout.write("已为演示党员（member）生成流入登记、下周的党小组会和一条待确认的亮身份报到")
         self.stdout.write(path.read_text(encoding="utf-8"))
