@@ -22,6 +22,8 @@ from sanxin.members.models import (
     RelationMode,
     Transfer,
 )
+from sanxin.mine.calendar import token_hash
+from sanxin.mine.models import CalendarFeed
 from sanxin.party.models import PartyOrganization
 
 PAST_DAYS = 365  # the past meetings a member sees (and the calendar carries)
@@ -193,3 +195,13 @@ def my_calendar_meetings(user, *, now: datetime | None = None):
         .order_by("starts_at", "pk")
         .distinct()
     )
+
+
+def feed_user(token: str):
+    """The account whose calendar this token opens, or None (unknown, reset, inactive or no longer allowed)."""
+    if not token or len(token) > 100:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+    if feed is None or not feed.user.is_active or not feed.user.can("mine.view"):
+        return None
+    return feed.user

@@ -61,13 +61,3 @@ def mine_calendar_reset(*, actor) -> str:
         replaced = True
     audit_record(actor=actor, action="mine_calendar_reset", object_repr="会议日历订阅地址", detail={"replaced": replaced})
     return token
-
-
-def feed_user(token: str):
-    """The account whose calendar this token opens, or None (unknown, reset, inactive or no longer allowed)."""
-    if not token or len(token) > 100:
-        return None
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token)).first()
-    if feed is None or not feed.user.is_active or not feed.user.can("mine.view"):
-        return None
-    return feed.user

@@ -207,7 +207,7 @@ def calendar_reset(request):
 def calendar_feed(request, token):
     """The subscription the phone's calendar fetches, without a session: the token is the key. An unknown or
     reset token is a 404, as is any token of an account no longer allowed."""
-    user = services.feed_user(token)
+    user = selectors.feed_user(token)
     if user is None:
         raise Http404
     meetings = selectors.my_calendar_meetings(user)
