@@ -121,7 +121,8 @@ def ask_leave(request, meeting_id: int, payload: LeaveIn):
 
 
 class ExportOut(Schema):
-    member: list[dict] = Field(description="党员信息（本人，完整身份证号和手机号）")
+    exported_at: str = Field(description="导出时间")
+    member: list[dict] = Field(description="党员信息（本人；身份证号和手机号掩码，完整号码请在“我的资料”页输入密码后导出）")
     attendances: list[dict] = Field(description="出席情况")
     identity_reports: list[dict] = Field(description="亮身份报到")
     transfers: list[dict] = Field(description="组织关系转接")
@@ -130,9 +131,9 @@ class ExportOut(Schema):
 
 @router.get("/export", response=responses({200: ExportOut}, refusals=(403,)), summary="导出本人数据（JSON，留审计记录）")
 def export_my_data(request):
-    """本人的党员信息、出席情况、亮身份报到、组织关系转接和流动登记；只含本人数据。"""
+    """本人的党员信息、出席情况、亮身份报到、组织关系转接和流动登记；只含本人数据；身份证号和手机号掩码。"""
     user = request.auth
     if not user.can("mine.view"):
         raise Http404
-    content, _ = services.mine_export(actor=user, fmt="json")
+    content, _ = services.mine_export(actor=user, fmt="json", full=False)
     return HttpResponse(content, content_type="application/json; charset=utf-8")

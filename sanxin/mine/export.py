@@ -12,6 +12,7 @@ from datetime import date, datetime
 import xlsxwriter
 from django.utils import timezone
 
+from sanxin.core.masking import mask_id_number, mask_phone
 from sanxin.life.models import Attendance
 from sanxin.mine.selectors import my_identity_reports, my_member, my_mobile_registrations, my_transfers
 
@@ -73,10 +74,13 @@ def member_fields(member, *, unmasked: bool) -> list[tuple[str, str, str]]:
     return [(key, label, _value(values[key])) for key, label in MEMBER_COLUMNS]
 
 
-def my_data(user) -> list[Part]:
-    """Every part of the user's own data, in full (the export is the user's own copy)."""
+def my_data(user, *, full: bool = True) -> list[Part]:
+    """Every part of the user's own data: in full for the page's export (after the password), ID numbers and phones
+    masked otherwise (the API)."""
+    ids = (lambda v: v) if full else mask_id_number
+    phones = (lambda v: v) if full else mask_phone
     member = my_member(user)
-    parts = [Part("member", "党员信息", MEMBER_COLUMNS, [{k: v for k, _, v in member_fields(member, unmasked=True)}] if member else [])]
+    parts = [Part("member", "党员信息", MEMBER_COLUMNS, [{k: v for k, _, v in member_fields(member, unmasked=full)}] if member else [])]
     attendances = Attendance.objects.filter(member__user=user).select_related(
         "meeting", "meeting__meeting_type", "meeting__party_organization"
     )
@@ -132,8 +136,8 @@ def my_data(user) -> list[Part]:
             [
                 {
                     "name": r.name,
-                    "id_number": r.id_number,
-                    "phone": r.phone,
+                    "id_number": ids(r.id_number),
+                    "phone": phones(r.phone),
                     "joined_on": _value(r.joined_on),
                     "member_status": r.get_member_status_display(),
                     "home_organization": r.home_organization,
@@ -209,7 +213,7 @@ def my_data(user) -> list[Part]:
                     "home_organization": g.home_organization,
                     "starts_on": _value(g.starts_on),
                     "ends_on": _value(g.ends_on),
-                    "contact": g.contact,
+                    "contact": phones(g.contact),
                     "note": g.note,
                 }
                 for g in my_mobile_registrations(user)

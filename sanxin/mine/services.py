@@ -32,15 +32,16 @@ def mine_unmask(*, actor) -> dict[str, str]:
     return {"id_number": member.id_number, "phone": member.phone}
 
 
-def mine_export(*, actor, fmt: str) -> tuple[bytes, int]:
-    """The user's own data as a file (JSON or xlsx) and how many rows it holds; audited with the row counts."""
+def mine_export(*, actor, fmt: str, full: bool = True) -> tuple[bytes, int]:
+    """The user's own data as a file (JSON or xlsx) and how many rows it holds; audited with the row counts.
+    `full`: with the ID numbers and phones in full (the page, after the password); masked otherwise (the API)."""
     require(actor, "mine.view", person=True)
     if fmt not in EXPORT_FORMATS:
         raise ValidationError({"fmt": "导出格式应为 JSON 或 Excel（xlsx）"})
-    parts = my_data(actor)
+    parts = my_data(actor, full=full)
     content = as_json(parts) if fmt == "json" else as_xlsx(parts)
     counts = {part.key: len(part.rows) for part in parts}
-    audit_record(actor=actor, action="mine_export", object_repr="本人数据", detail={"format": fmt, "rows": counts})
+    audit_record(actor=actor, action="mine_export", object_repr="本人数据", detail={"format": fmt, "full": full, "rows": counts})
     return content, sum(counts.values())
 
 

@@ -340,6 +340,8 @@ def test_the_api_refuses_leave_after_the_start(client_for, personas, branch, mem
 def test_the_api_export_is_mine_only(client_for, members, meeting):
     data = client_for("member").get("/api/v1/me/export").json()
     assert [m["name"] for m in data["member"]] == ["林小勇"]
+    assert data["member"][0]["id_number"] == members["member"].id_number_masked  # in full only after the password, on the page
+    assert members["member"].id_number not in json.dumps(data)
     assert "胡书记" not in json.dumps(data, ensure_ascii=False)
     assert AuditEvent.objects.filter(action="mine_export").count() == 1
 
