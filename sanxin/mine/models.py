@@ -12,7 +12,6 @@ from sanxin.core.models import BaseModel
 class CalendarFeed(BaseModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="本人账号", on_delete=models.CASCADE, related_name="calendar_feed")
     token_hash = models.CharField("订阅令牌摘要", max_length=64, unique=True)
-    last_fetched_at = models.DateTimeField("最近一次获取", null=True, blank=True)
 
     class Meta:
         verbose_name = "会议日历订阅"

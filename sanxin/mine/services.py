@@ -57,8 +57,7 @@ def mine_calendar_reset(*, actor) -> str:
         replaced = False
     else:
         feed.token_hash = token_hash(token)
-        feed.last_fetched_at = None
-        feed.save(update_fields=["token_hash", "last_fetched_at", "updated_at"])
+        feed.save(update_fields=["token_hash", "updated_at"])
         replaced = True
     audit_record(actor=actor, action="mine_calendar_reset", object_repr="会议日历订阅地址", detail={"replaced": replaced})
     return token
