@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sanxin.census",
     "sanxin.imports",
     "sanxin.compare",
+    "sanxin.mine",
     "sanxin.dashboards",
     "sanxin.demo",
 ]

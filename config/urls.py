@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("sanxin.census.urls")),
     path("", include("sanxin.imports.urls")),
     path("", include("sanxin.compare.urls")),
+    path("", include("sanxin.mine.urls")),
     path("api/v1/", api.urls),
 ]

@@ -46,6 +46,8 @@ def home_figures(*, user) -> dict:
         figures["elections"] = election_reminders(user=user)
     if user.can("members.view"):
         figures |= _member_work(user)
+    if user.can("mine.view"):
+        figures["mine"] = _my_things(user)
     if user.has_role(Role.INSTRUCTOR):
         figures["assignments"] = _instructor_assignments(user)
     if user.can("study.learn"):
@@ -74,6 +76,15 @@ def _member_work(user) -> dict:
         "developments_due_rows": rows,
         "transfers": transfers_waiting(user=user, limit=WAITING_ROWS),
     }
+
+
+def _my_things(user) -> dict | None:
+    """A member's own things to do: the next meeting (sign in if open), reports waiting for confirmation."""
+    from sanxin.mine.selectors import my_member, next_meeting, pending_identity_reports
+
+    if my_member(user) is None:
+        return None
+    return {"next": next_meeting(user), "pending_reports": list(pending_identity_reports(user)[:WAITING_ROWS])}
 
 
 def _registry_figures(user) -> dict:

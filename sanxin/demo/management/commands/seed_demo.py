@@ -7,6 +7,7 @@ from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.developments import seed_demo_developments
 from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
+from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.demo.study import seed_demo_study
 from sanxin.regions.models import Region
@@ -49,4 +50,6 @@ class Command(BaseCommand):
         materials = seed_demo_study()
         if materials:
             self.stdout.write(f"已生成演示学习资料 {materials} 份（已分享给东湖区的党组织，部分党员已学完）")
+        if seed_demo_mine():
+            self.stdout.write("已为演示党员（member）生成流入登记、下周的党小组会和一条待确认的亮身份报到")
         self.stdout.write(path.read_text(encoding="utf-8"))
