@@ -92,12 +92,16 @@ PERSONAS = {
 STAFF_PERSONAS = ["province", "city", "county", "other_county", "township", "community", "industry", "zone", "outsider"]
 
 
-@pytest.fixture
-def demo_zone(db):
+def make_demo_zone() -> Zone:
     zone, _ = Zone.objects.get_or_create(
         name="八一广场商圈", region=Region.objects.get(code="360102002"), defaults={"kind": ZoneKind.BUSINESS_DISTRICT}
     )
     return zone
+
+
+@pytest.fixture
+def demo_zone(db):
+    return make_demo_zone()
 
 
 def make_persona(name: str, zone=None):
@@ -150,14 +154,16 @@ def personas(db, demo_zone):
 def client_for(personas):
     """A logged-in test client for a persona."""
 
-    def make(name: str) -> Client:
-        client = Client()
-        client.force_login(personas[name])
-        if roles_need_second_factor(personas[name].role_codes):
-            verify_session(client, personas[name])
-        return client
+    return lambda name: logged_in_client(personas[name])
 
-    return make
+
+def logged_in_client(user) -> Client:
+    """A test client logged in as `user`, past the second factor where their roles need it."""
+    client = Client()
+    client.force_login(user)
+    if roles_need_second_factor(user.role_codes):
+        verify_session(client, user)
+    return client
 
 
 @pytest.fixture(autouse=True)
