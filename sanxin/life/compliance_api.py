@@ -134,7 +134,7 @@ def compliance_overdue(
     found = figures.compliance_region(user, region)
     rows = figures.overdue_list(
         user=user,
-        region=found,
+        region=found if region else None,  # by default all the scope sees, as the page
         selection=_selection(period),
         meeting_type="" if meeting_type is None else min(max(meeting_type, 0), MAX_COUNT),
         level=level,

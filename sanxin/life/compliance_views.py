@@ -32,6 +32,9 @@ def _common(request) -> dict:
         "ancestors": ancestors,
         "choices": figures.selection_choices(),
         "filters": {"region": region.code if region else "", "period": selection.key},
+        # The lists cut by region only when one is asked for: by default they show all the scope sees (a joint
+        # branch seen through an organization it covers sits elsewhere).
+        "list_region": region if request.GET.get("region") else None,
         "levels": PartyOrgLevel.choices,
         "forms": EstablishmentForm.choices,
     }
@@ -58,7 +61,7 @@ def compliance_orgs(request):
     filters = {k: request.GET.get(k, "") for k in ("level", "form", "q")}
     orgs = figures.party_org_list(
         user=request.user,
-        region=context["region"],
+        region=context["list_region"],
         selection=context["selection"],
         overdue_only=request.GET.get("overdue") == "1",
         **filters,
@@ -79,7 +82,10 @@ OVERDUE_FILTERS = ("meeting_type", "level", "form", "q")
 
 def _overdue(request, context):
     return figures.overdue_list(
-        user=request.user, region=context["region"], selection=context["selection"], **{k: request.GET.get(k, "") for k in OVERDUE_FILTERS}
+        user=request.user,
+        region=context["list_region"],
+        selection=context["selection"],
+        **{k: request.GET.get(k, "") for k in OVERDUE_FILTERS},
     )
 
 
