@@ -8,6 +8,7 @@ from sanxin.demo.developments import seed_demo_developments
 from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.orgs import seed_demo_orgs
+from sanxin.life.compliance import rebuild_all
 from sanxin.regions.models import Region
 
 
@@ -45,4 +46,7 @@ class Command(BaseCommand):
         meetings = seed_demo_meetings()
         if meetings:
             self.stdout.write(f"已生成演示组织生活会议 {meetings} 次（含一次正在进行、可签到的主题党日）")
+        # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
+        compliance = rebuild_all()
+        self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
         self.stdout.write(path.read_text(encoding="utf-8"))
