@@ -22,7 +22,7 @@ def _some_meetings(branches):
             for t in types[: 3 + (n + back) % 3]:
                 starts = timezone.make_aware(datetime(day.year, day.month, day.day, 15))
                 Meeting.objects.create(
-                    party_organization=branch, meeting_type=t, topic=t.name, starts_at=starts, ends_at=starts + timedelta(hours=2), code="000000"
+                    party_organization=branch, meeting_type=t, topic=t.name, starts_at=starts, ends_at=starts + timedelta(hours=2), code="0"
                 )
 
 
