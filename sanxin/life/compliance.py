@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
@@ -37,9 +38,9 @@ from sanxin.life.models import (
     Frequency,
     Meeting,
     MeetingType,
+    MeetingTypeFrequency,
     ReminderKind,
 )
-from sanxin.life.selectors import effective_frequencies
 from sanxin.party.models import PartyOrganization, PartyOrgStatus
 
 YEARS_KEPT = 2  # this year and last
@@ -48,6 +49,9 @@ REMIND_DAYS_LEFT = 7  # a reminder when the period has this many days left or fe
 OVERDUE_LOOKBACK_DAYS = 7  # an overdue reminder for periods ended this recently (a missed run is caught up)
 REFRESH_AT_ONCE = 2000  # a frequency change refreshes at most this many Party organizations at once; the rest tomorrow
 FACT_COUNTS = ("required", "met", "due", "overdue", "held")
+# The region levels with facts: province, city, county, street. A street's communities and a community itself are
+# read from the records (a street holds a few hundred Party organizations); facts there would be as many as records.
+FACT_LENGTHS = (2, 4, 6, 9)
 FACT_KEY = ("region_id", "org_level", "establishment_form", "meeting_type_id", "year", "quarter", "half")
 
 
@@ -64,17 +68,21 @@ def _month_end(year: int, month: int) -> date:
     return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
 
 
-def year_periods(frequency: str, year: int) -> list[Period]:
+@cache
+def year_periods(frequency: str, year: int) -> tuple[Period, ...]:
     """The periods of a frequency in a year, in order."""
     if frequency == Frequency.MONTHLY:
-        return [Period(f"{year}-{m:02d}", date(year, m, 1), _month_end(year, m), (m - 1) // 3 + 1, (m - 1) // 6 + 1) for m in range(1, 13)]
+        return tuple(
+            Period(f"{year}-{m:02d}", date(year, m, 1), _month_end(year, m), (m - 1) // 3 + 1, (m - 1) // 6 + 1) for m in range(1, 13)
+        )
     if frequency == Frequency.QUARTERLY:
-        return [Period(f"{year}-Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q), q, (q - 1) // 2 + 1) for q in range(1, 5)]
+        return tuple(Period(f"{year}-Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q), q, (q - 1) // 2 + 1) for q in range(1, 5))
     if frequency == Frequency.HALF_YEARLY:
-        return [Period(f"{year}-H{h}", date(year, 6 * h - 5, 1), _month_end(year, 6 * h), 0, h) for h in (1, 2)]
-    return [Period(str(year), date(year, 1, 1), date(year, 12, 31), 0, 0)]
+        return tuple(Period(f"{year}-H{h}", date(year, 6 * h - 5, 1), _month_end(year, 6 * h), 0, h) for h in (1, 2))
+    return (Period(str(year), date(year, 1, 1), date(year, 12, 31), 0, 0),)
 
 
+@cache
 def period_of(frequency: str, day: date) -> Period:
     return next(p for p in year_periods(frequency, day.year) if p.start <= day <= p.end)
 
@@ -111,16 +119,38 @@ def _held_counts(org_ids: list[int], first_day: date) -> dict[int, dict[int, lis
     return found
 
 
-def _records_for(orgs: list[PartyOrganization], *, today: date, types: list[MeetingType], frequencies: dict) -> list[ComplianceRecord]:
+class Frequencies:
+    """The frequency in force per region and meeting type, from one read of the regions' own settings: the most
+    specific region's wins, else the type's default (as sanxin.life.selectors.effective_frequencies, for many
+    regions at once)."""
+
+    def __init__(self, types: list[MeetingType]):
+        self.defaults = {t.pk: t.frequency for t in types}
+        self.own: dict[str, dict[int, str]] = defaultdict(dict)
+        for type_id, region, frequency in MeetingTypeFrequency.objects.values_list("meeting_type_id", "region_id", "frequency"):
+            self.own[region][type_id] = frequency
+        self.found: dict[str, dict[int, str]] = {}
+
+    def of(self, region_code: str) -> dict[int, str]:
+        if region_code not in self.found:
+            effective = dict(self.defaults)
+            for n in REGION_CODE_LENGTHS:  # least specific first, so the most specific is written last
+                if n <= len(region_code):
+                    effective |= self.own.get(region_code[:n], {})
+            self.found[region_code] = effective
+        return self.found[region_code]
+
+
+def _records_for(
+    orgs: list[PartyOrganization], *, today: date, types: list[MeetingType], frequencies: Frequencies
+) -> list[ComplianceRecord]:
     years = years_kept(today)
     held = _held_counts([o.pk for o in orgs], date(years[0], 1, 1))
     records = []
     for org in orgs:
-        if org.region_id not in frequencies:
-            frequencies[org.region_id] = effective_frequencies(org.region_id)
-        effective = frequencies[org.region_id]
+        effective = frequencies.of(org.region_id)
         for meeting_type in types:
-            frequency = effective.get(meeting_type.pk, (meeting_type.frequency, None))[0]
+            frequency = effective[meeting_type.pk]
             counts: dict[str, int] = defaultdict(int)
             for day in held.get(org.pk, {}).get(meeting_type.pk, []):
                 counts[period_of(frequency, day).key] += 1
@@ -132,25 +162,58 @@ def _records_for(orgs: list[PartyOrganization], *, today: date, types: list[Meet
                         continue  # not yet founded when the period ended
                     n = counts.get(period.key, 0)
                     records.append(
-                        ComplianceRecord(
-                            party_organization_id=org.pk,
-                            region_id=org.region_id,
-                            org_level=org.level,
-                            establishment_form=org.establishment_form,
-                            meeting_type_id=meeting_type.pk,
-                            frequency=frequency,
-                            period=period.key,
-                            year=year,
-                            quarter=period.quarter,
-                            half=period.half,
-                            period_start=period.start,
-                            period_end=period.end,
-                            required=1,
-                            held=n,
-                            overdue=n < 1 and period.end < today,
+                        (
+                            org.pk,
+                            org.region_id,
+                            org.level,
+                            org.establishment_form,
+                            meeting_type.pk,
+                            frequency,
+                            period.key,
+                            year,
+                            period.quarter,
+                            period.half,
+                            period.start,
+                            period.end,
+                            1,
+                            n,
+                            n < 1 and period.end < today,
                         )
                     )
     return records
+
+
+RECORD_COLUMNS = [
+    "party_organization_id",
+    "region_id",
+    "org_level",
+    "establishment_form",
+    "meeting_type_id",
+    "frequency",
+    "period",
+    "year",
+    "quarter",
+    "half",
+    "period_start",
+    "period_end",
+    "required",
+    "held",
+    "overdue",
+]
+
+
+def _insert_records(records: list[tuple]) -> None:
+    """COPY on PostgreSQL (a province's rebuild writes millions of rows); bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        ComplianceRecord.objects.bulk_create(
+            [ComplianceRecord(**dict(zip(RECORD_COLUMNS, r, strict=True))) for r in records], batch_size=5000
+        )
+        return
+    table = connection.ops.quote_name(ComplianceRecord._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in RECORD_COLUMNS)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for r in records:
+            copy.write_row(r)
 
 
 def _fact_counts(records) -> dict[tuple, list[int]]:
@@ -171,7 +234,7 @@ def _fact_counts(records) -> dict[tuple, list[int]]:
 
 def _chain(code: str) -> list[tuple[str, str]]:
     """(region code, parent code) for the region and every region above it."""
-    lengths = [n for n in REGION_CODE_LENGTHS if n <= len(code)]
+    lengths = [n for n in FACT_LENGTHS if n <= len(code)]
     return [(code[:n], code[: lengths[i - 1]] if i else "") for i, n in enumerate(lengths)]
 
 
@@ -213,8 +276,9 @@ def refresh_party_orgs(ids: Iterable[int], *, today: date | None = None) -> int:
     before = _fact_counts(old_records)
     old_records.delete()
     orgs = list(PartyOrganization.objects.filter(pk__in=ids, status=PartyOrgStatus.ACTIVE))
-    records = _records_for(orgs, today=today, types=list(MeetingType.objects.all()), frequencies={})
-    ComplianceRecord.objects.bulk_create(records, batch_size=5000)
+    types = list(MeetingType.objects.all())
+    records = _records_for(orgs, today=today, types=types, frequencies=Frequencies(types))
+    _insert_records(records)
     after = _fact_counts(ComplianceRecord.objects.filter(party_organization_id__in=ids))
     deltas = {}
     for key in before.keys() | after.keys():
@@ -260,12 +324,12 @@ def rebuild_facts() -> int:
     )
     written = 0
     with connection.cursor() as cursor:
-        for i, length in enumerate(REGION_CODE_LENGTHS):
+        for i, length in enumerate(FACT_LENGTHS):
             code = f"SUBSTR({region}, 1, {length})"
-            parent = f"SUBSTR({region}, 1, {REGION_CODE_LENGTHS[i - 1]})" if i else "''"
+            parent = f"SUBSTR({region}, 1, {FACT_LENGTHS[i - 1]})" if i else "''"
             sql = (
                 f"INSERT INTO {facts} ({columns}) SELECT {code}, {parent}, {same}, {counts} FROM {records} "  # noqa: S608
-                f"WHERE LENGTH({region}) >= {length} GROUP BY {code}, {parent}, {same}"
+                f"WHERE LENGTH({region}) >= {length} GROUP BY {code}, {parent + ', ' if i else ''}{same}"
             )
             cursor.execute(sql)
             written += cursor.rowcount
@@ -278,7 +342,7 @@ def rebuild_all(*, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     ComplianceRecord.objects.all().delete()
     types = list(MeetingType.objects.all())
-    frequencies: dict = {}
+    frequencies = Frequencies(types)
     records = 0
     ids = list(PartyOrganization.objects.filter(status=PartyOrgStatus.ACTIVE).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
@@ -288,7 +352,7 @@ def rebuild_all(*, today: date | None = None) -> dict:
             )
         )
         batch = _records_for(orgs, today=today, types=types, frequencies=frequencies)
-        ComplianceRecord.objects.bulk_create(batch, batch_size=5000)
+        _insert_records(batch)
         records += len(batch)
     return {"records": records, "facts": rebuild_facts()}
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from sanxin.core.scope import access, scoped, user_scope
 from sanxin.core.text import normalize_code
-from sanxin.life.compliance import period_label
+from sanxin.life.compliance import FACT_LENGTHS, period_label
 from sanxin.life.models import ComplianceFact, ComplianceRecord, MeetingType
 from sanxin.members.models import MobileDirection
 from sanxin.members.selectors import secretary_party_orgs
@@ -99,6 +99,17 @@ def _narrowed(user) -> bool:
     return bool(scope.industry_ids or scope.zone_id)
 
 
+def _from_records(user, region: Region | None, *, children: bool = False) -> bool:
+    """Read the records, not the facts: for a scope narrowed to industries or a zone, and below the levels with
+    facts (a street's communities, a community)."""
+    if _narrowed(user):
+        return True
+    length = len(region.code) if region else 0
+    if children:
+        length = _child_length(region) or 0
+    return bool(length) and length not in FACT_LENGTHS
+
+
 def compliance_region(user, code: str) -> Region | None:
     """The region a page or the API asks for (the user's own by default); one outside the scope is 404."""
     if not user.can("life.compliance"):
@@ -140,7 +151,7 @@ def _totals(row: dict) -> dict:
 
 
 def compliance_summary(*, user, region: Region | None, selection: Selection) -> dict:
-    if _narrowed(user):
+    if _from_records(user, region):
         return _totals(_records(user, region, selection).aggregate(**_record_counts()))
     return _totals(_facts(user, region, selection, children=False).aggregate(**_fact_sums()))
 
@@ -155,7 +166,7 @@ def breakdown_by_region(*, user, region: Region | None, selection: Selection) ->
     length = _child_length(region)
     if length is None:
         return []
-    if _narrowed(user):
+    if _from_records(user, region, children=True):
         rows = (
             _records(user, region, selection)
             .annotate(child=Substr("region_id", 1, length), code_length=Length("region_id"))
@@ -176,7 +187,7 @@ def breakdown_by(*, user, region: Region | None, selection: Selection, field: st
     if field not in GROUPS:
         raise ValueError(field)
     key = "meeting_type_id" if field == "meeting_type" else field
-    if _narrowed(user):
+    if _from_records(user, region):
         rows = _records(user, region, selection).values(key).annotate(**_record_counts())
     else:
         rows = _facts(user, region, selection, children=False).values(key).annotate(**_fact_sums())

@@ -274,3 +274,23 @@ def test_query_counts_do_not_grow_with_rows(personas, client_for, django_assert_
     compliance.rebuild_all()
     with django_assert_max_num_queries(len(captured)):
         assert client.get(path).status_code == 200
+
+
+def test_below_a_street_the_figures_come_from_the_records_and_agree_with_the_facts(personas, client_for):
+    county = personas["county"]
+    for n, code in enumerate(("360102002001", "360102002002", "360102002001")):
+        org = party_org(county, name=f"社区第{n}党支部", region=Region.objects.get(code=code))
+        held_on(county, org, "branch_committee", date(2026, 4, 3))
+    compliance.rebuild_all(today=MAY_15)
+    street = Region.objects.get(code="360102002")
+    year = Selection(2026)
+    from sanxin.life.compliance_figures import breakdown_by_region
+
+    communities = breakdown_by_region(user=county, region=street, selection=year)  # from the records
+    assert [r["code"] for r in communities] == ["360102002001", "360102002002"]
+    total = compliance_summary(user=county, region=street, selection=year)  # from the facts
+    for name in ("required", "met", "due", "overdue", "held"):
+        assert sum(r[name] for r in communities) == total[name]
+    one = compliance_summary(user=county, region=Region.objects.get(code="360102002001"), selection=year)
+    assert one == {k: v for k, v in communities[0].items() if k not in ("code", "name")}
+    assert all(len(code) <= 9 for code in ComplianceFact.objects.values_list("region_id", flat=True))  # none for communities
