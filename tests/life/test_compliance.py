@@ -178,12 +178,19 @@ def test_a_meeting_held_is_not_reminded(personas, branch, members, django_captur
         assert compliance.compliance_reminders(today=date(2026, 5, 26)) == {"due_soon": 0, "overdue": 0}
 
 
-def test_the_secretary_home_shows_what_is_due_and_the_identity_reports(personas, branch, members, client_for):
+def test_the_secretary_home_shows_what_is_due_and_the_identity_reports(personas, branch, other_branch, members, client_for):
+    from sanxin.members.identity import identity_report_submit
+    from tests.members.test_identity import fields
+
     compliance.rebuild_all()
     due = secretary_due(user=personas["secretary"])
     assert due["due_count"] >= 3 and due["overdue_count"] > 0
+    assert {d["record"].party_organization_id for d in due["due"] + due["overdue"]} == {branch.pk}  # only their own
+    report = identity_report_submit(actor=personas["county"], by_staff=True, **fields(branch, name="张骑手"))
+    identity_report_submit(actor=personas["other_county"], by_staff=True, **fields(other_branch, name="李外卖"))
     page = client_for("secretary").get("/").content.decode()
     assert "本期应开会议" in page and "超期未开" in page and "待确认的亮身份报到" in page
+    assert f'href="/members/identity/{report.pk}/">张骑手<' in page and "全部 1 件" in page and "李外卖" not in page
     assert secretary_due(user=personas["county"]) is None  # not a secretary
     assert "本期应开会议" not in client_for("county").get("/").content.decode()
 
