@@ -43,6 +43,9 @@ def test_the_rate_page_on_a_desktop_and_a_phone(browser, live_server, personas, 
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{live_server.url}/life/compliance/overdue/?region=360102")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    table = page.locator("#compliance-overdue")
+    days = table.locator("tbody tr td.text-danger").first.bounding_box()
+    assert days["x"] + days["width"] <= 375  # the days overdue in view without scrolling the table
     page.screenshot(path=str(ARTIFACTS / "phone-compliance-overdue.png"), full_page=True)
     page.goto(f"{live_server.url}/life/compliance/?region=360102")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
