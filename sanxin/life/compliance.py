@@ -7,6 +7,9 @@ The rules (each has a test in tests/life/test_compliance.py):
 - A period is counted once it has begun; the period not yet over is due (本期待开) if not met, never overdue.
 - Held: the meetings of the type whose start falls in the period (local time).
 
+The rebuild runs in one transaction: pages read the old figures until it commits, and a meeting written meanwhile
+waits for it (minutes for a province), so the daily job belongs to the night.
+
 `ComplianceRecord` keeps one row per Party organization × meeting type × period (this year and last);
 `ComplianceFact` rolls them up to every region above (so a province's page reads its cities' rows). The meeting
 services call `refresh_party_orgs` on every write; the daily job rebuilds everything (the date moves: periods
