@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxin.core.scope import access, scoped, user_scope
-from sanxin.core.text import normalize_code
+from sanxin.core.text import half_width, normalize_code
 from sanxin.life.compliance import FACT_LENGTHS, period_label
 from sanxin.life.models import ComplianceFact, ComplianceRecord, MeetingType
 from sanxin.members.models import MobileDirection
@@ -66,7 +66,7 @@ class Selection:
 def parse_selection(text: str, *, today: date | None = None) -> Selection | None:
     """2026, 2026-H1 or 2026-Q3; empty is this year. None for anything else."""
     today = today or timezone.localdate()
-    text = (text or "").strip()
+    text = half_width(text or "").strip().upper()  # ２０２６－ｑ３ is 2026-Q3
     if not text:
         return Selection(today.year)
     found = SELECTION.match(text)

@@ -301,3 +301,15 @@ def test_below_a_street_the_figures_come_from_the_records_and_agree_with_the_fac
     one = compliance_summary(user=county, region=Region.objects.get(code="360102002001"), selection=year)
     assert one == {k: v for k, v in communities[0].items() if k not in ("code", "name")}
     assert all(len(code) <= 9 for code in ComplianceFact.objects.values_list("region_id", flat=True))  # none for communities
+
+
+def test_a_period_is_read_in_full_width_and_anything_else_is_refused(personas, client_for):
+    assert parse_selection("２０２６－ｑ３") == Selection(2026, quarter=3)
+    assert parse_selection(" 2025-h1 ") == Selection(2025, half=1)
+    for bad in ("2026-Q5", "2026-09", "26", "2026-Q3;drop", "x" * 500):
+        assert parse_selection(bad) is None, bad
+    client = client_for("county")
+    assert "期间应写作 2026、2026-H1 或 2026-Q3" in client.get("/life/compliance/?period=2026-13").content.decode()
+    assert client.get("/api/v1/compliance/overdue?period=2026-09").status_code == 422
+    assert client.get("/api/v1/compliance/overdue?level=" + "x" * 30).status_code == 422
+    assert client.get("/life/compliance/overdue/?level=nonsense").status_code == 200  # no rows, not an error
