@@ -70,11 +70,30 @@ def _member_work(user) -> dict:
     from sanxin.members.waiting import development_steps_due, transfers_waiting
 
     count, rows = development_steps_due(user=user, today=timezone.localdate(), limit=WAITING_ROWS)
-    return {
-        "own_party_orgs": list(secretary_party_orgs(user).order_by("name")),
+    own = list(secretary_party_orgs(user).order_by("name"))
+    work = {
+        "own_party_orgs": own,
         "developments_due": count,
         "developments_due_rows": rows,
         "transfers": transfers_waiting(user=user, limit=WAITING_ROWS),
+    }
+    if own:
+        work |= _secretary_work(user, own)
+    return work
+
+
+def _secretary_work(user, own: list) -> dict:
+    """A secretary's own Party organizations: the meetings due this period or overdue (三会一课), and the 亮身份
+    reports waiting for their confirmation."""
+    from sanxin.life.compliance_figures import secretary_due
+    from sanxin.members.identity import identity_report_list
+    from sanxin.members.models import IdentityReportStatus
+
+    reports = identity_report_list(user=user, status=IdentityReportStatus.SUBMITTED).filter(party_organization__in=own)
+    return {
+        "meetings_due": secretary_due(user=user, limit=WAITING_ROWS) if user.can("life.view") else None,
+        "identity_waiting": reports.count(),
+        "identity_waiting_rows": list(reports.order_by("created_at", "pk")[:WAITING_ROWS]),
     }
 
 

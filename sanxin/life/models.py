@@ -191,3 +191,110 @@ class MeetingPhoto(BaseModel):
 
     def __str__(self):
         return self.stored_name
+
+
+# 三会一课落实率, precomputed (sanxin.life.compliance writes these, sanxin.life.compliance_figures reads them).
+
+
+class ComplianceRecord(models.Model):
+    """What one active Party organization owed and did for one meeting type in one period that has begun: one meeting
+    required (`required`), `held` meetings of the type whose start fell in the period. A period not yet over and not
+    met is due (本期待开), not overdue; one over and not met is overdue (超期未开)."""
+
+    party_organization = models.ForeignKey("party.PartyOrganization", on_delete=models.CASCADE, related_name="+")
+    # The Party organization's place and kind when computed, copied so that roll-ups need no join.
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    org_level = models.CharField("党组织层级", max_length=20)
+    establishment_form = models.CharField("组建方式", max_length=16)
+    meeting_type = models.ForeignKey(MeetingType, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField("频次", max_length=16, choices=Frequency.choices)
+    period = models.CharField("期间", max_length=7)  # 2026-09, 2026-Q3, 2026-H2, 2026
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", default=0)  # 0: the period spans more than a quarter
+    half = models.PositiveSmallIntegerField("半年", default=0)  # 0: the period is the whole year
+    period_start = models.DateField("期间开始")
+    period_end = models.DateField("期间截止")  # its last day
+    required = models.PositiveSmallIntegerField("应开次数", default=1)
+    held = models.PositiveIntegerField("已开次数", default=0)
+    overdue = models.BooleanField("超期未开", default=False)
+
+    scope_region_field = "region__code"
+    scope_industry_field = "party_organization__industry_id"
+    scope_zone_field = "party_organization__zone_id"
+    scope_seen_through = "party_organization__covered_organizations"
+
+    class Meta:
+        verbose_name = "三会一课落实情况"
+        constraints = [
+            models.UniqueConstraint(fields=["party_organization", "meeting_type", "period"], name="compliance_one_per_period"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "year"], name="compliance_region_year"),
+            models.Index(fields=["overdue", "period_end"], name="compliance_overdue"),
+        ]
+
+    def __str__(self):
+        return f"{self.party_organization_id} {self.meeting_type_id} {self.period}"
+
+    @property
+    def met(self) -> bool:
+        return self.held >= self.required
+
+
+class ComplianceFact(models.Model):
+    """The records rolled up to every region above them (a Party organization's record counts in its community, street,
+    county, city and province): one row per region × Party organization level × form × meeting type × year × quarter ×
+    half. A province page reads the rows of its cities, never the records. Kept by increments on every refresh of a
+    Party organization and rebuilt whole by the daily job."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    parent = models.CharField("上级区划代码", max_length=12)  # "" for a province
+    org_level = models.CharField("党组织层级", max_length=20)
+    establishment_form = models.CharField("组建方式", max_length=16)
+    meeting_type = models.ForeignKey(MeetingType, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", default=0)
+    half = models.PositiveSmallIntegerField("半年", default=0)
+    required = models.IntegerField("应开期数", default=0)  # periods begun
+    met = models.IntegerField("已开期数", default=0)
+    due = models.IntegerField("本期待开", default=0)
+    overdue = models.IntegerField("超期未开", default=0)
+    held = models.IntegerField("会议次数", default=0)
+
+    scope_region_field = "region__code"
+
+    class Meta:
+        verbose_name = "三会一课落实率统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "org_level", "establishment_form", "meeting_type", "year", "quarter", "half"], name="compliance_fact_cell"
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "year"], name="compliance_fact_parent")]
+
+    def __str__(self):
+        return f"{self.region_id} {self.year}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "即将到期"
+    OVERDUE = "overdue", "已超期"
+
+
+class ComplianceReminder(models.Model):
+    """A reminder sent to a Party organization's secretary; the unique key makes a second run send nothing twice."""
+
+    party_organization = models.ForeignKey("party.PartyOrganization", on_delete=models.CASCADE, related_name="+")
+    meeting_type = models.ForeignKey(MeetingType, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField("期间", max_length=7)
+    kind = models.CharField("提醒类型", max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "组织生活提醒"
+        constraints = [
+            models.UniqueConstraint(fields=["party_organization", "meeting_type", "period", "kind"], name="compliance_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.party_organization_id} {self.meeting_type_id} {self.period} {self.kind}"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.guards import require
 from sanxin.core.photos import store_photo
+from sanxin.life import compliance
 from sanxin.life.models import (
     Attendance,
     AttendanceSource,
@@ -141,6 +142,7 @@ def meeting_create(*, actor, **fields) -> Meeting:
         [Attendance(meeting=meeting, member=m, member_name=m.name, relation_mode=m.relation_mode) for m in members]
     )
     audit_record(actor=actor, action="meeting_create", obj=meeting, detail={"new": snapshot(meeting), "expected": len(members)})
+    compliance.refresh_party_orgs([meeting.party_organization_id])
     return meeting
 
 
@@ -163,6 +165,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
         meeting.code = new_meeting_code(now=now)  # an ended meeting moved into the future takes a code no open one uses
     meeting.save()
     audit_changes(actor=actor, action="meeting_update", obj=meeting, before=before, after=snapshot(meeting))
+    compliance.refresh_party_orgs([meeting.party_organization_id])
     return meeting
 
 
@@ -305,4 +308,5 @@ def meeting_type_set_frequency(*, actor, meeting_type: MeetingType, frequency: s
             obj=meeting_type,
             detail={"region": region.code, "old": old, "new": new, "in_force": frequency},
         )
+        compliance.frequency_changed(region.code)
     return frequency

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sanxin.life import views
+from sanxin.life import compliance_views, views
 
 app_name = "life"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("life/meetings/<int:pk>/photos/<int:photo_pk>/", views.meeting_photo, name="meeting_photo"),
     path("life/types/", views.meeting_type_list, name="meeting_type_list"),
     path("life/types/<int:pk>/frequency/", views.meeting_type_frequency, name="meeting_type_frequency"),
+    path("life/compliance/", compliance_views.compliance_overview, name="compliance_overview"),
+    path("life/compliance/orgs/", compliance_views.compliance_orgs, name="compliance_orgs"),
+    path("life/compliance/overdue/", compliance_views.compliance_overdue, name="compliance_overdue"),
+    path("life/compliance/overdue/export/", compliance_views.compliance_overdue_export, name="compliance_overdue_export"),
     path("life/sign-in/", views.sign_in, name="sign_in"),
     path("life/sign-in/t/<str:token>/", views.sign_in_token, name="sign_in_token"),
 ]

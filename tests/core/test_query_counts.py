@@ -26,6 +26,7 @@ from sanxin.core.models import Notification
 from sanxin.core.roles import Role
 from sanxin.imports.models import ImportJob
 from sanxin.instructors.models import Instructor, InstructorAssignment, InstructorVisit
+from sanxin.life.compliance import rebuild_all
 from sanxin.life.models import Attendance, Meeting, MeetingType
 from sanxin.members.models import Development, IdentityReport, LostContact, Member, MobileRegistration, Transfer
 from sanxin.orgs.models import Organization
@@ -35,6 +36,7 @@ from tests.conftest import PASSWORD
 from tests.members_factories import id_number, member_fields
 from tests.orgs_factories import credit_code
 
+LAST_YEAR = timezone.localdate().year - 1  # the 三会一课 lists: a whole year overdue for every Party organization
 # (persona who sees the rows, URL, the name every added row shows there followed by its number)
 PAGES = [
     ("province", "/orgs/", "计数组织"),
@@ -47,6 +49,8 @@ PAGES = [
     ("province", "/members/mobile/?tab=inflow", "计数流入"),
     ("province", "/members/mobile/?tab=lost", "计数失联"),
     ("province", "/life/meetings/", "计数会议"),
+    ("province", "/life/compliance/orgs/", "计数党支部"),
+    ("province", f"/life/compliance/overdue/?period={LAST_YEAR}", "计数党支部"),
     ("province", "/census/", "计数摸排"),
     ("province", "/todos/", "计数组织"),
     ("province", "/instructors/", "计数指导员"),
@@ -69,6 +73,7 @@ API_LISTS = [
         ("province", "/api/v1/identity-reports", "计数报到", ()),
         ("province", "/api/v1/mobile-registrations", "计数党员", ()),
         ("province", "/api/v1/meetings", "计数会议", ()),
+        ("province", f"/api/v1/compliance/overdue?period={LAST_YEAR}", "计数党支部", ()),
         ("province", "/api/v1/census/campaigns", "计数摸排", ()),
         ("province", "/api/v1/census/todos", "计数组织", ()),
         ("province", "/api/v1/instructors", "计数指导员", ()),
@@ -97,6 +102,7 @@ class World:
         for _ in range(n):
             self.serial += 1
             self._add_one(self.serial)
+        rebuild_all()  # the 三会一课 table of the Party organizations added
 
     def _add_one(self, i: int) -> None:
         province = self.personas["province"]
