@@ -58,7 +58,7 @@ lint: setup-dev
 test: setup-dev
 	bash scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

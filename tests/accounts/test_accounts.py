@@ -281,7 +281,7 @@ def test_menu_follows_role(personas):
 
     assert "审计日志" in labels("auditadmin") and "单位管理" not in labels("auditadmin")
     assert "审计日志" not in labels("sysadmin") and "单位管理" in labels("sysadmin")
-    assert labels("member") == {"首页", "会议记录", "会议签到", "我要亮身份"}  # their meetings, the sign-in page, 亮身份
+    assert labels("member") == {"首页", "会议记录", "会议签到", "我要亮身份", "我的学习"}  # meetings, sign-in, 亮身份, study
     assert {"首页", "行政区划", "组织名录", "党组织名录", "摸排行动"} <= labels("county")
     assert not {"单位管理", "用户管理"} & labels("county")  # account pages are for those who manage accounts
     assert "组织名录" not in labels("sysadmin") and "组织名录" not in labels("member")
