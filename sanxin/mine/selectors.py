@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from sanxin.core.listing import parse_id
 from sanxin.core.workflow import timeline
 from sanxin.life.models import SIGN_IN_OPENS_BEFORE, Attendance, AttendanceState, Meeting, MeetingMode
 from sanxin.members.identity import identity_report_list
@@ -59,9 +60,12 @@ def access_my_meeting(pk, *, user) -> Attendance:
     not exist for these pages, whatever the user's scope elsewhere."""
     if not user.can("mine.view"):
         raise Http404
+    meeting_id = parse_id(pk)  # a foreign key's lookup, unlike a primary key's, passes an id past BIGINT to the database
+    if meeting_id is None:
+        raise Http404
     try:
-        return _own_attendances(user).get(meeting_id=int(pk))
-    except (Attendance.DoesNotExist, Attendance.MultipleObjectsReturned, TypeError, ValueError):
+        return _own_attendances(user).get(meeting_id=meeting_id)
+    except (Attendance.DoesNotExist, Attendance.MultipleObjectsReturned):
         raise Http404 from None
 
 

@@ -304,7 +304,7 @@ def test_the_tab_bar_follows_capabilities(client_for, personas, members):
         nav = page.split('aria-label="底部导航"')[1].split("</nav>")[0]
         return [label for label in ("首页", "会议", "亮身份", "学习", "我的") if f"</i>{label}</a>" in nav]
 
-    assert tabs("member") == ["首页", "会议", "亮身份", "我的"]
+    assert tabs("member") == ["首页", "会议", "亮身份", "学习", "我的"]
     worker = user_create(
         actor=None, username="rider", full_name="赵快跑", unit=personas["member"].unit, password=PASSWORD, must_change_password=False
     )
@@ -313,7 +313,7 @@ def test_the_tab_bar_follows_capabilities(client_for, personas, members):
     client.force_login(worker)
     page = client.get(reverse("members:identity_mine")).content.decode()
     nav = page.split('aria-label="底部导航"')[1].split("</nav>")[0]
-    assert [label for label in ("首页", "会议", "亮身份", "我的") if f"</i>{label}</a>" in nav] == ["首页", "亮身份"]
+    assert [label for label in ("首页", "会议", "亮身份", "学习", "我的") if f"</i>{label}</a>" in nav] == ["首页", "亮身份"]
 
 
 # ---------------------------------------------------------------------------------------------------- API
