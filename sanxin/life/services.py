@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.guards import require
-from sanxin.core.photos import store_photo
+from sanxin.core.photos import photo_path, store_photo
 from sanxin.life.models import (
     Attendance,
     AttendanceSource,
@@ -271,6 +271,22 @@ def meeting_photo_add(*, actor, meeting: Meeting, upload) -> MeetingPhoto:
     )
     audit_record(actor=actor, action="meeting_photo_add", obj=meeting, detail={"photo": photo.pk, "size": stored.size})
     return photo
+
+
+@transaction.atomic
+def meeting_photo_delete(*, actor, photo: MeetingPhoto) -> None:
+    """Remove a photo of a meeting (whoever may change the meeting); the stored file goes once the removal is
+    committed, so a rolled-back removal keeps both the row and the file."""
+    require(actor, "life.manage")
+    photo = MeetingPhoto.objects.select_for_update().select_related("meeting", "meeting__party_organization").get(pk=photo.pk)
+    _own_meeting(actor, photo.meeting)
+    old = {"photo": photo.pk, "stored_name": photo.stored_name, "width": photo.width, "height": photo.height, "size": photo.size}
+    old["uploaded_by"] = photo.uploaded_by_id
+    old["uploaded_at"] = photo.created_at.isoformat()
+    path = photo_path(MeetingPhoto.UPLOAD_FOLDER, photo.stored_name)
+    photo.delete()
+    audit_record(actor=actor, action="meeting_photo_delete", obj=photo.meeting, detail={"old": old})
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 @transaction.atomic

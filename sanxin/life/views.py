@@ -129,6 +129,21 @@ def meeting_photo_upload(request, pk):
     return redirect("life:meeting_detail", pk=meeting.pk)
 
 
+@require_POST
+@capability_required("life.manage")
+def meeting_photo_delete(request, pk, photo_pk):
+    """Remove a photo: only whoever may change the meeting (others 404), after the page's confirmation."""
+    meeting = selectors.access_meeting(pk, user=request.user, for_write=True)
+    photo = get_object_or_404(MeetingPhoto, pk=photo_pk, meeting=meeting)
+    try:
+        services.meeting_photo_delete(actor=request.user, photo=photo)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已删除照片")
+    return redirect("life:meeting_detail", pk=meeting.pk)
+
+
 @capability_required("life.view")
 def meeting_photo(request, pk, photo_pk):
     """A meeting photo, only for those who see the meeting (security.md item 18)."""
