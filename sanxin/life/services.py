@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
@@ -53,6 +53,7 @@ FIELDS = [
 RELATIONS = ("party_organization", "meeting_type")
 TOKEN_SALT = "sanxin.life.sign-in"
 MAX_PHOTOS = 20
+CODE_ATTEMPTS = 20
 
 
 def _local(moment: datetime) -> str:
@@ -97,13 +98,39 @@ def meeting_errors(fields: dict) -> dict[str, str]:
 
 
 def new_meeting_code(*, now: datetime | None = None) -> str:
-    """Six random digits no meeting that has not ended yet uses."""
+    """Six random digits no meeting that has not ended yet uses (as far as this transaction can tell: the claim in
+    save_with_code is what holds under concurrency)."""
     now = now or timezone.now()
     taken = set(Meeting.objects.filter(ends_at__gte=now).values_list("code", flat=True))
     while True:
         code = f"{secrets.randbelow(10**6):06d}"
         if code not in taken:
             return code
+
+
+def save_with_code(meeting: Meeting, *, now: datetime, fresh: bool) -> None:
+    """Save the meeting holding a code no other meeting not yet ended holds. A meeting not ended claims its code in
+    open_code, whose unique index the database enforces (SQLite and PostgreSQL alike): a concurrent request that drew
+    the same code between our look and our write makes the write fail, and we draw again. Ended meetings' claims are
+    cleared first, so their codes come free. `fresh`: draw a new code (a new meeting) rather than keep the one held."""
+    if meeting.ends_at < now:
+        meeting.open_code = None
+        meeting.save()
+        return
+    Meeting.objects.filter(open_code__isnull=False, ends_at__lt=now).update(open_code=None)
+    for attempt in range(CODE_ATTEMPTS):
+        if fresh or attempt > 0 or not meeting.code:
+            meeting.code = new_meeting_code(now=now)
+        meeting.open_code = meeting.code
+        try:
+            with transaction.atomic():
+                meeting.save()
+        except IntegrityError:
+            if not Meeting.objects.filter(open_code=meeting.open_code).exclude(pk=meeting.pk).exists():
+                raise  # not a clash of codes
+            continue
+        return
+    raise ValidationError("暂时无法分配会议码，请稍后再试")
 
 
 def _validated(actor, fields: dict, *, meeting: Meeting | None = None) -> dict:
@@ -134,8 +161,7 @@ def meeting_create(*, actor, **fields) -> Meeting:
     fields.setdefault("mode", MeetingMode.OFFLINE)
     cleaned = _validated(actor, fields)
     meeting = Meeting(**{k: v for k, v in cleaned.items() if k in FIELDS}, created_by=actor)
-    meeting.code = new_meeting_code()
-    meeting.save()
+    save_with_code(meeting, now=timezone.now(), fresh=True)
     members = list(expected_members(meeting.party_organization))
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, member=m, member_name=m.name, relation_mode=m.relation_mode) for m in members]
@@ -158,10 +184,8 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     for key in changes:
         if key in FIELDS:
             setattr(meeting, key, cleaned[key])
-    now = timezone.now()
-    if meeting.ends_at >= now and Meeting.objects.filter(code=meeting.code, ends_at__gte=now).exclude(pk=meeting.pk).exists():
-        meeting.code = new_meeting_code(now=now)  # an ended meeting moved into the future takes a code no open one uses
-    meeting.save()
+    # An ended meeting moved into the future keeps its code if no open one holds it, else takes a new one.
+    save_with_code(meeting, now=timezone.now(), fresh=False)
     audit_changes(actor=actor, action="meeting_update", obj=meeting, before=before, after=snapshot(meeting))
     return meeting
 
@@ -219,7 +243,7 @@ def meeting_for_code(code: str, *, now: datetime | None = None) -> Meeting:
     code = (code or "").strip()
     meeting = None
     if len(code) == 6 and code.isdigit():
-        meeting = Meeting.objects.select_related("party_organization").filter(code=code, ends_at__gte=now).order_by("starts_at").first()
+        meeting = Meeting.objects.select_related("party_organization").filter(open_code=code, ends_at__gte=now).first()
     if meeting is None:
         raise ValidationError("会议码不存在或该会议已经结束，请核对会议码")
     return meeting
