@@ -4,6 +4,16 @@ Sign-in (meeting_sign_in): a member expected at a meeting signs in themselves fr
 until the end, once. By the meeting code (typed on the phone, as in 云上组织生活) they count as 线上参会; by
 scanning the QR code shown on the screen in the room they count as 到会 (offline). The secretary may correct
 either afterwards (meeting_attendance_update).
+
+Expected attendees (refresh_expected): planned from the Party organization's members, the register follows the
+organization until the meeting starts: whoever joins it (or comes to attend there as a mobile member) is added,
+whoever leaves it or is marked lost (失联) is dropped while nothing is recorded for them; from the start the register
+is what it was. The refresh runs here, in the life app, wherever the register is about to be used before the start:
+the meeting's page and its API detail (the secretary shows the QR code there before the meeting), a change of the
+meeting, the secretary's attendance, a member's sign-in (the window opens 30 minutes before the start) and the
+member's list of their meetings on the sign-in page. Not in the member services: members sits below life (imports go
+down only) and architecture.md keeps domain logic out of signals, so membership changes cannot reach the register
+themselves; a meeting nobody opens before it starts keeps the register it was planned with.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from datetime import datetime
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
@@ -153,6 +164,58 @@ def _own_meeting(actor, meeting: Meeting) -> None:
         raise ValidationError(f"会议“{meeting.topic}”所属的党组织“{meeting.party_organization.name}”不在您的管辖范围内，不能修改")
 
 
+REFRESH_ACTOR = "系统（应到人员随党组织更新）"
+
+
+@transaction.atomic
+def refresh_expected(meeting: Meeting, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """Before the start, bring the register in line with the Party organization (see the module's docstring): add
+    the members expected now who have no row, drop the rows of those no longer expected on which nothing is recorded
+    (state 未登记, no sign-in). After the start nothing changes. Returns (member ids added, member ids dropped)."""
+    now = now or timezone.now()
+    if now >= meeting.starts_at:
+        return [], []
+    meeting = Meeting.objects.select_for_update().select_related("party_organization").get(pk=meeting.pk)
+    if now >= meeting.starts_at:
+        return [], []
+    expected = {m.pk: m for m in expected_members(meeting.party_organization)}
+    rows = {a.member_id: a for a in meeting.attendances.select_for_update()}
+    added = [m for pk, m in expected.items() if pk not in rows]
+    dropped = [
+        a for member_id, a in rows.items() if member_id not in expected and a.state == AttendanceState.UNRECORDED and a.signed_in_at is None
+    ]
+    if not added and not dropped:
+        return [], []
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, member=m, member_name=m.name, relation_mode=m.relation_mode) for m in added]
+    )
+    Attendance.objects.filter(pk__in=[a.pk for a in dropped]).delete()
+    audit_record(
+        action="meeting_expected_refresh",
+        obj=meeting,
+        actor_name=REFRESH_ACTOR,
+        detail={
+            "added": [{"member": m.pk, "name": m.name} for m in added],
+            "dropped": [{"member": a.member_id, "name": a.member_name, "old": [a.state, a.relation_mode]} for a in dropped],
+        },
+    )
+    return [m.pk for m in added], [a.member_id for a in dropped]
+
+
+def refresh_expected_for(user, *, now: datetime | None = None) -> None:
+    """Before a member's list of their meetings: the meetings not started yet of their Party organization and those
+    they are on the register of."""
+    now = now or timezone.now()
+    member = Member.objects.filter(user=user).only("pk", "party_organization_id").first() if user is not None else None
+    if member is None:
+        return
+    upcoming = Meeting.objects.filter(starts_at__gt=now).filter(
+        Q(party_organization_id=member.party_organization_id) | Q(attendances__member=member)
+    )
+    for meeting in upcoming.distinct().order_by("starts_at", "pk")[:50]:
+        refresh_expected(meeting, now=now)
+
+
 @transaction.atomic
 def meeting_create(*, actor, **fields) -> Meeting:
     """Plan a meeting; its expected attendees are the Party organization's members now (mobile members attending
@@ -187,6 +250,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     # An ended meeting moved into the future keeps its code if no open one holds it, else takes a new one.
     save_with_code(meeting, now=timezone.now(), fresh=False)
     audit_changes(actor=actor, action="meeting_update", obj=meeting, before=before, after=snapshot(meeting))
+    refresh_expected(meeting)
     return meeting
 
 
@@ -197,6 +261,7 @@ def meeting_attendance_update(*, actor, meeting: Meeting, changes: dict[int, tup
     require(actor, "life.manage")
     meeting = Meeting.objects.select_for_update().select_related("party_organization").get(pk=meeting.pk)
     _own_meeting(actor, meeting)
+    refresh_expected(meeting)
     rows = {a.member_id: a for a in meeting.attendances.select_for_update()}
     errors = []
     for member_id, (state, reason) in changes.items():
@@ -261,6 +326,7 @@ def meeting_sign_in(*, actor, meeting: Meeting, by_qr: bool, now: datetime | Non
         raise ValidationError(f"会议“{meeting.topic}”于 {_local(meeting.starts_at)} 开始，开始前 30 分钟起方可签到，请稍后再来")
     if now > meeting.ends_at:
         raise ValidationError(f"会议“{meeting.topic}”已于 {_local(meeting.ends_at)} 结束，签到已关闭")
+    refresh_expected(meeting, now=now)
     row = Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
     if row is None:
         raise ValidationError(f"您不在会议“{meeting.topic}”的应到人员名单中，不能签到；如有疑问请联系党组织书记")
