@@ -150,6 +150,8 @@ def transfer_initiate(*, actor, member: Member, to_organization, letter_number: 
     member = Member.objects.select_for_update().select_related("party_organization").get(pk=member.pk)
     if actor is not None and not manageable_party_orgs(actor).filter(pk=member.party_organization_id).exists():
         raise ValidationError(f"只有党员所在党组织（{member.party_organization.name}）方可发起转接")
+    if member.relation_mode == RelationMode.LOST:
+        raise ValidationError(f"“{member.name}”已标记为失联，须先在其“流动情况”页恢复联系，再发起组织关系转接")
     errors = transfer_errors(member=member, to_organization=to_organization, letter_number=letter_number, valid_until=valid_until)
     if errors:
         raise ValidationError(errors)
