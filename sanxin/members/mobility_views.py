@@ -85,6 +85,8 @@ def mobile_list(request):
         "counts": mobility.mobile_counts(user=request.user, q=q),
         "q": q,
         "today": timezone.localdate(),
+        # The destination side of an outflow sees the registration, not the member's own page.
+        "member_pages": selectors.visible_member_ids([g.member_id for g in listing.page], user=request.user) if tab != "lost" else set(),
     }
     return render(request, "members/mobile_list.html", context)
 

@@ -26,7 +26,7 @@ from sanxin.core.guards import require
 from sanxin.core.scope import scoped
 from sanxin.core.workflow import Transition, timeline, timeline_event, transition
 from sanxin.members.models import OPEN_TRANSFER_STATES, Member, RelationMode, Transfer, TransferState
-from sanxin.members.selectors import manageable_party_orgs, secretary_party_orgs
+from sanxin.members.selectors import manageable_party_orgs, seen_party_orgs
 from sanxin.members.services import member_update
 from sanxin.members.workflow import TRANSFER
 from sanxin.party.models import PartyOrganization, PartyOrgStatus
@@ -38,18 +38,11 @@ MAX_VALIDITY_DAYS = 180
 # ------------------------------------------------------------------------------------------------------ reads
 
 
-def _seen_party_orgs(user):
-    """The Party organizations the user sees: their scope's, or a secretary's own."""
-    return PartyOrganization.objects.filter(
-        Q(pk__in=scoped(PartyOrganization.objects.all(), user).values("pk")) | Q(pk__in=secretary_party_orgs(user).values("pk"))
-    ).values("pk")
-
-
 def transfer_list(*, user, direction: str = "", state: str = "", q: str = ""):
     """The transfers the user sees: `direction` "out" (their side sends), "in" (their side receives) or both."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.can("members.view"):
         return Transfer.objects.none()
-    seen = _seen_party_orgs(user)
+    seen = seen_party_orgs(user)
     sending, receiving = Q(from_organization__in=seen), Q(to_organization__in=seen)
     condition = {"out": sending, "in": receiving}.get(direction, sending | receiving)
     transfers = Transfer.objects.filter(condition).select_related("member", "from_organization__region", "to_organization__region")
