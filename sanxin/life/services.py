@@ -30,6 +30,7 @@ from django.utils import timezone
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.guards import require
 from sanxin.core.photos import photo_path, store_photo
+from sanxin.core.text import half_width
 from sanxin.life.models import (
     Attendance,
     AttendanceSource,
@@ -65,6 +66,7 @@ RELATIONS = ("party_organization", "meeting_type")
 TOKEN_SALT = "sanxin.life.sign-in"
 MAX_PHOTOS = 20
 CODE_ATTEMPTS = 20
+LEAVE_REASON_MAX = Attendance._meta.get_field("leave_reason").max_length
 
 
 def _local(moment: datetime) -> str:
@@ -272,12 +274,14 @@ def meeting_attendance_update(*, actor, meeting: Meeting, changes: dict[int, tup
             errors.append(f"{row.member_name}：出席情况“{state}”不在可选范围内")
         elif state == AttendanceState.LEAVE and not (reason or "").strip():
             errors.append(f"{row.member_name}：请假须填写请假事由")
+        elif state == AttendanceState.LEAVE and len(reason.strip()) > LEAVE_REASON_MAX:
+            errors.append(f"{row.member_name}：请假事由最多 {LEAVE_REASON_MAX} 个字（现有 {len(reason.strip())} 个）")
     if errors:
         raise ValidationError(errors)
     changed = []
     for member_id, (state, reason) in changes.items():
         row = rows[member_id]
-        reason = (reason or "").strip()[:200] if state == AttendanceState.LEAVE else ""
+        reason = (reason or "").strip() if state == AttendanceState.LEAVE else ""
         if (row.state, row.leave_reason) == (state, reason):
             continue
         changed.append({"member": member_id, "old": [row.state, row.leave_reason], "new": [state, reason]})
@@ -305,7 +309,7 @@ def meeting_for_token(token: str) -> Meeting:
 def meeting_for_code(code: str, *, now: datetime | None = None) -> Meeting:
     """The meeting not yet ended with this code (codes are unique among those)."""
     now = now or timezone.now()
-    code = (code or "").strip()
+    code = half_width(code or "").strip()  # typed on a Chinese input method: １２３４５６
     meeting = None
     if len(code) == 6 and code.isdigit():
         meeting = Meeting.objects.select_related("party_organization").filter(open_code=code, ends_at__gte=now).first()
