@@ -5,7 +5,7 @@ until the end, once. By the meeting code (typed on the phone, as in 云上组织
 scanning the QR code shown on the screen in the room they count as 到会 (offline). The secretary may correct
 either afterwards (meeting_attendance_update).
 
-Expected attendees (refresh_expected): planned from the Party organization's members, the register follows the
+Expected attendees (meeting_expected_refresh): planned from the Party organization's members, the register follows the
 organization until the meeting starts: whoever joins it (or comes to attend there as a mobile member) is added,
 whoever leaves it or is marked lost (失联) is dropped while nothing is recorded for them; from the start the register
 is what it was. The refresh runs here, in the life app, wherever the register is about to be used before the start:
@@ -170,7 +170,7 @@ REFRESH_ACTOR = "系统（应到人员随党组织更新）"
 
 
 @transaction.atomic
-def refresh_expected(meeting: Meeting, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
+def meeting_expected_refresh(meeting: Meeting, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
     """Before the start, bring the register in line with the Party organization (see the module's docstring): add
     the members expected now who have no row, drop the rows of those no longer expected on which nothing is recorded
     (state 未登记, no sign-in). After the start nothing changes. Returns (member ids added, member ids dropped)."""
@@ -204,7 +204,7 @@ def refresh_expected(meeting: Meeting, *, now: datetime | None = None) -> tuple[
     return [m.pk for m in added], [a.member_id for a in dropped]
 
 
-def refresh_expected_for(user, *, now: datetime | None = None) -> None:
+def meeting_expected_refresh_for(user, *, now: datetime | None = None) -> None:
     """Before a member's list of their meetings: the meetings not started yet of their Party organization and those
     they are on the register of."""
     now = now or timezone.now()
@@ -215,7 +215,7 @@ def refresh_expected_for(user, *, now: datetime | None = None) -> None:
         Q(party_organization_id=member.party_organization_id) | Q(attendances__member=member)
     )
     for meeting in upcoming.distinct().order_by("starts_at", "pk")[:50]:
-        refresh_expected(meeting, now=now)
+        meeting_expected_refresh(meeting, now=now)
 
 
 @transaction.atomic
@@ -252,7 +252,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     # An ended meeting moved into the future keeps its code if no open one holds it, else takes a new one.
     save_with_code(meeting, now=timezone.now(), fresh=False)
     audit_changes(actor=actor, action="meeting_update", obj=meeting, before=before, after=snapshot(meeting))
-    refresh_expected(meeting)
+    meeting_expected_refresh(meeting)
     return meeting
 
 
@@ -263,7 +263,7 @@ def meeting_attendance_update(*, actor, meeting: Meeting, changes: dict[int, tup
     require(actor, "life.manage")
     meeting = Meeting.objects.select_for_update().select_related("party_organization").get(pk=meeting.pk)
     _own_meeting(actor, meeting)
-    refresh_expected(meeting)
+    meeting_expected_refresh(meeting)
     rows = {a.member_id: a for a in meeting.attendances.select_for_update()}
     errors = []
     for member_id, (state, reason) in changes.items():
@@ -330,7 +330,7 @@ def meeting_sign_in(*, actor, meeting: Meeting, by_qr: bool, now: datetime | Non
         raise ValidationError(f"会议“{meeting.topic}”于 {_local(meeting.starts_at)} 开始，开始前 30 分钟起方可签到，请稍后再来")
     if now > meeting.ends_at:
         raise ValidationError(f"会议“{meeting.topic}”已于 {_local(meeting.ends_at)} 结束，签到已关闭")
-    refresh_expected(meeting, now=now)
+    meeting_expected_refresh(meeting, now=now)
     row = Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
     if row is None:
         raise ValidationError(f"您不在会议“{meeting.topic}”的应到人员名单中，不能签到；如有疑问请联系党组织书记")

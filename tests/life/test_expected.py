@@ -1,4 +1,4 @@
-"""Expected attendees follow the Party organization until the meeting starts (sanxin.life.services.refresh_expected):
+"""Expected attendees follow the Party organization until the meeting starts (sanxin.life.services.meeting_expected_refresh):
 who joins (or comes to attend as a mobile member) is added, who leaves or is marked lost (失联) is dropped while
 nothing is recorded for them; from the start the register stays as it was. Lost members are not expected at meetings
 planned after they were marked, and count in no figure of the meeting."""
@@ -11,7 +11,7 @@ from django.utils import timezone
 from sanxin.core.models import AuditEvent
 from sanxin.life.models import Attendance
 from sanxin.life.selectors import attendance_counts, meeting_list
-from sanxin.life.services import meeting_attendance_update, meeting_sign_in, refresh_expected
+from sanxin.life.services import meeting_attendance_update, meeting_expected_refresh, meeting_sign_in
 from sanxin.members.mobility import member_mark_lost, member_recover, mobile_inflow_register
 from sanxin.members.services import member_update
 from tests.life.conftest import make_meeting
@@ -55,7 +55,7 @@ def test_one_who_left_stays_on_the_register_when_something_was_recorded(personas
     meeting_attendance_update(actor=personas["county"], meeting=meeting, changes={members["local"].pk: ("leave", "出差")})
     member_update(actor=personas["province"], member=members["local"], party_organization=other_branch)
     member_update(actor=personas["province"], member=members["pocket"], party_organization=other_branch)
-    added, dropped = refresh_expected(meeting)
+    added, dropped = meeting_expected_refresh(meeting)
     assert added == [] and dropped == [members["pocket"].pk]
     assert "王芳" in names(meeting) and "赵磊" not in names(meeting)
 
@@ -64,7 +64,7 @@ def test_from_the_start_the_register_stays_as_it_was(personas, client_for, branc
     make_member(personas["county"], branch, name="开会后来的")
     member_update(actor=personas["province"], member=members["pocket"], party_organization=other_branch)
     started = meeting.starts_at + timedelta(minutes=1)
-    assert refresh_expected(meeting, now=started) == ([], [])
+    assert meeting_expected_refresh(meeting, now=started) == ([], [])
     assert names(meeting) == {"胡书记", "林小勇", "王芳", "赵磊"}
     late = make_member(personas["county"], branch, name="迟到者")
     assert "迟到者" not in names(meeting)
@@ -78,7 +78,7 @@ def test_a_member_marked_lost_is_not_expected_nor_counted(personas, branch, meet
     later = make_meeting(county, branch, topic="失联之后计划的会议")
     assert "王芳" not in names(later)
     # Marked lost after the planning and before the start: dropped while nothing is recorded.
-    refresh_expected(meeting)
+    meeting_expected_refresh(meeting)
     assert "王芳" not in names(meeting)
     for m in (meeting, later):
         counted = meeting_list(user=county).get(pk=m.pk)
@@ -86,5 +86,5 @@ def test_a_member_marked_lost_is_not_expected_nor_counted(personas, branch, meet
         assert sum(n for _, _, n in attendance_counts(m)) == 3
     # Recovered before the start: expected again.
     member_recover(actor=county, member=members["local"], on=timezone.localdate(), note="已联系上，在深圳务工")
-    refresh_expected(later)
+    meeting_expected_refresh(later)
     assert "王芳" in names(later)
