@@ -58,5 +58,6 @@ def form_errors_text(form) -> str:
     parts = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+        text = " ".join(errors)
+        parts.append(f"{label}：{text}" if label and label not in text else text)  # “请填写退回原因” names it already
     return "；".join(parts)

@@ -100,6 +100,7 @@ def _step_form(step, data=None):
     if step.note_required:
         form.fields["note"].label = "退回原因"
         form.fields["note"].required = True
+        form.fields["note"].error_messages["required"] = "请填写退回原因"
     return form
 
 

@@ -141,7 +141,7 @@ CASES = [
         lambda w: step(w, "transfer", "accept", **{"accept-note": LONG}),
         "说明：确保该变量包含不超过 500 字符",
     ),
-    ("transfer-reject-blank", "other_county", lambda w: step(w, "transfer", "reject", **{"reject-note": "  "}), f"退回原因：{REQUIRED}"),
+    ("transfer-reject-blank", "other_county", lambda w: step(w, "transfer", "reject", **{"reject-note": "  "}), "请填写退回原因"),
     (
         "transfer-reject-long",
         "other_county",
