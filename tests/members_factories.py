@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from django.utils import timezone
 from stdnum.cn import ric
 
+from sanxin.members.mobility import member_mark_lost
 from sanxin.members.services import member_create
 
 _serial = [0]
@@ -38,4 +40,13 @@ def member_fields(party_organization, **fields) -> dict:
 
 
 def make_member(actor, party_organization, **fields):
-    return member_create(actor=actor, **member_fields(party_organization, **fields))
+    """A member; relation_mode="lost" registers them and marks them lost through the lost-contact service (the
+    member services refuse 失联 set directly)."""
+    lost = fields.get("relation_mode") == "lost"
+    if lost:
+        fields["relation_mode"] = "local"
+    member = member_create(actor=actor, **member_fields(party_organization, **fields))
+    if lost:
+        member_mark_lost(actor=actor, member=member, on=timezone.localdate(), reason="多次联系不上")
+        member.refresh_from_db()
+    return member

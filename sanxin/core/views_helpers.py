@@ -50,3 +50,14 @@ def save_form(request, form, save):
         except ValidationError as error:
             apply_validation_error(form, error)
     return None
+
+
+def form_errors_text(form) -> str:
+    """A bound form's errors in one line, each named by its field's label (for views that answer with a message
+    and a redirect rather than the form again): “退回原因：这个字段是必填项。；说明：……”."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(errors)
+        parts.append(f"{label}：{text}" if label and label not in text else text)  # “请填写退回原因” names it already
+    return "；".join(parts)

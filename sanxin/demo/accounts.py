@@ -52,8 +52,11 @@ UNITS = [
     DemoUnit("township", "中共东湖区滕王阁街道工作委员会", UnitKind.TOWNSHIP_COMMITTEE, "360102002", "county"),
     DemoUnit("community", "中共民巷社区委员会", UnitKind.COMMUNITY, "360102002001", "township"),
     DemoUnit("zone", "八一广场商圈综合党委", UnitKind.ZONE_COMMITTEE, "360102", "county", zone=DEMO_ZONE[0]),
-    DemoUnit("party_org", "东湖区快递物流行业联合党支部", UnitKind.PARTY_ORGANIZATION, "360102002", "township"),
+    # The branch the demo secretary leads (sanxin.demo.members.JOINT_BRANCH, written in sanxin.demo.orgs).
+    DemoUnit("party_org", "滕王阁街道快递外卖小哥联合党支部", UnitKind.PARTY_ORGANIZATION, "360102002", "township"),
 ]
+# Units named otherwise by an earlier demo: renamed in place, so a demo database seeded before keeps its accounts.
+RENAMED_UNITS = {"滕王阁街道快递外卖小哥联合党支部": "东湖区快递物流行业联合党支部"}
 
 ACCOUNTS = [
     DemoAccount("sysadmin", "王建国", "system", Role.SYSTEM_ADMIN, "系统管理员（三员）"),
@@ -87,6 +90,9 @@ def seed_units() -> dict[str, Unit]:
     )
     units: dict[str, Unit] = {}
     for spec in UNITS:
+        former = RENAMED_UNITS.get(spec.name)
+        if former and not Unit.objects.filter(name=spec.name).exists():
+            Unit.objects.filter(name=former).update(name=spec.name)
         unit, _ = Unit.objects.get_or_create(
             name=spec.name,
             defaults={

@@ -195,6 +195,8 @@ def list_meetings(
 
 @router.get("/{meeting_id}", response=responses({200: MeetingDetailOut}), summary="单个会议（含出席情况）")
 def get_meeting(request, meeting_id: int):
+    """未开始的会议，应到人员随党组织更新（新加入的列入，离开且未登记的移出）。"""
+    services.meeting_expected_refresh(selectors.access_meeting(meeting_id, user=request.auth))
     return _detail(meeting_id, request.auth)
 
 
@@ -207,8 +209,8 @@ class MeetingIn(Schema):
     party_organization: int = Field(ge=1, le=MAX_COUNT, description="党组织编号（须是您可维护的党组织）")
     meeting_type: int = Field(ge=1, le=MAX_COUNT, description="会议类型编号")
     topic: str = Field(min_length=1, max_length=200, pattern=TEXT_VALUE, description="主题")
-    starts_at: datetime = Field(description="开始时间")
-    ends_at: datetime = Field(description="结束时间，晚于开始时间，不超过 24 小时")
+    starts_at: datetime = Field(description="开始时间，须带时区，如 2026-03-20T15:00:00+08:00")
+    ends_at: datetime = Field(description="结束时间，须带时区，晚于开始时间，不超过 24 小时")
     mode: ModeCode = Field(MeetingMode.OFFLINE, description=f"形式：{choices_text(MeetingMode.choices)}")
     place: str = Field("", max_length=200, pattern=TEXT_VALUE, description="地点（线下、线上线下结合须填）")
     link: str = Field("", max_length=500, pattern=TEXT_VALUE, description="线上会议链接或会议号（线上、线上线下结合须填）")
@@ -226,8 +228,8 @@ class MeetingPatch(Schema):
 
     meeting_type: int = Field(None, ge=1, le=MAX_COUNT)
     topic: str = Field(None, min_length=1, max_length=200, pattern=TEXT_VALUE)
-    starts_at: datetime = Field(None)
-    ends_at: datetime = Field(None)
+    starts_at: datetime = Field(None, description="开始时间，须带时区")
+    ends_at: datetime = Field(None, description="结束时间，须带时区")
     mode: ModeCode = Field(None)
     place: str = Field(None, max_length=200, pattern=TEXT_VALUE)
     link: str = Field(None, max_length=500, pattern=TEXT_VALUE)
@@ -238,7 +240,23 @@ class MeetingPatch(Schema):
     minutes: str = Field(None, max_length=20000, pattern=TEXT_VALUE)
 
 
+# The API takes times with their offset only: a bare 2026-03-20T15:00:00 could be meant in any zone (the page's
+# form is in China's local time already, and says so).
+TIME_LABELS = {"starts_at": "开始时间", "ends_at": "结束时间"}
+
+
+def _refuse_naive_times(data: dict) -> None:
+    errors = {
+        name: f"{label}须带时区，如 2026-03-20T15:00:00+08:00（北京时间）"
+        for name, label in TIME_LABELS.items()
+        if isinstance(data.get(name), datetime) and timezone.is_naive(data[name])
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _fields(form, data: dict) -> dict:
+    _refuse_naive_times(data)
     resolvers = {
         "party_organization": lambda pk: in_queryset(form, "party_organization", pk, key="pk", label="党组织编号"),
         "meeting_type": lambda pk: in_queryset(form, "meeting_type", pk, key="pk", label="会议类型编号"),

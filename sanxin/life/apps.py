@@ -31,6 +31,8 @@ class LifeConfig(SanxinApp):
         "meeting_attendance_update": "登记出席情况",
         "meeting_sign_in": "党员会议签到",
         "meeting_photo_add": "上传会议照片",
+        "meeting_photo_delete": "删除会议照片",
+        "meeting_expected_refresh": "更新会议应到人员",
         "meeting_type_set_frequency": "设置本地区会议频次",
     }
     api_routers = (("/meetings", "sanxin.life.api.router"), ("/compliance", "sanxin.life.compliance_api.router"))

@@ -98,8 +98,11 @@ class Meeting(BaseModel):
     lecturer = models.CharField("授课人", max_length=50, blank=True)
     agenda = models.TextField("议程", blank=True)
     minutes = models.TextField("会议记录", blank=True)
-    # 6 digits, unique among the meetings not yet ended (sanxin.life.services.new_meeting_code).
+    # 6 digits, unique among the meetings not yet ended: a meeting not ended holds its code in open_code too, which
+    # the database keeps unique (NULLs apart); an ended meeting's claim is cleared before a code is handed out again
+    # (sanxin.life.services.save_with_code), so concurrent plans cannot share one.
     code = models.CharField("会议码", max_length=6, db_index=True)
+    open_code = models.CharField("未结束会议的会议码", max_length=6, null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+")
 
     scope_region_field = "party_organization__region__code"

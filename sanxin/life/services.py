@@ -4,6 +4,16 @@ Sign-in (meeting_sign_in): a member expected at a meeting signs in themselves fr
 until the end, once. By the meeting code (typed on the phone, as in 云上组织生活) they count as 线上参会; by
 scanning the QR code shown on the screen in the room they count as 到会 (offline). The secretary may correct
 either afterwards (meeting_attendance_update).
+
+Expected attendees (meeting_expected_refresh): planned from the Party organization's members, the register follows the
+organization until the meeting starts: whoever joins it (or comes to attend there as a mobile member) is added,
+whoever leaves it or is marked lost (失联) is dropped while nothing is recorded for them; from the start the register
+is what it was. The refresh runs here, in the life app, wherever the register is about to be used before the start:
+the meeting's page and its API detail (the secretary shows the QR code there before the meeting), a change of the
+meeting, the secretary's attendance, a member's sign-in (the window opens 30 minutes before the start) and the
+member's list of their meetings on the sign-in page. Not in the member services: members sits below life (imports go
+down only) and architecture.md keeps domain logic out of signals, so membership changes cannot reach the register
+themselves; a meeting nobody opens before it starts keeps the register it was planned with.
 """
 
 from __future__ import annotations
@@ -13,12 +23,14 @@ from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.guards import require
-from sanxin.core.photos import store_photo
+from sanxin.core.photos import photo_path, store_photo
+from sanxin.core.text import half_width
 from sanxin.life import compliance
 from sanxin.life.models import (
     Attendance,
@@ -54,6 +66,8 @@ FIELDS = [
 RELATIONS = ("party_organization", "meeting_type")
 TOKEN_SALT = "sanxin.life.sign-in"
 MAX_PHOTOS = 20
+CODE_ATTEMPTS = 20
+LEAVE_REASON_MAX = Attendance._meta.get_field("leave_reason").max_length
 
 
 def _local(moment: datetime) -> str:
@@ -98,13 +112,39 @@ def meeting_errors(fields: dict) -> dict[str, str]:
 
 
 def new_meeting_code(*, now: datetime | None = None) -> str:
-    """Six random digits no meeting that has not ended yet uses."""
+    """Six random digits no meeting that has not ended yet uses (as far as this transaction can tell: the claim in
+    save_with_code is what holds under concurrency)."""
     now = now or timezone.now()
     taken = set(Meeting.objects.filter(ends_at__gte=now).values_list("code", flat=True))
     while True:
         code = f"{secrets.randbelow(10**6):06d}"
         if code not in taken:
             return code
+
+
+def save_with_code(meeting: Meeting, *, now: datetime, fresh: bool) -> None:
+    """Save the meeting holding a code no other meeting not yet ended holds. A meeting not ended claims its code in
+    open_code, whose unique index the database enforces (SQLite and PostgreSQL alike): a concurrent request that drew
+    the same code between our look and our write makes the write fail, and we draw again. Ended meetings' claims are
+    cleared first, so their codes come free. `fresh`: draw a new code (a new meeting) rather than keep the one held."""
+    if meeting.ends_at < now:
+        meeting.open_code = None
+        meeting.save()
+        return
+    Meeting.objects.filter(open_code__isnull=False, ends_at__lt=now).update(open_code=None)
+    for attempt in range(CODE_ATTEMPTS):
+        if fresh or attempt > 0 or not meeting.code:
+            meeting.code = new_meeting_code(now=now)
+        meeting.open_code = meeting.code
+        try:
+            with transaction.atomic():
+                meeting.save()
+        except IntegrityError:
+            if not Meeting.objects.filter(open_code=meeting.open_code).exclude(pk=meeting.pk).exists():
+                raise  # not a clash of codes
+            continue
+        return
+    raise ValidationError("暂时无法分配会议码，请稍后再试")
 
 
 def _validated(actor, fields: dict, *, meeting: Meeting | None = None) -> dict:
@@ -127,6 +167,58 @@ def _own_meeting(actor, meeting: Meeting) -> None:
         raise ValidationError(f"会议“{meeting.topic}”所属的党组织“{meeting.party_organization.name}”不在您的管辖范围内，不能修改")
 
 
+REFRESH_ACTOR = "系统（应到人员随党组织更新）"
+
+
+@transaction.atomic
+def meeting_expected_refresh(meeting: Meeting, *, now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """Before the start, bring the register in line with the Party organization (see the module's docstring): add
+    the members expected now who have no row, drop the rows of those no longer expected on which nothing is recorded
+    (state 未登记, no sign-in). After the start nothing changes. Returns (member ids added, member ids dropped)."""
+    now = now or timezone.now()
+    if now >= meeting.starts_at:
+        return [], []
+    meeting = Meeting.objects.select_for_update().select_related("party_organization").get(pk=meeting.pk)
+    if now >= meeting.starts_at:
+        return [], []
+    expected = {m.pk: m for m in expected_members(meeting.party_organization)}
+    rows = {a.member_id: a for a in meeting.attendances.select_for_update()}
+    added = [m for pk, m in expected.items() if pk not in rows]
+    dropped = [
+        a for member_id, a in rows.items() if member_id not in expected and a.state == AttendanceState.UNRECORDED and a.signed_in_at is None
+    ]
+    if not added and not dropped:
+        return [], []
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, member=m, member_name=m.name, relation_mode=m.relation_mode) for m in added]
+    )
+    Attendance.objects.filter(pk__in=[a.pk for a in dropped]).delete()
+    audit_record(
+        action="meeting_expected_refresh",
+        obj=meeting,
+        actor_name=REFRESH_ACTOR,
+        detail={
+            "added": [{"member": m.pk, "name": m.name} for m in added],
+            "dropped": [{"member": a.member_id, "name": a.member_name, "old": [a.state, a.relation_mode]} for a in dropped],
+        },
+    )
+    return [m.pk for m in added], [a.member_id for a in dropped]
+
+
+def meeting_expected_refresh_for(user, *, now: datetime | None = None) -> None:
+    """Before a member's list of their meetings: the meetings not started yet of their Party organization and those
+    they are on the register of."""
+    now = now or timezone.now()
+    member = Member.objects.filter(user=user).only("pk", "party_organization_id").first() if user is not None else None
+    if member is None:
+        return
+    upcoming = Meeting.objects.filter(starts_at__gt=now).filter(
+        Q(party_organization_id=member.party_organization_id) | Q(attendances__member=member)
+    )
+    for meeting in upcoming.distinct().order_by("starts_at", "pk")[:50]:
+        meeting_expected_refresh(meeting, now=now)
+
+
 @transaction.atomic
 def meeting_create(*, actor, **fields) -> Meeting:
     """Plan a meeting; its expected attendees are the Party organization's members now (mobile members attending
@@ -135,8 +227,7 @@ def meeting_create(*, actor, **fields) -> Meeting:
     fields.setdefault("mode", MeetingMode.OFFLINE)
     cleaned = _validated(actor, fields)
     meeting = Meeting(**{k: v for k, v in cleaned.items() if k in FIELDS}, created_by=actor)
-    meeting.code = new_meeting_code()
-    meeting.save()
+    save_with_code(meeting, now=timezone.now(), fresh=True)
     members = list(expected_members(meeting.party_organization))
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, member=m, member_name=m.name, relation_mode=m.relation_mode) for m in members]
@@ -160,11 +251,10 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     for key in changes:
         if key in FIELDS:
             setattr(meeting, key, cleaned[key])
-    now = timezone.now()
-    if meeting.ends_at >= now and Meeting.objects.filter(code=meeting.code, ends_at__gte=now).exclude(pk=meeting.pk).exists():
-        meeting.code = new_meeting_code(now=now)  # an ended meeting moved into the future takes a code no open one uses
-    meeting.save()
+    # An ended meeting moved into the future keeps its code if no open one holds it, else takes a new one.
+    save_with_code(meeting, now=timezone.now(), fresh=False)
     audit_changes(actor=actor, action="meeting_update", obj=meeting, before=before, after=snapshot(meeting))
+    meeting_expected_refresh(meeting)
     compliance.refresh_party_orgs([meeting.party_organization_id])
     return meeting
 
@@ -176,6 +266,7 @@ def meeting_attendance_update(*, actor, meeting: Meeting, changes: dict[int, tup
     require(actor, "life.manage")
     meeting = Meeting.objects.select_for_update().select_related("party_organization").get(pk=meeting.pk)
     _own_meeting(actor, meeting)
+    meeting_expected_refresh(meeting)
     rows = {a.member_id: a for a in meeting.attendances.select_for_update()}
     errors = []
     for member_id, (state, reason) in changes.items():
@@ -186,12 +277,14 @@ def meeting_attendance_update(*, actor, meeting: Meeting, changes: dict[int, tup
             errors.append(f"{row.member_name}：出席情况“{state}”不在可选范围内")
         elif state == AttendanceState.LEAVE and not (reason or "").strip():
             errors.append(f"{row.member_name}：请假须填写请假事由")
+        elif state == AttendanceState.LEAVE and len(reason.strip()) > LEAVE_REASON_MAX:
+            errors.append(f"{row.member_name}：请假事由最多 {LEAVE_REASON_MAX} 个字（现有 {len(reason.strip())} 个）")
     if errors:
         raise ValidationError(errors)
     changed = []
     for member_id, (state, reason) in changes.items():
         row = rows[member_id]
-        reason = (reason or "").strip()[:200] if state == AttendanceState.LEAVE else ""
+        reason = (reason or "").strip() if state == AttendanceState.LEAVE else ""
         if (row.state, row.leave_reason) == (state, reason):
             continue
         changed.append({"member": member_id, "old": [row.state, row.leave_reason], "new": [state, reason]})
@@ -219,10 +312,10 @@ def meeting_for_token(token: str) -> Meeting:
 def meeting_for_code(code: str, *, now: datetime | None = None) -> Meeting:
     """The meeting not yet ended with this code (codes are unique among those)."""
     now = now or timezone.now()
-    code = (code or "").strip()
+    code = half_width(code or "").strip()  # typed on a Chinese input method: １２３４５６
     meeting = None
     if len(code) == 6 and code.isdigit():
-        meeting = Meeting.objects.select_related("party_organization").filter(code=code, ends_at__gte=now).order_by("starts_at").first()
+        meeting = Meeting.objects.select_related("party_organization").filter(open_code=code, ends_at__gte=now).first()
     if meeting is None:
         raise ValidationError("会议码不存在或该会议已经结束，请核对会议码")
     return meeting
@@ -240,6 +333,7 @@ def meeting_sign_in(*, actor, meeting: Meeting, by_qr: bool, now: datetime | Non
         raise ValidationError(f"会议“{meeting.topic}”于 {_local(meeting.starts_at)} 开始，开始前 30 分钟起方可签到，请稍后再来")
     if now > meeting.ends_at:
         raise ValidationError(f"会议“{meeting.topic}”已于 {_local(meeting.ends_at)} 结束，签到已关闭")
+    meeting_expected_refresh(meeting, now=now)
     row = Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
     if row is None:
         raise ValidationError(f"您不在会议“{meeting.topic}”的应到人员名单中，不能签到；如有疑问请联系党组织书记")
@@ -274,6 +368,22 @@ def meeting_photo_add(*, actor, meeting: Meeting, upload) -> MeetingPhoto:
     )
     audit_record(actor=actor, action="meeting_photo_add", obj=meeting, detail={"photo": photo.pk, "size": stored.size})
     return photo
+
+
+@transaction.atomic
+def meeting_photo_delete(*, actor, photo: MeetingPhoto) -> None:
+    """Remove a photo of a meeting (whoever may change the meeting); the stored file goes once the removal is
+    committed, so a rolled-back removal keeps both the row and the file."""
+    require(actor, "life.manage")
+    photo = MeetingPhoto.objects.select_for_update().select_related("meeting", "meeting__party_organization").get(pk=photo.pk)
+    _own_meeting(actor, photo.meeting)
+    old = {"photo": photo.pk, "stored_name": photo.stored_name, "width": photo.width, "height": photo.height, "size": photo.size}
+    old["uploaded_by"] = photo.uploaded_by_id
+    old["uploaded_at"] = photo.created_at.isoformat()
+    path = photo_path(MeetingPhoto.UPLOAD_FOLDER, photo.stored_name)
+    photo.delete()
+    audit_record(actor=actor, action="meeting_photo_delete", obj=photo.meeting, detail={"old": old})
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("life/meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("life/meetings/<int:pk>/photos/", views.meeting_photo_upload, name="meeting_photo_upload"),
     path("life/meetings/<int:pk>/photos/<int:photo_pk>/", views.meeting_photo, name="meeting_photo"),
+    path("life/meetings/<int:pk>/photos/<int:photo_pk>/delete/", views.meeting_photo_delete, name="meeting_photo_delete"),
     path("life/types/", views.meeting_type_list, name="meeting_type_list"),
     path("life/types/<int:pk>/frequency/", views.meeting_type_frequency, name="meeting_type_frequency"),
     path("life/compliance/", compliance_views.compliance_overview, name="compliance_overview"),

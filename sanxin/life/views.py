@@ -74,6 +74,7 @@ def _can_manage(request, meeting) -> bool:
 @capability_required("life.view")
 def meeting_detail(request, pk):
     meeting = selectors.access_meeting(pk, user=request.user)
+    services.meeting_expected_refresh(meeting)  # the register follows the Party organization until the start
     can_manage = _can_manage(request, meeting)
     now = timezone.now()
     show_code = can_manage and now <= meeting.ends_at
@@ -129,6 +130,21 @@ def meeting_photo_upload(request, pk):
     return redirect("life:meeting_detail", pk=meeting.pk)
 
 
+@require_POST
+@capability_required("life.manage")
+def meeting_photo_delete(request, pk, photo_pk):
+    """Remove a photo: only whoever may change the meeting (others 404), after the page's confirmation."""
+    meeting = selectors.access_meeting(pk, user=request.user, for_write=True)
+    photo = get_object_or_404(MeetingPhoto, pk=photo_pk, meeting=meeting)
+    try:
+        services.meeting_photo_delete(actor=request.user, photo=photo)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已删除照片")
+    return redirect("life:meeting_detail", pk=meeting.pk)
+
+
 @capability_required("life.view")
 def meeting_photo(request, pk, photo_pk):
     """A meeting photo, only for those who see the meeting (security.md item 18)."""
@@ -170,6 +186,7 @@ def meeting_type_frequency(request, pk):
 
 
 def _sign_in_page(request, form, *, meeting=None, token=""):
+    services.meeting_expected_refresh_for(request.user)  # a member who joined a branch sees its coming meetings
     context = {
         "form": form,
         "meetings": selectors.my_meetings(request.user),
@@ -209,6 +226,7 @@ def sign_in_token(request, token):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect("life:sign_in")
+    services.meeting_expected_refresh(meeting)
     if selectors.own_attendance(meeting, request.user) is None:
         # Not named to someone who is not expected there.
         messages.error(request, "您不在该会议的应到人员名单中，不能签到；如有疑问请联系党组织书记")

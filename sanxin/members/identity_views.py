@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core.listing import list_page
 from sanxin.core.lookup import ScopedLookupField, lookup_response
-from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
+from sanxin.core.views_helpers import apply_validation_error, capability_required, form_errors_text, posted
 from sanxin.core.workflow import timeline
 from sanxin.members import identity
 from sanxin.members.models import IdentityDecision, IdentityReportStatus, MemberStatus
@@ -183,7 +183,7 @@ def identity_confirm(request, pk):
     report = identity.access_identity_report(pk, user=request.user, for_write=True)
     form = ConfirmForm(request.POST, prefix="confirm")
     if not form.is_valid():
-        messages.error(request, "请选择确认方式")
+        messages.error(request, form_errors_text(form))
         return redirect("members:identity_detail", pk=report.pk)
     try:
         identity.identity_report_confirm(
@@ -201,9 +201,11 @@ def identity_confirm(request, pk):
 def identity_decline(request, pk):
     report = identity.access_identity_report(pk, user=request.user, for_write=True)
     form = DeclineForm(request.POST, prefix="decline")
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))  # over-long: refused, not read as empty
+        return redirect("members:identity_detail", pk=report.pk)
     try:
-        identity.identity_report_decline(actor=request.user, report=report, reason=form.cleaned_data.get("reason", ""))
+        identity.identity_report_decline(actor=request.user, report=report, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:

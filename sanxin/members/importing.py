@@ -29,7 +29,7 @@ from sanxin.imports.spec import (
 )
 from sanxin.members.models import Education, Gender, Member, MemberStatus, RelationMode
 from sanxin.members.selectors import manageable_party_orgs
-from sanxin.members.services import member_create, member_errors, member_update
+from sanxin.members.services import lost_mode_error, member_create, member_errors, member_update
 from sanxin.orgs.models import Organization
 
 
@@ -84,6 +84,15 @@ def _writable(indexes: set[str], user) -> tuple[dict[str, int], set[str]]:
     return stored, writable
 
 
+def _lost(indexes: set[str]) -> set[str]:
+    """The blind indexes of the stored members marked 失联."""
+    lost = set()
+    for chunk in chunked(indexes):
+        records = Member.objects.filter(id_number_index__in=chunk, relation_mode=RelationMode.LOST)
+        lost |= set(records.values_list("id_number_index", flat=True))
+    return lost
+
+
 def _own(records, user):
     return scoped(records, user, own_place_only=True).values_list("id_number_index", flat=True)
 
@@ -103,6 +112,7 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
         indexes[number] = blind_index_for("id_number", text) if text else ""
     repeated = Counter(i for i in indexes.values() if i)
     stored, writable = _writable(set(repeated), user)
+    lost = _lost(set(stored))
     valid, errors = [], []
     for position, (number, raw) in enumerate(rows, start=1):
         check = RowCheck(number, raw, COLUMNS)
@@ -124,8 +134,13 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
         }
         if fields["education"] is None:
             fail("education", "学历不在可选范围内")
+        index = indexes[number]
         if fields["relation_mode"] is None:
             fail("relation_mode", "组织关系情况应为：" + "、".join(_labels(RelationMode.choices)))
+        elif index in lost and not text["relation_mode"]:
+            fields["relation_mode"] = RelationMode.LOST  # blank keeps a lost member as they are
+        elif reason := lost_mode_error(RelationMode.LOST if index in lost else None, fields["relation_mode"]):
+            fail("relation_mode", reason)
         for key in ("birth_date", "joined_on"):
             fields[key] = None
             if text[key]:
@@ -139,7 +154,6 @@ def validate(rows: list[NumberedRow], *, user, progress=None) -> tuple[list[Pars
             fields["employer"] = employers.get(normalize_credit_code(text["employer"]))
             if fields["employer"] is None:
                 fail("employer", "工作单位不在您管辖的组织名录中")
-        index = indexes[number]
         if index and repeated[index] > 1:
             fail("id_number", "同一身份证号码在本文件中重复出现")
         if index in stored and index not in writable:

@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from sanxin.core.audit import audit_record
@@ -18,7 +19,7 @@ from sanxin.core.scope import access, scoped
 from sanxin.core.validators import validate_mobile
 from sanxin.core.workflow import timeline_event
 from sanxin.members.models import LostContact, Member, MobileDirection, MobileRegistration, RelationMode
-from sanxin.members.selectors import manageable_party_orgs
+from sanxin.members.selectors import manageable_party_orgs, seen_party_orgs
 from sanxin.members.services import member_update
 from sanxin.party.models import PartyOrganization
 
@@ -319,14 +320,24 @@ def _active(registrations, today: date):
     return registrations.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
+REGISTRATION_RELATIONS = ("member", "member__party_organization", "member__party_organization__region", "destination_organization")
+
+
+def _seen_registrations(user):
+    """The registrations the user sees: where their member is seen, and, for those who see Party organizations'
+    members, the outflows to a destination Party organization they see (its side learns who comes to it: name, dates,
+    the masked contact; the member's own page stays where the member is)."""
+    rows = MobileRegistration.objects.select_related(*REGISTRATION_RELATIONS)
+    own = scoped(MobileRegistration.objects.all(), user).values("pk")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.can("members.view"):
+        return rows.filter(pk__in=own)
+    arriving = Q(direction=MobileDirection.OUTFLOW, destination_organization__in=seen_party_orgs(user))
+    return rows.filter(Q(pk__in=own) | arriving)
+
+
 def mobile_registration_list(*, user, direction: str = "", q: str = "", active: bool = True, member=None):
-    """Registrations seen by the user (where their member is seen); by default only the periods not yet over."""
-    rows = scoped(
-        MobileRegistration.objects.select_related(
-            "member", "member__party_organization", "member__party_organization__region", "destination_organization"
-        ),
-        user,
-    )
+    """Registrations seen by the user (_seen_registrations); by default only the periods not yet over."""
+    rows = _seen_registrations(user)
     if direction:
         rows = rows.filter(direction=direction)
     if active:
@@ -362,15 +373,22 @@ def mobile_counts(*, user, q: str = "") -> dict[str, int]:
 
 
 def access_mobile_registration(pk, *, user, for_write: bool = False) -> MobileRegistration:
-    return access(
-        MobileRegistration.objects.select_related(
-            "member", "member__party_organization", "member__party_organization__region", "destination_organization"
-        ),
-        pk,
-        user,
-        capability="members.manage" if for_write else "members.view",
-        own_place_only=for_write,
-    )
+    """One registration the user sees (the destination side of an outflow too), else 404; changed only where the
+    member's Party organization sits."""
+    if for_write:
+        return access(
+            MobileRegistration.objects.select_related(*REGISTRATION_RELATIONS),
+            pk,
+            user,
+            capability="members.manage",
+            own_place_only=True,
+        )
+    if not user.can("members.view"):
+        raise Http404
+    try:
+        return _seen_registrations(user).get(pk=pk)
+    except (MobileRegistration.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def member_mobility(member: Member, *, user) -> dict:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxin.core.listing import list_page
-from sanxin.core.views_helpers import apply_validation_error, capability_required
+from sanxin.core.views_helpers import apply_validation_error, capability_required, form_errors_text
 from sanxin.members import mobility, selectors
 from sanxin.members.identity_views import ReportTargetField
 
@@ -85,6 +85,8 @@ def mobile_list(request):
         "counts": mobility.mobile_counts(user=request.user, q=q),
         "q": q,
         "today": timezone.localdate(),
+        # The destination side of an outflow sees the registration, not the member's own page.
+        "member_pages": selectors.visible_member_ids([g.member_id for g in listing.page], user=request.user) if tab != "lost" else set(),
     }
     return render(request, "members/mobile_list.html", context)
 
@@ -139,7 +141,7 @@ def mobile_registration_end(request, pk):
     registration = mobility.access_mobile_registration(pk, user=request.user, for_write=True)
     form = EndForm(request.POST, prefix="end")
     if not form.is_valid():
-        messages.error(request, "请填写结束日期")
+        messages.error(request, form_errors_text(form))
     else:
         try:
             mobility.mobile_registration_end(actor=request.user, registration=registration, **form.cleaned_data)

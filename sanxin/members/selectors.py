@@ -87,6 +87,14 @@ def secretary_party_orgs(user):
     return PartyOrganization.objects.filter(members__user=user)
 
 
+def seen_party_orgs(user):
+    """The ids of the Party organizations the user sees: their scope's, or a secretary's own (the two sides of a
+    transfer, the destination of an outflow)."""
+    return PartyOrganization.objects.filter(
+        Q(pk__in=scoped(PartyOrganization.objects.all(), user).values("pk")) | Q(pk__in=secretary_party_orgs(user).values("pk"))
+    ).values("pk")
+
+
 def manageable_party_orgs(user):
     """Where `user` may keep members: the Party organizations of their own place, or a secretary's own."""
     orgs = PartyOrganization.objects.select_related("region")
@@ -151,6 +159,12 @@ def introducer_choices(development: Development, *, user):
     return scoped(Member.objects.filter(status=MemberStatus.FULL, party_organization_id__in=[pk for pk in orgs if pk]), user).order_by(
         "name", "pk"
     )
+
+
+def visible_member_ids(ids, *, user) -> set[int]:
+    """Of these members, those whose own pages the user may open (the destination side of an outflow may not)."""
+    ids = {pk for pk in ids if pk}
+    return set(scoped(Member.objects.filter(pk__in=ids), user).values_list("pk", flat=True)) if ids else set()
 
 
 def visible_party_org_ids(ids, *, user) -> set[int]:

@@ -103,6 +103,22 @@ def member_errors(fields: dict, *, today: date | None = None) -> tuple[dict[str,
     return errors, cleaned
 
 
+# 失联 is marked and recovered only through sanxin.members.mobility (member_mark_lost, member_recover): the date, the
+# reason and the mode to go back to are kept there. The form, the API and the import cannot set it or leave it.
+LOST_BY_FORM = "不能在党员信息中直接设为失联，请在该党员的“流动情况”页“标记失联”（须填写失联日期和原因）"
+RECOVER_BY_FORM = "该党员已标记为失联，不能在党员信息中直接更改组织关系情况，请先在其“流动情况”页“恢复联系”"
+
+
+def lost_mode_error(old_mode: str | None, new_mode: str | None) -> str | None:
+    """The reason a change of relation mode by the member form, API or import is refused, if it is: into 失联 or
+    out of it (old_mode None: a new member)."""
+    if new_mode == RelationMode.LOST and old_mode != RelationMode.LOST:
+        return LOST_BY_FORM
+    if old_mode == RelationMode.LOST and new_mode != RelationMode.LOST:
+        return RECOVER_BY_FORM
+    return None
+
+
 def _check(actor, cleaned: dict, *, member: Member | None = None) -> None:
     errors: dict[str, str] = {}
     party_org = cleaned["party_organization"]
@@ -145,6 +161,8 @@ def _validated(actor, fields: dict, *, member: Member | None = None) -> dict:
 def member_create(*, actor, **fields) -> Member:
     require(actor, "members.manage")
     fields.setdefault("relation_mode", RelationMode.LOCAL)
+    if reason := lost_mode_error(None, fields["relation_mode"]):
+        raise ValidationError({"relation_mode": reason})
     cleaned = _validated(actor, fields)
     member = Member(**{k: v for k, v in cleaned.items() if k in FIELDS})
     member.save()
@@ -160,6 +178,8 @@ def member_update(*, actor, member: Member, **changes) -> Member:
     require(actor, "members.manage")
     before = snapshot(member)
     old_status, old_mode, old_org = member.status, member.relation_mode, member.party_organization_id
+    if "relation_mode" in changes and (reason := lost_mode_error(old_mode, changes["relation_mode"])):
+        raise ValidationError({"relation_mode": reason})
     merged = {f: getattr(member, f) for f in FIELDS} | changes
     cleaned = _validated(actor, merged, member=member)
     for key in changes:

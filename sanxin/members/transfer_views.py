@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.lookup import lookup_response
-from sanxin.core.views_helpers import apply_validation_error, capability_required, posted
+from sanxin.core.views_helpers import apply_validation_error, capability_required, form_errors_text, posted
 from sanxin.members import selectors, transfers
 from sanxin.members.forms import TransferDestinationField, TransferForm, TransferStepForm
 from sanxin.members.models import TransferState
@@ -100,6 +100,7 @@ def _step_form(step, data=None):
     if step.note_required:
         form.fields["note"].label = "退回原因"
         form.fields["note"].required = True
+        form.fields["note"].error_messages["required"] = "请填写退回原因"
     return form
 
 
@@ -110,9 +111,11 @@ def transfer_step(request, pk, step):
     if step not in TRANSFER.by_name:
         raise Http404
     form = _step_form(TRANSFER.by_name[step], request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # an over-long note is refused, not dropped
+        messages.error(request, form_errors_text(form))
+        return redirect("members:transfer_detail", pk=transfer.pk)
     try:
-        transfers.STEP_SERVICES[step](actor=request.user, transfer=transfer, note=note)
+        transfers.STEP_SERVICES[step](actor=request.user, transfer=transfer, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:

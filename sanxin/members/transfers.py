@@ -26,7 +26,7 @@ from sanxin.core.guards import require
 from sanxin.core.scope import scoped
 from sanxin.core.workflow import Transition, timeline, timeline_event, transition
 from sanxin.members.models import OPEN_TRANSFER_STATES, Member, RelationMode, Transfer, TransferState
-from sanxin.members.selectors import manageable_party_orgs, secretary_party_orgs
+from sanxin.members.selectors import manageable_party_orgs, seen_party_orgs
 from sanxin.members.services import member_update
 from sanxin.members.workflow import TRANSFER
 from sanxin.party.models import PartyOrganization, PartyOrgStatus
@@ -38,18 +38,11 @@ MAX_VALIDITY_DAYS = 180
 # ------------------------------------------------------------------------------------------------------ reads
 
 
-def _seen_party_orgs(user):
-    """The Party organizations the user sees: their scope's, or a secretary's own."""
-    return PartyOrganization.objects.filter(
-        Q(pk__in=scoped(PartyOrganization.objects.all(), user).values("pk")) | Q(pk__in=secretary_party_orgs(user).values("pk"))
-    ).values("pk")
-
-
 def transfer_list(*, user, direction: str = "", state: str = "", q: str = ""):
     """The transfers the user sees: `direction` "out" (their side sends), "in" (their side receives) or both."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.can("members.view"):
         return Transfer.objects.none()
-    seen = _seen_party_orgs(user)
+    seen = seen_party_orgs(user)
     sending, receiving = Q(from_organization__in=seen), Q(to_organization__in=seen)
     condition = {"out": sending, "in": receiving}.get(direction, sending | receiving)
     transfers = Transfer.objects.filter(condition).select_related("member", "from_organization__region", "to_organization__region")
@@ -150,6 +143,8 @@ def transfer_initiate(*, actor, member: Member, to_organization, letter_number: 
     member = Member.objects.select_for_update().select_related("party_organization").get(pk=member.pk)
     if actor is not None and not manageable_party_orgs(actor).filter(pk=member.party_organization_id).exists():
         raise ValidationError(f"只有党员所在党组织（{member.party_organization.name}）方可发起转接")
+    if member.relation_mode == RelationMode.LOST:
+        raise ValidationError(f"“{member.name}”已标记为失联，须先在其“流动情况”页恢复联系，再发起组织关系转接")
     errors = transfer_errors(member=member, to_organization=to_organization, letter_number=letter_number, valid_until=valid_until)
     if errors:
         raise ValidationError(errors)

@@ -9,6 +9,17 @@ from sanxin.orgs.models import Organization
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, SpecialKind
 
 
+def test_a_demo_database_seeded_before_keeps_its_secretary_unit_renamed(db, tmp_path: Path):
+    from sanxin.accounts.models import Unit
+    from sanxin.demo.accounts import RENAMED_UNITS, seed_units
+
+    new, old = next(iter(RENAMED_UNITS.items()))
+    seed_units()
+    Unit.objects.filter(name=new).update(name=old)  # as an earlier demo left it
+    before = Unit.objects.count()
+    assert seed_units()["party_org"].name == new and Unit.objects.count() == before and not Unit.objects.filter(name=old).exists()
+
+
 def test_demo_seed_is_complete_and_idempotent(db, tmp_path: Path):
     seed_demo_accounts(tmp_path / "accounts.txt")
     created = seed_demo_orgs(tmp_path)
@@ -132,6 +143,8 @@ def test_demo_members_of_every_relation_mode_are_seen_by_the_secretary(db, tmp_p
     assert set(joint.values_list("status", flat=True)) == set(MemberStatus.values)
     secretary = User.objects.get(username="secretary")
     assert set(member_list(user=secretary)) == set(joint)
+    # The secretary's unit is the branch they lead.
+    assert secretary.unit.name == JOINT_BRANCH == joint.get(user=secretary).party_organization.name
     assert joint.get(user__username="member").relation_mode == "mobile"
     assert member_list(user=User.objects.get(username="xh_county")).exists()
     client = Client()

@@ -123,6 +123,7 @@ EXEMPT: dict[str, str] = {
     "life:meeting_create": "新建表单；党组织只列可维护的（本地管辖的或书记本人所在的），服务再查一次，见 tests/life/test_meetings.py",
     "life:meeting_attendance": "只收 POST；经 access_meeting(for_write=True) 取得，范围外 404，见 tests/life/test_pages.py",
     "life:meeting_photo_upload": "只收 POST；经 access_meeting(for_write=True) 取得，范围外 404，见 tests/life/test_pages.py",
+    "life:meeting_photo_delete": "只收 POST；经 access_meeting(for_write=True) 取得，范围外 404，见 tests/life/test_photos.py",
     "life:meeting_type_list": "会议类型是全国共用的字典，只显示本人所在地区及其上级的现行频次，不显示其他地区的设置",
     "life:meeting_type_frequency": "只收 POST；只能设置本人单位所在地区的频次，见 tests/life/test_meeting_types.py",
     "life:sign_in": "党员本人签到页：只列本人应到的会议；按会议码签到只认本人的出席记录，见 tests/life/test_sign_in.py",

@@ -122,3 +122,30 @@ def test_sign_in_by_code_and_by_token(personas, client_for, meeting, members):
     response = post(client_for("county"), "/api/v1/meetings/sign-in", {"code": meeting.code})
     assert response.status_code == 422 and "未关联党员信息" in text(response)
     assert post(client, "/api/v1/meetings/sign-in", {}).status_code == 422
+
+
+def test_times_without_an_offset_are_refused_naming_the_field(personas, client_for, branch, members):
+    client = client_for("county")
+    naive = (timezone.localtime() + timedelta(days=1)).replace(tzinfo=None, microsecond=0)
+    for field, label in (("starts_at", "开始时间"), ("ends_at", "结束时间")):
+        shifted = naive if field == "starts_at" else naive + timedelta(hours=1)
+        response = post(client, "/api/v1/meetings", body(branch, **{field: shifted.isoformat()}))
+        assert response.status_code == 422, response.content
+        assert response.json()["errors"] == [
+            {"loc": [field], "msg": f"{label}须带时区，如 2026-03-20T15:00:00+08:00（北京时间）", "type": "refused"}
+        ]
+    assert not Meeting.objects.exists()
+    meeting = make_meeting(personas["county"], branch)
+    response = patch(client, f"/api/v1/meetings/{meeting.pk}", {"ends_at": (naive + timedelta(hours=3)).isoformat()})
+    assert response.status_code == 422 and "结束时间须带时区" in text(response)
+    before = meeting.ends_at
+    meeting.refresh_from_db()
+    assert meeting.ends_at == before
+    # With the offset (or Z) it is taken as written.
+    aware = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    response = patch(
+        client, f"/api/v1/meetings/{meeting.pk}", {"starts_at": aware.isoformat(), "ends_at": (aware + timedelta(hours=1)).isoformat()}
+    )
+    assert response.status_code == 200, response.content
+    meeting.refresh_from_db()
+    assert meeting.starts_at == aware

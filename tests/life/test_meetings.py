@@ -28,7 +28,8 @@ def test_planned_meeting_expects_the_members_mobile_ones_included_lost_ones_not(
     assert event.detail["expected"] == 4 and event.detail["new"]["topic"] == meeting.topic
 
 
-def test_the_register_is_a_snapshot(personas, branch, meeting, members):
+def test_the_register_is_a_snapshot_taken_at_planning_and_refreshed_only_by_life(personas, branch, meeting, members):
+    """The member services do not touch the register; life refreshes it before the start (tests/life/test_expected.py)."""
     make_member(personas["county"], branch, name="新来的党员")
     assert not meeting.attendances.filter(member_name="新来的党员").exists()
     later = make_meeting(personas["county"], branch, topic="下一次党课")
@@ -108,6 +109,42 @@ def test_the_code_is_unique_among_meetings_not_ended(personas, branch, members, 
     monkeypatch.setattr(services.secrets, "randbelow", lambda n: next(draws))
     second = make_meeting(personas["county"], branch, topic="另一场")
     assert second.code == "777777"  # the open meeting's code was drawn and refused; an ended one's may come back
+
+
+def test_a_code_taken_by_a_concurrent_plan_is_refused_by_the_database_and_drawn_again(personas, branch, members, monkeypatch):
+    """A racer planned a meeting with the same code after our look at the taken codes and before our write: the
+    unique claim (open_code) refuses our write, and a new code is drawn."""
+    racer = make_meeting(personas["county"], branch, topic="同时新建的会议")
+    draws = iter([racer.code, "654321" if racer.code != "654321" else "123456"])
+    monkeypatch.setattr(services, "new_meeting_code", lambda **_: next(draws))  # the look saw the racer's code as free
+    ours = make_meeting(personas["county"], branch, topic="我们的会议")
+    assert ours.code != racer.code and ours.open_code == ours.code and racer.open_code == racer.code
+    assert Meeting.objects.filter(code=racer.code, ends_at__gte=timezone.now()).count() == 1
+    # The database itself holds the rule, whatever the code above does.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=ours.pk).update(open_code=racer.code)
+    # Draws that never find a free code end in a Chinese refusal, nothing written.
+    monkeypatch.setattr(services, "new_meeting_code", lambda **_: racer.code)
+    with pytest.raises(ValidationError) as refused:
+        make_meeting(personas["county"], branch, topic="第三场")
+    assert refused.value.messages == ["暂时无法分配会议码，请稍后再试"]
+    assert not Meeting.objects.filter(topic="第三场").exists()
+
+
+def test_an_ended_meetings_claim_is_released_when_a_code_is_handed_out(personas, branch, members, monkeypatch):
+    ended = make_meeting(personas["county"], branch, starts_at=timezone.now() - timedelta(days=3), topic="上月党课")
+    assert ended.open_code is None  # planned after the fact: never claims
+    open_one = make_meeting(personas["county"], branch, topic="本周党课")
+    Meeting.objects.filter(pk=open_one.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    monkeypatch.setattr(services, "new_meeting_code", lambda **_: open_one.code)
+    reused = make_meeting(personas["county"], branch, topic="下周党课")
+    open_one.refresh_from_db()
+    assert reused.code == reused.open_code == open_one.code and open_one.open_code is None
+    assert services.meeting_for_code(reused.code) == reused
 
 
 def test_an_ended_meeting_moved_into_the_future_takes_a_free_code(personas, branch, members):

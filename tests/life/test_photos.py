@@ -106,3 +106,45 @@ def test_a_stored_name_is_never_a_path(data_dir):
         with pytest.raises(Http404):
             photo_path(MeetingPhoto.UPLOAD_FOLDER, name)
     assert photo_path(MeetingPhoto.UPLOAD_FOLDER, "a" * 32 + ".jpg").parent == data_dir / MeetingPhoto.UPLOAD_FOLDER
+
+
+def test_whoever_may_change_the_meeting_deletes_a_photo_and_the_file_goes_after_commit(
+    personas, client_for, meeting, data_dir, django_capture_on_commit_callbacks
+):
+    pytest.importorskip("PIL")
+    photo = meeting_photo_add(actor=personas["secretary"], meeting=meeting, upload=upload(jpeg_with_gps()))
+    stored = data_dir / MeetingPhoto.UPLOAD_FOLDER / photo.stored_name
+    url = reverse("life:meeting_photo_delete", args=[meeting.pk, photo.pk])
+    detail = client_for("secretary").get(reverse("life:meeting_detail", args=[meeting.pk])).content.decode()
+    assert url in detail and "删除后不能恢复，确定删除这张照片？" in detail  # a POST form, confirmed on the page
+    assert client_for("secretary").get(url).status_code == 405
+    # Those who only see the meeting (an expected member) and those outside the scope get 404; nothing goes.
+    for persona in ("member", "other_county"):
+        assert client_for(persona).post(url).status_code == 404
+    assert "删除后不能恢复" not in client_for("member").get(reverse("life:meeting_detail", args=[meeting.pk])).content.decode()
+    assert MeetingPhoto.objects.filter(pk=photo.pk).exists() and stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("secretary").post(url, follow=True)
+    assert "已删除照片" in response.content.decode()
+    assert not MeetingPhoto.objects.filter(pk=photo.pk).exists() and not stored.exists()
+    event = AuditEvent.objects.get(action="meeting_photo_delete")
+    assert event.detail["old"]["stored_name"] == photo.stored_name and event.detail["old"]["size"] == photo.size
+    assert event.actor == personas["secretary"]
+
+
+def test_a_rolled_back_photo_deletion_keeps_the_file(personas, meeting, data_dir):
+    pytest.importorskip("PIL")
+    from django.db import transaction
+
+    from sanxin.life.services import meeting_photo_delete
+
+    photo = meeting_photo_add(actor=personas["county"], meeting=meeting, upload=upload(jpeg_with_gps()))
+    stored = data_dir / MeetingPhoto.UPLOAD_FOLDER / photo.stored_name
+    with pytest.raises(RuntimeError), transaction.atomic():
+        meeting_photo_delete(actor=personas["county"], photo=photo)
+        raise RuntimeError("回滚")
+    assert MeetingPhoto.objects.filter(pk=photo.pk).exists() and stored.exists()
+    with pytest.raises(ValidationError) as refused:
+        meeting_photo_delete(actor=personas["other_county"], photo=photo)
+    assert "不在您的管辖范围内" in refused.value.messages[0]
+    assert stored.exists() and not AuditEvent.objects.filter(action="meeting_photo_delete").exists()

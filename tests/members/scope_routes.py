@@ -65,13 +65,28 @@ IDENTITY_REPORT = Entity(
 IDENTITY_OWN = Entity(
     IdentityReport, region_code=lambda r: None, marker=lambda r: r.name, personal=lambda r, user: r.reporter_id == user.pk
 )
-# A mobile registration is seen where its member is seen.
+
+
+def _arriving_at(registration):
+    """The destination Party organization of an outflow, if one is recorded."""
+    return registration.destination_organization if registration.direction == "outflow" else None
+
+
+def _registration_personal(registration, user) -> bool:
+    """The member's own; for a Party secretary, their Party organization's, and the outflows to it."""
+    if MEMBER.personal(registration.member, user):
+        return True
+    target = _arriving_at(registration)
+    return target is not None and user.roles.filter(role="party_secretary").exists() and target.members.filter(user=user).exists()
+
+
+# A mobile registration is seen where its member is seen; an outflow also by the destination Party organization's side.
 MOBILE_REGISTRATION = Entity(
     MobileRegistration,
     region_code=lambda g: g.member.party_organization.region_id,
     marker=lambda g: g.member.name,
-    personal=lambda g, user: MEMBER.personal(g.member, user),
-    places=lambda g: MEMBER.places(g.member),
+    personal=_registration_personal,
+    places=lambda g: [*MEMBER.places(g.member), *(PARTY_ORG.places(_arriving_at(g)) if _arriving_at(g) else [])],
 )
 
 ROUTES: list = [

@@ -109,3 +109,35 @@ def test_template_and_command(personas, client_for, tmp_path, capsys):
     path.write_bytes(xlsx([row("命令行党员", id_number())]))
     call_command("import_data", "members", str(path))
     assert "新增 1" in capsys.readouterr().out and Member.objects.filter(name="命令行党员").exists()
+
+
+def test_lost_contact_is_neither_set_nor_left_by_an_import(personas):
+    """失联 goes through the lost-contact services (sanxin.members.mobility); a blank cell keeps a lost member lost."""
+    branch = party_org(personas["county"], name="滕王阁快递党支部")
+    lost = make_member(personas["county"], branch, name="已失联", relation_mode="lost")
+    present = make_member(personas["county"], branch, name="在册")
+    new = id_number(date(1993, 3, 3))
+    job = run(
+        personas["county"],
+        [
+            row("新登记失联", new, 组织关系情况="失联党员"),
+            row("在册", present.id_number, 组织关系情况="失联党员"),
+            row("已失联", lost.id_number, 组织关系情况="组织关系在本组织"),
+        ],
+    )
+    assert job.status == "rejected"
+    reasons = {(e["row"], e["column"]): e["reason"] for e in job.errors}
+    assert (
+        reasons[(2, "组织关系情况")]
+        == reasons[(3, "组织关系情况")]
+        == ("不能在党员信息中直接设为失联，请在该党员的“流动情况”页“标记失联”（须填写失联日期和原因）")
+    )
+    assert reasons[(4, "组织关系情况")] == "该党员已标记为失联，不能在党员信息中直接更改组织关系情况，请先在其“流动情况”页“恢复联系”"
+    assert not Member.objects.filter(name="新登记失联").exists()
+    present.refresh_from_db()
+    assert present.relation_mode == "local"
+    # Blank or 失联党员 for the lost member: they stay lost, other columns update.
+    again = run(personas["county"], [row("已失联", lost.id_number, 组织关系情况="", 职业="网约车司机")])
+    assert again.status == "done", again.errors
+    lost.refresh_from_db()
+    assert lost.relation_mode == "lost" and lost.occupation == "网约车司机"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sanxin.core.guards import Refused
 from sanxin.core.models import AuditEvent, TimelineEvent
+from sanxin.members.mobility import member_mark_lost
 from sanxin.members.models import Member
 from sanxin.members.selectors import access_member, manageable_party_orgs, member_list
 from sanxin.members.services import member_unmask, member_update
@@ -129,13 +130,13 @@ def test_unmask_without_the_capability_is_refused_and_not_audited(personas, bran
 def test_timeline_records_registration_and_status_changes(personas, branch):
     member = make_member(personas["county"], branch, status="probationary")
     member_update(actor=personas["county"], member=member, status="full")
-    member_update(actor=personas["county"], member=member, relation_mode="lost")
+    member_mark_lost(actor=personas["county"], member=member, on=timezone.localdate(), reason="电话停机")
     member_update(actor=personas["county"], member=member, occupation="网约车司机")
     steps = TimelineEvent.objects.filter(object_type="members.member", object_id=str(member.pk))
     assert [(e.label, e.to_state_label) for e in steps] == [
         ("登记党员", "预备党员"),
         ("党员状态变更", "正式党员"),
-        ("组织关系情况变更", "失联党员"),
+        ("标记失联", "失联党员"),
     ]
 
 

@@ -87,7 +87,9 @@ def test_outflow_is_registered_kept_as_history_and_ended(personas, member, elsew
     assert "139****5678" in str(AuditEvent.objects.get(action="mobile_outflow_register").detail)
     assert list(mobile_registration_list(user=personas["township"], direction="outflow")) == [out]
     assert mobile_counts(user=personas["township"]) == {"outflow": 1, "inflow": 0, "lost": 0}
-    assert mobile_counts(user=personas["other_county"]) == {"outflow": 0, "inflow": 0, "lost": 0}
+    # The destination Party organization's side sees it too (its outflow count is who comes to it).
+    assert mobile_counts(user=personas["other_county"]) == {"outflow": 1, "inflow": 0, "lost": 0}
+    assert mobile_counts(user=personas["outsider"]) == {"outflow": 0, "inflow": 0, "lost": 0}
     refused(lambda: mobile_outflow_register(actor=county, member=member, destination="上海", starts_on=TODAY), "已有进行中的流出登记")
     mobile_registration_end(actor=county, registration=out, ends_on=TODAY - timedelta(days=1), note="已返回")
     out.refresh_from_db()
@@ -199,3 +201,42 @@ def test_the_secretary_keeps_their_own_branch_only(personas, member, branch, els
     assert mobile_registration_list(user=secretary).count() == 1
     there = make_member(personas["other_county"], elsewhere, name="西湖党员")
     refused(lambda: member_mark_lost(actor=secretary, member=there, on=TODAY, reason="x"), "不在您的管辖范围内")
+
+
+def test_an_outflow_is_seen_by_the_destination_party_organizations_side_and_nobody_else_new(personas, client_for, member, elsewhere):
+    from django.http import Http404
+    from django.urls import reverse
+
+    from sanxin.members.mobility import access_mobile_registration
+    from sanxin.members.selectors import access_member
+
+    county, there = personas["county"], personas["other_county"]
+    away = mobile_outflow_register(actor=county, member=member, destination_organization=elsewhere, starts_on=TODAY)
+    plain = make_member(county, member.party_organization, name="李无去向")
+    unnamed = mobile_outflow_register(actor=county, member=plain, destination="浙江省杭州市", starts_on=TODAY)
+    # The destination side: the registration in its list, its count and by id (page and API), not the member's page.
+    assert list(mobile_registration_list(user=there, direction="outflow")) == [away]
+    assert mobile_counts(user=there)["outflow"] == 1
+    assert access_mobile_registration(away.pk, user=there) == away
+    with pytest.raises(Http404):
+        access_mobile_registration(unnamed.pk, user=there)
+    with pytest.raises(Http404):
+        access_mobile_registration(away.pk, user=there, for_write=True)  # ended only by the member's side
+    with pytest.raises(Http404):
+        access_member(member.pk, user=there)
+    client = client_for("other_county")
+    page = client.get("/members/mobile/?tab=outflow").content.decode()
+    assert "李外出" in page and "流入本组织" in page and reverse("members:member_mobility", args=[member.pk]) not in page
+    assert "李无去向" not in page
+    assert client.get(f"/api/v1/mobile-registrations/{away.pk}").status_code == 200
+    assert client.get(f"/api/v1/mobile-registrations/{unnamed.pk}").status_code == 404
+    response = client.post(reverse("members:mobile_registration_end", args=[away.pk]), {"ends_on": str(TODAY)})
+    assert response.status_code == 404
+    # The member's side sees both as before; nobody else sees the outflow now (a plain member, an instructor).
+    assert set(mobile_registration_list(user=county, direction="outflow")) == {away, unnamed}
+    for persona in ("member", "instructor", "industry"):
+        assert not mobile_registration_list(user=personas[persona]).filter(pk=away.pk).exists(), persona
+    # An inflow names no destination: nobody new sees it.
+    came = make_member(county, member.party_organization, name="李流入")
+    inflow = mobile_inflow_register(actor=county, member=came, home_organization="西湖区快递联合党支部", starts_on=TODAY)
+    assert not mobile_registration_list(user=there).filter(pk=inflow.pk).exists()

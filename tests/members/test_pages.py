@@ -106,3 +106,42 @@ def test_an_employer_outside_the_scope_is_not_named(personas, client_for, branch
     assert "社区外的快递公司" not in page and "不在您的管辖范围内" in page
     edit = client_for("township").get(f"/members/{member.pk}/edit/").content.decode()
     assert "社区外的快递公司" not in edit and firm.credit_code not in edit
+
+
+def test_the_form_neither_sets_nor_leaves_lost_contact(personas, client_for, branch):
+    from sanxin.members.mobility import member_mark_lost
+
+    client = client_for("county")
+    data = {
+        "name": "王五",
+        "gender": "male",
+        "id_number": id_number(date(1992, 2, 3)),
+        "ethnicity": "汉族",
+        "joined_on": "2018-07-01",
+        "status": "full",
+        "party_organization": branch.pk,
+        "relation_mode": "lost",
+    }
+    page = client.post("/members/new/", data).content.decode()
+    assert "不能在党员信息中直接设为失联，请在该党员的“流动情况”页“标记失联”" in page and not Member.objects.exists()
+    response = client.post("/members/new/", data | {"relation_mode": "local"})
+    member = Member.objects.get(name="王五")
+    assert response.status_code == 302
+    page = client.post(f"/members/{member.pk}/edit/", data | {"id_number": "", "relation_mode": "lost"}).content.decode()
+    assert "不能在党员信息中直接设为失联" in page
+    member.refresh_from_db()
+    assert member.relation_mode == "local"
+    member_mark_lost(actor=personas["county"], member=member, on=date(2026, 1, 5), reason="电话停机")
+    page = client.post(f"/members/{member.pk}/edit/", data | {"id_number": "", "relation_mode": "local"}).content.decode()
+    assert "该党员已标记为失联，不能在党员信息中直接更改组织关系情况，请先在其“流动情况”页“恢复联系”" in page
+    member.refresh_from_db()
+    assert member.relation_mode == "lost"
+    # Other fields of a lost member still change on the form.
+    response = client.post(f"/members/{member.pk}/edit/", data | {"id_number": "", "occupation": "网约车司机"})
+    member.refresh_from_db()
+    assert response.status_code == 302 and member.relation_mode == "lost" and member.occupation == "网约车司机"
+    # The API says the same, naming the field.
+    import json
+
+    response = client.patch(f"/api/v1/members/{member.pk}", json.dumps({"relation_mode": "local"}), content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["relation_mode"]

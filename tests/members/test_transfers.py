@@ -153,6 +153,14 @@ def test_no_transfer_to_the_members_own_organization(personas, branch, member):
     refused(lambda: initiate(personas["county"], member, branch), "接收党组织不能是党员当前所在的党组织")
 
 
+def test_a_lost_member_is_recovered_before_a_transfer(personas, receiving, member):
+    """Completing a transfer sets the relation here (组织关系在本组织), which only member_recover may do for a lost member."""
+    from sanxin.members.mobility import member_mark_lost
+
+    member_mark_lost(actor=personas["county"], member=member, on=TODAY, reason="电话停机")
+    refused(lambda: initiate(personas["county"], member, receiving), "已标记为失联，须先在其“流动情况”页恢复联系，再发起组织关系转接")
+
+
 def test_letter_number_validity_and_a_dissolved_destination_are_checked(personas, receiving, member):
     county = personas["county"]
     refused(lambda: initiate(county, member, receiving, letter_number="  "), "请填写介绍信编号")
