@@ -18,6 +18,7 @@ from sanxin.mine.models import CalendarFeed
 from sanxin.mine.services import mine_calendar_reset
 from tests.conftest import PASSWORD
 from tests.life.conftest import make_meeting
+from tests.members_factories import make_member
 
 
 def row_of(meeting, member):
@@ -105,6 +106,15 @@ def test_my_meetings_list_only_mine(client_for, personas, branch, other_branch, 
     page = client_for("member").get(reverse("mine:meetings")).content.decode()
     assert ">本支部主题党日<" in page and "西湖区党课" not in page
     assert "共 <strong>1</strong> 条" in page
+
+
+def test_a_member_who_joined_after_the_planning_finds_the_coming_meeting(client_for, personas, branch):
+    coming = make_meeting(personas["county"], branch, topic="下周主题党日", starts_at=timezone.now() + timedelta(days=7))
+    assert not coming.attendances.exists()  # planned before anyone was in the branch
+    make_member(personas["county"], branch, name="林小勇", user=personas["member"])
+    page = client_for("member").get(reverse("mine:meetings")).content.decode()
+    assert "下周主题党日" in page
+    assert coming.attendances.filter(member__user=personas["member"]).exists()
 
 
 def test_another_members_meeting_is_404(client_for, personas, other_branch, members):
