@@ -1,5 +1,6 @@
-"""Demo organizational life, written through the life services: three months of meetings of the demo branches
-that have members, with gaps (some required meetings not held) for the compliance figures to come, attendance
+"""Demo organizational life, written through the life services: the meetings of the demo branches that have members
+since the start of last year (so that 三会一课落实率 has both years), with gaps in the last three months (some
+required meetings not held) and one 民主评议党员 left out last year, attendance
 recorded by the secretary, and one 主题党日 of the street's joint branch going on now, so that the demo member
 (林小勇, account "member") can sign in with its code."""
 
@@ -22,8 +23,11 @@ TOPICS = {
     "group_meeting": ["交流骑手安全配送心得", "学习《中国共产党章程》第一章", "讨论“小哥驿站”志愿服务排班"],
     "party_lecture": ["书记讲党课：新就业群体中的党员先锋作用"],
     "theme_day": ["走访社区困难群众", "“红色骑手”交通安全宣传", "参观八一南昌起义纪念馆"],
+    "life_meeting": ["年度组织生活会：对照检查，开展批评和自我批评"],
+    "member_review": ["年度民主评议党员"],
 }
-# What each branch (by its place in the list) leaves out in the quarter: (meeting type code, month index 0-2 or None for all).
+# What each branch (by its place in the list) leaves out in the last three months: (meeting type code, month index 0-2
+# or None for all three).
 GAPS = [
     [("group_meeting", 1)],  # the joint branch: one month's 党小组会
     [("party_lecture", None), ("theme_day", 0)],  # no 党课 this quarter, one 主题党日 missing
@@ -55,11 +59,17 @@ def seed_demo_meetings(now: datetime | None = None) -> int:
     with transaction.atomic():
         for n, branch in enumerate(branches):
             gaps = GAPS[n]
-            for m, first in enumerate(_months(timezone.localdate(now))):
-                for code in ("branch_committee", "group_meeting", "theme_day", "branch_general", "party_lecture"):
-                    if types[code].frequency == "quarterly" and m != 1:
-                        continue  # the quarterly ones in the middle month
-                    if (code, m) in gaps or (code, None) in gaps:
+            today = timezone.localdate(now)
+            months = _months(today, count=12 + today.month)  # from January of last year
+            for m, first in enumerate(months):
+                recent = m - (len(months) - 3)  # 0-2 in the last three months, negative before
+                codes = ["branch_committee", "group_meeting", "theme_day"]
+                if first.month % 3 == 2:
+                    codes += ["branch_general", "party_lecture"]  # the quarterly ones in the middle month of the quarter
+                if first.year < today.year and first.month == 12:
+                    codes += ["life_meeting"] + (["member_review"] if n != len(GAPS) - 1 else [])  # last year's yearly ones
+                for code in codes:
+                    if recent >= 0 and ((code, recent) in gaps or (code, None) in gaps):
                         continue
                     day = first + timedelta(days=rng.randrange(2, 25))
                     starts = timezone.make_aware(datetime.combine(day, time(15 if code != "theme_day" else 9, 0)))
