@@ -2,6 +2,7 @@
 organizations, the current period due and not overdue), its refresh on every meeting write (the increments equal a
 rebuild), the reminders (once each), the pages, the API and the scope cuts."""
 
+import importlib
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -375,3 +376,18 @@ def test_a_meeting_of_a_type_not_required_keeps_the_rollups_equal_to_a_rebuild(p
 def test_the_meeting_types_page_shows_the_levels(personas, client_for):
     page = client_for("county").get(reverse("life:meeting_type_list")).content.decode()
     assert "党支部、临时党支部" in page and "各级党组织" in page
+
+
+def test_the_migration_drops_what_a_committee_was_counted_for_a_branch_meeting(personas, branch):
+    from django.apps import apps
+
+    migration = importlib.import_module("sanxin.life.migrations.0004_meeting_type_levels")
+    committee = party_org(personas["county"], name="滕王阁街道党委", level="committee")
+    MeetingType.objects.filter(code__in=BRANCH_TYPES).update(levels=[])  # as before the migration
+    compliance.rebuild_all()
+    assert records(committee, "branch_committee")
+    migration.set_branch_only(apps, None)
+    assert not records(committee, "branch_committee") and records(branch, "branch_committee")
+    migrated = facts_snapshot()
+    compliance.rebuild_all()
+    assert facts_snapshot() == migrated
