@@ -1,6 +1,8 @@
 """三会一课落实率, precomputed: what each active Party organization owed and held, per meeting type and period.
 
 The rules (each has a test in tests/life/test_compliance.py):
+- A meeting type is required only of the Party organization levels it applies to (MeetingType.levels: 支部党员大会,
+  支部委员会 and 党小组会 of a branch, not of a 党委 or 党总支); a meeting of a type not required is not counted.
 - What is required comes from the frequency in force where the Party organization sits: the most specific region's
   own setting wins, else the type's default (sanxin.life.selectors.effective_frequencies). One meeting a period.
 - Only active Party organizations owe anything, and nothing for a period that ended before they were founded.
@@ -153,6 +155,8 @@ def _records_for(
     for org in orgs:
         effective = frequencies.of(org.region_id)
         for meeting_type in types:
+            if not meeting_type.applies_to(org.level):
+                continue  # e.g. 支部委员会 of a 党委: not required, a meeting held anyway not counted
             frequency = effective[meeting_type.pk]
             counts: dict[str, int] = defaultdict(int)
             for day in held.get(org.pk, {}).get(meeting_type.pk, []):

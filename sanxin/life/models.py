@@ -15,6 +15,7 @@ from django.db import models
 
 from sanxin.core.models import BaseModel
 from sanxin.core.roles import Role
+from sanxin.party.models import PartyOrgLevel
 
 # Members may sign in from this long before the start until the end (sanxin.life.services.meeting_sign_in).
 SIGN_IN_OPENS_BEFORE = timedelta(minutes=30)
@@ -49,6 +50,9 @@ class MeetingType(BaseModel):
     name = models.CharField("名称", max_length=50, unique=True)
     frequency = models.CharField("默认频次", max_length=16, choices=Frequency.choices)
     order = models.PositiveSmallIntegerField("排序", default=0)
+    # The Party organization levels (PartyOrgLevel values) that must hold it; empty: every level. 支部党员大会,
+    # 支部委员会 and 党小组会 are a branch's (migration 0004): a 党委 or 党总支 does not owe them.
+    levels = models.JSONField("适用党组织层级", default=list, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -56,6 +60,15 @@ class MeetingType(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def applies_to(self, level: str) -> bool:
+        """Whether a Party organization of this level is required to hold the type."""
+        return not self.levels or level in self.levels
+
+    @property
+    def levels_label(self) -> str:
+        labels = dict(PartyOrgLevel.choices)
+        return "、".join(labels.get(v, v) for v in self.levels) if self.levels else "各级党组织"
 
 
 class MeetingTypeFrequency(BaseModel):

@@ -156,9 +156,9 @@ def all_period_keys(frequency: str, year: int) -> list[str]:
 
 
 def required_and_held(party_organization: PartyOrganization, *, year: int) -> list[dict]:
-    """For each meeting type: the frequency in force where the Party organization sits, the periods of the year
-    it requires, those in which a meeting of the type was held, and those missing. The figures of 三会一课落实率
-    (to come) are counts of these."""
+    """For each meeting type required of the Party organization's level: the frequency in force where it sits,
+    the periods of the year it requires, those in which a meeting of the type was held, and those missing. The
+    figures of 三会一课落实率 are counts of these."""
     effective = effective_frequencies(party_organization.region_id)
     starts = Meeting.objects.filter(
         party_organization=party_organization, starts_at__gte=_aware(date(year, 1, 1)), starts_at__lt=_aware(date(year + 1, 1, 1))
@@ -168,6 +168,8 @@ def required_and_held(party_organization: PartyOrganization, *, year: int) -> li
         held_days.setdefault(type_id, []).append(timezone.localtime(moment).date())
     rows = []
     for meeting_type in MeetingType.objects.all():
+        if not meeting_type.applies_to(party_organization.level):
+            continue  # not required of this level (a branch's meeting, of a 党委 or 党总支)
         frequency = effective[meeting_type.pk][0]
         required = all_period_keys(frequency, year)
         held = {period_key(frequency, day) for day in held_days.get(meeting_type.pk, [])}

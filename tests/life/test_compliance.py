@@ -2,6 +2,7 @@
 organizations, the current period due and not overdue), its refresh on every meeting write (the increments equal a
 rebuild), the reminders (once each), the pages, the API and the scope cuts."""
 
+import importlib
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxin.core.models import Notification
-from sanxin.life import compliance
+from sanxin.life import compliance, selectors
 from sanxin.life.compliance_figures import Selection, compliance_summary, parse_selection, secretary_due
 from sanxin.life.models import ComplianceFact, ComplianceRecord, ComplianceReminder, Meeting, MeetingType
 from sanxin.life.services import meeting_type_set_frequency, meeting_update
@@ -313,3 +314,80 @@ def test_a_period_is_read_in_full_width_and_anything_else_is_refused(personas, c
     assert client.get("/api/v1/compliance/overdue?period=2026-09").status_code == 422
     assert client.get("/api/v1/compliance/overdue?level=" + "x" * 30).status_code == 422
     assert client.get("/life/compliance/overdue/?level=nonsense").status_code == 200  # no rows, not an error
+
+
+# ------------------------------------------------------------------------------------ the levels a type applies to
+
+
+BRANCH_TYPES = {"branch_general", "branch_committee", "group_meeting"}
+
+
+def test_a_branch_meeting_is_required_of_a_branch_not_of_a_committee(personas, branch, client_for):
+    county = personas["county"]
+    assert {t.code for t in MeetingType.objects.all() if t.levels} == BRANCH_TYPES  # migration 0004
+    assert kind("branch_committee").levels == ["branch", "provisional"] and kind("party_lecture").levels == []
+    committee = party_org(county, name="滕王阁街道党委", level="committee")
+    general = party_org(county, name="滕王阁商圈党总支", level="general_branch")
+    provisional = party_org(county, name="滕王阁项目临时党支部", level="provisional")
+    held_on(county, committee, "branch_committee", date(2026, 4, 3))  # held anyway: not required, not counted
+    compliance.rebuild_all(today=MAY_15)
+    for org in (committee, general):
+        for code in BRANCH_TYPES:
+            assert not records(org, code)  # no record: never overdue, never due
+        assert set(records(org, "party_lecture")) == {"2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"}
+        assert records(org, "theme_day")["2026-04"].overdue
+    for org in (branch, provisional):
+        assert records(org, "branch_committee")["2026-04"].overdue
+    assert not ComplianceFact.objects.filter(org_level__in=["committee", "general_branch"], meeting_type__code__in=BRANCH_TYPES).exists()
+    county_region = Region.objects.get(code="360102")
+    q2 = compliance_summary(user=county, region=county_region, selection=Selection(2026, quarter=2))
+    # By 15 May, Q2 holds two monthly periods and one quarterly one: a branch owes all five types (8 periods), a
+    # 党委 or 党总支 only 党课 and 主题党日 (3); the 党委's 支部委员会 is not counted as held.
+    assert q2["required"] == 2 * 8 + 2 * 3 and q2["held"] == 0
+    # required_and_held agrees: a 党委 is not asked for the branch's meetings, a 党支部 is.
+    assert {row["type"].code for row in selectors.required_and_held(committee, year=2026)} == {
+        t.code for t in MeetingType.objects.all()
+    } - BRANCH_TYPES
+    assert {row["type"].code for row in selectors.required_and_held(provisional, year=2026)} >= BRANCH_TYPES
+    # The overdue list does not name the 党委 for 支部委员会.
+    page = client_for("county").get(reverse("life:compliance_overdue"), {"year": 2026, "meeting_type": kind("branch_committee").pk})
+    assert "滕王阁街道党委" not in page.content.decode() and "滕王阁快递党支部" in page.content.decode()
+
+
+def test_a_meeting_of_a_type_not_required_keeps_the_rollups_equal_to_a_rebuild(personas, branch):
+    county = personas["county"]
+    committee = party_org(county, name="滕王阁街道党委", level="committee")
+    compliance.rebuild_all()
+    today = timezone.localdate()
+    meeting = make_meeting(county, committee, meeting_type=kind("branch_committee"), starts_at=aware(today.replace(day=1)))
+    make_meeting(county, committee, meeting_type=kind("theme_day"), starts_at=aware(today.replace(day=1)))
+    make_meeting(county, branch, meeting_type=kind("branch_committee"), starts_at=aware(today.replace(day=1)))
+    assert not records(committee, "branch_committee")
+    assert records(committee, "theme_day")[compliance.period_of("monthly", today).key].met
+    incremental = facts_snapshot()
+    compliance.rebuild_all()
+    assert facts_snapshot() == incremental
+    Meeting.objects.get(pk=meeting.pk).delete()
+    incremental = facts_snapshot()
+    compliance.rebuild_all()
+    assert facts_snapshot() == incremental
+
+
+def test_the_meeting_types_page_shows_the_levels(personas, client_for):
+    page = client_for("county").get(reverse("life:meeting_type_list")).content.decode()
+    assert "党支部、临时党支部" in page and "各级党组织" in page
+
+
+def test_the_migration_drops_what_a_committee_was_counted_for_a_branch_meeting(personas, branch):
+    from django.apps import apps
+
+    migration = importlib.import_module("sanxin.life.migrations.0004_meeting_type_levels")
+    committee = party_org(personas["county"], name="滕王阁街道党委", level="committee")
+    MeetingType.objects.filter(code__in=BRANCH_TYPES).update(levels=[])  # as before the migration
+    compliance.rebuild_all()
+    assert records(committee, "branch_committee")
+    migration.set_branch_only(apps, None)
+    assert not records(committee, "branch_committee") and records(branch, "branch_committee")
+    migrated = facts_snapshot()
+    compliance.rebuild_all()
+    assert facts_snapshot() == migrated
