@@ -55,6 +55,9 @@ class StudyMaterial(BaseModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+")
 
     scope_region_field = "region__code"
+    # A county's material is for the streets and communities below it too: they open what is shared to their Party
+    # organizations (written only where it was published or above: sanxin.study.selectors.access_material).
+    scope_reaches_down = True
 
     class Meta:
         ordering = ["-created_at", "-pk"]

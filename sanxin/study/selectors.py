@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxin.core.listing import parse_id
-from sanxin.core.scope import access, scoped
+from sanxin.core.scope import access, region_in_scope, scoped
 from sanxin.members.models import Member, RelationMode
 from sanxin.party.models import PartyOrganization, PartyOrgStatus
 from sanxin.study.models import MaterialStatus, StudyCompletion, StudyMaterial, StudyShare
@@ -41,7 +41,10 @@ def access_material(pk, *, user, for_write: bool = False) -> StudyMaterial:
     """One material inside the user's scope, else 404; written only where it was published (its region, or above)."""
     queryset = StudyMaterial.objects.select_related("region", "unit")
     if for_write:
-        return access(queryset, pk, user, capability="study.manage", own_place_only=True)
+        material = access(queryset, pk, user, capability="study.manage", own_place_only=True)
+        if not region_in_scope(user, material.region_id):
+            raise Http404  # seen from below (a county's material in a street), written only at its region or above
+        return material
     if not _can_read(user):
         raise Http404
     return access(queryset, pk, user)

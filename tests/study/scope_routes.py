@@ -14,8 +14,8 @@ def _learner(material, user) -> bool:
     return material.status in MEMBER_VISIBLE and material.shares.filter(party_organization__members__user=user).exists()
 
 
-# Seen by the units of its region and above; by members and secretaries of the Party organizations it is shared to.
-MATERIAL = Entity(StudyMaterial, region_code=lambda m: m.region_id, marker=lambda m: m.title, personal=_learner)
+# Seen by the units of its region, above and below (reaches down); by members and secretaries of the Party organizations it is shared to.
+MATERIAL = Entity(StudyMaterial, region_code=lambda m: m.region_id, marker=lambda m: m.title, personal=_learner, reaches_down=True)
 # Seen by whoever sees its Party organization; by that organization's secretary.
 SHARE = Entity(
     StudyShare,

@@ -155,3 +155,21 @@ def test_the_member_home_shows_the_count_to_study(client_for, personas, members,
 def test_staff_do_not_get_the_phone_pages(client_for, personas, material):
     assert client_for("county").get("/m/study/").status_code == 404
     assert client_for("member").get("/study/materials/").status_code == 404
+
+
+def test_a_street_opens_the_countys_material_but_cannot_change_or_share_it(client_for, personas, material):
+    """A county's material is for the streets and communities below it: they open it (it is shared to their Party
+    organizations); only the county and above write it."""
+    for persona in ("township", "community"):
+        client = client_for(persona)
+        assert client.get(reverse("study:material_detail", args=[material.pk])).status_code == 200
+        assert material.title in client.get("/study/materials/").content.decode()
+        assert client.get(f"/api/v1/study/materials/{material.pk}").status_code == 200
+    street = client_for("township")
+    assert street.get(reverse("study:material_edit", args=[material.pk])).status_code == 404
+    assert street.get(reverse("study:material_share", args=[material.pk])).status_code == 404
+    assert street.post(reverse("study:material_withdraw", args=[material.pk]), {"reason": "不要了"}).status_code == 404
+    assert street.patch(f"/api/v1/study/materials/{material.pk}", {"title": "改"}, content_type="application/json").status_code == 404
+    material.refresh_from_db()
+    assert material.status == "published" and material.title == "学习党的二十届四中全会精神"
+    assert client_for("other_county").get(reverse("study:material_detail", args=[material.pk])).status_code == 404
