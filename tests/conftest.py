@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,6 +27,7 @@ from sanxin.core.roles import Role
 from sanxin.life.models import MeetingType
 from sanxin.regions.loader import load_regions
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
+from sanxin.workers.models import Occupation, Worker
 
 PASSWORD = "Test-Passw0rd!2026"
 
@@ -88,7 +90,12 @@ PERSONAS = {
     "sysadmin": ("平台运维中心", UnitKind.SYSTEM, None, Role.SYSTEM_ADMIN, (), False),
     "secadmin": ("平台运维中心", UnitKind.SYSTEM, None, Role.SECURITY_ADMIN, (), False),
     "auditadmin": ("平台运维中心", UnitKind.SYSTEM, None, Role.AUDIT_ADMIN, (), False),
+    # A platform's own Party committee: no territory; it sees the appeals about its platform, shielded.
+    "platform": ("美团外卖江西党委", UnitKind.PLATFORM, "36", Role.PLATFORM_STAFF, (), False),
+    # A delivery rider with an account of their own and no unit: they see only themselves (worker record at the community).
+    "worker": (None, None, "360102002001", Role.WORKER, (), False),
 }
+WORKER_PERSONA_PHONE = "13900139000"
 STAFF_PERSONAS = ["province", "city", "county", "other_county", "township", "community", "industry", "zone", "outsider"]
 
 
@@ -106,6 +113,8 @@ def demo_zone(db):
 
 def make_persona(name: str, zone=None):
     unit_name, kind, region, role, industries, with_zone = PERSONAS[name]
+    if role == Role.WORKER:
+        return make_worker_persona(name, region)
     unit, _ = Unit.objects.get_or_create(name=unit_name, defaults={"kind": kind, "region_id": region, "zone": zone if with_zone else None})
     if industries:
         unit.industries.set(Industry.objects.filter(code__in=industries))
@@ -114,6 +123,26 @@ def make_persona(name: str, zone=None):
     if roles_need_second_factor([role]):
         # Staff have enrolled their authenticator already (the enrolment itself is tested in test_second_factor.py).
         enrolled_device(user)
+    return user
+
+
+def make_worker_persona(name: str, region: str):
+    """A worker's account and their worker record (consent given), as self-registration leaves them."""
+    user = User(username=name, full_name=f"测试{name}", unit=None, must_change_password=False)
+    user.set_unusable_password()  # workers log in by phone and one-time code
+    user.save()
+    grant_initial_roles(user=user, roles=[Role.WORKER])
+    now = timezone.now()
+    Worker.objects.create(
+        name=f"测试{name}",
+        phone=WORKER_PERSONA_PHONE,
+        occupation=Occupation.DELIVERY_RIDER,
+        region_id=region,
+        user=user,
+        consent_version="test",
+        consented_at=now,
+        sensitive_consented_at=now,
+    )
     return user
 
 

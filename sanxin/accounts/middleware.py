@@ -17,6 +17,8 @@ SECOND_FACTOR_EXEMPT_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/log
 
 
 def password_change_due(user) -> bool:
+    if not user.has_usable_password():  # a worker's account: they log in by phone and one-time code
+        return False
     return user.must_change_password or user.password_expired(settings.SANXIN_PASSWORD_MAX_AGE)
 
 

@@ -16,6 +16,7 @@ class UnitKind(models.TextChoices):
     COMMUNITY = "community", "社区/村党组织"
     ZONE_COMMITTEE = "zone", "园区/楼宇/商圈党组织"
     PARTY_ORGANIZATION = "party_org", "基层党组织"
+    PLATFORM = "platform", "平台企业党组织"
     SYSTEM = "system", "系统运维"
 
 

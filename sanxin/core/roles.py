@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     INSTRUCTOR = "instructor", "党建指导员"
     MEMBER = "member", "党员"
     WORKER = "worker", "新就业群体从业人员"
+    # Staff of a platform's own Party committee: they see the appeals about their platform, never the worker.
+    PLATFORM_STAFF = "platform_staff", "平台企业党组织工作人员"
 
 
 # 三员分立: one account holds at most one of these, and none of them with another role.
