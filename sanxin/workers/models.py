@@ -162,3 +162,6 @@ class OneTimeCode(models.Model):
         ordering = ["-created_at"]
         verbose_name = "短信验证码"
         indexes = [models.Index(fields=["ip", "created_at"], name="otp_ip_created")]
+
+    def __str__(self):
+        return f"验证码 {self.created_at:%Y-%m-%d %H:%M}"
