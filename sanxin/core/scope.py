@@ -159,6 +159,16 @@ def access(queryset: QuerySet, pk, user, *, capability: str | None = None, own_p
         raise Http404 from None
 
 
+def may_access(access_fn, pk, *, user, **kwargs) -> bool:
+    """Whether an app's `access_<entity>` would hand over the object (say `for_write=True`): for a page that offers
+    an action only to whoever may take it, asking the one access function rather than repeating its rule."""
+    try:
+        access_fn(pk, user=user, **kwargs)
+    except Http404:
+        return False
+    return True
+
+
 def region_in_scope(user, region_code: str) -> bool:
     scope = user_scope(user)
     return scope.nationwide or bool(scope.region_prefix and region_code.startswith(scope.region_prefix))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core.listing import list_page
 from sanxin.core.lookup import ScopedLookupField, lookup_response
+from sanxin.core.scope import may_access
 from sanxin.core.views_helpers import apply_validation_error, capability_required, form_errors_text, posted
 from sanxin.core.workflow import timeline
 from sanxin.members import identity
@@ -155,13 +156,9 @@ def identity_create(request):
 
 
 def _can_decide(request, report) -> bool:
-    if not identity.IDENTITY.available(report, request.user):
-        return False
-    try:
-        identity.access_identity_report(report.pk, user=request.user, for_write=True)
-    except Http404:
-        return False
-    return True
+    return bool(identity.IDENTITY.available(report, request.user)) and may_access(
+        identity.access_identity_report, report.pk, user=request.user, for_write=True
+    )
 
 
 @capability_required("members.view")

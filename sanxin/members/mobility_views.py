@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxin.core.listing import list_page
+from sanxin.core.scope import may_access
 from sanxin.core.views_helpers import apply_validation_error, capability_required, form_errors_text
 from sanxin.members import mobility, selectors
 from sanxin.members.identity_views import ReportTargetField
@@ -92,11 +93,7 @@ def mobile_list(request):
 
 
 def _page(request, member, *, bound=None, status=200):
-    try:
-        selectors.access_member(member.pk, user=request.user, for_write=True)
-        can_keep = request.user.can("members.manage")
-    except Http404:
-        can_keep = False
+    can_keep = request.user.can("members.manage") and may_access(selectors.access_member, member.pk, user=request.user, for_write=True)
     forms_by_action = {name: make(None, request.user) for name, (make, _, _) in ACTIONS.items()}
     if bound:
         forms_by_action.update(bound)

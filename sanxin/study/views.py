@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page, parse_id
+from sanxin.core.scope import may_access
 from sanxin.core.views_helpers import capability_required, posted, posted_files, save_form
 from sanxin.core.workflow import timeline
 from sanxin.party.models import PartyOrgLevel
@@ -76,13 +77,7 @@ def material_edit(request, pk):
 
 
 def _can_manage(request, material) -> bool:
-    if not request.user.can("study.manage"):
-        return False
-    try:
-        selectors.access_material(material.pk, user=request.user, for_write=True)
-    except Http404:
-        return False
-    return True
+    return request.user.can("study.manage") and may_access(selectors.access_material, material.pk, user=request.user, for_write=True)
 
 
 @capability_required("study.view")
