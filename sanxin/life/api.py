@@ -36,7 +36,9 @@ class AttendanceOut(Schema):
     signed_in_at: datetime | None = Field(description="本人签到时间")
 
 
-class MeetingOut(Schema):
+class MeetingBaseOut(Schema):
+    """What anyone who sees a meeting sees of it (the member's own list, sanxin.mine.api, adds their attendance)."""
+
     id: int
     party_organization: Ref = Field(description="党组织")
     meeting_type: Ref = Field(description="会议类型")
@@ -47,6 +49,9 @@ class MeetingOut(Schema):
     mode_label: str
     place: str
     link: str
+
+
+class MeetingOut(MeetingBaseOut):
     host: str
     recorder: str
     lecturer: str

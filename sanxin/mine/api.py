@@ -14,30 +14,16 @@ from pydantic import ConfigDict
 
 from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, responses
 from sanxin.core.guards import require
+from sanxin.life.api import MeetingBaseOut
 from sanxin.life.leave import MAX_REASON, meeting_leave_request
-from sanxin.life.models import AttendanceState, MeetingMode
+from sanxin.life.models import AttendanceState
 from sanxin.mine import selectors, services
 from sanxin.orgs.api import choices_text
 
 router = Router(tags=["党员本人"])
 
 
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class MyMeetingOut(Schema):
-    id: int
-    party_organization: Ref = Field(description="党组织")
-    meeting_type: Ref = Field(description="会议类型")
-    topic: str
-    starts_at: datetime
-    ends_at: datetime
-    mode: str = Field(description=f"形式：{choices_text(MeetingMode.choices)}")
-    mode_label: str
-    place: str
-    link: str
+class MyMeetingOut(MeetingBaseOut):
     state: str = Field(description=f"本人出席情况：{choices_text(AttendanceState.choices)}")
     state_label: str
     leave_reason: str
