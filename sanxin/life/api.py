@@ -201,7 +201,6 @@ def list_meetings(
 @router.get("/{meeting_id}", response=responses({200: MeetingDetailOut}), summary="单个会议（含出席情况）")
 def get_meeting(request, meeting_id: int):
     """未开始的会议，应到人员随党组织更新（新加入的列入，离开且未登记的移出）。"""
-    services.meeting_expected_refresh(selectors.access_meeting(meeting_id, user=request.auth))
     return _detail(meeting_id, request.auth)
 
 

@@ -46,8 +46,11 @@ class LifeConfig(SanxinApp):
     def ready(self):
         from django.db.models.signals import post_delete
 
+        from sanxin.core.events import subscribe
         from sanxin.life.compliance import meeting_deleted
         from sanxin.life.models import Meeting
+        from sanxin.life.services import registers_follow_membership
 
+        subscribe("members.changed", registers_follow_membership)
         # However a meeting goes (there is no delete page yet), what its Party organization held is recounted.
         post_delete.connect(meeting_deleted, sender=Meeting, dispatch_uid="life.compliance.meeting_deleted")

@@ -8,12 +8,10 @@ either afterwards (meeting_attendance_update).
 Expected attendees (meeting_expected_refresh): planned from the Party organization's members, the register follows the
 organization until the meeting starts: whoever joins it (or comes to attend there as a mobile member) is added,
 whoever leaves it or is marked lost (失联) is dropped while nothing is recorded for them; from the start the register
-is what it was. The refresh runs here, in the life app, wherever the register is about to be used before the start:
-the meeting's page and its API detail (the secretary shows the QR code there before the meeting), a change of the
-meeting, the secretary's attendance, a member's sign-in (the window opens 30 minutes before the start) and the
-member's list of their meetings on the sign-in page. Not in the member services: members sits below life (imports go
-down only) and architecture.md keeps domain logic out of signals, so membership changes cannot reach the register
-themselves; a meeting nobody opens before it starts keeps the register it was planned with.
+is what it was. The member services tell of every change of who belongs where ("members.changed", sanxin.core.events;
+members sits below life, so it publishes and life subscribes) and the coming meetings of those Party organizations
+are refreshed in the same transaction; a change of the meeting itself (its organization, its start) refreshes it too.
+Reading a meeting writes nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ from datetime import datetime
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
@@ -205,17 +202,12 @@ def meeting_expected_refresh(meeting: Meeting, *, now: datetime | None = None) -
     return [m.pk for m in added], [a.member_id for a in dropped]
 
 
-def meeting_expected_refresh_for(user, *, now: datetime | None = None) -> None:
-    """Before a member's list of their meetings: the meetings not started yet of their Party organization and those
-    they are on the register of."""
+def registers_follow_membership(*, party_organizations, now: datetime | None = None) -> None:
+    """On "members.changed" (sanxin.members.services.membership_changed): the coming meetings of these Party
+    organizations bring their registers in line, in the member service's transaction."""
     now = now or timezone.now()
-    member = Member.objects.filter(user=user).only("pk", "party_organization_id").first() if user is not None else None
-    if member is None:
-        return
-    upcoming = Meeting.objects.filter(starts_at__gt=now).filter(
-        Q(party_organization_id=member.party_organization_id) | Q(attendances__member=member)
-    )
-    for meeting in upcoming.distinct().order_by("starts_at", "pk")[:50]:
+    coming = Meeting.objects.filter(party_organization_id__in=party_organizations, starts_at__gt=now).order_by("starts_at", "pk")
+    for meeting in coming:
         meeting_expected_refresh(meeting, now=now)
 
 

@@ -74,7 +74,6 @@ def _can_manage(request, meeting) -> bool:
 @capability_required("life.view")
 def meeting_detail(request, pk):
     meeting = selectors.access_meeting(pk, user=request.user)
-    services.meeting_expected_refresh(meeting)  # the register follows the Party organization until the start
     can_manage = _can_manage(request, meeting)
     now = timezone.now()
     show_code = can_manage and now <= meeting.ends_at
@@ -186,7 +185,6 @@ def meeting_type_frequency(request, pk):
 
 
 def _sign_in_page(request, form, *, meeting=None, token=""):
-    services.meeting_expected_refresh_for(request.user)  # a member who joined a branch sees its coming meetings
     context = {
         "form": form,
         "meetings": selectors.my_meetings(request.user),
@@ -226,7 +224,6 @@ def sign_in_token(request, token):
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect("life:sign_in")
-    services.meeting_expected_refresh(meeting)
     if selectors.own_attendance(meeting, request.user) is None:
         # Not named to someone who is not expected there.
         messages.error(request, "您不在该会议的应到人员名单中，不能签到；如有疑问请联系党组织书记")

@@ -20,7 +20,7 @@ from sanxin.core.validators import validate_mobile
 from sanxin.core.workflow import timeline_event
 from sanxin.members.models import LostContact, Member, MobileDirection, MobileRegistration, RelationMode
 from sanxin.members.selectors import manageable_party_orgs, seen_party_orgs
-from sanxin.members.services import member_update
+from sanxin.members.services import member_update, membership_changed
 from sanxin.party.models import PartyOrganization
 
 # ------------------------------------------------------------------------------------------------------ writes
@@ -230,6 +230,7 @@ def mobile_registration_end(*, actor, registration: MobileRegistration, ends_on:
 def _set_mode(member: Member, mode: str) -> None:
     member.relation_mode = mode
     member.save(update_fields=["relation_mode", "updated_at"])
+    membership_changed(member.party_organization_id)  # a lost member is not expected at meetings
 
 
 @transaction.atomic

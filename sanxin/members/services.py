@@ -10,6 +10,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from sanxin.core.audit import audit_changes, audit_record
+from sanxin.core.events import publish
 from sanxin.core.fields import blind_index_for
 from sanxin.core.guards import require
 from sanxin.core.masking import mask_id_number, mask_phone
@@ -157,6 +158,14 @@ def _validated(actor, fields: dict, *, member: Member | None = None) -> dict:
     return cleaned
 
 
+def membership_changed(*party_organization_ids) -> None:
+    """Tell the apps above (life keeps the registers of coming meetings) who belongs to these Party organizations
+    changed: a member joined, left, or was marked lost or found again."""
+    ids = frozenset(pk for pk in party_organization_ids if pk)
+    if ids:
+        publish("members.changed", party_organizations=ids)
+
+
 @transaction.atomic
 def member_create(*, actor, **fields) -> Member:
     require(actor, "members.manage")
@@ -170,6 +179,7 @@ def member_create(*, actor, **fields) -> Member:
         member, actor=actor, transition="member_create", label="登记党员", old="", new=member.status, new_label=member.get_status_display()
     )
     audit_record(actor=actor, action="member_create", obj=member, detail={"new": snapshot(member)})
+    membership_changed(member.party_organization_id)
     return member
 
 
@@ -215,6 +225,8 @@ def member_update(*, actor, member: Member, **changes) -> Member:
             new_label=member.party_organization.name[:64],
         )
     audit_changes(actor=actor, action="member_update", obj=member, before=before, after=snapshot(member))
+    if member.party_organization_id != old_org or member.relation_mode != old_mode:
+        membership_changed(old_org, member.party_organization_id)
     return member
 
 

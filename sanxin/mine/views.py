@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from sanxin.core.recheck import LOCKED_MESSAGE, Recheck, password_recheck
 from sanxin.core.views_helpers import capability_required
 from sanxin.life.leave import MAX_REASON, meeting_leave_request
-from sanxin.life.services import meeting_expected_refresh_for, meeting_sign_in
+from sanxin.life.services import meeting_sign_in
 from sanxin.mine import selectors, services
 from sanxin.mine.calendar import calendar_bytes
 from sanxin.mine.export import member_fields
@@ -58,7 +58,6 @@ def organization(request):
 @capability_required("mine.view")
 def meetings(request):
     now = timezone.now()
-    meeting_expected_refresh_for(request.user, now=now)  # a member who joined a branch sees its coming meetings
     upcoming = [(row, selectors.meeting_state(row, now=now)) for row in selectors.my_attendances(request.user, upcoming=True, now=now)]
     past = list(selectors.my_attendances(request.user, upcoming=False, now=now)[:100])
     context = {"upcoming": upcoming, "past": past, "count": len(upcoming) + len(past), "member": selectors.my_member(request.user)}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from sanxin.core.models import AuditEvent
 from sanxin.life.models import Attendance
 from sanxin.life.selectors import attendance_counts, meeting_list
-from sanxin.life.services import meeting_attendance_update, meeting_expected_refresh, meeting_sign_in
+from sanxin.life.services import meeting_attendance_update, meeting_expected_refresh, meeting_sign_in, registers_follow_membership
 from sanxin.members.mobility import member_mark_lost, member_recover, mobile_inflow_register
 from sanxin.members.services import member_update
 from tests.life.conftest import make_meeting
@@ -22,16 +22,23 @@ def names(meeting) -> set[str]:
     return set(Attendance.objects.filter(meeting=meeting).values_list("member_name", flat=True))
 
 
-def test_a_member_who_joins_before_the_start_is_expected_from_the_meeting_page(personas, client_for, branch, meeting, members):
+def test_a_member_who_joins_before_the_start_is_expected_at_once(personas, client_for, branch, meeting, members):
     make_member(personas["county"], branch, name="新党员")
-    assert "新党员" not in names(meeting)  # the register is not changed by the member service itself
-    page = client_for("secretary").get(reverse("life:meeting_detail", args=[meeting.pk])).content.decode()
-    assert "新党员" in page and "新党员" in names(meeting)
+    assert "新党员" in names(meeting)  # the member service tells life, in its own transaction
     event = AuditEvent.objects.get(action="meeting_expected_refresh")
     assert event.actor_id is None and [a["name"] for a in event.detail["added"]] == ["新党员"] and event.detail["dropped"] == []
-    # Once is enough: nothing changes, nothing is audited again.
-    client_for("secretary").get(reverse("life:meeting_detail", args=[meeting.pk]))
+    # Opening the meeting writes nothing: no refresh, nothing audited again.
+    page = client_for("secretary").get(reverse("life:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "新党员" in page
     assert AuditEvent.objects.filter(action="meeting_expected_refresh").count() == 1
+
+
+def test_a_member_who_leaves_is_dropped_and_a_started_meeting_keeps_its_register(personas, branch, other_branch, meeting, members):
+    started = make_meeting(personas["county"], branch, topic="已开始的党课", starts_at=timezone.now() - timedelta(minutes=10))
+    assert "赵磊" in names(meeting) and "赵磊" in names(started)
+    member_update(actor=personas["province"], member=members["pocket"], party_organization=other_branch)
+    assert "赵磊" not in names(meeting)
+    assert "赵磊" in names(started)  # from the start the register is what it was
 
 
 def test_a_mobile_member_coming_to_attend_is_expected(personas, client_for, branch, other_branch, meeting, members):
@@ -55,21 +62,17 @@ def test_one_who_left_stays_on_the_register_when_something_was_recorded(personas
     meeting_attendance_update(actor=personas["county"], meeting=meeting, changes={members["local"].pk: ("leave", "出差")})
     member_update(actor=personas["province"], member=members["local"], party_organization=other_branch)
     member_update(actor=personas["province"], member=members["pocket"], party_organization=other_branch)
-    added, dropped = meeting_expected_refresh(meeting)
-    assert added == [] and dropped == [members["pocket"].pk]
     assert "王芳" in names(meeting) and "赵磊" not in names(meeting)
+    assert meeting_expected_refresh(meeting) == ([], [])  # the member services brought it up to date already
 
 
 def test_from_the_start_the_register_stays_as_it_was(personas, client_for, branch, other_branch, meeting, members):
-    make_member(personas["county"], branch, name="开会后来的")
-    member_update(actor=personas["province"], member=members["pocket"], party_organization=other_branch)
+    before = names(meeting)
+    Attendance.objects.filter(meeting=meeting, member=members["local"]).delete()  # as if 王芳 had left before
     started = meeting.starts_at + timedelta(minutes=1)
     assert meeting_expected_refresh(meeting, now=started) == ([], [])
-    assert names(meeting) == {"胡书记", "林小勇", "王芳", "赵磊"}
-    late = make_member(personas["county"], branch, name="迟到者")
-    assert "迟到者" not in names(meeting)
-    meeting.refresh_from_db()
-    assert late.pk not in {a.member_id for a in meeting.attendances.all()}
+    registers_follow_membership(party_organizations={branch.pk}, now=started)
+    assert names(meeting) == before - {"王芳"}
 
 
 def test_a_member_marked_lost_is_not_expected_nor_counted(personas, branch, meeting, members):

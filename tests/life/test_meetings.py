@@ -28,10 +28,10 @@ def test_planned_meeting_expects_the_members_mobile_ones_included_lost_ones_not(
     assert event.detail["expected"] == 4 and event.detail["new"]["topic"] == meeting.topic
 
 
-def test_the_register_is_a_snapshot_taken_at_planning_and_refreshed_only_by_life(personas, branch, meeting, members):
-    """The member services do not touch the register; life refreshes it before the start (tests/life/test_expected.py)."""
+def test_the_register_is_planned_from_the_branch_and_follows_it_until_the_start(personas, branch, meeting, members):
+    """More in tests/life/test_expected.py."""
     make_member(personas["county"], branch, name="新来的党员")
-    assert not meeting.attendances.filter(member_name="新来的党员").exists()
+    assert meeting.attendances.filter(member_name="新来的党员").exists()
     later = make_meeting(personas["county"], branch, topic="下一次党课")
     assert later.attendances.filter(member_name="新来的党员").exists()
 
