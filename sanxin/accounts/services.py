@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from sanxin.accounts.models import PasswordHistory, Unit, UnitKind, User, UserRole
+from sanxin.accounts.models import ApiToken, PasswordHistory, Unit, UnitKind, User, UserRole
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.fields import blind_index_for
 from sanxin.core.guards import require
@@ -272,11 +272,14 @@ def _set_password(*, user: User, new_password: str) -> User:
 
 @transaction.atomic
 def accounts_disable_inactive(*, now=None) -> int:
-    """Disable accounts unused for 90 days (security.md item 9)."""
+    """Disable accounts unused for 90 days (security.md item 9). An account used only through an API token (a
+    hotline system's) is in use while its token is. Workers' accounts are not disabled here: they prove the phone
+    with a one-time code at every login, and the workers' retention purge erases those unused too long."""
     now = now or timezone.now()
     cutoff = now - settings.SANXIN_ACCOUNT_INACTIVE_AFTER
     never_used_since = Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
-    stale = User.objects.filter(never_used_since, is_active=True)
+    token_in_use = ApiToken.objects.filter(user=OuterRef("pk"), revoked_at__isnull=True, last_used_at__gte=cutoff)
+    stale = User.objects.filter(never_used_since, is_active=True).exclude(Exists(token_in_use)).exclude(roles__role=Role.WORKER)
     ids = list(stale.values_list("id", flat=True))
     for user in User.objects.filter(id__in=ids):
         user.is_active = False

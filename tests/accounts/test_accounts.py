@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from sanxin.accounts.menu import menu_for
-from sanxin.accounts.models import Unit, UnitKind, User, UserRole
+from sanxin.accounts.models import ApiToken, Unit, UnitKind, User, UserRole
 from sanxin.accounts.second_factor import roles_need_second_factor
 from sanxin.accounts.services import (
     accounts_disable_inactive,
@@ -27,6 +27,7 @@ from sanxin.accounts.services import (
     user_update,
     validate_role_combination,
 )
+from sanxin.accounts.tokens import api_token_create
 from sanxin.core.models import AuditEvent
 from sanxin.core.roles import Role
 from sanxin.regions.models import Region
@@ -218,6 +219,24 @@ def test_inactive_accounts_disabled_after_90_days(personas):
     assert not user.is_active
     assert User.objects.get(pk=personas["county"].pk).is_active
     assert login(Client(), "township").status_code == 200  # refused, stays on the login page
+
+
+def test_an_account_used_only_through_its_api_token_stays_active(personas):
+    """A hotline system's account logs in with its token, never with the form: its token's use is its use."""
+    long_ago = timezone.now() - timedelta(days=200)
+    used, idle = personas["township"], personas["community"]
+    User.objects.filter(pk__in=[used.pk, idle.pk]).update(last_login=None, date_joined=long_ago)
+    token, _ = api_token_create(actor=used, user=used, name="热线系统")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - timedelta(days=3))
+    stale_token, _ = api_token_create(actor=idle, user=idle, name="旧脚本")
+    ApiToken.objects.filter(pk=stale_token.pk).update(last_used_at=timezone.now() - timedelta(days=120))
+    accounts_disable_inactive()
+    assert User.objects.get(pk=used.pk).is_active
+    assert not User.objects.get(pk=idle.pk).is_active
+    # A worker's account is not disabled here (one-time code at every login; the workers' retention purge).
+    User.objects.filter(pk=personas["worker"].pk).update(last_login=long_ago, date_joined=long_ago)
+    accounts_disable_inactive()
+    assert User.objects.get(pk=personas["worker"].pk).is_active
 
 
 # -- roles (三员分立) ------------------------------------------------------------
