@@ -35,7 +35,7 @@ ROUTES: list = [
     Route("api:get_worker", "api_detail", WORKER, "workers.view", url=lambda w: f"/api/v1/workers/{w.pk}"),
 ]
 WORLD = (make_world_workers,)
-PHONE = "从业人员本人页面：只取本人账号的从业人员记录（worker_required → worker_of(request.user)），不接受编号，见 tests/workers/test_phone_pages.py"
+PHONE = "从业人员本人页面：只取本人账号的记录（worker_of(request.user)），不接受编号，见 tests/workers/test_phone_pages.py"
 EXEMPT: dict[str, str] = {
     "workers:worker_create": "登记表单；工作区域只能选本单位范围内的区划，见 tests/workers/test_staff_pages.py",
     "workers:platform_list": "平台名录是全国共用的参考数据（平台名称、类型、账号单位），不含个人信息，也不按区划裁剪",
