@@ -69,7 +69,6 @@ def login_page(request):
             else:
                 request.session[PHONE_KEY] = phone = sent.phone
                 request.session[DEMO_CODE_KEY] = sent.demo_code or ""
-                messages.success(request, f"验证码已发送至 {mask_phone(sent.phone)}，5 分钟内有效")
                 return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
         else:
             status = 400
