@@ -62,5 +62,5 @@ class Command(BaseCommand):
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
         self.stdout.write(path.read_text(encoding="utf-8"))
         self.stdout.write(
-            f"{'worker':<16}{'手机 ' + DEMO_WORKER_PHONE:<20}从业人员在手机页面 /w/ 用手机号码登录（演示环境验证码显示在登录页上）"
+            f"手机 {DEMO_WORKER_PHONE}（赵快跑，外卖骑手）：在手机页面 /w/login/ 用手机号码和验证码登录，演示环境的验证码显示在登录页上"
         )
