@@ -61,3 +61,21 @@ def test_a_new_worker_registers_and_sees_home_and_me(browser, live_server, platf
     page.goto(f"{live_server.url}/w/me/delete/")
     shot(page, "delete")
     page.close()
+
+
+def test_staff_worker_pages_at_1440(browser, live_server, personas, rider, platforms):
+    from tests.conftest import log_in
+
+    page = log_in(browser, live_server, "county")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/workers/")
+    page.wait_for_selector("text=李骑手")
+    assert "138****5678" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "staff-workers-list.png"), full_page=True)
+    page.click("text=李骑手")
+    page.click("text=显示完整号码")
+    page.wait_for_selector("text=13812345678")
+    page.screenshot(path=str(ARTIFACTS / "staff-workers-detail.png"), full_page=True)
+    page.goto(f"{live_server.url}/workers/new/")
+    page.screenshot(path=str(ARTIFACTS / "staff-workers-form.png"), full_page=True)
+    page.close()
