@@ -45,8 +45,8 @@ def _next(request, default: str = "/w/") -> str:
 
 def _log_in(request, worker: Worker):
     """A new session (the key rotates), the login audited by the accounts' signal, the retention clock reset."""
+    services.worker_touch(worker=worker)  # first: an account disabled as idle is opened again by the proven phone
     login(request, worker.user, backend=BACKEND)
-    services.worker_touch(worker=worker)
 
 
 @never_cache

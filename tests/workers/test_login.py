@@ -233,3 +233,24 @@ def test_demo_console_shows_the_code_only_in_the_demo(settings, db):
 
     code = re.search(r'data-demo-code="(\d{6})"', page).group(1)
     assert verify(client, code)["Location"].startswith("/w/register/")
+
+
+def test_an_idle_disabled_account_opens_again_with_the_phone(personas, sms_outbox):
+    from sanxin.accounts.models import User
+
+    User.objects.filter(pk=personas["worker"].pk).update(is_active=False)
+    client = Client()
+    send(client, "13900139000")
+    assert verify(client, last_code(sms_outbox))["Location"] == "/w/"
+    assert client.get("/w/me/").status_code == 200
+    assert User.objects.get(pk=personas["worker"].pk).is_active
+    assert AuditEvent.objects.filter(action="worker_account_reopen").exists()
+
+
+def test_a_worker_past_12_hours_goes_to_the_worker_login(client_for, settings):
+    from datetime import timedelta as delta
+
+    client = client_for("worker")
+    settings.SANXIN_SESSION_ABSOLUTE_LIMIT = delta(seconds=-1)
+    response = client.get("/w/me/")
+    assert response["Location"].startswith("/w/login/")
