@@ -2,7 +2,10 @@ from django import forms
 from django.urls import reverse
 
 from sanxin.accounts.models import Unit, UnitKind
+from sanxin.core.fields import blind_index_for
 from sanxin.core.forms import HalfWidthCharField
+from sanxin.core.scope import scoped
+from sanxin.members.models import Member
 from sanxin.core.text import normalize_code
 from sanxin.orgs.lookup import OrganizationLookupField
 from sanxin.regions.models import Region
@@ -107,13 +110,31 @@ class WorkerForm(forms.Form):
     work_area = forms.CharField(label="工作区域说明", max_length=WORK_AREA_MAX, required=False)
     employer = OrganizationLookupField(label="所在站点/加盟商", required=False, help_text="组织名录中的站点或加盟商")
     employer_name = forms.CharField(label="站点/加盟商名称（名录外）", max_length=EMPLOYER_NAME_MAX, required=False)
+    member_id_number = HalfWidthCharField(
+        label="党员身份证号码",
+        max_length=18,
+        required=False,
+        help_text="是党员的，填写其身份证号码以关联党员名册（须在您管辖范围内）；不填则不改变",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["platforms"] = _platform_field()
         self.order_fields(["name", "phone", "occupation", "platforms", "region", "work_area", "employer", "employer_name"])
         self.fields["region"].bind_user(user)
         self.fields["employer"].bind_user(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        number = (cleaned.pop("member_id_number", "") or "").upper()
+        if number:
+            found = scoped(Member.objects.filter(id_number_index=blind_index_for("id_number", number)), self.user).first()
+            if found is None:
+                self.add_error("member_id_number", "在您管辖范围内没有这个身份证号码的党员")
+            else:
+                cleaned["member"] = found
+        return cleaned
 
 
 class PlatformForm(forms.Form):

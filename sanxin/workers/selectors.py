@@ -9,6 +9,7 @@ from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, scoped
 from sanxin.core.text import half_width, normalize_code
 from sanxin.core.validators import MOBILE_RE
+from sanxin.members.models import Member
 from sanxin.workers.models import ConsentText, Occupation, Platform, Worker
 
 
@@ -68,3 +69,10 @@ def can_write(worker: Worker, user) -> bool:
 
 def platform_list():
     return Platform.objects.select_related("unit").order_by("name")
+
+
+def visible_member(worker: Worker, user):
+    """The member record linked to `worker`, if `user` may see it (else None: the page says only that one exists)."""
+    if not worker.member_id or not user.can("members.view"):
+        return None
+    return scoped(Member.objects.filter(pk=worker.member_id), user).first()

@@ -65,6 +65,7 @@ def snapshot(worker: Worker) -> dict:
         "work_area": "（已填写）" if worker.work_area else "",
         "employer": worker.employer_id,
         "employer_name": worker.employer_name,
+        "member": worker.member_id,
     }
 
 
@@ -134,6 +135,13 @@ def worker_errors(fields: dict, *, worker: Worker | None = None) -> tuple[dict[s
         cleaned["platforms"] = list(fields["platforms"] or [])
     if "employer" in fields:
         cleaned["employer"] = fields["employer"]
+    if "member" in fields:
+        cleaned["member"] = fields["member"]
+        linked = Worker.objects.filter(member=cleaned["member"]) if cleaned["member"] is not None else Worker.objects.none()
+        if worker is not None:
+            linked = linked.exclude(pk=worker.pk)
+        if linked.exists():
+            errors["member"] = "该党员已关联其他从业人员"
     return errors, cleaned
 
 
@@ -380,10 +388,12 @@ def worker_create(
     work_area: str = "",
     employer=None,
     employer_name: str = "",
+    member=None,
     source: str = WorkerSource.STAFF,
 ) -> Worker:
     require(actor, "workers.manage")
     fields = {
+        "member": member,
         "name": name,
         "phone": phone,
         "occupation": occupation,

@@ -62,6 +62,7 @@ def _detail(request, worker, *, phone: str = ""):
         "phone": phone,
         "can_manage": request.user.can("workers.manage") and selectors.can_write(worker, request.user),
         "can_unmask": request.user.can("workers.unmask"),
+        "member": selectors.visible_member(worker, request.user),
     }
     return render(request, "workers/worker_detail.html", context)
 

@@ -103,3 +103,23 @@ def test_platform_pages(client_for, platforms):
 def test_menu_group(client_for):
     page = client_for("county").get("/").content.decode()
     assert "新就业群体" in page and "从业人员" in page
+
+
+def test_link_a_member_record_by_id_number(client_for, personas, rider, platforms):
+    from tests.members_factories import make_member
+    from tests.orgs_factories import party_org
+
+    branch = party_org(personas["county"], name="滕王阁快递党支部")
+    member = make_member(personas["county"], branch, name="李骑手")
+    client = client_for("county")
+    data = {"name": "李骑手", "phone": "13812345678", "occupation": "delivery_rider", "region": "360102002"}
+    missing = client.post(f"/workers/{rider.pk}/edit/", {**data, "member_id_number": "110101199001011234"})
+    assert "没有这个身份证号码的党员" in missing.content.decode()
+    linked = client.post(f"/workers/{rider.pk}/edit/", {**data, "member_id_number": member.id_number.lower()})
+    assert linked.status_code == 302
+    rider.refresh_from_db()
+    assert rider.member_id == member.pk
+    assert "滕王阁快递党支部" in client.get(f"/workers/{rider.pk}/").content.decode()
+    client.post(f"/workers/{rider.pk}/edit/", data)  # blank keeps the link
+    rider.refresh_from_db()
+    assert rider.member_id == member.pk
