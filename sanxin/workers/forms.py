@@ -5,8 +5,8 @@ from sanxin.accounts.models import Unit, UnitKind
 from sanxin.core.fields import blind_index_for
 from sanxin.core.forms import HalfWidthCharField
 from sanxin.core.scope import scoped
-from sanxin.members.models import Member
 from sanxin.core.text import normalize_code
+from sanxin.members.models import Member
 from sanxin.orgs.lookup import OrganizationLookupField
 from sanxin.regions.models import Region
 from sanxin.regions.widgets import RegionPickerField, RegionPickerWidget
