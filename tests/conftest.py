@@ -27,7 +27,7 @@ from sanxin.core.roles import Role
 from sanxin.life.models import MeetingType
 from sanxin.regions.loader import load_regions
 from sanxin.regions.models import Industry, Region, Zone, ZoneKind
-from sanxin.workers.models import Occupation, Worker
+from sanxin.workers.models import ConsentText, Occupation, Worker
 
 PASSWORD = "Test-Passw0rd!2026"
 
@@ -133,13 +133,14 @@ def make_worker_persona(name: str, region: str):
     user.save()
     grant_initial_roles(user=user, roles=[Role.WORKER])
     now = timezone.now()
+    current = ConsentText.objects.order_by("-published_at").first()  # written by the workers' migration
     Worker.objects.create(
         name=f"测试{name}",
         phone=WORKER_PERSONA_PHONE,
         occupation=Occupation.DELIVERY_RIDER,
         region_id=region,
         user=user,
-        consent_version="test",
+        consent_version=current.version if current else "test",
         consented_at=now,
         sensitive_consented_at=now,
     )

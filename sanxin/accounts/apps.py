@@ -46,6 +46,8 @@ class AccountsConfig(SanxinApp):
         "user_set_roles": "变更角色",
         "grant_initial_roles": "初始化角色",
         "accounts_disable_inactive": "停用长期未用账号",
+        "worker_account_create": "开通从业人员账号",
+        "worker_account_delete": "删除从业人员账号",
         "user_phone_unmask": "查看完整个人信息",
         "api_token_*": "接口令牌（全部）",
         "api_token_create": "签发接口令牌",

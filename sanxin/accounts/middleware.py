@@ -57,7 +57,8 @@ class SessionLimitMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "会话已过期，请重新登录"}, status=401)
                 messages.info(request, "登录已超过 12 小时，请重新登录")
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                login_path = "/w/login/" if request.path.startswith("/w/") else reverse(settings.LOGIN_URL)  # workers: by phone
+                return redirect(f"{login_path}?next={request.path}")
             refreshed = session.get(REFRESHED_AT_KEY)
             if refreshed is None or now - datetime.fromisoformat(refreshed) >= settings.SANXIN_SESSION_REFRESH_INTERVAL:
                 # Changing the session makes SessionMiddleware save it, which sets a new expiry (now + 30 min).

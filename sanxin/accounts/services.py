@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -286,3 +288,32 @@ def accounts_disable_inactive(*, now=None) -> int:
         user.save(update_fields=["is_active"])
         audit_record(action="accounts_disable_inactive", obj=user, actor_name="system", detail={"cutoff": cutoff.isoformat()})
     return len(ids)
+
+
+# Workers' own accounts (sanxin.workers): no unit, no password (they log in by phone and one-time code), the one
+# role WORKER. The account holds no name or phone in clear: its username is random and its name masked, so the
+# audit events that name it (logins) keep nothing personal once the worker is erased.
+
+
+@transaction.atomic
+def worker_account_create(*, masked_name: str) -> User:
+    while True:
+        username = f"w{secrets.token_hex(6)}"
+        if not User.objects.filter(username=username).exists():
+            break
+    user = User(username=username, full_name=masked_name[:50], unit=None, must_change_password=False)
+    user.set_unusable_password()
+    user.save()
+    UserRole.objects.create(user=user, role=Role.WORKER)
+    user._role_codes = None
+    audit_record(action="worker_account_create", obj=user, actor_name="system", detail={"roles": [Role.WORKER]})
+    return user
+
+
+@transaction.atomic
+def worker_account_delete(*, user: User) -> None:
+    """The account of an erased worker: its sessions end with it (the session's user no longer exists)."""
+    if set(user.role_codes) - {Role.WORKER}:
+        raise ValidationError("该账号还有其他角色，不能作为从业人员账号删除")
+    audit_record(action="worker_account_delete", object_type="accounts.user", object_id=str(user.pk), object_repr=user.username)
+    user.delete()

@@ -54,6 +54,8 @@ UNITS = [
     DemoUnit("zone", "八一广场商圈综合党委", UnitKind.ZONE_COMMITTEE, "360102", "county", zone=DEMO_ZONE[0]),
     # The branch the demo secretary leads (sanxin.demo.members.JOINT_BRANCH, written in sanxin.demo.orgs).
     DemoUnit("party_org", "滕王阁街道快递外卖小哥联合党支部", UnitKind.PARTY_ORGANIZATION, "360102002", "township"),
+    # A platform's own Party committee (sanxin.demo.workers links it to the platform 美团外卖).
+    DemoUnit("platform", "美团外卖江西区域党委", UnitKind.PLATFORM, "36"),
 ]
 # Units named otherwise by an earlier demo: renamed in place, so a demo database seeded before keeps its accounts.
 RENAMED_UNITS = {"滕王阁街道快递外卖小哥联合党支部": "东湖区快递物流行业联合党支部"}
@@ -74,6 +76,7 @@ ACCOUNTS = [
     DemoAccount("instructor", "郭明亮", "county", Role.INSTRUCTOR, "党建指导员"),
     DemoAccount("member", "林小勇", "party_org", Role.MEMBER, "党员（流动党员）"),
     DemoAccount("worker", "赵快跑", "township", Role.WORKER, "外卖骑手（新就业群体）"),
+    DemoAccount("meituan", "钱卫东", "platform", Role.PLATFORM_STAFF, "平台企业党组织工作人员（美团外卖）"),
 ]
 
 

@@ -18,6 +18,7 @@ from sanxin.core.models import BaseModel
 
 NAME_MAX = 50
 WORK_AREA_MAX = 200
+EMPLOYER_NAME_MAX = 100
 
 
 class Occupation(models.TextChoices):
@@ -104,6 +105,8 @@ class Worker(MaskedIdentity, BaseModel):
         on_delete=models.SET_NULL,
         related_name="gig_workers",
     )
+    # What a worker registering themselves says of their site or franchisee (they cannot pick from the registry).
+    employer_name = models.CharField("所在站点/加盟商名称", max_length=EMPLOYER_NAME_MAX, blank=True)
     # Area of work: the community or street where the worker mostly works; it carries the scope.
     region = models.ForeignKey("regions.Region", verbose_name="工作区域", on_delete=models.PROTECT, related_name="+")
     work_area = models.CharField("工作区域说明", max_length=WORK_AREA_MAX, blank=True)

@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from sanxin.core.fields import blind_index_for
+from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, scoped
-from sanxin.workers.models import ConsentText, Worker
+from sanxin.core.text import half_width, normalize_code
+from sanxin.core.validators import MOBILE_RE
+from sanxin.members.models import Member
+from sanxin.workers.models import ConsentText, Occupation, Platform, Worker
 
 
-def worker_list(*, user):
-    return scoped(Worker.objects.select_related("region"), user)
+def worker_list(*, user, q: str = "", occupation: str = "", platform="", region: str = ""):
+    """The workers in the user's scope; `q` a name (contains) or a full phone number (exact, by its blind index)."""
+    rows = scoped(Worker.objects.select_related("region"), user)
+    q = half_width(q or "").strip()
+    if q:
+        digits = q.replace(" ", "").replace("-", "")
+        if MOBILE_RE.fullmatch(digits):
+            rows = rows.filter(phone_index=blind_index_for("phone", digits))
+        else:
+            rows = rows.filter(name__contains=q)
+    if occupation in Occupation.values:
+        rows = rows.filter(occupation=occupation)
+    platform_id = parse_id(platform)
+    if platform_id:
+        rows = rows.filter(platforms=platform_id)
+    region = normalize_code(region)
+    if region.isdigit():
+        rows = rows.filter(region__code__under=region)
+    return rows
 
 
 def access_worker(pk, *, user, for_write: bool = False) -> Worker:
@@ -38,3 +60,19 @@ def require_worker(user) -> Worker:
     if worker is None:
         raise Http404
     return worker
+
+
+def can_write(worker: Worker, user) -> bool:
+    """Whether `user` may change `worker` (their own place or below)."""
+    return scoped(Worker.objects.filter(pk=worker.pk), user, own_place_only=True).exists()
+
+
+def platform_list():
+    return Platform.objects.select_related("unit").order_by("name")
+
+
+def visible_member(worker: Worker, user):
+    """The member record linked to `worker`, if `user` may see it (else None: the page says only that one exists)."""
+    if not worker.member_id or not user.can("members.view"):
+        return None
+    return scoped(Member.objects.filter(pk=worker.member_id), user).first()

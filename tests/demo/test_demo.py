@@ -103,6 +103,7 @@ HOME_SHOWS = {  # demo account → what its home page must offer it to do
     "secretary": ["您的账号目前能做的事", "党员管理"],
     "member": ["您的账号目前能做的事", "亮身份"],
     "worker": ["您的账号目前能做的事", "诉求"],
+    "meituan": ["您的账号目前能做的事", "涉及本平台的从业人员诉求"],
 }
 
 

@@ -10,6 +10,7 @@ from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.demo.study import seed_demo_study
+from sanxin.demo.workers import DEMO_WORKER_PHONE, seed_demo_workers
 from sanxin.life.compliance import rebuild_all
 from sanxin.regions.models import Region
 
@@ -53,7 +54,13 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成演示学习资料 {materials} 份（已分享给东湖区的党组织，部分党员已学完）")
         if seed_demo_mine():
             self.stdout.write("已为演示党员（member）生成流入登记、下周的党小组会和一条待确认的亮身份报到")
+        workers = seed_demo_workers()
+        if workers:
+            self.stdout.write(f"已生成演示平台 6 个、从业人员 {workers} 名（多数已本人注册并同意告知同意书）")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
         self.stdout.write(path.read_text(encoding="utf-8"))
+        self.stdout.write(
+            f"手机 {DEMO_WORKER_PHONE}（赵快跑，外卖骑手）：在手机页面 /w/login/ 用手机号码和验证码登录，演示环境的验证码显示在登录页上"
+        )
