@@ -226,7 +226,7 @@
                 return post(current.url, current.fields, json.token).then(function (response) {
                   return outcome(response).then(function (result) {
                     if (result.kind === "sent") {
-                      notices.push({ kind: "success", text: "已发送：" + current.label });
+                      notices.push({ kind: "success", text: "已发送：" + current.label, link: result.redirect });
                       return removeEntry(current.id).then(function () { return true; });
                     }
                     if (result.kind === "refused") {
@@ -274,7 +274,15 @@
     return mine().then(function (entries) {
       box.textContent = "";
       var pending = entries.filter(function (e) { return e.status === "pending"; });
-      notices.forEach(function (n) { box.appendChild(el("div", "alert alert-" + n.kind + " py-2 mb-2 sx-outbox-notice", n.text)); });
+      notices.forEach(function (n) {
+        var note = el("div", "alert alert-" + n.kind + " py-2 mb-2 sx-outbox-notice d-flex justify-content-between gap-2", n.text);
+        if (n.link) {  // the page as it is now, with what was sent on it
+          var look = el("a", "alert-link text-nowrap", "查看");
+          look.href = n.link;
+          note.appendChild(look);
+        }
+        box.appendChild(note);
+      });
       notices = [];
       if (pending.length) {
         var head = el("div", "alert alert-warning py-2 mb-2 sx-outbox-banner");
@@ -283,6 +291,8 @@
         if (loginNeeded) head.appendChild(el("div", "small mt-1", "登录已过期：请重新登录，登录后自动发送"));
         box.appendChild(head);
       }
+      var failed = entries.length - pending.length;
+      if (failed) box.appendChild(el("div", "alert alert-danger py-2 mb-2", failed + " 条未被接受：请重新填写后提交，或删除"));
       if (entries.length) {
         var list = el("ul", "list-group mb-2 sx-outbox-list");
         entries.forEach(function (entry) {
@@ -362,7 +372,8 @@
     renewKeys();
     if (!window.indexedDB) return;
     fillFromOutbox().catch(function () {}).then(render).then(function () { if (navigator.onLine) replay(); });
-    window.addEventListener("online", replay);
+    // `online` may come a moment before requests get through: once now, and again shortly after.
+    window.addEventListener("online", function () { replay(); setTimeout(replay, 3000); });
     window.addEventListener("offline", render);
     window.addEventListener("pageshow", function (event) { if (event.persisted) { renewKeys(); render(); } });
     setInterval(function () { if (navigator.onLine) replay(); }, REPLAY_EVERY);
