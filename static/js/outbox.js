@@ -43,6 +43,7 @@
   var notices = [];
   var loginNeeded = false;
   var replaying = false;
+  var pendingCount = 0;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
@@ -191,6 +192,22 @@
     else form.submit();
   }
 
+  // Logging out: unsent entries wait for this user's next login; the pages kept for offline use go (the service
+  // worker deletes them too when it sees the logout).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || new URL(form.action, location.href).pathname !== "/accounts/logout/") return;
+    if (pendingCount && !window.confirm("还有 " + pendingCount + " 条记录没有发送，退出后要等您再次登录才会发送。确定退出？")) {
+      event.preventDefault();
+      return;
+    }
+    if (window.caches) {
+      caches.keys().then(function (keys) {
+        keys.filter(function (key) { return key.indexOf("sx-pages-") === 0; }).forEach(function (key) { caches.delete(key); });
+      });
+    }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-offline") || event.defaultPrevented) return;
@@ -274,6 +291,7 @@
     return mine().then(function (entries) {
       box.textContent = "";
       var pending = entries.filter(function (e) { return e.status === "pending"; });
+      pendingCount = pending.length;
       notices.forEach(function (n) {
         var note = el("div", "alert alert-" + n.kind + " py-2 mb-2 sx-outbox-notice d-flex justify-content-between gap-2", n.text);
         if (n.link) {  // the page as it is now, with what was sent on it
@@ -375,7 +393,12 @@
     // `online` may come a moment before requests get through: once now, and again shortly after.
     window.addEventListener("online", function () { replay(); setTimeout(replay, 3000); });
     window.addEventListener("offline", render);
-    window.addEventListener("pageshow", function (event) { if (event.persisted) { renewKeys(); render(); } });
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;  // back to a page kept in memory: its forms usable again, with fresh keys
+      document.querySelectorAll("form[data-offline]").forEach(function (form) { setBusy(form, false); });
+      renewKeys();
+      render();
+    });
     setInterval(function () { if (navigator.onLine) replay(); }, REPLAY_EVERY);
   }
 

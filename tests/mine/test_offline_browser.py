@@ -102,6 +102,14 @@ def test_a_leave_asked_with_no_network_is_kept_and_sent_once(browser, live_serve
     assert page.locator(".sx-outbox-list").count() == 0
     assert "已请假：" in page.inner_text("main") and REASON in page.inner_text("main")
     assert leave_events() == 1
+
+    # Logging out deletes the pages kept on the phone.
+    page.goto(f"{live_server.url}/m/me/")
+    assert stored_pages(page)
+    page.click("text=退出登录")
+    page.wait_for_url("**/accounts/login/")
+    page.wait_for_timeout(300)
+    assert stored_pages(page) == []
     context.close()
 
 
