@@ -2,35 +2,47 @@
 
 The phone keeps a form submitted without network in its outbox (static/js/outbox.js) and posts it again later,
 possibly more than once (a reply lost in a basement looks like a failure to the phone). What a page and a view must
-do to take part:
+do to take part (worked examples: the member's leave request, sanxin/mine/views.py::meeting_leave and
+templates/mine/meeting_detail.html; the 亮身份 report's client_key, sanxin/members/identity.py):
 
-The form (template)
-    <form method="post" action="..." data-offline="上报诉求">   {# the Chinese label the outbox lists it under #}
+The form (template, in the phone shell templates/mobile/base.html, which loads outbox.js)
+    <form method="post" action="{{ url(...) }}" enctype="multipart/form-data" data-offline="上报诉求">
       {{ csrf_input }}
-      <input type="hidden" name="client_key">                  {# outbox.js fills a fresh UUID on every load #}
+      <input type="hidden" name="client_key">          {# outbox.js fills a fresh UUID on every page load #}
       ...
-    The action must be explicit or the page's own URL; file inputs are kept on the phone too.
+    data-offline is the Chinese label the outbox lists the entry under. The action must be explicit (or the page's
+    own URL). File inputs are kept on the phone as they are (photos). Do not mark forms holding ID numbers or
+    passwords: what is kept stays on the phone until sent.
+
+The Django form: client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput); the view
+passes it on; `parse_client_key` turns a missing or malformed one into None (no dedupe, never a refusal).
 
 The model (when the form creates a row)
     client_key = models.UUIDField("客户端提交标识", null=True, blank=True, editable=False)
-    Meta.constraints: models.UniqueConstraint(fields=["<owner>", "client_key"], condition=Q(client_key__isnull=False),
-                                              name="<model>_once_per_client_key")
+    Meta.constraints += [models.UniqueConstraint(fields=["<owner>", "client_key"],
+                                                 condition=Q(client_key__isnull=False), name="<model>_once_per_client_key")]
 
 The service (when the form creates a row)
-    def appeal_submit(*, actor, client_key=None, **fields):
-        ...                                        # capability checks first
-        row, created = create_once(Appeal, owner={"worker": worker}, client_key=client_key,
-                                   create=lambda: _validated_create(actor, fields, client_key=client_key))
-    `create` validates, creates the row with client_key, audits and notifies; it runs in a savepoint, so a second
-    arrival racing the first rolls back whole and answers the first row. A repeat arrives before validation runs:
-    it answers the existing row even if the same data would now be refused (a duplicate check, a closed window).
-    A view whose write is an idempotent update (the member's leave request) needs no client_key.
+    def appeal_submit(*, actor, client_key=None, **fields) -> Appeal:
+        require(actor, ...)                                # the capability first, as always
+        key = parse_client_key(client_key)
+        def create():                                     # validates, creates with client_key=key, audits, notifies
+            ...
+        appeal, _ = create_once(Appeal, owner={"worker": worker}, client_key=key, create=create)
+        return appeal
+    The lookup comes before `create`: a repeat answers the row already made even if the same data would now be
+    refused (a duplicate check, a closed window). `create` runs in a savepoint: a repeat racing the first loses on
+    the unique constraint, rolls back whole (its audit event and on-commit notifications too) and answers the
+    first row. A write that is an idempotent update (the leave request: the same reason again changes nothing)
+    needs no client_key.
 
 The view
-    Answer through `done(...)` on success and `refused(...)` on a validation refusal. With the outbox's header
-    (X-Sanxin-Outbox: 1) they answer JSON ({"ok": true, "message", "redirect"} / 400 {"ok": false, "message",
-    "errors"}); without it the browser gets the redirect (with the flash message) or the page with the form's
-    errors as before. The flash message is set in both cases, so the phone's next page shows it.
+    Answer through `done(request, message=..., to=url)` on success and `refused(request, form=form, page=...)` on a
+    validation refusal. With the outbox's header (X-Sanxin-Outbox: 1) they answer JSON ({"ok": true, "message",
+    "redirect"} / 400 {"ok": false, "message", "errors"}); without it the browser gets the redirect or the page
+    with the form's errors, as before. The flash message is set in both cases, so the phone's next page shows it.
+    A replay comes later than the act: `kept_at(request)` is when the phone kept the entry (the phone's own
+    clock, so only for display or a bounded correction such as the check-in time; never for a deadline).
 """
 
 from __future__ import annotations
@@ -38,17 +50,23 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.utils import timezone
 
 # Bump when the service worker's own logic changes; the static files' names (hashed in production) bump it too.
 CACHE_VERSION = 1
 OUTBOX_HEADER = "X-Sanxin-Outbox"
+KEPT_AT_HEADER = "X-Sanxin-Kept-At"
+KEPT_AT_LIMIT = timedelta(days=7)
 T = TypeVar("T")
 
 # What the phone shell needs to draw a page with no network (templates/base.html and templates/mobile/base.html).
@@ -107,6 +125,20 @@ def create_once(model: type[T], *, owner: dict, client_key, create: Callable[[],
 # ------------------------------------------------------------------------------------------- answering the outbox
 
 
+def kept_at(request: HttpRequest, *, now: datetime | None = None) -> datetime | None:
+    """When the phone kept this entry (header X-Sanxin-Kept-At, ISO 8601 from the phone's clock): None when absent,
+    malformed, in the future or more than KEPT_AT_LIMIT ago."""
+    text = request.headers.get(KEPT_AT_HEADER, "")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    now = now or timezone.now()
+    return moment if now - KEPT_AT_LIMIT <= moment <= now + timedelta(minutes=5) else None
+
+
 def from_outbox(request: HttpRequest) -> bool:
     """The phone's outbox (or its online submit through fetch) posted this, and wants JSON back."""
     return request.headers.get(OUTBOX_HEADER) == "1"
@@ -145,6 +177,12 @@ def asset_urls() -> list[str]:
 
 
 def cache_version() -> str:
-    """The service worker's cache name suffix: the code version and the assets' (hashed in production) names."""
-    digest = hashlib.sha256("\n".join(asset_urls()).encode()).hexdigest()[:10]
-    return f"v{CACHE_VERSION}-{digest}"
+    """The service worker's cache name suffix: the code version, the assets' names (hashed in production) and
+    their sizes and times (so a changed file reaches the phone in development too, where names are not hashed)."""
+    parts = [str(CACHE_VERSION), *asset_urls()]
+    for name in SHELL_ASSETS:
+        path = finders.find(name)
+        if path:
+            stat = Path(path).stat()
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+    return f"v{CACHE_VERSION}-{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()[:10]}"

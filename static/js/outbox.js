@@ -21,7 +21,7 @@
  *     included, go to IndexedDB with the url, label, time, client_key and the user; the page says
  *     “已保存在手机上，有网络后自动发送（N 条待发送）”.
  *   Replay, in order, on the `online` event, on each page load and every 30 s: a fresh CSRF token from
- *     /offline/csrf/, then the post with the header. Sent (2xx, or 3xx followed) → removed, “已发送”. Refused
+ *     /offline/csrf/, then the post with the header (and X-Sanxin-Kept-At: when the phone kept it). Sent (2xx, or 3xx followed) → removed, “已发送”. Refused
  *     (4xx, with the server's Chinese message) → kept as failed: 重新填写 (fills the form again) or 删除.
  *     Login expired → kept, sent after the user logs in again. Server error or no network → kept, tried later.
  *   Entries belong to the user who made them and are only sent in that user's session; pages stored for offline
@@ -120,7 +120,7 @@
     return fields;
   }
 
-  function post(url, fields, token) {
+  function post(url, fields, token, keptAt) {
     var body = new FormData();
     fields.forEach(function (pair) {
       if (pair[1] instanceof Blob) body.append(pair[0], pair[1], pair[1].name || "");
@@ -131,6 +131,7 @@
     var timer = setTimeout(function () { controller.abort(); }, SEND_TIMEOUT);
     var headers = { "X-CSRFToken": token, "X-Requested-With": "XMLHttpRequest", Accept: "application/json" };
     headers[HEADER] = "1";
+    if (keptAt) headers["X-Sanxin-Kept-At"] = keptAt;  // when the phone kept it (a replay comes later than the act)
     return fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: headers, signal: controller.signal })
       .finally(function () { clearTimeout(timer); });
   }
@@ -240,7 +241,7 @@
               if (!goOn) return false;
               return getEntry(entry.id).then(function (current) {
                 if (!current || current.status !== "pending") return true;  // another tab sent it
-                return post(current.url, current.fields, json.token).then(function (response) {
+                return post(current.url, current.fields, json.token, current.created).then(function (response) {
                   return outcome(response).then(function (result) {
                     if (result.kind === "sent") {
                       notices.push({ kind: "success", text: "已发送：" + current.label, link: result.redirect });

@@ -2,7 +2,7 @@
 client_key), the JSON answer to the phone's outbox on the member's leave request, and the installable app's files."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from unittest import mock
 
 import pytest
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sanxin.core.audit import audit_record
 from sanxin.core.models import AuditEvent
-from sanxin.core.offline import create_once, parse_client_key
+from sanxin.core.offline import create_once, kept_at, parse_client_key
 from sanxin.members.identity import identity_report_submit
 from sanxin.members.models import IdentityReport
 from tests.life.conftest import make_meeting
@@ -186,3 +186,18 @@ def test_the_csrf_token_for_the_replay(client):
 def test_the_content_security_policy_allows_the_worker_and_the_manifest(client):
     policy = client.get("/offline/")["Content-Security-Policy"]
     assert "worker-src 'self'" in policy and "manifest-src 'self'" in policy
+
+
+def test_kept_at_is_the_phones_time_within_bounds(rf):
+    now = timezone.now()
+
+    def at(value):
+        return kept_at(rf.post("/", HTTP_X_SANXIN_KEPT_AT=value), now=now)
+
+    assert at((now - timedelta(hours=2)).isoformat()) == now - timedelta(hours=2)
+    hour_ago = (now - timedelta(hours=1)).astimezone(UTC)
+    js = hour_ago.strftime("%Y-%m-%dT%H:%M:%S.") + f"{hour_ago.microsecond // 1000:03d}Z"  # Date.toISOString()
+    assert abs(at(js) - hour_ago) < timedelta(milliseconds=1)
+    assert at((now + timedelta(hours=1)).isoformat()) is None  # the future
+    assert at((now - timedelta(days=8)).isoformat()) is None  # too old to trust
+    assert at("2026-12-02 08:00") is None and at("") is None and at("昨天") is None  # no zone, nothing, nonsense

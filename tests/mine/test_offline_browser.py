@@ -117,10 +117,11 @@ def test_a_reply_lost_on_the_way_is_sent_again_and_written_once(browser, live_se
     """The server did the work but the phone never heard: twice. The third try is answered; one request in all."""
     meeting = make_meeting(personas["county"], branch, topic=TOPIC, starts_at=timezone.now() + timedelta(days=7))
     context, page = phone(browser, live_server, service_workers="block")  # page.route sees the page's requests
-    arrivals = []
+    arrivals, kept = [], []
 
     def lose_the_reply(route):
         arrivals.append(route.request.headers.get("x-sanxin-outbox"))
+        kept.append(route.request.headers.get("x-sanxin-kept-at"))
         response = route.fetch()  # the server writes the leave
         if len(arrivals) <= 2:
             assert response.status == 200
@@ -148,6 +149,7 @@ def test_a_reply_lost_on_the_way_is_sent_again_and_written_once(browser, live_se
     page.wait_for_selector("text=已发送：会议请假")
     shot(page, "7-sent-after-lost-replies")
     assert arrivals == ["1", "1", "1"]
+    assert kept[0] is None and kept[1] == kept[2] and kept[1].endswith("Z")  # replays say when the phone kept it
     assert page.evaluate("sanxinOutbox.entries().then(rows => rows.length)") == 0
     assert leave_events() == 1
     row = meeting.attendances.get(member=members["member"])
