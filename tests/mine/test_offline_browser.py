@@ -176,3 +176,51 @@ def test_a_refused_entry_is_kept_with_the_reason_and_can_be_filled_again(browser
     shot(page, "9-filled-again")
     assert leave_events() == 0
     context.close()
+
+
+def log_in_as(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    enter_second_factor(page, live_server, username)
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_a_shared_phone_sends_an_entry_only_in_its_makers_session(browser, live_server, personas, branch, members):
+    """The member logs out with an entry unsent (asked first); the secretary logs in on the same phone: the pages the
+    member left are deleted and the member's entry is neither shown nor sent; the member logs in again: sent."""
+    meeting = make_meeting(personas["county"], branch, topic=TOPIC, starts_at=timezone.now() + timedelta(days=7))
+    context, page = phone(browser, live_server, service_workers="block")
+    page.route("**/leave/", lambda route: route.abort("internetdisconnected"))
+    page.goto(f"{live_server.url}/m/meetings/{meeting.pk}/")
+    page.fill("#id_reason", REASON)
+    page.locator("form[data-offline] button[type=submit]").click()
+    page.wait_for_selector("text=已保存在手机上，有网络后自动发送（1 条待发送）")
+    page.evaluate("caches.open('sx-pages-test').then(c => c.put('/m/me/', new Response('林小勇的页面')))")
+
+    page.goto(f"{live_server.url}/m/me/")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("text=退出登录")
+    page.wait_for_url("**/accounts/login/")
+    assert "还有 1 条记录没有发送" in asked[0]
+    page.unroute("**/leave/")
+
+    log_in_as(page, live_server, "secretary")
+    page.goto(f"{live_server.url}/m/meetings/")
+    page.evaluate("sanxinOutbox.replay()")
+    assert page.evaluate("caches.keys()") == []
+    assert page.evaluate("sanxinOutbox.entries().then(rows => rows.length)") == 0
+    assert page.locator("#sx-outbox .sx-outbox-list").count() == 0
+    assert leave_events() == 0
+    shot(page, "10-another-user")
+
+    page.goto(f"{live_server.url}/m/me/")
+    page.click("text=退出登录")
+    page.wait_for_url("**/accounts/login/")
+    log_in_as(page, live_server, "member")
+    page.goto(f"{live_server.url}/m/meetings/")
+    page.wait_for_selector("text=已发送：会议请假")
+    assert leave_events() == 1
+    context.close()
