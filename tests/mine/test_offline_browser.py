@@ -224,3 +224,34 @@ def test_a_shared_phone_sends_an_entry_only_in_its_makers_session(browser, live_
     page.wait_for_selector("text=已发送：会议请假")
     assert leave_events() == 1
     context.close()
+
+
+def test_a_photo_is_kept_on_the_phone_and_sent_with_the_entry(browser, live_server, personas, branch, members):
+    """A form with a file input (as the appeal form will have): the file is kept in IndexedDB and posted on replay."""
+    meeting = make_meeting(personas["county"], branch, topic=TOPIC, starts_at=timezone.now() + timedelta(days=7))
+    context, page = phone(browser, live_server, service_workers="block")
+    page.goto(f"{live_server.url}/m/meetings/{meeting.pk}/")
+    form = "form[data-offline]"
+    page.evaluate(
+        """f => { const input = document.createElement('input');
+                  input.type = 'file'; input.name = 'photo'; document.querySelector(f).appendChild(input); }""",
+        form,
+    )
+    photo = {"name": "车库.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + b"x" * 2000}
+    page.set_input_files(f"{form} input[name=photo]", files=[photo])
+    context.set_offline(True)
+    page.fill("#id_reason", REASON)
+    page.locator(f"{form} button[type=submit]").click()
+    page.wait_for_selector("text=已保存在手机上，有网络后自动发送（1 条待发送）")
+    stored = page.evaluate(
+        "sanxinOutbox.entries().then(rows => rows[0].fields.filter(f => f[0] === 'photo').map(f => [f[1].name, f[1].size]))"
+    )
+    assert stored == [["车库.jpg", 2003]]
+
+    bodies = []
+    page.route("**/leave/", lambda route: (bodies.append(route.request.post_data_buffer), route.continue_()))
+    context.set_offline(False)
+    page.wait_for_selector("text=已发送：会议请假")
+    assert b'filename="\xe8\xbd\xa6\xe5\xba\x93.jpg"' in bodies[0] and b"x" * 2000 in bodies[0]
+    assert leave_events() == 1
+    context.close()
