@@ -27,6 +27,7 @@ from sanxin.core.fields import blind_index_for
 from sanxin.core.guards import require
 from sanxin.core.masking import mask_id_number, mask_phone
 from sanxin.core.notifications import Message, notify
+from sanxin.core.offline import create_once, parse_client_key
 from sanxin.core.roles import Role
 from sanxin.core.scope import REGION_CODE_LENGTHS, access, scoped, user_scope
 from sanxin.core.validators import validate_id_number, validate_mobile
@@ -192,15 +193,18 @@ def _duplicates(cleaned: dict, errors: dict) -> None:
         errors["id_number"] = f"该党员已在“{org.name}”登记（{member.get_relation_mode_display()}），无需报到"
 
 
-def _create(actor, cleaned: dict, *, by_staff: bool) -> IdentityReport:
+def _create(actor, cleaned: dict, *, by_staff: bool, client_key=None) -> IdentityReport:
     try:
         with transaction.atomic():  # two submissions at once: the database's partial unique constraint decides
             report = IdentityReport.objects.create(
                 **{name: cleaned[name] for name in FIELDS},
                 by_staff=by_staff,
                 reporter=None if by_staff else actor,
+                client_key=client_key,
             )
     except IntegrityError:
+        if client_key is not None and IdentityReport.objects.filter(reporter=actor, client_key=client_key).exists():
+            raise  # the same submission arrived twice at once: create_once answers the first one
         org = cleaned["party_organization"]
         raise ValidationError({"id_number": f"该身份证号码已向“{org.name}”报到，正在等待确认，不能重复报到"}) from None
     _report_submitted_event(report, actor=actor)
@@ -232,19 +236,26 @@ def _report_submitted_event(report: IdentityReport, *, actor) -> None:
 
 
 @transaction.atomic
-def identity_report_submit(*, actor, by_staff: bool = False, **fields) -> IdentityReport:
+def identity_report_submit(*, actor, by_staff: bool = False, client_key=None, **fields) -> IdentityReport:
     """A report: by the person themselves (members.report_identity), or entered by staff (members.manage) for a
-    Party organization they keep."""
+    Party organization they keep. The person's own report is created once per client_key (the phone's key for
+    the submission, sanxin.core.offline): the same key again answers the report it created."""
     require(actor, "members.manage" if by_staff else "members.report_identity", person=True)
-    errors, cleaned = report_errors(fields)
-    if errors:
-        raise ValidationError(errors)
-    if by_staff and not manageable_party_orgs(actor).filter(pk=cleaned["party_organization"].pk).exists():
-        errors["party_organization"] = "所选党组织不在您的管辖范围内：工作人员只能为本人管辖的党组织代为登记报到"
-    _duplicates(cleaned, errors)
-    if errors:
-        raise ValidationError(errors)
-    return _create(actor, cleaned, by_staff=by_staff)
+    key = None if by_staff else parse_client_key(client_key)
+
+    def create() -> IdentityReport:
+        errors, cleaned = report_errors(fields)
+        if errors:
+            raise ValidationError(errors)
+        if by_staff and not manageable_party_orgs(actor).filter(pk=cleaned["party_organization"].pk).exists():
+            errors["party_organization"] = "所选党组织不在您的管辖范围内：工作人员只能为本人管辖的党组织代为登记报到"
+        _duplicates(cleaned, errors)
+        if errors:
+            raise ValidationError(errors)
+        return _create(actor, cleaned, by_staff=by_staff, client_key=key)
+
+    report, _ = create_once(IdentityReport, owner={"reporter": actor}, client_key=key, create=create)
+    return report
 
 
 @transaction.atomic

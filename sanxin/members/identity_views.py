@@ -57,6 +57,8 @@ class IdentityReportForm(forms.Form):
     occupation = forms.CharField(label="职业", max_length=50, help_text="如快递员、外卖骑手、网约车司机")
     employer_name = forms.CharField(label="工作单位", max_length=200, required=False, help_text="所在站点、公司或平台")
     party_organization = ReportTargetField(label="报到党组织", help_text="一般为工作所在街道的快递外卖联合党支部")
+    # The phone's key for this submission (static/js/outbox.js fills it): sent twice, reported once; a malformed key is ignored.
+    client_key = forms.CharField(label="客户端提交标识", required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -274,6 +274,8 @@ class IdentityReport(MaskedIdentity, BaseModel):
     member = models.ForeignKey(
         Member, verbose_name="党员记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="identity_reports"
     )
+    # The phone's key for this submission (sanxin.core.offline): the same key from the same reporter creates nothing new.
+    client_key = models.UUIDField("客户端提交标识", null=True, blank=True, editable=False)
 
     scope_region_field = "party_organization__region__code"
     scope_industry_field = "party_organization__industry_id"
@@ -290,7 +292,10 @@ class IdentityReport(MaskedIdentity, BaseModel):
                 fields=["id_number_index", "party_organization"],
                 condition=models.Q(status="submitted"),
                 name="identity_one_open_report",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "client_key"], condition=models.Q(client_key__isnull=False), name="identity_once_per_client_key"
+            ),
         ]
 
     def __str__(self):

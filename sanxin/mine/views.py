@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sanxin.core import offline
 from sanxin.core.recheck import LOCKED_MESSAGE, Recheck, password_recheck
 from sanxin.core.views_helpers import capability_required
 from sanxin.life.leave import MAX_REASON, meeting_leave_request
@@ -77,6 +78,8 @@ def meeting_detail(request, pk):
 @require_POST
 @capability_required("mine.view")
 def meeting_leave(request, pk):
+    """The leave form may be sent from the phone's outbox (sanxin.core.offline): the same answer as JSON. Asking
+    again with the same reason changes nothing, so a replayed request is written and audited once."""
     row = selectors.access_my_meeting(pk, user=request.user)
     form = LeaveForm(request.POST)
     if form.is_valid():
@@ -85,11 +88,11 @@ def meeting_leave(request, pk):
         except ValidationError as error:
             form.add_error("reason", error.messages)
         else:
-            messages.success(request, f"已请假：{row.meeting.topic}")
-            return redirect("mine:meeting_detail", pk=row.meeting_id)
+            return offline.done(request, message=f"已请假：{row.meeting.topic}", to=reverse("mine:meeting_detail", args=[row.meeting_id]))
     elif not form.data.get("reason", "").strip():
         form.errors["reason"] = form.error_class(["请填写请假事由"])
-    return _meeting_page(request, selectors.access_my_meeting(pk, user=request.user), leave_form=form, status=400)
+    page = lambda: _meeting_page(request, selectors.access_my_meeting(pk, user=request.user), leave_form=form, status=400)  # noqa: E731
+    return offline.refused(request, form=form, page=page)
 
 
 @require_POST
