@@ -5,7 +5,6 @@ appeals nearby for the duplicate offer."""
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -200,7 +199,3 @@ def nearby_open(*, category: str, region_code: str, longitude=None, latitude=Non
         if found:
             return found[:limit]
     return list(rows.filter(region_id=region_code).order_by("-submitted_at")[:limit])
-
-
-def recently(days: int = 30):
-    return timezone.now() - timedelta(days=days)
