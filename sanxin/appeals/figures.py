@@ -99,9 +99,9 @@ def by_region(user, *, by: str = "response", now=None) -> list[Row]:
     """The places one level below the viewer's region (a county sees its streets)."""
     now = now or timezone.now()
     length = child_length(user)
-    grouped = appeals_in_scope(user).order_by().annotate(place=Substr("region_id", 1, length)).values("place").annotate(**_counts(now))
-    names = dict(Region.objects.filter(code__in=[g["place"] for g in grouped]).values_list("code", "name"))
-    return _ranked([_row(g["place"], names.get(g["place"], g["place"]), g, f"region={g['place']}") for g in grouped], by)
+    grouped = appeals_in_scope(user).order_by().annotate(area=Substr("region_id", 1, length)).values("area").annotate(**_counts(now))
+    names = dict(Region.objects.filter(code__in=[g["area"] for g in grouped]).values_list("code", "name"))
+    return _ranked([_row(g["area"], names.get(g["area"], g["area"]), g, f"region={g['area']}") for g in grouped], by)
 
 
 def totals(user, *, now=None) -> Row:
