@@ -38,7 +38,7 @@ class AppealsConfig(SanxinApp):
         "appeal_transfer": "转办诉求",
         "appeal_return": "退回诉求",
         "appeal_escalate": "升级诉求",
-        "appeal_anonymise": "诉求人注销后匿名化诉求",
+        "appeal_anonymise_for_worker": "诉求人注销后匿名化诉求",
         "routing_rule_save": "保存诉求分派规则",
         "routing_rule_delete": "删除诉求分派规则",
     }

@@ -355,7 +355,7 @@ def appeal_anonymise_for_worker(worker: Worker) -> int:
         appeal.save()
         audit_record(
             actor=None,
-            action="appeal_anonymise",
+            action="appeal_anonymise_for_worker",
             obj=appeal,
             actor_name="system",
             detail={"old": {"worker": worker.pk}, "new": {"worker": None}},

@@ -13,8 +13,14 @@ def post(client, url, data):
 def test_worker_raises_lists_reads_and_rates(client_for, personas, platform):
     client = client_for("worker")
     key = "5d3b6a1e-2b4c-4d6e-8f0a-1b2c3d4e5f60"
-    body = {"category": "amenities", "text": "站点附近没有饮水点。", "place": "八一广场东侧", "region": "360102002001", "platform": platform.pk,
-            "client_key": key}
+    body = {
+        "category": "amenities",
+        "text": "站点附近没有饮水点。",
+        "place": "八一广场东侧",
+        "region": "360102002001",
+        "platform": platform.pk,
+        "client_key": key,
+    }
     response = post(client, "/api/v1/w/appeals", body)
     assert response.status_code == 201, response.content
     data = response.json()

@@ -102,7 +102,9 @@ def test_duplicate_offer_and_joining(client_for, personas, other_worker):
 def test_nearby_by_position(personas, other_worker):
     from sanxin.appeals.selectors import nearby_open
 
-    near = raise_appeal(personas["county"], worker=other_worker, region="360102004001", longitude="115.900000", latitude="28.680000", place="近处")
+    near = raise_appeal(
+        personas["county"], worker=other_worker, region="360102004001", longitude="115.900000", latitude="28.680000", place="近处"
+    )
     raise_appeal(personas["county"], worker=other_worker, longitude="115.950000", latitude="28.680000", place="远处", region="360102004001")
     found = nearby_open(category="access", region_code="360102004001", longitude=115.902, latitude=28.681)
     assert [a.place for a in found] == [near.place]  # ~220 m away; the other ~5 km
