@@ -84,3 +84,8 @@ class DueTable:
         offset = (day - self.start).days
         index = self.before[offset + 1] + n - 1  # working days up to and including `day`, then n more
         return self.workday_dates[index]
+
+    def add_many(self, days: list[date], counts: list[int]) -> list[date]:
+        """`add` for many at once (the same answers), with the lookups bound locally."""
+        start, before, workdays = self.start.toordinal(), self.before, self.workday_dates
+        return [workdays[before[day.toordinal() - start + 1] + n - 1] for day, n in zip(days, counts, strict=True)]
