@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxin.accounts.models import Unit, UnitKind
+from sanxin.appeals.deadlines import day_end
 from sanxin.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, RoutingRule
 from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, region_ancestor_codes, region_in_scope, scoped
@@ -52,7 +53,7 @@ def appeal_list(
     rows = scoped(_base(), user).annotate(supporter_count=Count("supporters", distinct=True))
     now = now or timezone.now()
     if tab == "today":
-        today_end = timezone.make_aware(timezone.datetime.combine(timezone.localdate(now), timezone.datetime.max.time()))
+        today_end = day_end(timezone.localdate(now))
         rows = rows.filter(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=today_end).exclude(status=AppealStatus.WAITING)
     elif tab == "overdue":
         rows = rows.filter(status__in=OPEN_STATUSES, due_at__lt=now).exclude(status=AppealStatus.WAITING)
