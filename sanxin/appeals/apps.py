@@ -43,4 +43,13 @@ class AppealsConfig(SanxinApp):
         "routing_rule_delete": "删除诉求分派规则",
     }
     audit_objects = {"appeal": "诉求"}
+
+    def ready(self):
+        from sanxin.appeals.services import on_worker_erased
+        from sanxin.core.events import subscribe
+
+        # When the workers app erases a worker's data (publish("workers.erased", worker=...)), their appeals stay
+        # for the figures, without them.
+        subscribe("workers.erased", on_worker_erased)
+
     api_routers = (("/appeals", "sanxin.appeals.api.router"), ("/w/appeals", "sanxin.appeals.api.worker_router"))

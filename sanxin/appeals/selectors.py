@@ -15,6 +15,7 @@ from sanxin.appeals.deadlines import day_end
 from sanxin.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, RoutingRule
 from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, region_ancestor_codes, region_in_scope, scoped
+from sanxin.core.text import half_width
 
 # The units that handle appeals, in the order one is preferred at the same region.
 HANDLING_KINDS = (UnitKind.TOWNSHIP_COMMITTEE, UnitKind.LIANGXIN_COMMITTEE, UnitKind.SOCIAL_WORK_DEPT, UnitKind.COMMUNITY)
@@ -66,8 +67,9 @@ def appeal_list(
         rows = rows.filter(status=status)
     if category:
         rows = rows.filter(category=category)
-    if region and region.isdigit():
-        rows = rows.filter(region__code__under=region)
+    region = half_width(region or "").strip()
+    if region:
+        rows = rows.filter(region__code__under=region) if region.isascii() and region.isdigit() else rows.none()
     if unit:
         rows = rows.filter(unit_id=parse_id(unit) or 0)
     if platform:

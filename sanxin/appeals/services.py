@@ -137,10 +137,10 @@ def appeal_create(
         found = Appeal.objects.filter(worker=worker, client_key=key).first()
         if found is not None:
             return found
-    region_code = region.pk if isinstance(region, Region) else str(region or "").strip()
+    region_code = region.pk if isinstance(region, Region) else half_width(str(region or "")).strip()
     fields = {"kind": kind, "category": category, "text": text, "place": place, "firm_name": firm_name}
     errors = appeal_errors(fields)
-    region_obj = Region.objects.filter(pk=region_code).first() if region_code.isdigit() else None
+    region_obj = Region.objects.filter(pk=region_code).first() if region_code.isascii() and region_code.isdigit() else None
     if region_obj is None:
         errors["region"] = "请选择诉求发生地所在的区划（街道或社区）"
     elif raised_by is not None and not region_in_scope(actor, region_obj.code):
@@ -364,6 +364,12 @@ def appeal_anonymise_for_worker(worker: Worker) -> int:
     return len(appeals)
 
 
+def on_worker_erased(*, worker: Worker, **payload) -> None:
+    """The "workers.erased" event's handler (sanxin.core.events): the worker's appeals anonymised in the same
+    transaction as the erasure."""
+    appeal_anonymise_for_worker(worker)
+
+
 # The routing table.
 
 
@@ -379,7 +385,7 @@ def routing_rule_save(*, actor, region, category: str = "", unit=None, note: str
     below go to `unit` (an active handling unit)."""
     require(actor, "appeals.route", person=True)
     errors = {}
-    region_code = region.pk if isinstance(region, Region) else str(region or "").strip()
+    region_code = region.pk if isinstance(region, Region) else half_width(str(region or "")).strip()
     if not region_code or not Region.objects.filter(pk=region_code).exists():
         errors["region"] = "请选择地区"
     elif not region_in_scope(actor, region_code):

@@ -266,3 +266,24 @@ def test_anonymise_for_worker(personas, appeal, worker):
     services.appeal_anonymise_for_worker(worker)
     appeal.refresh_from_db()
     assert appeal.worker is None and "已注销" in appeal.text
+
+
+def test_the_workers_erased_event_anonymises(personas, appeal, worker):
+    from sanxin.core.events import publish
+
+    publish("workers.erased", worker=worker)
+    appeal.refresh_from_db()
+    assert appeal.worker is None
+
+
+def test_a_rated_not_satisfied_appeal_left_alone_closes(personas, appeal):
+    appeal = _resolved(personas, appeal)
+    appeal = services.appeal_rate(actor=personas["worker"], appeal=appeal, rating=Rating.UNSATISFIED)
+    assert services.appeals_close_rated(now=appeal.rated_at)["closed"] == 0
+    assert services.appeals_close_rated(now=at(2099, 1, 1, 9, 0))["closed"] == 1
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.CLOSED
+
+
+def test_full_width_region_is_read(personas):
+    assert raise_appeal(personas["worker"], region="３６０１０２００２００１").region_id == "360102002001"
