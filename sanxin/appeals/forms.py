@@ -1,7 +1,7 @@
 from django import forms
 
 from sanxin.accounts.models import Unit
-from sanxin.appeals.models import PLACE_MAX, TEXT_MAX, AppealCategory, RoutingRule
+from sanxin.appeals.models import PLACE_MAX, TEXT_MAX, AppealCategory, AppealKind, RoutingRule
 from sanxin.appeals.selectors import HANDLING_KINDS
 from sanxin.core.scope import scoped
 from sanxin.regions.models import Region
@@ -36,6 +36,23 @@ class AppealForm(forms.Form):
         places = Region.objects.filter(code__startswith=street).filter(code__regex=r"^\d{9}(\d{3})?$").order_by("code")
         self.fields["region"].choices = [(r.code, r.name) for r in places] or [(worker.region_id, worker.region_id)]
         self.fields["region"].initial = worker.region_id
+
+
+class StaffAppealForm(forms.Form):
+    """Staff raise an appeal on a worker's behalf (by the worker's phone, found in their own area) or a firm's
+    difficulty (助企服务); the rules are the service's."""
+
+    kind = forms.ChoiceField(label="诉求类型", choices=AppealKind.choices, initial=AppealKind.WORKER)
+    worker_phone = forms.CharField(
+        label="诉求人手机号码", max_length=20, required=False, help_text="已登记的从业人员按手机号码查找；不填则不关联从业人员"
+    )
+    firm_name = forms.CharField(label="企业名称", max_length=100, required=False, help_text="助企服务必填")
+    category = forms.ChoiceField(label="诉求类别", choices=[("", "请选择"), *AppealCategory.choices])
+    text = forms.CharField(label="诉求内容", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    place = forms.CharField(label="发生地点", max_length=PLACE_MAX)
+    region = forms.CharField(label="所在区划代码", max_length=12, help_text="街道或社区的区划代码，须在本单位管辖范围内")
+    platform = forms.ModelChoiceField(label="涉及平台", queryset=Platform.objects.all(), required=False, empty_label="不涉及平台")
+    shielded = forms.BooleanField(label="对平台隐藏诉求人身份", required=False, initial=True)
 
 
 class RoutingRuleForm(forms.Form):

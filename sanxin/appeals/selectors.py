@@ -13,9 +13,11 @@ from django.utils import timezone
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.appeals.deadlines import day_end
 from sanxin.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, RoutingRule
+from sanxin.core.fields import blind_index_for
 from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, region_ancestor_codes, region_in_scope, scoped
 from sanxin.core.text import half_width
+from sanxin.workers.models import Worker
 
 # The units that handle appeals, in the order one is preferred at the same region.
 HANDLING_KINDS = (UnitKind.TOWNSHIP_COMMITTEE, UnitKind.LIANGXIN_COMMITTEE, UnitKind.SOCIAL_WORK_DEPT, UnitKind.COMMUNITY)
@@ -92,6 +94,14 @@ def may_handle(user, appeal: Appeal) -> bool:
     if user is None or not user.can("appeals.handle"):
         return False
     return user.unit_id == appeal.unit_id or region_in_scope(user, appeal.unit.region_id)
+
+
+def worker_by_phone(phone: str, *, user):
+    """A worker of the user's own area by their phone (the blind index), for raising on their behalf."""
+    from_phone = half_width(phone or "").strip()
+    if not from_phone:
+        return None
+    return scoped(Worker.objects.filter(phone_index=blind_index_for("phone", from_phone)), user).first()
 
 
 # The worker's side.

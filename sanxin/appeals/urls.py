@@ -6,6 +6,7 @@ app_name = "appeals"
 urlpatterns = [
     path("appeals/", views.appeal_list, name="list"),
     path("appeals/export/", views.appeal_export, name="export"),
+    path("appeals/new/", views.appeal_create, name="create"),
     path("appeals/routing/", views.routing, name="routing"),
     path("appeals/routing/<int:pk>/", views.routing_edit, name="routing_edit"),
     path("appeals/routing/<int:pk>/delete/", views.routing_delete, name="routing_delete"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sanxin.appeals import figures, selectors, services
-from sanxin.appeals.forms import AppealForm, RoutingRuleForm, rule_initial
+from sanxin.appeals.forms import AppealForm, RoutingRuleForm, StaffAppealForm, rule_initial
 from sanxin.appeals.models import OPEN_STATUSES, Appeal, AppealCategory, AppealStatus, Rating
 from sanxin.appeals.shield import AppealView
 from sanxin.appeals.workflow import STAFF_ACTIONS, WORKFLOW
@@ -106,6 +106,25 @@ def appeal_detail(request, pk):
         "photos": list(appeal.photos.all()),
     }
     return render(request, "appeals/detail.html", context)
+
+
+@capability_required("appeals.handle")
+def appeal_create(request):
+    """Raised by staff on a worker's or a firm's behalf."""
+    form = StaffAppealForm(posted(request))
+
+    def save(fields):
+        phone = fields.pop("worker_phone", "")
+        worker = selectors.worker_by_phone(phone, user=request.user) if phone else None
+        if phone and worker is None:
+            raise ValidationError({"worker_phone": "本单位管辖范围内没有登记此手机号码的从业人员"})
+        return services.appeal_create(actor=request.user, worker=worker, **fields)
+
+    appeal = save_form(request, form, save)
+    if appeal is not None:
+        messages.success(request, f"已登记诉求 {appeal.number}，分派至{appeal.unit.name}")
+        return redirect("appeals:detail", pk=appeal.pk)
+    return render(request, "appeals/new.html", {"form": form})
 
 
 @require_POST

@@ -123,6 +123,7 @@ ROUTES: list = [
 WORLD = (make_world_appeals,)
 EXEMPT: dict[str, str] = {
     "appeals:act": "只收 POST；经 access_appeal(for_write=True) 取得（承办单位及其上级），范围外 404，见 tests/appeals/test_pages.py",
+    "appeals:create": "代为登记表单；所在区划须在本单位管辖范围内，诉求人按手机号只在本范围内查找，见 tests/appeals/test_pages.py",
     "appeals:routing_delete": "只收 POST；经 access_rule 取得，范围外 404，见 tests/appeals/test_pages.py",
     "appeals:rates": "三率只按单位和地区汇总，经 scoped() 裁剪，见 tests/appeals/test_figures.py",
     "appeals:my_new": "从业人员提出诉求的表单；附近同类诉求只显示类别、地点和状态，不显示诉求人，见 tests/appeals/test_pages.py",

@@ -197,3 +197,28 @@ def test_anonymous_worker_goes_to_login():
 
 def test_a_logged_in_client_helper(personas):
     assert logged_in_client(personas["worker"]).get("/w/appeals/").status_code == 200
+
+
+def test_staff_raise_on_behalf_by_the_workers_phone(client_for, personas, worker):
+    client = client_for("township")
+    empty = client.post("/appeals/new/", {})
+    assert empty.status_code == 200 and "这个字段是必填项" in empty.content.decode() and not Appeal.objects.exists()
+    data = {
+        "kind": "worker",
+        "worker_phone": "１３９００１３９０００",
+        "category": "wages",
+        "text": "来电反映工资拖欠",
+        "place": "某站点",
+        "region": "360102002001",
+    }
+    response = client.post("/appeals/new/", data)
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302 and appeal.worker == worker and appeal.raised_by == personas["township"]
+    outside = client.post("/appeals/new/", data | {"region": "360103"}).content.decode()
+    assert "不在本单位管辖范围内" in outside
+    unknown = client.post("/appeals/new/", data | {"worker_phone": "13700000000"}).content.decode()
+    assert "没有登记此手机号码" in unknown
+    firm = client.post("/appeals/new/", data | {"kind": "firm", "worker_phone": "", "category": "firm_recruiting", "firm_name": ""})
+    assert "助企服务请填写企业名称" in firm.content.decode()
+    client.post("/appeals/new/", data | {"kind": "firm", "worker_phone": "", "category": "firm_recruiting", "firm_name": "某物流公司"})
+    assert Appeal.objects.filter(kind="firm", firm_name="某物流公司").exists()
