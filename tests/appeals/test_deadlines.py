@@ -1,5 +1,5 @@
-"""Deadlines on the Chinese calendar: National Day 2026 (1–7 October off, Saturday 10 October a make-up working
-day, per chinesecalendar), the administrator's table, and the clock paused while waiting for the worker."""
+"""Deadlines on the Chinese calendar: National Day 2026 (1–7 October off; Sunday 20 September and Saturday 10
+October make-up working days, per chinesecalendar), the administrator's table, and the clock paused while waiting for the worker."""
 
 from datetime import date, timedelta
 
@@ -22,6 +22,11 @@ def test_submitted_before_national_day_skips_the_holiday_and_counts_the_make_up_
     # 5 working days at a street from 8 October: 9 (Fri), 10 (Sat, 调休 make-up day), 12, 13, 14.
     assert local_day(appeal.due_at) == date(2026, 10, 14)
     assert timezone.localtime(appeal.due_at).strftime("%H:%M") == "23:59"
+
+
+def test_the_make_up_sunday_before_national_day_counts(personas, platform):
+    appeal = raise_appeal(personas["worker"], platform=platform, now=at(2026, 9, 18, 17, 0))  # a Friday
+    assert local_day(appeal.accept_due_at) == date(2026, 9, 20)  # Sunday 20 September: 调休 make-up working day
 
 
 def test_an_administrators_adjustment_changes_the_due_date(personas, platform):
