@@ -68,7 +68,7 @@ class AppealView:
     def worker_phone(self) -> str:
         """Masked for staff (security.md 22); never for the platform's staff."""
         if self.shielded or self.appeal.worker_id is None:
-            return HIDDEN if self.shielded else ""
+            return ""
         return mask_phone(self.appeal.worker.phone)
 
     def actor_name(self, event) -> str:

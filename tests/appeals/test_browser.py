@@ -99,3 +99,16 @@ def test_staff_list_detail_and_rates(browser, live_server, personas, platform):
     assert county.evaluate("document.documentElement.scrollWidth") <= 1440
     county.screenshot(path=str(ARTIFACTS / "desktop-county-appeal-rates.png"), full_page=True)
     county.close()
+
+
+def test_the_platform_sees_the_matter_not_the_person(browser, live_server, personas, platform):
+    text = "我是测试worker，电话13900139000。美团站点超时罚款 50 元，申诉无人处理。"
+    appeal = raise_appeal(personas["worker"], platform=platform, category="platform_rules", text=text, place="八一广场美团站点")
+    services.appeal_accept(actor=personas["township"], appeal=appeal)
+    page = log_in(browser, live_server, "platform")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/appeals/{appeal.pk}/")
+    main = page.inner_text("main")
+    assert "超时罚款" in main and "测试worker" not in main and "13900139000" not in main and "（已隐藏）" in main
+    page.screenshot(path=str(ARTIFACTS / "desktop-platform-appeal-shielded.png"), full_page=True)
+    page.close()
