@@ -49,16 +49,21 @@ class Row:
 RATES = {"response": "响应率", "resolution": "解决率", "satisfaction": "满意率"}
 
 
-def _counts(now):
+def basis(now) -> dict[str, tuple[str, Q]]:
+    """Each numerator and denominator of the 三率 as a condition: the counts here and the list behind each figure
+    (/appeals/?basis=…) use the same one."""
     return {
-        "received": Count("pk"),
-        "accept_due": Count("pk", filter=Q(accepted_at__isnull=False) | Q(accept_due_at__lt=now)),
-        "accepted_in_time": Count("pk", filter=Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due_at"))),
-        "not_returned": Count("pk", filter=~Q(status=AppealStatus.RETURNED)),
-        "resolved": Count("pk", filter=Q(status__in=DONE_STATUSES)),
-        "rated": Count("pk", filter=~Q(rating="")),
-        "satisfied": Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
+        "accept_due": ("应受理（已受理或已过受理时限）", Q(accepted_at__isnull=False) | Q(accept_due_at__lt=now)),
+        "accepted_in_time": ("在受理时限内受理", Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due_at"))),
+        "not_returned": ("受理的诉求（不含退回）", ~Q(status=AppealStatus.RETURNED)),
+        "resolved": ("已办结（含已评价、已关闭）", Q(status__in=DONE_STATUSES)),
+        "rated": ("已评价", ~Q(rating="")),
+        "satisfied": ("满意或基本满意", Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
     }
+
+
+def _counts(now):
+    return {"received": Count("pk")} | {name: Count("pk", filter=condition) for name, (_, condition) in basis(now).items()}
 
 
 def _row(key, name, c, list_query) -> Row:

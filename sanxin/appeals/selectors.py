@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.appeals.deadlines import day_end
+from sanxin.appeals.figures import basis as figures_basis
 from sanxin.appeals.models import OPEN_STATUSES, Appeal, AppealStatus, AppealSupporter, RoutingRule
 from sanxin.core.fields import blind_index_for
 from sanxin.core.listing import parse_id
@@ -50,6 +51,7 @@ def appeal_list(
     region: str = "",
     unit: str = "",
     platform: str = "",
+    basis: str = "",
     now=None,
 ):
     if not _can_read(user):
@@ -77,6 +79,9 @@ def appeal_list(
         rows = rows.filter(unit_id=parse_id(unit) or 0)
     if platform:
         rows = rows.filter(platform_id=parse_id(platform) or 0)
+    if basis:
+        found = figures_basis(now).get(basis)
+        rows = rows.filter(found[1]) if found else rows.none()
     return rows
 
 

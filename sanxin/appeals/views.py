@@ -26,7 +26,7 @@ from sanxin.workers.decorators import worker_required
 from sanxin.workers.models import Platform
 
 SORTS = {"submitted": "submitted_at", "due": "due_at", "status": "status", "place": "place"}
-FILTERS = ("tab", "q", "status", "category", "region", "unit", "platform")
+FILTERS = ("tab", "q", "status", "category", "region", "unit", "platform", "basis")
 
 
 def _rows(request):
@@ -53,6 +53,7 @@ def appeal_list(request):
         "categories": AppealCategory.choices,
         "platforms": Platform.objects.all(),
         "now": timezone.now(),
+        "basis_label": figures.basis(timezone.now()).get(request.GET.get("basis", ""), ("", None))[0],
     }
     return render(request, "appeals/list.html", context)
 

@@ -180,6 +180,11 @@ def test_rates_page_shows_the_basis(client_for, personas, appeal):
     page = client_for("county").get("/appeals/rates/").content.decode()
     assert "滕王阁街道党工委" in page and "1 / 1" in page and "100.0%" in page
     assert f'href="/appeals/?unit={appeal.unit_id}"' in page
+    assert f"/appeals/?unit={appeal.unit_id}&basis=accepted_in_time" in page
+    behind = client_for("county").get(f"/appeals/?unit={appeal.unit_id}&basis=accepted_in_time").content.decode()
+    assert appeal.place in behind and "在受理时限内受理" in behind
+    assert appeal.place not in client_for("county").get(f"/appeals/?unit={appeal.unit_id}&basis=rated").content.decode()
+    assert appeal.place not in client_for("county").get("/appeals/?basis=nonsense").content.decode()
     assert client_for("platform").get("/appeals/rates/").status_code == 404
 
 
