@@ -1,13 +1,14 @@
 """Appeal deadlines in working days for many appeals at once: our calendar (chinesecalendar plus the
 administrator's DayAdjustment table, read once into sanxin.appeals.deadlines.DueTable) beside one chinesecalendar
-call per appeal (`chinese_calendar.find_workday`, with an `is_workday` to start from a day off right), on the same appeals; both must give the same dates.
+call per appeal (`chinese_calendar.find_workday`, with an `is_workday` to start from a day off right), on the same
+appeals; both must give the same dates.
 
     .venv/bin/python bench/appeal_deadline_bench.py --appeals 1000000 --peer 100000
 
-Appeals are submitted on random days from January 2025 to November 2026 (the package knows no later year) with the limit of a random level (accept in 1 working day,
-resolve in 5 at a street, 3 at a county or above). The peer runs on the first `--peer` appeals (all of them with
-`--peer 0`) and its time is scaled to the whole run. No administrator's adjustment lies in these years here, so
-the package's answer is the right one to compare with.
+Appeals are submitted on random days from January 2025 to November 2026 (the package knows no later year), each
+with the limit of a random level (accept in 1 working day, resolve in 5 at a street, 3 at a county or above). The
+peer runs on the first `--peer` appeals (all of them with `--peer 0`) and its time is scaled to the whole run. No
+administrator's adjustment lies in these years here, so the package's answer is the right one to compare with.
 """
 
 from __future__ import annotations
