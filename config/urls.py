@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("sanxin.compare.urls")),
     path("", include("sanxin.mine.urls")),
     path("", include("sanxin.workers.urls")),
+    path("", include("sanxin.appeals.urls")),
     path("api/v1/", api.urls),
 ]

@@ -9,7 +9,7 @@ Events in use:
 - "organizations.changed" (ids, regions=()): organizations were written, or what covers them was; `regions`
   names region codes they left.
 - "coverage.recomputed" (ids): the coverage of these organizations (None: of all) was recomputed.
-- "worker_erased" (worker, user_id): a worker is about to be deleted (by themselves or the retention purge,
+- "workers.erased" (worker, user_id): a worker is about to be deleted (by themselves or the retention purge,
   sanxin.workers.services.worker_erase); apps anonymise or delete their rows of `worker` in the same transaction.
 """
 

@@ -2,7 +2,7 @@
 new values, always masked: an audit event names a worker as "从业人员 #id" with the name and phone masked, so
 erasing a worker (by themselves, or the retention purge) leaves nothing personal in the append-only trail.
 
-Erasure tells the apps above through the event "worker_erased" (sanxin.core.events; payload `worker`, the record
+Erasure tells the apps above through the event "workers.erased" (sanxin.core.events; payload `worker`, the record
 about to be deleted, and `user_id`, its account or None): each app anonymises or deletes its own rows of the worker
 in the same transaction, before the record goes.
 """
@@ -44,7 +44,7 @@ from sanxin.workers.models import (
 from sanxin.workers.otp import codes_purge
 from sanxin.workers.selectors import current_consent
 
-WORKER_ERASED = "worker_erased"
+WORKER_ERASED = "workers.erased"
 DUPLICATE_PHONE = "该手机号码已登记为从业人员，不能重复登记"
 PLATFORM_NAME_MAX = Platform._meta.get_field("name").max_length
 EXPORT_FORMATS = {"xlsx": "Excel 表格（.xlsx）", "json": "JSON 数据（.json）"}
@@ -328,7 +328,7 @@ def worker_export_self(*, actor, fmt: str = "xlsx") -> tuple[bytes, str, str]:
 
 @transaction.atomic
 def worker_erase(*, actor, worker: Worker, reason: str) -> None:
-    """The record and its account go; the apps above anonymise their rows of it first (event "worker_erased")."""
+    """The record and its account go; the apps above anonymise their rows of it first (event "workers.erased")."""
     worker_id, user = worker.pk, worker.user
     publish(WORKER_ERASED, worker=worker, user_id=user.pk if user else None)
     audit_record(

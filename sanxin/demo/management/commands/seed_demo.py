@@ -4,6 +4,7 @@ from django.conf import settings
 
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
+from sanxin.demo.appeals import seed_demo_appeals
 from sanxin.demo.developments import seed_demo_developments
 from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         workers = seed_demo_workers()
         if workers:
             self.stdout.write(f"已生成演示平台 6 个、从业人员 {workers} 名（多数已本人注册并同意告知同意书）")
+        appeals = seed_demo_appeals()
+        if appeals:
+            self.stdout.write(f"已生成演示诉求 {appeals} 件（各种状态，含一件超期升级、一件涉及美团外卖并对平台隐藏身份）")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
