@@ -276,6 +276,15 @@ def test_the_workers_erased_event_anonymises(personas, appeal, worker):
     assert appeal.worker is None
 
 
+def test_a_worker_who_deletes_their_data_leaves_their_appeals_anonymised(personas, appeal):
+    """The workers app's own deletion reaches the appeals through the event, in one transaction."""
+    from sanxin.workers.services import worker_delete_self
+
+    worker_delete_self(actor=personas["worker"])
+    appeal.refresh_from_db()
+    assert appeal.worker is None and "已注销" in appeal.text
+
+
 def test_a_rated_not_satisfied_appeal_left_alone_closes(personas, appeal):
     appeal = _resolved(personas, appeal)
     appeal = services.appeal_rate(actor=personas["worker"], appeal=appeal, rating=Rating.UNSATISFIED)
