@@ -8,7 +8,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sanxin.appeals import deadlines
@@ -32,6 +32,7 @@ from sanxin.appeals.workflow import WORKFLOW, unit_people
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.guards import Refused, require
 from sanxin.core.notifications import Message, notify
+from sanxin.core.offline import create_once
 from sanxin.core.photos import photo_path, store_photo
 from sanxin.core.scope import region_in_scope
 from sanxin.core.text import control_character, control_character_reason, half_width
@@ -132,93 +133,88 @@ def appeal_create(
     else:
         require(actor, "appeals.handle", person=True)
         raised_by = actor
-    key = _client_key(client_key)
-    if key is not None and worker is not None:
-        found = Appeal.objects.filter(worker=worker, client_key=key).first()
-        if found is not None:
-            return found
-    region_code = region.pk if isinstance(region, Region) else half_width(str(region or "")).strip()
-    fields = {"kind": kind, "category": category, "text": text, "place": place, "firm_name": firm_name}
-    errors = appeal_errors(fields)
-    region_obj = Region.objects.filter(pk=region_code).first() if region_code.isascii() and region_code.isdigit() else None
-    if region_obj is None:
-        errors["region"] = "请选择诉求发生地所在的区划（街道或社区）"
-    elif raised_by is not None and not region_in_scope(actor, region_obj.code):
-        errors["region"] = "所选区划不在本单位管辖范围内"
-    if errors:
-        raise ValidationError(errors)
-    lon = _position(longitude, 73, 136, ("longitude", "经度"))
-    lat = _position(latitude, 3, 54, ("latitude", "纬度"))
-    if (lon is None) != (lat is None):
-        raise ValidationError({"longitude": "经度和纬度须同时填写"})
-    photos = _check_photos(photos)
-    unit = route_unit(region_obj.code, category)
-    if unit is None:
-        raise ValidationError({"region": "该区划暂无承办诉求的单位，请联系上级党委社会工作部设置诉求分派规则"})
-    moment = now or timezone.now()
-    accept_due = deadlines.accept_due(moment)
-    appeal = Appeal(
-        worker=worker,
-        raised_by=raised_by,
-        kind=kind,
-        firm_name=(firm_name or "").strip()[:100],
-        category=category,
-        text=text.strip(),
-        place=place.strip(),
-        region=region_obj,
-        longitude=lon,
-        latitude=lat,
-        platform=platform,
-        shielded=(platform is not None) if shielded is None else bool(shielded and platform is not None),
-        unit=unit,
-        submitted_at=moment,
-        accept_due_at=accept_due,
-        due_at=accept_due,
-        client_key=key,
-    )
-    try:
-        with transaction.atomic():
-            appeal.save()
-    except IntegrityError:
-        found = Appeal.objects.filter(worker=worker, client_key=key).first() if key else None
-        if found is None:
-            raise
-        return found
-    for upload in photos:
-        stored = store_photo(upload, Appeal.UPLOAD_FOLDER)
-        AppealPhoto.objects.create(
-            appeal=appeal, stored_name=stored.stored_name, width=stored.width, height=stored.height, size=stored.size
+    key = _client_key(client_key) if worker is not None else None
+
+    # Exactly once per client key (sanxin.core.offline): a repeat answers the appeal made, before any check.
+    def create() -> Appeal:
+        region_code = region.pk if isinstance(region, Region) else half_width(str(region or "")).strip()
+        fields = {"kind": kind, "category": category, "text": text, "place": place, "firm_name": firm_name}
+        errors = appeal_errors(fields)
+        region_obj = Region.objects.filter(pk=region_code).first() if region_code.isascii() and region_code.isdigit() else None
+        if region_obj is None:
+            errors["region"] = "请选择诉求发生地所在的区划（街道或社区）"
+        elif raised_by is not None and not region_in_scope(actor, region_obj.code):
+            errors["region"] = "所选区划不在本单位管辖范围内"
+        if errors:
+            raise ValidationError(errors)
+        lon = _position(longitude, 73, 136, ("longitude", "经度"))
+        lat = _position(latitude, 3, 54, ("latitude", "纬度"))
+        if (lon is None) != (lat is None):
+            raise ValidationError({"longitude": "经度和纬度须同时填写"})
+        checked_photos = _check_photos(photos)
+        unit = route_unit(region_obj.code, category)
+        if unit is None:
+            raise ValidationError({"region": "该区划暂无承办诉求的单位，请联系上级党委社会工作部设置诉求分派规则"})
+        moment = now or timezone.now()
+        accept_due = deadlines.accept_due(moment)
+        appeal = Appeal(
+            worker=worker,
+            raised_by=raised_by,
+            kind=kind,
+            firm_name=(firm_name or "").strip()[:100],
+            category=category,
+            text=text.strip(),
+            place=place.strip(),
+            region=region_obj,
+            longitude=lon,
+            latitude=lat,
+            platform=platform,
+            shielded=(platform is not None) if shielded is None else bool(shielded and platform is not None),
+            unit=unit,
+            submitted_at=moment,
+            accept_due_at=accept_due,
+            due_at=accept_due,
+            client_key=key,
         )
-    audit_record(
-        actor=actor,
-        action="appeal_create",
-        obj=appeal,
-        detail={
-            "new": {
-                "category": category,
-                "region": region_obj.code,
-                "unit": unit.pk,
-                "platform": platform.pk if platform else None,
-                "shielded": appeal.shielded,
-                "photos": len(photos),
-                "on_behalf": raised_by is not None,
-            }
-        },
-    )
-    timeline_event(
-        appeal,
-        actor=actor,
-        transition="create",
-        label="提交诉求",
-        old="",
-        new=appeal.status,
-        new_label=appeal.get_status_display(),
-        note=f"分派至{unit.name}",
-    )
-    notify(
-        unit_people(unit),
-        Message(f"新诉求{appeal.number}待受理", body=f"{appeal.get_category_display()}，{appeal.place}", link=f"/appeals/{appeal.pk}/"),
-    )
+        appeal.save()
+        for upload in checked_photos:
+            stored = store_photo(upload, Appeal.UPLOAD_FOLDER)
+            AppealPhoto.objects.create(
+                appeal=appeal, stored_name=stored.stored_name, width=stored.width, height=stored.height, size=stored.size
+            )
+        audit_record(
+            actor=actor,
+            action="appeal_create",
+            obj=appeal,
+            detail={
+                "new": {
+                    "category": category,
+                    "region": region_obj.code,
+                    "unit": unit.pk,
+                    "platform": platform.pk if platform else None,
+                    "shielded": appeal.shielded,
+                    "photos": len(checked_photos),
+                    "on_behalf": raised_by is not None,
+                }
+            },
+        )
+        timeline_event(
+            appeal,
+            actor=actor,
+            transition="create",
+            label="提交诉求",
+            old="",
+            new=appeal.status,
+            new_label=appeal.get_status_display(),
+            note=f"分派至{unit.name}",
+        )
+        notify(
+            unit_people(unit),
+            Message(f"新诉求{appeal.number}待受理", body=f"{appeal.get_category_display()}，{appeal.place}", link=f"/appeals/{appeal.pk}/"),
+        )
+        return appeal
+
+    appeal, _ = create_once(Appeal, owner={"worker": worker}, client_key=key, create=create)
     return appeal
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from sanxin.appeals.forms import AppealForm, RoutingRuleForm, StaffAppealForm, r
 from sanxin.appeals.models import OPEN_STATUSES, Appeal, AppealCategory, AppealStatus, Rating
 from sanxin.appeals.shield import AppealView
 from sanxin.appeals.workflow import STAFF_ACTIONS, WORKFLOW
+from sanxin.core import offline
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page, parse_id
 from sanxin.core.photos import photo_response
@@ -258,11 +260,17 @@ def my_new(request):
         return services.appeal_create(actor=request.user, photos=request.FILES.getlist("photos"), **fields)
 
     appeal = save_form(request, form, save)
-    if appeal is not None:
-        messages.success(request, f"诉求已提交（{appeal.number}），将由{appeal.unit.name}受理")
-        return redirect("appeals:my_detail", pk=appeal.pk)
-    nearby = _nearby(request, request.POST if request.method == "POST" else request.GET)
-    return render(request, "appeals/w_new.html", {"form": form, "nearby": nearby})
+    if appeal is not None:  # also what the phone's outbox gets when it sends an appeal kept offline (sanxin.core.offline)
+        message = f"诉求已提交（{appeal.number}），将由{appeal.unit.name}受理"
+        return offline.done(request, message=message, to=reverse("appeals:my_detail", args=[appeal.pk]))
+
+    def page(status=200):
+        nearby = _nearby(request, request.POST if request.method == "POST" else request.GET)
+        return render(request, "appeals/w_new.html", {"form": form, "nearby": nearby}, status=status)
+
+    if request.method == "POST":
+        return offline.refused(request, form=form, page=lambda: page(400))
+    return page()
 
 
 @worker_required
