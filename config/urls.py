@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("sanxin.imports.urls")),
     path("", include("sanxin.compare.urls")),
     path("", include("sanxin.mine.urls")),
+    path("", include("sanxin.stations.urls")),
     path("api/v1/", api.urls),
 ]
