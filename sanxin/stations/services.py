@@ -271,7 +271,7 @@ def checkin_create(
     require(actor, "stations.checkin", person=True)
     if worker.user_id != actor.pk:
         raise Refused("只能为本人签到")
-    if not station.is_open:
+    if not Station.objects.filter(pk=station.pk, is_open=True).exists():
         raise ValidationError("该服务阵地暂停服务，不能签到")
     key = _client_key(client_key)
     lon = lat = None
