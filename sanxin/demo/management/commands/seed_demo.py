@@ -9,6 +9,7 @@ from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
+from sanxin.demo.stations import seed_demo_stations
 from sanxin.demo.study import seed_demo_study
 from sanxin.life.compliance import rebuild_all
 from sanxin.regions.models import Region
@@ -53,6 +54,9 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成演示学习资料 {materials} 份（已分享给东湖区的党组织，部分党员已学完）")
         if seed_demo_mine():
             self.stdout.write("已为演示党员（member）生成流入登记、下周的党小组会和一条待确认的亮身份报到")
+        stations = seed_demo_stations()
+        if stations:
+            self.stdout.write(f"已生成演示服务阵地 {stations} 个（东湖区真实街道地址，坐标为演示位置）和需求点若干")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
