@@ -6,7 +6,7 @@
   const source = document.getElementById("station-map-data");
   if (!holder || !source || !window.L) return;
   const data = JSON.parse(source.textContent);
-  const map = L.map(holder, { preferCanvas: true, zoomSnap: 0.25, attributionControl: !!data.tiles });
+  const map = L.map(holder, { zoomSnap: 0.25, attributionControl: !!data.tiles });
   if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map);
   else holder.classList.add("sx-map-plain");
   L.control.scale({ imperial: false }).addTo(map);
@@ -50,7 +50,7 @@
       .addTo(map);
     bounds.push([lat, lon]);
   });
-  if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+  if (bounds.length) map.fitBounds(L.latLngBounds(bounds).pad(data.radius ? 0.25 : 0.1), { maxZoom: 15 });
   else map.setView([28.68, 115.89], 11);
 })();
 
