@@ -9,7 +9,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, list_response, responses
+from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, QueryText, list_response, responses
 from sanxin.core.guards import require
 from sanxin.orgs.api import choices_text
 from sanxin.stations import circle as circles
@@ -109,6 +109,25 @@ def list_stations(
     found = selectors.station_list(user=request.auth, q=q, type=type, region=region, open=open, checklist=checklist)
     found = found.order_by("region_id", "name", "pk")
     return list_response([station_row(s) for s in found[offset : offset + limit]], found.count())
+
+
+class RegionVisitsOut(Schema):
+    region: str = Field(description="地区代码（按 level 截取：6 区县，9 街道，12 社区）")
+    visits: int = Field(description="服务人次（每人每站每天最多计一次）")
+
+
+@router.get("/visits", response=responses({200: list[RegionVisitsOut]}), summary="各地区服务人次（按数据权限）")
+def visits_by_region(
+    request,
+    start: Day | None = None,
+    end: Day | None = None,
+    level: Literal["6", "9", "12"] = "9",
+):
+    """只统计签到次数，不对个人排名。"""
+    if not request.auth.can("stations.view"):
+        raise Http404
+    rows = figures.visits_by_region(user=request.auth, start=start, end=end, level_length=int(level))
+    return [{"region": code, "visits": n} for code, n in rows]
 
 
 @router.get("/{station_id}", response=responses({200: StationDetailOut}), summary="单个服务阵地")

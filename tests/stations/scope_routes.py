@@ -72,6 +72,7 @@ EXEMPT: dict[str, str] = {
     "stations:checkin": "从业人员本人页面（worker_required），按签到码取阵地，未知签到码 404，见 tests/stations/test_worker.py",
     "api:create_station": "接口新建；所在地区须在本单位范围内，见 tests/stations/test_api.py",
     "api:update_station": "接口修改；经 access_station(for_write=True) 取得，范围外 404，见 tests/stations/test_api.py",
+    "api:visits_by_region": "只给各地区的签到次数，按 scoped 的签到统计，见 tests/stations/test_api.py",
     "api:circle_coverage": "服务圈只用本范围的阵地和需求点，见 tests/stations/test_circle.py",
     "api:circle_uncovered": "服务圈只用本范围的阵地和需求点，见 tests/stations/test_circle.py",
     "api:circle_suggestions": "服务圈只用本范围的阵地和需求点，见 tests/stations/test_circle.py",

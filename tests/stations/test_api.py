@@ -55,3 +55,16 @@ def test_visits_by_month(client_for, station, personas):
     checkin_create(actor=personas["worker"], worker=personas["worker"].worker, station=station)
     months = client_for("county").get(f"/api/v1/stations/{station.pk}/visits").json()
     assert sum(m["visits"] for m in months) == 1
+
+
+def test_visits_by_region_keep_to_the_scope(client_for, station, other_station, personas):
+    worker = personas["worker"].worker
+    checkin_create(actor=personas["worker"], worker=worker, station=station)
+    checkin_create(actor=personas["worker"], worker=worker, station=other_station)
+    assert client_for("county").get("/api/v1/stations/visits").json() == [{"region": "360102002", "visits": 1}]
+    assert client_for("city").get("/api/v1/stations/visits?level=6").json() == [
+        {"region": "360102", "visits": 1},
+        {"region": "360103", "visits": 1},
+    ]
+    assert client_for("county").get("/api/v1/stations/visits?start=2000-01-01&end=2000-12-31").json() == []
+    assert client_for("worker").get("/api/v1/stations/visits").status_code == 404
