@@ -75,7 +75,7 @@ def station_export(request):
 
 @capability_required("stations.manage")
 def station_create(request):
-    form = StationForm(posted(request), initial={"is_open": True})
+    form = StationForm(posted(request), initial={"is_open": True}, user=request.user)
     station = save_form(request, form, lambda fields: services.station_create(actor=request.user, **fields))
     if station is not None:
         messages.success(request, f"已新建服务阵地“{station.name}”，可打印签到码张贴在阵地")
@@ -88,7 +88,7 @@ def station_edit(request, pk):
     station = selectors.access_station(pk, user=request.user, for_write=True)
     initial = {name: getattr(station, name) for name in services.FIELDS if name not in ("organization", "region")}
     initial |= {"region": station.region_id, "checklist": [c for c, on in station.checklist.items() if on]}
-    form = StationForm(posted(request), initial=initial)
+    form = StationForm(posted(request), initial=initial, user=request.user)
     saved = save_form(request, form, lambda fields: services.station_update(actor=request.user, station=station, **fields))
     if saved is not None:
         messages.success(request, "已保存")
@@ -246,10 +246,8 @@ def circle(request):
 @capability_required("stations.view")
 def demand_point_list(request):
     rows = selectors.demand_point_list(user=request.user, q=request.GET.get("q", "").strip(), region=request.GET.get("region", "").strip())
-    form = DemandPointForm()
     context = {
         "listing": list_page(request, rows, sortable={"name": "name", "region": "region_id", "weight": "weight"}, default_sort="region"),
-        "form": form,
         "can_manage": request.user.can("stations.manage"),
     }
     return render(request, "stations/demand_point_list.html", context)
@@ -257,7 +255,7 @@ def demand_point_list(request):
 
 @capability_required("stations.manage")
 def demand_point_create(request):
-    form = DemandPointForm(posted(request))
+    form = DemandPointForm(posted(request), user=request.user)
     point = save_form(request, form, lambda fields: services.demand_point_create(actor=request.user, **fields))
     if point is not None:
         messages.success(request, f"已标注需求点“{point.name}”")

@@ -45,6 +45,14 @@ def test_staff_map_and_circle(browser, live_server, personas):
     assert "建议 1" in text and "取餐点1" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= 1440
     page.screenshot(path=str(ARTIFACTS / "desktop-county-circle.png"), full_page=True)
+    page.goto(f"{live_server.url}/stations/")
+    page.screenshot(path=str(ARTIFACTS / "desktop-county-station-list.png"), full_page=True)
+    page.click("text=滕王阁小哥驿站")
+    assert "有党旗" in page.inner_text("main")
+    page.screenshot(path=str(ARTIFACTS / "desktop-county-station-detail.png"), full_page=True)
+    page.goto(f"{live_server.url}/stations/new/")
+    page.wait_for_selector(".rp-selects select")
+    page.screenshot(path=str(ARTIFACTS / "desktop-county-station-form.png"), full_page=True)
     page.close()
 
 

@@ -119,3 +119,14 @@ def test_staff_pages_closed_to_others(client_for, station, name):
     client = client_for(name)
     for url in ("/stations/", "/stations/map/", "/stations/circle/", f"/stations/{station.pk}/"):
         assert client.get(url).status_code in (404, 302), (name, url)
+
+
+def test_demand_point_form(client_for):
+    client = client_for("county")
+    assert "这个字段是必填项" in client.post("/stations/demand/new/", {}).content.decode()
+    data = {"name": "万达取餐点", "region": "360102002", "longitude": "115.9", "latitude": "28.68", "weight": "12"}
+    assert client.post("/stations/demand/new/", data).status_code == 302
+    outside = client.post("/stations/demand/new/", data | {"region": "360103"}).content.decode()
+    assert "不在您的管辖范围内" in outside
+    page = client.get("/stations/demand/").content.decode()
+    assert "万达取餐点" in page and "共 <strong>1</strong> 条" in page
