@@ -4,6 +4,10 @@ from sanxin.regions.widgets import RegionPickerField
 from sanxin.stations.models import ADDRESS_MAX, AMENITIES, CHECKLIST, HOURS_MAX, NAME_MAX, NOTE_MAX, OPERATOR_MAX, StationType
 
 
+def CHECKBOXES():  # noqa: N802 - a fresh widget per field
+    return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+
 class StationForm(forms.Form):
     """The station form; the rules are the service's (sanxin.stations.services.station_errors)."""
 
