@@ -4,7 +4,7 @@ from sanxin.regions.widgets import RegionPickerField
 from sanxin.stations.models import ADDRESS_MAX, AMENITIES, CHECKLIST, HOURS_MAX, NAME_MAX, NOTE_MAX, OPERATOR_MAX, StationType
 
 
-def CHECKBOXES():  # noqa: N802 - a fresh widget per field
+def checkboxes():  # a fresh widget for each field
     return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
 
