@@ -130,3 +130,17 @@ def test_demand_point_form(client_for):
     assert "不在您的管辖范围内" in outside
     page = client.get("/stations/demand/").content.decode()
     assert "万达取餐点" in page and "共 <strong>1</strong> 条" in page
+
+
+def test_a_tile_server_is_allowed_by_the_csp_only_when_set():
+    import os
+    import subprocess
+    import sys
+
+    code = "from config import settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1])"
+    env = os.environ | {"SANXIN_DEBUG": "1", "SANXIN_MAP_TILE_URL": "https://{s}.tiles.example.cn/{z}/{x}/{y}.png"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "https://*.tiles.example.cn"
+    env.pop("SANXIN_MAP_TILE_URL")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "blob:"
