@@ -68,3 +68,9 @@ def test_visits_by_region_keep_to_the_scope(client_for, station, other_station, 
     ]
     assert client_for("county").get("/api/v1/stations/visits?start=2000-01-01&end=2000-12-31").json() == []
     assert client_for("worker").get("/api/v1/stations/visits").status_code == 404
+
+
+def test_visits_by_region_refuse_bad_days(client_for):
+    client = client_for("county")
+    for query in ("start=0", "end=2026-13-45", "start=2026-1-1"):
+        assert client.get(f"/api/v1/stations/visits?{query}").status_code == 422, query
