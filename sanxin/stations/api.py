@@ -3,13 +3,14 @@ the pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, list_response, responses
 from sanxin.core.guards import require
@@ -38,7 +39,16 @@ YesNo = Literal["", "1", "0"]
 AmenityCode = Literal[tuple(AMENITY_LABELS)]
 ChecklistCode = Literal[tuple(CHECKLIST_LABELS)]
 ModeCode = Literal[tuple(circles.MODE_LABELS)]
-DayText = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="日期，如 2026-01-31")]
+
+
+def _iso_day(value):
+    """A day in a query string only as 2026-01-31 (pydantic would read "0" as seconds since 1970)."""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        raise PydanticCustomError("date_type", "应为日期，如 2026-01-31")
+    return value
+
+
+QueryDay = Annotated[date | None, BeforeValidator(_iso_day), Query(None, description="日期，如 2026-01-31（含当天）")]
 
 
 class StationOut(Schema):
@@ -122,20 +132,14 @@ class RegionVisitsOut(Schema):
 @router.get("/visits", response=responses({200: list[RegionVisitsOut]}), summary="各地区服务人次（按数据权限）")
 def visits_by_region(
     request,
-    start: DayText = "",
-    end: DayText = "",
+    start: QueryDay = None,
+    end: QueryDay = None,
     level: Literal["6", "9", "12"] = "9",
 ):
-    """只统计签到次数，不对个人排名。start、end 为 2026-01-31 格式的日期（含当天）。"""
+    """只统计签到次数，不对个人排名。"""
     if not request.auth.can("stations.view"):
         raise Http404
-    days = {}
-    for name, text in (("start", start), ("end", end)):
-        try:
-            days[name] = date.fromisoformat(text) if text else None
-        except ValueError:
-            raise ValidationError({name: "日期不正确，应为 2026-01-31 格式"}) from None
-    rows = figures.visits_by_region(user=request.auth, **days, level_length=int(level))
+    rows = figures.visits_by_region(user=request.auth, start=start, end=end, level_length=int(level))
     return [{"region": code, "visits": n} for code, n in rows]
 
 
