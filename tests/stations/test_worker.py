@@ -1,0 +1,80 @@
+"""The worker's phone pages: 附近驿站 and check-in by the printed code."""
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from sanxin.stations.models import CheckIn
+from tests.conftest import logged_in_client
+from tests.stations.conftest import make_station
+
+
+@pytest.fixture
+def phone(personas):
+    client = Client()
+    client.force_login(personas["worker"])
+    return client
+
+
+def test_checkin_needs_login_and_comes_back(station):
+    response = Client().get(f"/w/checkin/{station.checkin_code}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/login/?next=%2Fw%2Fcheckin%2F{station.checkin_code}%2F"
+
+
+def test_checkin_page_and_button(phone, station):
+    page = phone.get(f"/w/checkin/{station.checkin_code}/").content.decode()
+    assert "滕王阁小哥驿站" in page and ">签到</button>" in page
+    assert 'data-offline="驿站签到"' in page and 'name="client_key"' in page
+
+
+def test_checkin_once_a_day_through_the_page(phone, station):
+    url = f"/w/checkin/{station.checkin_code}/"
+    phone.post(url, {"client_key": str(uuid.uuid4()), "longitude": "115.893", "latitude": "28.677"})
+    second = phone.post(url, {"client_key": str(uuid.uuid4())}, follow=True).content.decode()
+    assert "今天已签到" in second
+    assert CheckIn.objects.count() == 1
+    row = CheckIn.objects.get()
+    assert float(row.longitude) == pytest.approx(115.893)
+
+
+def test_same_client_key_twice_is_one_row(phone, station, personas):
+    other = make_station(personas["county"], name="第二驿站", longitude="115.90")
+    key = str(uuid.uuid4())
+    phone.post(f"/w/checkin/{station.checkin_code}/", {"client_key": key})
+    phone.post(f"/w/checkin/{other.checkin_code}/", {"client_key": key})  # an offline retry: same key, one row
+    assert CheckIn.objects.count() == 1
+
+
+def test_unknown_or_renewed_code_is_404(phone, station, personas):
+    from sanxin.stations.services import station_code_renew
+
+    assert phone.get("/w/checkin/not-a-real-code/").status_code == 404
+    assert phone.post("/w/checkin/x" + "a" * 40 + "/").status_code == 404
+    old = station.checkin_code
+    station_code_renew(actor=personas["county"], station=station)
+    assert phone.get(f"/w/checkin/{old}/").status_code == 404
+    assert phone.post(f"/w/checkin/{old}/").status_code == 404
+    assert not CheckIn.objects.exists()
+
+
+def test_staff_cannot_use_worker_pages(station, personas):
+    client = logged_in_client(personas["county"])
+    assert client.get(f"/w/checkin/{station.checkin_code}/").status_code == 404
+    assert client.get("/w/stations/").status_code == 404
+
+
+def test_nearby_by_phone_position(phone, station, personas):
+    make_station(personas["county"], name="远处驿站", longitude="116.2", latitude="28.9")
+    make_station(personas["county"], name="停业驿站", longitude="115.8922", is_open=False)
+    page = phone.get("/w/stations/?lon=115.8920&lat=28.6765").content.decode()
+    assert page.index("滕王阁小哥驿站") < page.index("远处驿站")
+    assert "停业驿站" not in page
+    assert "米" in page and "您当前的位置" in page
+
+
+def test_nearby_falls_back_to_the_work_region_and_ignores_bad_positions(phone, station):
+    page = phone.get("/w/stations/?lon=999&lat=abc").content.decode()
+    assert "滕王阁小哥驿站" in page
+    assert "您当前的位置" not in page
