@@ -53,3 +53,4 @@ class AppealsConfig(SanxinApp):
         subscribe("workers.erased", on_worker_erased)
 
     api_routers = (("/appeals", "sanxin.appeals.api.router"), ("/w/appeals", "sanxin.appeals.api.worker_router"))
+    worker_cards = ("sanxin.appeals.selectors.worker_card",)

@@ -123,6 +123,18 @@ def my_appeals(worker):
     return with_supporters(_base().filter(worker=worker))
 
 
+def worker_card(worker) -> dict:
+    """The worker's home page: their appeals still open, and those waiting for them (a question to answer, a reply
+    to rate)."""
+    mine = Appeal.objects.filter(worker=worker)
+    waiting = list(mine.filter(status__in=(AppealStatus.WAITING, AppealStatus.RESOLVED)).order_by("-updated_at")[:3])
+    return {
+        "template": "appeals/w_home_card.html",
+        "open": mine.filter(status__in=OPEN_STATUSES).count(),
+        "waiting": waiting,
+    }
+
+
 def access_my_appeal(pk, *, worker) -> Appeal:
     found = my_appeals(worker).filter(pk=parse_id(pk) or 0).first()
     if found is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class SanxinApp(AppConfig):
     api_routers: tuple[tuple[str, str], ...] = ()  # (prefix under /api/v1, dotted path of a Ninja Router)
     import_specs: tuple[str, ...] = ()  # dotted paths of sanxin.imports ImportSpec objects
     seeded_models: tuple[str, ...] = ()  # models whose rows the app's data migrations write (backup restores over them)
+    # Cards on a worker's phone home page: dotted paths of callables (worker) -> dict | None, the dict naming its
+    # "template" and the context it needs (stations near, appeals waiting for the worker …).
+    worker_cards: tuple[str, ...] = ()
 
 
 def declared_apps() -> list[SanxinApp]:
@@ -69,6 +73,12 @@ def capabilities() -> dict[str, Capability]:
 def role_capabilities(roles: frozenset[str]) -> frozenset[str]:
     """The capabilities a set of roles brings."""
     return frozenset(code for code, capability in capabilities().items() if capability.roles & roles)
+
+
+def worker_cards(worker) -> list[dict]:
+    """The cards the apps put on a worker's home page, in INSTALLED_APPS order; an app with nothing to say gives None."""
+    cards = [import_string(path)(worker) for config in declared_apps() for path in config.worker_cards]
+    return [card for card in cards if card]
 
 
 def menu_items() -> list[MenuItem]:

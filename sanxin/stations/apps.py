@@ -31,3 +31,4 @@ class StationsConfig(SanxinApp):
     audit_objects = {"station": "服务阵地"}
     api_routers = (("/stations", "sanxin.stations.api.router"), ("/circle", "sanxin.stations.api.circle_router"))
     import_specs = ("sanxin.stations.importing.STATION_SPEC",)
+    worker_cards = ("sanxin.stations.cards.worker_card",)

@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from sanxin.core.scope import access, scoped
+from sanxin.regions.models import Region
+from sanxin.stations.geometry import project
 from sanxin.stations.models import DemandPoint, Station, StationPhoto
 
 
@@ -70,6 +72,35 @@ def demand_point_list(*, user, q: str = "", region: str = ""):
 def access_demand_point(pk, *, user, for_write: bool = False) -> DemandPoint:
     capability = "stations.manage" if for_write else "stations.view"
     return access(DemandPoint.objects.select_related("region"), pk, user, capability=capability, own_place_only=for_write)
+
+
+def region_centre(region: Region | None) -> tuple[float, float, str] | None:
+    """A region's own coordinates, or those of the nearest region above it that has some (a county's centre from its
+    real division data); None when none has: then no distances are shown, none invented."""
+    while region is not None:
+        if region.longitude is not None and region.latitude is not None:
+            return float(region.longitude), float(region.latitude), region.name
+        region = region.parent
+    return None
+
+
+def stations_near(worker, position: tuple[float, float] | None = None, *, limit: int) -> tuple[list, str]:
+    """Open stations nearest first, as (station, metres or None) rows, and where the distances are measured from:
+    the phone's position when the worker let it tell, else the work area they pinned, else the centre of their work
+    region. With no coordinates at all, the stations of their county by name and an empty label."""
+    label = "您当前的位置"
+    if position is None and worker.work_longitude is not None and worker.work_latitude is not None:
+        position, label = (float(worker.work_longitude), float(worker.work_latitude)), "您标注的工作区域"
+    if position is None:
+        centre = region_centre(worker.region)
+        position, label = (centre[:2], f"您的工作区域（{centre[2]}）中心") if centre else (None, "")
+    stations = list(open_stations_for_workers())
+    if position is None or not stations:
+        near = sorted((s for s in stations if s.region_id.startswith(worker.region_id[:6])), key=lambda s: s.name)
+        return [(s, None) for s in near][:limit], ""
+    xy = project([float(s.longitude) for s in stations], [float(s.latitude) for s in stations], position[0], position[1])
+    distances = ((xy**2).sum(axis=1) ** 0.5).tolist()
+    return sorted(zip(stations, distances, strict=True), key=lambda pair: pair[1])[:limit], label
 
 
 def open_stations_for_workers():

@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import math
-import re
-from datetime import time
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -18,11 +14,10 @@ from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.photos import photo_response
 from sanxin.core.views_helpers import capability_required, form_errors_text, posted, save_form
-from sanxin.regions.models import Region
 from sanxin.stations import circle as circles
 from sanxin.stations import figures, selectors, services
+from sanxin.stations.cards import distance_text, open_now
 from sanxin.stations.forms import DemandPointForm, PhotoForm, StationForm
-from sanxin.stations.geometry import project
 from sanxin.stations.models import CHECKLIST, CHECKLIST_LABELS, TYPE_COLOURS, Station, StationType
 from sanxin.workers.decorators import worker_required
 
@@ -274,36 +269,6 @@ def demand_point_delete(request, pk):
 
 # The worker's phone pages.
 
-HOURS = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-－—~～至到]\s*(\d{1,2})[:：](\d{2})")
-
-
-def open_now(station: Station, now=None) -> str:
-    """开放中 / 已闭馆 / 暂停服务, or "" when the opening hours are not in a form that can be read ("按需预约")."""
-    if not station.is_open:
-        return "暂停服务"
-    if station.open_24h:
-        return "开放中"
-    match = HOURS.search(station.opening_hours or "")
-    if not match:
-        return ""
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
-        return ""
-    now = timezone.localtime(now).time()
-    start, end = time(h1, m1), time(min(h2, 23), m2 if h2 < 24 else 59)
-    inside = start <= now <= end if start <= end else (now >= start or now <= end)
-    return "开放中" if inside else "已闭馆"
-
-
-def _region_centre(region: Region | None) -> tuple[float, float, str] | None:
-    """The worker's work region's own coordinates, or the nearest region above it that has some (a county's
-    centre from its real division data); None when none has: then no distances are shown, none invented."""
-    while region is not None:
-        if region.longitude is not None and region.latitude is not None:
-            return float(region.longitude), float(region.latitude), region.name
-        region = region.parent
-    return None
-
 
 def _position(request) -> tuple[float, float] | None:
     errors, lon, lat = services.position_errors(request.GET.get("lon", ""), request.GET.get("lat", ""))
@@ -318,22 +283,7 @@ def _worker_can_check_in(request) -> None:
 @worker_required
 def nearby(request):
     _worker_can_check_in(request)
-    worker = request.worker
-    position = _position(request)
-    origin_label = "您当前的位置"
-    if position is None:
-        centre = _region_centre(worker.region)
-        position = centre[:2] if centre else None
-        origin_label = f"您的工作区域（{centre[2]}）中心" if centre else ""
-    stations = list(selectors.open_stations_for_workers())
-    rows = []
-    if position is not None and stations:
-        xy = project([float(s.longitude) for s in stations], [float(s.latitude) for s in stations], position[0], position[1])
-        distances = (xy**2).sum(axis=1) ** 0.5
-        rows = sorted(zip(stations, distances.tolist(), strict=True), key=lambda pair: pair[1])[:NEARBY_SHOWN]
-    else:
-        near = [s for s in stations if s.region_id.startswith(worker.region_id[:6])]
-        rows = [(s, None) for s in sorted(near, key=lambda s: s.name)][:NEARBY_SHOWN]
+    rows, origin_label = selectors.stations_near(request.worker, _position(request), limit=NEARBY_SHOWN)
     context = {
         "rows": [(s, d, open_now(s)) for s, d in rows],
         "origin_label": origin_label,
@@ -342,12 +292,6 @@ def nearby(request):
         "distance_text": distance_text,
     }
     return render(request, "stations/w_nearby.html", context)
-
-
-def distance_text(metres: float | None) -> str:
-    if metres is None or math.isinf(metres):
-        return ""
-    return f"{metres:,.0f} 米" if metres < 1000 else f"{metres / 1000:,.1f} 公里"
 
 
 @worker_required

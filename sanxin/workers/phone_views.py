@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sanxin.core.declare import worker_cards
 from sanxin.core.fields import blind_index_for
 from sanxin.core.masking import mask_phone
 from sanxin.core.middleware import client_ip
@@ -210,7 +211,7 @@ def consent(request):
 
 @worker_required
 def home(request):
-    return render(request, "workers/w/home.html", {"worker": request.worker})
+    return render(request, "workers/w/home.html", {"worker": request.worker, "cards": worker_cards(request.worker)})
 
 
 def _me_page(request, *, phone: str = ""):
