@@ -52,5 +52,11 @@ class AppealsConfig(SanxinApp):
         # for the figures, without them.
         subscribe("workers.erased", on_worker_erased)
 
+        from sanxin.appeals.selectors import appeal_positions
+        from sanxin.stations.circle import register_demand_source
+
+        # Where workers raised appeals (with a position) is where they work: a demand point of the 15-minute circle.
+        register_demand_source("appeal", "诉求发生位置", appeal_positions)
+
     api_routers = (("/appeals", "sanxin.appeals.api.router"), ("/w/appeals", "sanxin.appeals.api.worker_router"))
     worker_cards = ("sanxin.appeals.selectors.worker_card",)

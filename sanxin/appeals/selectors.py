@@ -19,6 +19,7 @@ from sanxin.core.fields import blind_index_for
 from sanxin.core.listing import parse_id
 from sanxin.core.scope import access, region_ancestor_codes, region_in_scope, scoped
 from sanxin.core.text import half_width
+from sanxin.stations.circle import Demand
 from sanxin.workers.models import Worker
 
 # The units that handle appeals, in the order one is preferred at the same region.
@@ -121,6 +122,14 @@ def worker_by_phone(phone: str, *, user):
 
 def my_appeals(worker):
     return with_supporters(_base().filter(worker=worker))
+
+
+def appeal_positions(user):
+    """The 15-minute circle's demand points from appeals (sanxin.stations.circle): the positions of the appeals the
+    user sees, labelled by kind only (never the person); staff without the appeals capability add none."""
+    rows = appeal_list(user=user).filter(longitude__isnull=False, latitude__isnull=False).order_by()
+    for lon, lat in rows.values_list("longitude", "latitude").iterator(chunk_size=5000):
+        yield Demand(float(lon), float(lat), 1, "appeal", "从业人员诉求位置")
 
 
 def worker_card(worker) -> dict:

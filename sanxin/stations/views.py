@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sanxin.core import offline
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.photos import photo_response
@@ -310,14 +311,18 @@ def checkin(request, code):
                 longitude=request.POST.get("longitude", ""),
                 latitude=request.POST.get("latitude", ""),
                 client_key=request.POST.get("client_key", ""),
+                at=offline.kept_at(request),  # a check-in kept on a phone with no signal counts when it was made
             )
         except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            if created:
-                messages.success(request, f"签到成功：{station.name}，{timezone.localtime(checkin_row.checked_at):%H:%M}")
-            else:
-                messages.info(request, "今天已签到，无需重复签到")
-        return redirect("stations:checkin", code=station.checkin_code)
+            reasons = error.messages
+
+            def again():
+                messages.error(request, "；".join(reasons))
+                return redirect("stations:checkin", code=station.checkin_code)
+
+            return offline.refused(request, errors=reasons, page=again)
+        when = timezone.localtime(checkin_row.checked_at)
+        message = f"签到成功：{station.name}，{when:%H:%M}" if created else f"今天已在{station.name}签到（{when:%H:%M}），无需重复签到"
+        return offline.done(request, message=message, to=reverse("stations:checkin", args=[station.checkin_code]))
     context = {"station": station, "done": done, "open_state": open_now(station)}
     return render(request, "stations/w_checkin.html", context)

@@ -296,3 +296,14 @@ def test_a_rated_not_satisfied_appeal_left_alone_closes(personas, appeal):
 
 def test_full_width_region_is_read(personas):
     assert raise_appeal(personas["worker"], region="３６０１０２００２００１").region_id == "360102002001"
+
+
+def test_appeal_positions_are_demand_points_of_the_circle_in_scope(personas):
+    """An appeal raised with a position adds a demand point to the 15-minute circle of whoever sees the appeal."""
+    from sanxin.stations.circle import circle_for
+
+    raise_appeal(personas["worker"], longitude="115.9012", latitude="28.6801")
+    raise_appeal(personas["worker"])  # no position: no demand point, none invented
+    sources = [(d.source, d.label) for d in circle_for(personas["county"]).demand]
+    assert sources == [("appeal", "从业人员诉求位置")]
+    assert circle_for(personas["other_county"]).demand == []
