@@ -20,7 +20,7 @@ from sanxin.core.api_schemas import TEXT_VALUE, Limit, Offset, QueryText, list_r
 from sanxin.core.listing import BIGINT_MAX
 from sanxin.core.workflow import timeline
 from sanxin.workers.models import Platform
-from sanxin.workers.selectors import consent_outdated, worker_of
+from sanxin.workers.selectors import api_worker
 
 router = Router(tags=["诉求"])
 worker_router = Router(tags=["诉求（从业人员本人）"])
@@ -175,12 +175,7 @@ def act(request, appeal_id: int, payload: ActIn):
 
 
 def _worker(request):
-    worker = worker_of(request.auth)
-    if worker is None or not request.auth.can("appeals.raise"):
-        raise Http404
-    if consent_outdated(worker):
-        raise ValidationError("请先在手机页面阅读并同意最新的个人信息处理告知同意书")
-    return worker
+    return api_worker(request.auth, "appeals.raise")
 
 
 class RaiseIn(Schema):

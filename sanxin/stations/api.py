@@ -4,7 +4,7 @@ the pages."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.http import Http404
@@ -17,6 +17,7 @@ from sanxin.core.guards import require
 from sanxin.orgs.api import choices_text
 from sanxin.stations import circle as circles
 from sanxin.stations import figures, selectors, services
+from sanxin.stations.cards import open_now
 from sanxin.stations.models import (
     ADDRESS_MAX,
     AMENITY_LABELS,
@@ -29,6 +30,7 @@ from sanxin.stations.models import (
     Station,
     StationType,
 )
+from sanxin.workers.selectors import api_worker
 
 router = Router(tags=["服务阵地"])
 circle_router = Router(tags=["15分钟服务圈"])
@@ -284,3 +286,60 @@ def circle_uncovered(request, mode: ModeCode = circles.Mode.WALK, offset: Offset
 def circle_suggestions(request, mode: ModeCode = circles.Mode.WALK, k: Annotated[int, Query(ge=1, le=circles.MAX_K)] = circles.DEFAULT_K):
     """现有阵地固定不动，依次选出能新增覆盖最多需求的位置。"""
     return [s.__dict__ for s in _circle(request, mode).suggestions(k)]
+
+
+# The worker's own: stations near them and checking in (the same selectors and service as the phone pages).
+worker_router = Router(tags=["服务阵地（从业人员本人）"])
+
+
+class NearOut(Schema):
+    station: StationOut
+    distance_m: float | None = Field(description="直线距离（米）；无坐标可比时为空")
+    open_state: str = Field(description="开放中 / 已闭馆 / 暂停服务；开放时间无法识别时为空")
+
+
+class NearList(Schema):
+    origin: str = Field(description="距离的起点：手机当前位置、本人标注的工作区域或工作区域中心；为空表示无坐标可比")
+    items: list[NearOut]
+
+
+@worker_router.get("/stations", response=responses({200: NearList}), summary="附近驿站（本人）")
+def stations_near_me(
+    request,
+    lon: Annotated[float | None, Query(None, ge=73, le=136, description="手机当前位置经度（可选）")] = None,
+    lat: Annotated[float | None, Query(None, ge=3, le=54, description="手机当前位置纬度（可选）")] = None,
+):
+    worker = api_worker(request.auth, "stations.checkin")
+    position = (lon, lat) if lon is not None and lat is not None else None
+    rows, origin = selectors.stations_near(worker, position, limit=30)
+    items = [{"station": station_row(s), "distance_m": None if d is None else round(d, 1), "open_state": open_now(s)} for s, d in rows]
+    return {"origin": origin, "items": items}
+
+
+class CheckInIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=64, description="驿站墙上二维码中的签到码")
+    longitude: float | None = Field(None, ge=73, le=136, description="手机当前位置经度（可选）")
+    latitude: float | None = Field(None, ge=3, le=54, description="手机当前位置纬度（可选）")
+    client_key: str = Field("", max_length=36, pattern=r"^([0-9a-fA-F-]{36})?$", description="离线提交标识（UUID），同一标识只记一次")
+
+
+class CheckInOut(Schema):
+    station: str
+    checked_at: datetime
+    created: bool = Field(description="本次是否新记一次签到（同一天同一驿站只记一次）")
+
+
+@worker_router.post("/checkins", response=responses({200: CheckInOut}), summary="在驿站签到（本人，每天每个驿站记一次）")
+def check_in(request, payload: CheckInIn):
+    worker = api_worker(request.auth, "stations.checkin")
+    station = selectors.station_by_code(payload.code)
+    checkin, created = services.checkin_create(
+        actor=request.auth,
+        worker=worker,
+        station=station,
+        longitude=payload.longitude,
+        latitude=payload.latitude,
+        client_key=payload.client_key,
+    )
+    return {"station": station.name, "checked_at": checkin.checked_at, "created": created}

@@ -29,6 +29,10 @@ class StationsConfig(SanxinApp):
         "demand_point_delete": "删除需求点",
     }
     audit_objects = {"station": "服务阵地"}
-    api_routers = (("/stations", "sanxin.stations.api.router"), ("/circle", "sanxin.stations.api.circle_router"))
+    api_routers = (
+        ("/stations", "sanxin.stations.api.router"),
+        ("/circle", "sanxin.stations.api.circle_router"),
+        ("/w", "sanxin.stations.api.worker_router"),
+    )
     import_specs = ("sanxin.stations.importing.STATION_SPEC",)
     worker_cards = ("sanxin.stations.cards.worker_card",)

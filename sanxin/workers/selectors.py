@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from sanxin.core.fields import blind_index_for
@@ -53,6 +54,17 @@ def consent_outdated(worker: Worker) -> bool:
     """A newer consent text than the one the worker accepted asks them again (security.md 23)."""
     current = current_consent()
     return worker.consented_at is None or (current is not None and current.version != worker.consent_version)
+
+
+def api_worker(user, capability: str) -> Worker:
+    """The worker behind an API caller for the worker's own endpoints (/api/v1/w/…): 404 for anyone else, and a
+    Chinese refusal until they accepted the current consent (on their phone pages)."""
+    worker = worker_of(user)
+    if worker is None or not user.can(capability):
+        raise Http404
+    if consent_outdated(worker):
+        raise ValidationError("请先在手机页面阅读并同意最新的个人信息处理告知同意书")
+    return worker
 
 
 def require_worker(user) -> Worker:

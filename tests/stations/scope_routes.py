@@ -76,4 +76,6 @@ EXEMPT: dict[str, str] = {
     "api:circle_coverage": "服务圈只用本范围的阵地和需求点，见 tests/stations/test_circle.py",
     "api:circle_uncovered": "服务圈只用本范围的阵地和需求点，见 tests/stations/test_circle.py",
     "api:circle_suggestions": "服务圈只用本范围的阵地和需求点，见 tests/stations/test_circle.py",
+    "api:stations_near_me": "从业人员本人接口：与“附近驿站”页同一 stations_near，只列在运营的公开场所，见 tests/stations/test_worker.py",
+    "api:check_in": "从业人员本人接口：只为本人签到，与签到页同一 checkin_create，见 tests/stations/test_worker.py",
 }

@@ -1,9 +1,11 @@
 """The worker's phone pages: 附近驿站 and check-in by the printed code."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sanxin.stations.models import CheckIn
 from tests.conftest import logged_in_client
@@ -78,3 +80,31 @@ def test_nearby_falls_back_to_the_work_region_and_ignores_bad_positions(phone, s
     page = phone.get("/w/stations/?lon=999&lat=abc").content.decode()
     assert "滕王阁小哥驿站" in page
     assert "您当前的位置" not in page
+
+
+def test_the_outbox_gets_json_and_a_kept_check_in_counts_when_it_was_made(phone, station):
+    """A check-in kept on a phone with no signal is sent later by the outbox: JSON back, the time the phone kept it."""
+    kept = timezone.now().replace(microsecond=0) - timedelta(minutes=40)
+    response = phone.post(
+        f"/w/checkin/{station.checkin_code}/",
+        {"client_key": str(uuid.uuid4())},
+        headers={"X-Sanxin-Outbox": "1", "X-Sanxin-Kept-At": kept.isoformat()},
+    )
+    assert response.status_code == 200 and response.json()["ok"] is True and "签到成功" in response.json()["message"]
+    assert CheckIn.objects.get().checked_at == kept
+
+
+def test_the_workers_own_api_lists_stations_near_and_checks_in_once(phone, station, personas):
+    near = phone.get("/api/v1/w/stations?lon=115.8925&lat=28.6770").json()
+    assert near["origin"] == "您当前的位置" and near["items"][0]["station"]["name"] == station.name
+    assert 0 < near["items"][0]["distance_m"] < 200
+    key = str(uuid.uuid4())
+    first = phone.post("/api/v1/w/checkins", {"code": station.checkin_code, "client_key": key}, content_type="application/json")
+    again = phone.post("/api/v1/w/checkins", {"code": station.checkin_code, "client_key": key}, content_type="application/json")
+    assert first.json()["created"] is True and again.json()["created"] is False and CheckIn.objects.count() == 1
+    assert phone.post("/api/v1/w/checkins", {"code": "nope"}, content_type="application/json").status_code == 404
+    assert phone.get("/api/v1/w/stations?lon=200&lat=28").status_code == 422
+    # Staff have no worker record: the worker's own endpoints do not exist for them.
+    staff = logged_in_client(personas["county"])
+    assert staff.get("/api/v1/w/stations").status_code == 404
+    assert staff.post("/api/v1/w/checkins", {"code": station.checkin_code}, content_type="application/json").status_code == 404
