@@ -40,7 +40,9 @@ def _platforms() -> dict[str, Platform]:
 def _workers(platforms) -> list[Worker]:
     """The demo's workers: those the workers' demo made, else a few made here (the demo account "worker" is the first)."""
     if Worker.objects.exists():
-        return list(Worker.objects.filter(user__isnull=False).order_by("pk")[:1]) + list(Worker.objects.filter(user__isnull=True)[:2])
+        # The demo worker (赵快跑, account "worker") first: his home and 我的诉求 show appeals to answer and to rate.
+        me = Worker.objects.filter(user__username="worker").first() or Worker.objects.filter(user__isnull=False).order_by("pk").first()
+        return [me, *Worker.objects.exclude(pk=me.pk).order_by("pk")[:2]]
     now = timezone.now()
     account = User.objects.filter(username="worker").first()
     made = []

@@ -5,6 +5,7 @@ from pathlib import Path
 from sanxin.appeals.models import Appeal, AppealStatus
 from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.appeals import seed_demo_appeals
+from sanxin.demo.workers import seed_demo_workers
 from sanxin.workers.models import Worker
 
 
@@ -20,3 +21,12 @@ def test_demo_appeals(db, tmp_path: Path):
     assert shielded.platform.name == "美团外卖"
     assert Worker.objects.filter(user__username="worker").exists()  # the demo worker has things to do
     assert Appeal.objects.filter(worker__user__username="worker", status__in=["waiting", "resolved"]).count() == 2
+
+
+def test_after_the_workers_demo_the_demo_worker_has_an_appeal_to_answer_and_one_to_rate(db, tmp_path: Path):
+    seed_demo_accounts(tmp_path / "accounts.txt")
+    seed_demo_workers()
+    seed_demo_appeals()
+    mine = Appeal.objects.filter(worker__user__username="worker")
+    assert set(mine.values_list("status", flat=True)) >= {"waiting", "resolved", "in_progress"}
+    assert mine.get(shielded=True).worker.name == "赵快跑"
