@@ -5,7 +5,6 @@ erased. Every rule is checked here with a Chinese reason; every write is audited
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +29,7 @@ from sanxin.appeals.models import (
 from sanxin.appeals.selectors import HANDLING_KINDS, route_unit
 from sanxin.appeals.workflow import WORKFLOW, unit_people
 from sanxin.core.audit import audit_changes, audit_record
+from sanxin.core.geo import position_errors
 from sanxin.core.guards import Refused, require
 from sanxin.core.notifications import Message, notify
 from sanxin.core.offline import create_once
@@ -39,18 +39,6 @@ from sanxin.core.text import control_character, control_character_reason, half_w
 from sanxin.core.workflow import timeline_event, transition
 from sanxin.regions.models import Region
 from sanxin.workers.models import Worker
-
-
-def _position(value, low, high, label):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(half_width(str(value)).strip()).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({label[0]: f"{label[1]}应为数字"}) from None
-    if not low <= number <= high:
-        raise ValidationError({label[0]: f"{label[1]}应在 {low} 到 {high} 之间（中国境内）"})
-    return number
 
 
 def appeal_errors(fields: dict) -> dict[str, str]:
@@ -147,10 +135,9 @@ def appeal_create(
             errors["region"] = "所选区划不在本单位管辖范围内"
         if errors:
             raise ValidationError(errors)
-        lon = _position(longitude, 73, 136, ("longitude", "经度"))
-        lat = _position(latitude, 3, 54, ("latitude", "纬度"))
-        if (lon is None) != (lat is None):
-            raise ValidationError({"longitude": "经度和纬度须同时填写"})
+        position, lon, lat = position_errors(longitude, latitude, required=False)
+        if position:
+            raise ValidationError(position)
         checked_photos = _check_photos(photos)
         unit = route_unit(region_obj.code, category)
         if unit is None:

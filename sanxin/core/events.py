@@ -26,6 +26,11 @@ def subscribe(event: str, handler: Callable) -> None:
         _handlers[event].append(handler)
 
 
+def unsubscribe(event: str, handler: Callable) -> None:
+    if handler in _handlers[event]:
+        _handlers[event].remove(handler)
+
+
 def publish(event: str, **payload) -> None:
     for handler in list(_handlers[event]):
         handler(**payload)

@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from sanxin.core.geo import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN
 from sanxin.core.models import BaseModel
 
 NAME_MAX = 100
@@ -22,7 +23,6 @@ HOURS_MAX = 100
 NOTE_MAX = 500
 
 # Inside China's bounding box (the same box as a worker's pinned work area).
-LON_MIN, LON_MAX, LAT_MIN, LAT_MAX = 73, 136, 3, 54
 
 
 class StationType(models.TextChoices):

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxin.core.audit import audit_changes, audit_record
+from sanxin.core.geo import position_errors
 from sanxin.core.guards import Refused, require
 from sanxin.core.photos import photo_path, store_photo
 from sanxin.core.scope import region_in_scope
@@ -23,10 +23,6 @@ from sanxin.stations.models import (
     CHECKLIST,
     CHECKLIST_LABELS,
     HOURS_MAX,
-    LAT_MAX,
-    LAT_MIN,
-    LON_MAX,
-    LON_MIN,
     NAME_MAX,
     NOTE_MAX,
     OPERATOR_MAX,
@@ -63,29 +59,6 @@ TEXTS = {
 }
 MAX_PHOTOS_PER_ITEM = 6
 STATION_REGION_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.COMMUNITY)
-
-
-def parse_coordinate(value, *, name: str, label: str, low: float, high: float, errors: dict) -> Decimal | None:
-    """A longitude or latitude inside China, six decimals; full-width digits folded; a Chinese reason otherwise."""
-    if value is None or str(value).strip() == "":
-        errors[name] = f"请填写{label}"
-        return None
-    try:
-        number = Decimal(half_width(str(value)).strip())
-    except (InvalidOperation, ValueError):
-        errors[name] = f"{label}应为数字，如 115.892151"
-        return None
-    if not number.is_finite() or not (low <= number <= high):
-        errors[name] = f"{label}须在中国境内（{low}～{high} 之间），请核对是否填反或填错"
-        return None
-    return number.quantize(Decimal("0.000001"))
-
-
-def position_errors(longitude, latitude) -> tuple[dict[str, str], Decimal | None, Decimal | None]:
-    errors: dict[str, str] = {}
-    lon = parse_coordinate(longitude, name="longitude", label="经度", low=LON_MIN, high=LON_MAX, errors=errors)
-    lat = parse_coordinate(latitude, name="latitude", label="纬度", low=LAT_MIN, high=LAT_MAX, errors=errors)
-    return errors, lon, lat
 
 
 def _region(value) -> Region | None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sanxin.core import offline
 from sanxin.core.exports import Column, export_list
+from sanxin.core.geo import position_errors
 from sanxin.core.listing import list_page
 from sanxin.core.photos import photo_response
 from sanxin.core.views_helpers import capability_required, form_errors_text, posted, save_form
@@ -272,7 +273,7 @@ def demand_point_delete(request, pk):
 
 
 def _position(request) -> tuple[float, float] | None:
-    errors, lon, lat = services.position_errors(request.GET.get("lon", ""), request.GET.get("lat", ""))
+    errors, lon, lat = position_errors(request.GET.get("lon", ""), request.GET.get("lat", ""))
     return None if errors else (float(lon), float(lat))
 
 

@@ -29,6 +29,7 @@ class WorkersConfig(SanxinApp):
         "worker_login_failed": "从业人员验证码登录失败",
         "worker_consent_accept": "从业人员同意告知同意书",
         "worker_update_self": "从业人员更正本人信息",
+        "worker_pin_work_area": "从业人员标注本人工作区域位置",
         "worker_unmask_self": "从业人员查看本人完整手机号",
         "worker_export_self": "从业人员导出本人数据",
         "worker_erase": "删除从业人员及其账号",

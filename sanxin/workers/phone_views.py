@@ -233,6 +233,29 @@ def me_unmask(request):
 
 @never_cache
 @worker_required
+def me_area(request):
+    """Pin where I work (the phone's position, taken only when the worker taps), or clear it: the 15-minute circle
+    counts it when it looks for places without a station in reach."""
+    worker = request.worker
+    errors: dict = {}
+    if request.method == "POST":
+        clear = request.POST.get("clear") == "1"
+        try:
+            services.worker_pin_work_area(
+                actor=request.user,
+                longitude="" if clear else request.POST.get("longitude", ""),
+                latitude="" if clear else request.POST.get("latitude", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        else:
+            messages.success(request, "已清除标注的工作位置" if clear else "已标注您的工作位置，附近驿站将按它排序")
+            return redirect("/w/me/")
+    return render(request, "workers/w/me_area.html", {"worker": worker, "errors": errors}, status=400 if errors else 200)
+
+
+@never_cache
+@worker_required
 def me_edit(request):
     worker = request.worker
     initial = {

@@ -24,6 +24,7 @@ from sanxin.accounts.services import worker_account_create, worker_account_delet
 from sanxin.core.audit import audit_changes, audit_record, changes
 from sanxin.core.events import publish
 from sanxin.core.fields import blind_index_for
+from sanxin.core.geo import position_errors
 from sanxin.core.guards import Refused, require
 from sanxin.core.masking import mask_name, mask_phone
 from sanxin.core.scope import region_in_scope
@@ -271,6 +272,21 @@ def worker_update_self(*, actor, **fields) -> Worker:
         worker.user.full_name = mask_name(worker.name)
         worker.user.save(update_fields=["full_name"])
     _audit(actor=actor, action="worker_update_self", worker=worker, before=before, after=snapshot(worker))
+    return worker
+
+
+@transaction.atomic
+def worker_pin_work_area(*, actor, longitude, latitude) -> Worker:
+    """The worker pins where they work (usually the phone's position, with their consent to tell it): a demand point of
+    the 15-minute circle. Both blank clears it. The audit says that it changed, not where: a position is personal."""
+    worker = _own(actor)
+    errors, lon, lat = position_errors(longitude, latitude, required=False)
+    if errors:
+        raise ValidationError(errors)
+    had = worker.work_longitude is not None
+    worker.work_longitude, worker.work_latitude = lon, lat
+    worker.save(update_fields=["work_longitude", "work_latitude", "updated_at"])
+    _audit(actor=actor, action="worker_pin_work_area", worker=worker, pinned={"old": had, "new": lon is not None})
     return worker
 
 

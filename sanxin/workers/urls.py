@@ -23,6 +23,7 @@ urlpatterns = [
     path("w/me/", phone_views.me, name="w_me"),
     path("w/me/unmask/", phone_views.me_unmask, name="w_me_unmask"),
     path("w/me/edit/", phone_views.me_edit, name="w_me_edit"),
+    path("w/me/area/", phone_views.me_area, name="w_me_area"),
     path("w/me/export/", phone_views.me_export, name="w_me_export"),
     path("w/me/delete/", phone_views.me_delete, name="w_me_delete"),
 ]

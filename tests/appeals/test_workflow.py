@@ -242,7 +242,7 @@ def test_bad_input_refused_by_field(personas):
     assert set(caught.value.message_dict) >= {"category", "text", "place", "region"}
     with pytest.raises(ValidationError, match="最多 2000 个字"):
         raise_appeal(personas["worker"], text="长" * 2001)
-    with pytest.raises(ValidationError, match="纬度应在"):
+    with pytest.raises(ValidationError, match="纬度须在中国境内"):
         raise_appeal(personas["worker"], longitude="115.9", latitude="99")
 
 

@@ -50,6 +50,7 @@ EXEMPT: dict[str, str] = {
     "workers:w_me": PHONE,
     "workers:w_me_unmask": PHONE,
     "workers:w_me_edit": PHONE,
+    "workers:w_me_area": PHONE,
     "workers:w_me_export": PHONE,
     "workers:w_me_delete": PHONE,
     "api:get_me": PHONE,

@@ -8,7 +8,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from sanxin.accounts.models import User
-from sanxin.core.events import subscribe
+from sanxin.core.events import subscribe, unsubscribe
 from sanxin.core.models import AuditEvent
 from sanxin.workers.models import Worker
 from sanxin.workers.services import WORKER_ERASED
@@ -85,11 +85,18 @@ def test_delete_own_data_reaches_history(db, platforms, sms_outbox):
     worker = Worker.objects.get(name="赵删除改")
     user_id = worker.user_id
     heard = []
-    subscribe(WORKER_ERASED, lambda worker, user_id: heard.append((worker.pk, user_id)))
+
+    def listener(*, worker, user_id, **_):
+        heard.append((worker.pk, user_id))
+
+    subscribe(WORKER_ERASED, listener)
     client.get("/w/me/unmask/")  # history with the worker in it
     assert client.post("/w/me/delete/", {"confirm": "删除"}).status_code == 400
     assert Worker.objects.filter(pk=worker.pk).exists()
-    response = client.post("/w/me/delete/", {"confirm": "确认删除"})
+    try:
+        response = client.post("/w/me/delete/", {"confirm": "确认删除"})
+    finally:
+        unsubscribe(WORKER_ERASED, listener)
     assert response.status_code == 302 and response["Location"] == "/w/login/"
     assert heard == [(worker.pk, user_id)]
     assert not Worker.objects.filter(pk=worker.pk).exists()
@@ -104,3 +111,34 @@ def test_delete_own_data_reaches_history(db, platforms, sms_outbox):
 def test_consent_page_needs_a_worker(client_for):
     assert Client().get("/w/consent/")["Location"].startswith("/w/login/")
     assert client_for("county").get("/w/consent/").status_code == 404
+
+
+def test_pin_the_work_area_from_the_phone_and_clear_it(client_for, personas):
+    """The pinned position sorts 附近驿站 and is a demand point of the circle; the audit says it changed, not where."""
+    phone = client_for("worker")
+    assert "用手机当前位置标注" in phone.get("/w/me/area/").content.decode()
+    response = phone.post("/w/me/area/", {"longitude": "１１５.９０１２", "latitude": "28.6801"})  # full-width digits fold
+    assert response.status_code == 302
+    worker = Worker.objects.get(user=personas["worker"])
+    assert (str(worker.work_longitude), str(worker.work_latitude)) == ("115.901200", "28.680100")
+    event = AuditEvent.objects.get(action="worker_pin_work_area")
+    assert "115.9" not in json.dumps(event.detail) and event.detail["pinned"] == {"old": False, "new": True}
+    assert "已标注" in phone.get("/w/me/").content.decode()
+    phone.post("/w/me/area/", {"clear": "1"})
+    worker.refresh_from_db()
+    assert worker.work_longitude is None and worker.work_latitude is None
+
+
+@pytest.mark.parametrize(
+    ("longitude", "latitude", "reason"),
+    [
+        ("200", "28.68", "经度须在中国境内"),
+        ("115.9", "", "请填写纬度"),
+        ("东经115", "28.68", "经度应为数字"),
+        ("nan", "28.68", "经度须在中国境内"),
+    ],
+)
+def test_a_wrong_position_is_refused_and_nothing_changes(client_for, personas, longitude, latitude, reason):
+    response = client_for("worker").post("/w/me/area/", {"longitude": longitude, "latitude": latitude})
+    assert response.status_code == 400 and reason in response.content.decode()
+    assert Worker.objects.get(user=personas["worker"]).work_longitude is None
