@@ -147,7 +147,7 @@ def create_transfer(request, payload: TransferIn):
     return Status(201, transfer_row(transfers.access_transfer(transfer.pk, user=user)))
 
 
-class StepIn(Schema):
+class TransferStepIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field("", max_length=500, pattern=TEXT_VALUE, description="说明；退回时为退回原因（必填）")
@@ -156,31 +156,31 @@ class StepIn(Schema):
 STEP = responses({200: TransferOut}, refusals=(403,))
 
 
-def _step(request, transfer_id: int, name: str, payload: StepIn) -> dict:
+def _step(request, transfer_id: int, name: str, payload: TransferStepIn) -> dict:
     transfer = transfers.access_transfer(transfer_id, user=request.auth, for_write=True)
     transfers.STEP_SERVICES[name](actor=request.auth, transfer=transfer, note=payload.note)
     return transfer_row(transfers.access_transfer(transfer_id, user=request.auth))
 
 
 @router.post("/{transfer_id}/accept", response=STEP, summary=TRANSFER.by_name["accept"].label)
-def transfer_accept(request, transfer_id: int, payload: StepIn):
+def transfer_accept(request, transfer_id: int, payload: TransferStepIn):
     """接收方办理；须为已发起。"""
     return _step(request, transfer_id, "accept", payload)
 
 
 @router.post("/{transfer_id}/reject", response=STEP, summary=TRANSFER.by_name["reject"].label)
-def transfer_reject(request, transfer_id: int, payload: StepIn):
+def transfer_reject(request, transfer_id: int, payload: TransferStepIn):
     """接收方办理，须填写退回原因；已发起或已接收时可退回。"""
     return _step(request, transfer_id, "reject", payload)
 
 
 @router.post("/{transfer_id}/complete", response=STEP, summary=TRANSFER.by_name["complete"].label)
-def transfer_complete(request, transfer_id: int, payload: StepIn):
+def transfer_complete(request, transfer_id: int, payload: TransferStepIn):
     """接收方确认党员持介绍信报到（有效期内）；党员编入接收党组织，组织关系在本组织。"""
     return _step(request, transfer_id, "complete", payload)
 
 
 @router.post("/{transfer_id}/cancel", response=STEP, summary=TRANSFER.by_name["cancel"].label)
-def transfer_cancel(request, transfer_id: int, payload: StepIn):
+def transfer_cancel(request, transfer_id: int, payload: TransferStepIn):
     """转出方在接收方答复前撤销。"""
     return _step(request, transfer_id, "cancel", payload)

@@ -107,7 +107,7 @@ def get_worker(request, worker_id: int):
 # The worker's own data.
 
 
-class MeOut(WorkerOut):
+class WorkerMeOut(WorkerOut):
     sensitive_consented_at: datetime | None
     consent_current: bool = Field(description="是否已同意现行版本的告知同意书")
 
@@ -137,12 +137,12 @@ def _me_row(worker: Worker) -> dict:
     }
 
 
-@me_router.get("/me", response=responses({200: MeOut}), summary="本人的从业人员信息（手机号脱敏）")
+@me_router.get("/me", response=responses({200: WorkerMeOut}), summary="本人的从业人员信息（手机号脱敏）")
 def get_me(request):
     return _me_row(_me(request))
 
 
-@me_router.patch("/me", response=responses({200: MeOut}, refusals=(403,)), summary="更正本人信息（手机号不能在此修改）")
+@me_router.patch("/me", response=responses({200: WorkerMeOut}, refusals=(403,)), summary="更正本人信息（手机号不能在此修改）")
 def update_me(request, payload: MePatch):
     _me(request)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
