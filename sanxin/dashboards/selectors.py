@@ -50,6 +50,8 @@ def home_figures(*, user) -> dict:
         figures["mine"] = _my_things(user)
     if user.has_role(Role.INSTRUCTOR):
         figures["assignments"] = _instructor_assignments(user)
+    if user.can("appeals.view"):
+        figures["appeals"] = _appeal_work(user)
     if user.can("study.learn"):
         from sanxin.study.selectors import to_study_count
 
@@ -94,6 +96,23 @@ def _secretary_work(user, own: list) -> dict:
         "meetings_due": secretary_due(user=user, limit=WAITING_ROWS) if user.can("life.view") else None,
         "identity_waiting": reports.count(),
         "identity_waiting_rows": list(reports.order_by("created_at", "pk")[:WAITING_ROWS]),
+    }
+
+
+def _appeal_work(user) -> dict:
+    """Appeals to handle (待受理, due today, overdue) and the most urgent open ones; for a platform's own Party
+    committee, the open appeals about its platform (category, place and state only: no person)."""
+    from sanxin.appeals.models import OPEN_STATUSES
+    from sanxin.appeals.selectors import appeal_list
+
+    counts = {tab: appeal_list(user=user, tab=tab).order_by().count() for tab in ("submitted", "today", "overdue")}
+    open_rows = appeal_list(user=user).filter(status__in=OPEN_STATUSES)
+    return {
+        "counts": counts,
+        "open": open_rows.order_by().count(),
+        "rows": list(open_rows.order_by("due_at", "pk")[:WAITING_ROWS]),
+        "platforms": [p.name for p in user.unit.platforms.all()] if user.unit_id else [],
+        "now": timezone.now(),
     }
 
 

@@ -4,7 +4,10 @@ from django.db.models import F
 
 from sanxin.census.models import CensusCampaign, Todo
 from sanxin.demo.accounts import seed_demo_accounts
+from sanxin.demo.appeals import seed_demo_appeals
 from sanxin.demo.orgs import seed_demo_orgs
+from sanxin.demo.stations import seed_demo_stations
+from sanxin.demo.workers import seed_demo_workers
 from sanxin.orgs.models import Organization
 from sanxin.party.models import EstablishmentForm, PartyOrganization, PartyOrgLevel, SpecialKind
 
@@ -93,17 +96,17 @@ HOME_SHOWS = {  # demo account → what its home page must offer it to do
     "auditadmin": ["近 24 小时审计事件"],
     "jx_province": ["待办事项", "进行中的摸排行动", "空白点"],
     "nc_city": ["待办事项", "进行中的摸排行动"],
-    "dh_county": ["待办事项", "2026 年东湖区两新组织党建集中摸排"],
+    "dh_county": ["待办事项", "2026 年东湖区两新组织党建集中摸排", "诉求办理"],
     "xh_county": ["待办事项", "2026 年西湖区快递外卖行业党建摸排"],
-    "twg_street": ["2026 年东湖区两新组织党建集中摸排", "空白点"],
+    "twg_street": ["2026 年东湖区两新组织党建集中摸排", "空白点", "诉求办理", "待受理"],
     "mx_community": ["2026 年东湖区两新组织党建集中摸排", "空白点"],
     "jx_express": ["待办事项", "空白点"],
     "byg_zone": ["待办事项", "2026 年东湖区两新组织党建集中摸排"],
     "instructor": ["我联系的组织", "记录走访"],
     "secretary": ["您的账号目前能做的事", "党员管理"],
     "member": ["您的账号目前能做的事", "亮身份"],
-    "worker": ["您的账号目前能做的事", "诉求"],
-    "meituan": ["您的账号目前能做的事", "涉及本平台的从业人员诉求"],
+    "worker": ["附近驿站", "我的诉求", "请评价", "请答复"],  # the phone home (/w/)
+    "meituan": ["涉及美团外卖的诉求", "通行与停车", "涉及本平台的从业人员诉求"],
 }
 
 
@@ -116,11 +119,14 @@ def test_every_demo_personas_home_shows_what_it_can_do(db, tmp_path: Path, setti
     settings.SANXIN_OTP_REQUIRED = False
     seed_demo_accounts(tmp_path / "accounts.txt")
     seed_demo_orgs(tmp_path)
+    seed_demo_workers()
+    seed_demo_stations()
+    seed_demo_appeals()
     assert set(HOME_SHOWS) == {a.username for a in ACCOUNTS}
     for username, expected in HOME_SHOWS.items():
         client = Client()
         client.force_login(User.objects.get(username=username))
-        page = client.get("/").content.decode()
+        page = client.get("/", follow=True).content.decode()
         for text in expected:
             assert text in page, (username, text)
         assert "没有可查看的统计数据" not in page, username
