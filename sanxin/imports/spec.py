@@ -113,6 +113,11 @@ def lookup_text(cells: list[str], index: int, *, fold: bool = True) -> str:
     return "" if CONTROL_CHARACTERS.search(value) else value
 
 
+def nothing_follows(ids: list[int], total: int) -> None:
+    """The after-write of a registry whose other figures follow its services already (members, workers, stations)."""
+    return None
+
+
 @dataclass(frozen=True)
 class ImportSpec:
     """A registry that imports through the framework, declared by its app (SanxinApp.import_specs): its template
@@ -123,9 +128,9 @@ class ImportSpec:
     columns: list[ImportColumn]
     validate: Callable  # (numbered rows, *, user, progress) → (valid rows, row errors)
     write: Callable  # (valid rows, *, scope, progress) → Counts
-    after_write: Callable[[list[int], int], None]  # touched ids, total rows
     capability: str  # to import this registry, besides imports.use
     list_url_name: str
+    after_write: Callable[[list[int], int], None] = nothing_follows  # touched ids, total rows
     # The tables the write fills (from the models, never typed): PostgreSQL's statistics of them are refreshed
     # after a large import, so the next list page is planned for the table as it now is.
     tables: tuple[str, ...] = ()
@@ -146,6 +151,11 @@ class FileError(Exception):
 
 class ImportConflict(Exception):
     """The registry changed between the check and the write; nothing was written."""
+
+    @classmethod
+    def refused_at_write(cls, row: int, error) -> ImportConflict:
+        """A row the service refused inside the write's transaction (someone changed the registry meanwhile)."""
+        return cls(f"第 {row} 行写入时被拒绝：{'；'.join(error.messages)}。未导入任何数据，请重新导入")
 
 
 def _header_key(text: str) -> str:

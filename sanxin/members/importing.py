@@ -193,12 +193,8 @@ def write(valid: list[ParsedRow], *, scope: ImportScope | None = None, progress=
             else:
                 counts.unchanged += 1
         except ValidationError as error:
-            raise ImportConflict(f"第 {parsed.row} 行写入时被拒绝：{'；'.join(error.messages)}。未导入任何数据，请重新导入") from None
+            raise ImportConflict.refused_at_write(parsed.row, error) from None
     return counts
-
-
-def _nothing_follows(ids: list[int], total: int) -> None:
-    return None
 
 
 MEMBERS = ImportSpec(
@@ -207,7 +203,6 @@ MEMBERS = ImportSpec(
     columns=COLUMNS,
     validate=validate,
     write=write,
-    after_write=_nothing_follows,
     capability="members.manage",
     list_url_name="members:member_list",
     tables=(Member._meta.db_table,),

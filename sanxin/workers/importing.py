@@ -151,12 +151,8 @@ def write(valid: list[ParsedRow], *, scope: ImportScope | None = None, progress=
                     counts.unchanged += 1
             counts.touched_ids.append(worker.pk)
         except ValidationError as error:
-            raise ImportConflict(f"第 {parsed.row} 行写入时被拒绝：{'；'.join(error.messages)}。未导入任何数据，请重新导入") from None
+            raise ImportConflict.refused_at_write(parsed.row, error) from None
     return counts
-
-
-def _nothing_follows(ids: list[int], total: int) -> None:
-    return None
 
 
 WORKERS = ImportSpec(
@@ -165,7 +161,6 @@ WORKERS = ImportSpec(
     columns=COLUMNS,
     validate=validate,
     write=write,
-    after_write=_nothing_follows,
     capability="workers.manage",
     list_url_name="workers:worker_list",
     tables=(Worker._meta.db_table,),
