@@ -4,8 +4,6 @@ erased. Every rule is checked here with a Chinese reason; every write is audited
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +30,7 @@ from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.geo import position_errors
 from sanxin.core.guards import Refused, require
 from sanxin.core.notifications import Message, notify
-from sanxin.core.offline import create_once
+from sanxin.core.offline import create_once, parse_client_key
 from sanxin.core.photos import photo_path, store_photo
 from sanxin.core.scope import region_in_scope
 from sanxin.core.text import control_character, control_character_reason, half_width
@@ -76,17 +74,6 @@ def _check_photos(photos) -> list:
     return photos
 
 
-def _client_key(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value).strip())
-    except ValueError:
-        raise ValidationError({"client_key": "离线提交标识格式不正确"}) from None
-
-
 @transaction.atomic
 def appeal_create(
     *,
@@ -121,7 +108,7 @@ def appeal_create(
     else:
         require(actor, "appeals.handle", person=True)
         raised_by = actor
-    key = _client_key(client_key) if worker is not None else None
+    key = parse_client_key(client_key) if worker is not None else None
 
     # Exactly once per client key (sanxin.core.offline): a repeat answers the appeal made, before any check.
     def create() -> Appeal:

@@ -3,7 +3,6 @@ capability, gives a Chinese reason naming the field, and audits the old and new 
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.utils import timezone
 from sanxin.core.audit import audit_changes, audit_record
 from sanxin.core.geo import position_errors
 from sanxin.core.guards import Refused, require
+from sanxin.core.offline import parse_client_key
 from sanxin.core.photos import photo_path, store_photo
 from sanxin.core.scope import region_in_scope
 from sanxin.core.text import control_character, control_character_reason, half_width
@@ -225,17 +225,6 @@ def station_photo_delete(*, actor, photo: StationPhoto) -> None:
     audit_record(actor=actor, action="station_photo_delete", obj=station, detail={"item": item})
 
 
-def _client_key(value) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value).strip())
-    except ValueError:
-        raise ValidationError({"client_key": "客户端编号格式不正确"}) from None
-
-
 def checkin_create(
     *, actor, worker, station: Station, longitude=None, latitude=None, client_key=None, at: datetime | None = None
 ) -> tuple[CheckIn, bool]:
@@ -246,7 +235,7 @@ def checkin_create(
         raise Refused("只能为本人签到")
     if not Station.objects.filter(pk=station.pk, is_open=True).exists():
         raise ValidationError("该服务阵地暂停服务，不能签到")
-    key = _client_key(client_key)
+    key = parse_client_key(client_key)
     lon = lat = None
     if longitude not in (None, "") or latitude not in (None, ""):
         errors, lon, lat = position_errors(longitude, latitude)

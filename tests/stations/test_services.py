@@ -165,10 +165,10 @@ def test_checkin_refused_for_staff_and_for_a_closed_station(personas, station, w
         services.checkin_create(actor=personas["worker"], worker=worker, station=station)
 
 
-def test_checkin_bad_client_key_is_refused(personas, station, worker):
-    with pytest.raises(ValidationError) as error:
-        services.checkin_create(actor=personas["worker"], worker=worker, station=station, client_key="not-a-uuid")
-    assert "client_key" in error.value.error_dict
+def test_a_malformed_client_key_is_no_key(personas, station, worker):
+    """As every offline form (sanxin.core.offline): the check-in counts, without a key to recognise a repeat by."""
+    checkin, created = services.checkin_create(actor=personas["worker"], worker=worker, station=station, client_key="not-a-uuid")
+    assert created and checkin.client_key is None
 
 
 def test_demand_point_rules(personas):
