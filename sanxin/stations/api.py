@@ -330,7 +330,7 @@ class CheckInOut(Schema):
     created: bool = Field(description="本次是否新记一次签到（同一天同一驿站只记一次）")
 
 
-@worker_router.post("/checkins", response=responses({200: CheckInOut}), summary="在驿站签到（本人，每天每个驿站记一次）")
+@worker_router.post("/checkins", response=responses({200: CheckInOut}, refusals=(403,)), summary="在驿站签到（本人，每天每个驿站记一次）")
 def check_in(request, payload: CheckInIn):
     worker = api_worker(request.auth, "stations.checkin")
     station = selectors.station_by_code(payload.code)
