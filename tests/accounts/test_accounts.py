@@ -555,6 +555,8 @@ def test_seeded_demo_accounts_can_log_in(db, settings, tmp_path):
         response = login(client, username, password)
         assert response.status_code == 302, username
         home = client.get(response["Location"])
+        if home.status_code == 302 and home["Location"] == "/w/":  # a worker's home is the phone home
+            home = client.get("/w/")
         assert home.status_code == 200 or home["Location"] == "/accounts/password/", username
         assert User.objects.get(username=username).is_demo
 
