@@ -290,6 +290,7 @@ def worker_pin_work_area(*, actor, longitude, latitude) -> Worker:
     return worker
 
 
+@transaction.atomic
 def worker_unmask_self(*, actor) -> str:
     worker = _own(actor)
     _audit(actor=actor, action="worker_unmask_self", worker=worker, field="phone")
