@@ -51,6 +51,11 @@ class SanxinApp(AppConfig):
     # Cards on a worker's phone home page: dotted paths of callables (worker) -> dict | None, the dict naming its
     # "template" and the context it needs (stations near, appeals waiting for the worker …).
     worker_cards: tuple[str, ...] = ()
+    # Links on the worker's phone pages (home and 我的): (path, Bootstrap icon, Chinese label).
+    worker_links: tuple[tuple[str, str, str], ...] = ()
+    # The worker's own data an app holds, for their data export: dotted paths of callables (worker) ->
+    # list[(Chinese label, text)].
+    worker_data: tuple[str, ...] = ()
 
 
 def declared_apps() -> list[SanxinApp]:
@@ -79,6 +84,15 @@ def worker_cards(worker) -> list[dict]:
     """The cards the apps put on a worker's home page, in INSTALLED_APPS order; an app with nothing to say gives None."""
     cards = [import_string(path)(worker) for config in declared_apps() for path in config.worker_cards]
     return [card for card in cards if card]
+
+
+def worker_links() -> list[tuple[str, str, str]]:
+    return [link for config in declared_apps() for link in config.worker_links]
+
+
+def worker_data(worker) -> list[tuple[str, str]]:
+    """What each app holds of the worker, as label/text rows, in INSTALLED_APPS order."""
+    return [row for config in declared_apps() for path in config.worker_data for row in import_string(path)(worker)]
 
 
 def menu_items() -> list[MenuItem]:

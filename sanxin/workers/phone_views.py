@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sanxin.core.declare import worker_cards
+from sanxin.core.declare import worker_cards, worker_links
 from sanxin.core.fields import blind_index_for
 from sanxin.core.masking import mask_phone
 from sanxin.core.middleware import client_ip
@@ -211,11 +211,12 @@ def consent(request):
 
 @worker_required
 def home(request):
-    return render(request, "workers/w/home.html", {"worker": request.worker, "cards": worker_cards(request.worker)})
+    context = {"worker": request.worker, "cards": worker_cards(request.worker), "links": worker_links()}
+    return render(request, "workers/w/home.html", context)
 
 
 def _me_page(request, *, phone: str = ""):
-    return render(request, "workers/w/me.html", {"worker": request.worker, "phone": phone})
+    return render(request, "workers/w/me.html", {"worker": request.worker, "phone": phone, "links": worker_links()})
 
 
 @never_cache

@@ -22,6 +22,7 @@ from django.utils import timezone
 from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.services import worker_account_create, worker_account_delete
 from sanxin.core.audit import audit_changes, audit_record, changes
+from sanxin.core.declare import worker_data
 from sanxin.core.events import publish
 from sanxin.core.fields import blind_index_for
 from sanxin.core.geo import position_errors
@@ -315,6 +316,8 @@ def _export_rows(worker: Worker) -> list[tuple[str, str]]:
         ("敏感个人信息单独同意时间", when(worker.sensitive_consented_at)),
         ("登记时间", when(worker.created_at)),
         ("最近使用时间", when(worker.last_active_at)),
+        # What the other apps hold of the worker (SanxinApp.worker_data): points, reports, honours …
+        *worker_data(worker),
     ]
 
 

@@ -142,3 +142,22 @@ def test_a_wrong_position_is_refused_and_nothing_changes(client_for, personas, l
     response = client_for("worker").post("/w/me/area/", {"longitude": longitude, "latitude": latitude})
     assert response.status_code == 400 and reason in response.content.decode()
     assert Worker.objects.get(user=personas["worker"]).work_longitude is None
+
+
+def other_apps_rows(worker):
+    return [("测试应用的记录", f"{worker.name}的积分 12")]
+
+
+def test_other_apps_links_and_data_reach_the_workers_pages_and_export(client_for, monkeypatch):
+    """Apps above workers declare links (SanxinApp.worker_links) and the data they hold (worker_data); the
+    home and 我的 show the links, the worker's export carries the rows."""
+    from django.apps import apps
+
+    config = apps.get_app_config("stations")
+    monkeypatch.setattr(config, "worker_links", (("/w/test-link/", "bi-star", "测试服务"),), raising=False)
+    monkeypatch.setattr(config, "worker_data", ("tests.workers.test_phone_pages.other_apps_rows",), raising=False)
+    client = client_for("worker")
+    for page in ("/w/", "/w/me/"):
+        assert 'href="/w/test-link/"' in client.get(page).content.decode()
+    data = json.loads(client.post("/w/me/export/", {"fmt": "json"}).content)
+    assert data["测试应用的记录"] == "测试worker的积分 12"
