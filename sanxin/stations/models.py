@@ -122,7 +122,11 @@ class Station(BaseModel):
             models.UniqueConstraint(fields=["region", "name"], name="station_region_name"),
             models.CheckConstraint(condition=in_china(), name="station_position_in_china"),
         ]
-        indexes = [models.Index(fields=["region", "type"], name="station_region_type")]
+        indexes = [
+            models.Index(fields=["region", "type"], name="station_region_type"),
+            # Stations near a point are looked for in a box around it (selectors.stations_near).
+            models.Index(fields=["latitude", "longitude"], name="station_position"),
+        ]
 
     def __str__(self):
         return self.name

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from django.db.models import Count, Q
 from django.http import Http404
 
 from sanxin.core.scope import access, scoped
 from sanxin.regions.models import Region
-from sanxin.stations.geometry import project
+from sanxin.stations.geometry import EARTH_RADIUS_M, project
 from sanxin.stations.models import DemandPoint, Station, StationPhoto
 
 
@@ -94,13 +96,35 @@ def stations_near(worker, position: tuple[float, float] | None = None, *, limit:
     if position is None:
         centre = region_centre(worker.region)
         position, label = (centre[:2], f"您的工作区域（{centre[2]}）中心") if centre else (None, "")
-    stations = list(open_stations_for_workers())
-    if position is None or not stations:
-        near = sorted((s for s in stations if s.region_id.startswith(worker.region_id[:6])), key=lambda s: s.name)
-        return [(s, None) for s in near][:limit], ""
-    xy = project([float(s.longitude) for s in stations], [float(s.latitude) for s in stations], position[0], position[1])
-    distances = ((xy**2).sum(axis=1) ** 0.5).tolist()
-    return sorted(zip(stations, distances, strict=True), key=lambda pair: pair[1])[:limit], label
+    if position is None:
+        near = open_stations_for_workers().filter(region_id__startswith=worker.region_id[:6]).order_by("name")
+        return [(s, None) for s in near[:limit]], ""
+    return _nearest(position, limit), label
+
+
+# Half-widths in degrees of latitude of the boxes the nearest stations are looked for in, widening: a province
+# holds tens of thousands of stations, a page needs the few around one point.
+_BOXES = (0.05, 0.3, 2.0, None)
+
+
+def _nearest(position: tuple[float, float], limit: int) -> list:
+    """The `limit` open stations nearest `position`, exactly: the box widens until its inscribed circle holds them
+    (a station outside the box is farther than that circle's radius)."""
+    lon0, lat0 = position
+    for half in _BOXES:
+        stations = open_stations_for_workers()
+        if half is not None:
+            half_lon = half / max(math.cos(math.radians(lat0)), 0.01)
+            stations = stations.filter(latitude__range=(lat0 - half, lat0 + half), longitude__range=(lon0 - half_lon, lon0 + half_lon))
+        stations = list(stations)
+        if not stations:
+            continue
+        xy = project([float(s.longitude) for s in stations], [float(s.latitude) for s in stations], lon0, lat0)
+        distances = ((xy**2).sum(axis=1) ** 0.5).tolist()
+        near = sorted(zip(stations, distances, strict=True), key=lambda pair: pair[1])[:limit]
+        if half is None or (len(near) == limit and near[-1][1] <= math.radians(half) * EARTH_RADIUS_M):
+            return near
+    return []
 
 
 def open_stations_for_workers():

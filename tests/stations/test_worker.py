@@ -108,3 +108,45 @@ def test_the_workers_own_api_lists_stations_near_and_checks_in_once(phone, stati
     staff = logged_in_client(personas["county"])
     assert staff.get("/api/v1/w/stations").status_code == 404
     assert staff.post("/api/v1/w/checkins", {"code": station.checkin_code}, content_type="application/json").status_code == 404
+
+
+def test_nearest_stations_are_exact_whatever_the_box(worker, personas):
+    """The nearest are looked for in widening boxes; whether the stations are a street away or two provinces
+    away, the answer is the brute-force nearest."""
+    import math
+    import random
+
+    from sanxin.stations.models import Station
+    from sanxin.stations.selectors import _nearest
+
+    rng = random.Random(7)
+    for n in range(40):
+        spread = (0.01, 0.2, 1.5, 4.0)[n % 4]
+        make_station(
+            personas["county"],
+            name=f"驿站{n}",
+            longitude=f"{115.9 + rng.uniform(-spread, spread):.6f}",
+            latitude=f"{28.68 + rng.uniform(-spread, spread):.6f}",
+        )
+    stations = list(Station.objects.filter(is_open=True))
+    for point in ((115.9, 28.68), (118.5, 30.5), (112.0, 24.9)):
+        squeeze = math.cos(math.radians(point[1])) ** 2
+        brute = sorted(stations, key=lambda s: (float(s.longitude) - point[0]) ** 2 * squeeze + (float(s.latitude) - point[1]) ** 2)
+        got = [s.pk for s, _ in _nearest(point, 3)]
+        assert got == [s.pk for s in brute[:3]]
+
+
+def test_a_station_just_outside_the_first_box_still_counts_when_nearer(worker, personas):
+    """Three stations in the corners of the smallest box are farther than one just beyond its edge."""
+    import math
+
+    from sanxin.stations.selectors import _BOXES, _nearest
+
+    lon0, lat0, half = 115.9, 28.68, _BOXES[0]
+    corner_lon = (half - 0.001) / math.cos(math.radians(lat0))
+    for n, (dx, dy) in enumerate(((1, 1), (-1, 1), (1, -1))):
+        make_station(
+            personas["county"], name=f"角落驿站{n}", longitude=f"{lon0 + dx * corner_lon:.6f}", latitude=f"{lat0 + dy * (half - 0.001):.6f}"
+        )
+    edge = make_station(personas["county"], name="边外驿站", longitude=f"{lon0:.6f}", latitude=f"{lat0 + half + 0.01:.6f}")
+    assert _nearest((lon0, lat0), 3)[0][0] == edge
