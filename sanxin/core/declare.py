@@ -51,6 +51,9 @@ class SanxinApp(AppConfig):
     # Cards on a worker's phone home page: dotted paths of callables (worker) -> dict | None, the dict naming its
     # "template" and the context it needs (stations near, appeals waiting for the worker …).
     worker_cards: tuple[str, ...] = ()
+    # Cards on a staff member's home page (the work waiting for them): dotted paths of callables (user) -> dict |
+    # None, the dict naming its "template" and its context; an app with nothing for this user gives None.
+    staff_cards: tuple[str, ...] = ()
     # Links on the worker's phone pages (home and 我的): (path, Bootstrap icon, Chinese label).
     worker_links: tuple[tuple[str, str, str], ...] = ()
     # The worker's own data an app holds, for their data export: dotted paths of callables (worker) ->
@@ -83,6 +86,12 @@ def role_capabilities(roles: frozenset[str]) -> frozenset[str]:
 def worker_cards(worker) -> list[dict]:
     """The cards the apps put on a worker's home page, in INSTALLED_APPS order; an app with nothing to say gives None."""
     cards = [import_string(path)(worker) for config in declared_apps() for path in config.worker_cards]
+    return [card for card in cards if card]
+
+
+def staff_cards(user) -> list[dict]:
+    """The cards the apps put on a staff member's home page, in INSTALLED_APPS order."""
+    cards = [import_string(path)(user) for config in declared_apps() for path in config.staff_cards]
     return [card for card in cards if card]
 
 

@@ -6,6 +6,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from sanxin.accounts.models import Unit, User
+from sanxin.core.declare import staff_cards
 from sanxin.core.models import AuditEvent, AuditOutcome
 from sanxin.core.roles import Role
 from sanxin.core.scope import scoped, user_scope
@@ -52,6 +53,8 @@ def home_figures(*, user) -> dict:
         figures["assignments"] = _instructor_assignments(user)
     if user.can("appeals.view"):
         figures["appeals"] = _appeal_work(user)
+    # The newer apps declare their own cards (SanxinApp.staff_cards): hazards to verify, redemptions to hand over …
+    figures["cards"] = staff_cards(user)
     if user.can("study.learn"):
         from sanxin.study.selectors import to_study_count
 

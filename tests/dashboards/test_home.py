@@ -23,3 +23,19 @@ def test_home_figures_equal_the_registry_counted(personas, demo_zone, persona):
     assert figures["organizations"] == orgs.count() > 0
     assert figures["blank_spots"] == orgs.filter(coverage_state="blank").count()
     assert figures["should_establish"] == orgs.filter(should_establish=True).count()
+
+
+def waiting_card(user):
+    return {"template": "core/test_card.html", "who": user.username} if user.username == "county" else None
+
+
+def test_apps_declare_cards_on_the_staff_home(client_for, monkeypatch, tmp_path, settings):
+    """An app's staff_cards reach the home of those it has something for, and nobody else's."""
+    from django.apps import apps
+
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "test_card.html").write_text('<div id="test-card">待办：{{ card.who }}</div>')
+    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    monkeypatch.setattr(apps.get_app_config("appeals"), "staff_cards", ("tests.dashboards.test_home.waiting_card",))
+    assert "待办：county" in client_for("county").get("/").content.decode()
+    assert "test-card" not in client_for("township").get("/").content.decode()
