@@ -45,7 +45,7 @@ def run_at_once(target, args_list) -> list:
         except ValidationError as error:
             with lock:
                 outcomes.append(("refused", " ".join(error.messages)))
-        except Exception as error:  # noqa: BLE001 — any other failure is a finding
+        except Exception as error:
             with lock:
                 outcomes.append(("error", repr(error)))
         finally:
