@@ -9,7 +9,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from sanxin.core.api_schemas import TEXT_VALUE, Day, Limit, Offset, list_response, responses
@@ -315,7 +315,7 @@ def my_points_redeem(request, reward_id: int, payload: PointsRedeemIn):
     worker = _worker(request)
     reward = selectors.access_my_reward(reward_id, worker=worker)
     redemption = services.redeem(actor=request.auth, reward=reward, client_key=payload.client_key or None)
-    return 201, redemption_detail(selectors.access_my_redemption(redemption.pk, worker=worker))
+    return Status(201, redemption_detail(selectors.access_my_redemption(redemption.pk, worker=worker)))
 
 
 @worker_router.get("/redemptions", response=responses({200: PointsRedemptionList}), summary="本人的兑换记录")
