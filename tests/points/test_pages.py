@@ -11,7 +11,7 @@ from sanxin.core.models import AuditEvent
 from sanxin.points import services
 from sanxin.points.models import EarningRule, PointsAccount, PointsEntry, Redemption, Reward
 from tests.conftest import PASSWORD
-from tests.points.conftest import earn, make_reward
+from tests.points.conftest import earn
 
 
 def balance(worker):
