@@ -68,7 +68,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成演示诉求 {appeals} 件（各种状态，含一件超期升级、一件涉及美团外卖并对平台隐藏身份）")
         rewards = seed_demo_points()
         if rewards:
-            self.stdout.write(f"已生成演示礼品服务 {rewards} 项（含免费健康体检，一项已兑完）；赵快跑有多种来源的积分、一次已领取和一次待领取的兑换")
+            self.stdout.write(f"已生成演示礼品服务 {rewards} 项（含免费健康体检，一项已兑完）；赵快跑有积分、已领取和待领取的兑换")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
