@@ -5,8 +5,9 @@ Nothing here updates or deletes an entry."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from sanxin.points.models import REASON_MAX, PointsAccount, PointsEntry
 
@@ -20,6 +21,24 @@ def locked_account(worker) -> PointsAccount:
     return account
 
 
+def _insert_once(entry: PointsEntry) -> bool:
+    """INSERT … ON CONFLICT (source) DO NOTHING: False when the source is posted already (a concurrent posting of
+    the same source waits for the first to commit, then posts nothing). One round trip, no savepoint."""
+    fields = [f for f in PointsEntry._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    values = [f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in fields]
+    table = connection.ops.quote_name(PointsEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (source) DO NOTHING RETURNING id", values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.pk = row[0]
+    entry._state.adding = False
+    return True
+
+
 def post(
     account: PointsAccount,
     *,
@@ -31,14 +50,15 @@ def post(
     actor=None,
     reversal_of: PointsEntry | None = None,
     shortfall: int = 0,
-) -> PointsEntry:
-    """Append one entry to a locked `account` (from `locked_account`) and move its balance."""
+) -> PointsEntry | None:
+    """Append one entry to a locked `account` (from `locked_account`) and move its balance; None (nothing changed)
+    when an entry of this `source` exists already."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("积分记账必须在事务中进行")
     new_balance = account.balance + amount
     if new_balance < 0:
         raise ValidationError(f"积分不足：当前余额 {account.balance} 分，需要 {-amount} 分")
-    entry = PointsEntry.objects.create(
+    entry = PointsEntry(
         account=account,
         amount=amount,
         balance_after=new_balance,
@@ -49,7 +69,10 @@ def post(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         reversal_of=reversal_of,
         shortfall=shortfall,
+        created_at=timezone.now(),
     )
+    if not _insert_once(entry):
+        return None
     changes = {"balance": F("balance") + amount}
     if amount > 0 and reversal_of is None:
         changes["earned"] = F("earned") + amount

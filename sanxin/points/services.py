@@ -91,24 +91,18 @@ def merit(
     if amount <= 0:
         return None
     amount = min(amount, POINTS_MAX)
-    if PointsEntry.objects.filter(source=source).exists():
-        return None
-    try:
-        with transaction.atomic():
-            account = ledger.locked_account(worker)
-            if PointsEntry.objects.filter(source=source).exists():  # a concurrent posting of the same source won
-                return None
-            return ledger.post(
-                account,
-                amount=amount,
-                kind=kind,
-                source=source,
-                reason=reason or EarningKind(kind).label,
-                region_code=region_code,
-                actor=actor,
-            )
-    except IntegrityError:  # the same source committed between the check and the insert
-        return None
+    with transaction.atomic():
+        account = ledger.locked_account(worker)
+        # The same source posted before, or by a concurrent caller: the insert does nothing and nothing moves.
+        return ledger.post(
+            account,
+            amount=amount,
+            kind=kind,
+            source=source,
+            reason=reason or EarningKind(kind).label,
+            region_code=region_code,
+            actor=actor,
+        )
 
 
 def on_merited(**payload) -> None:
