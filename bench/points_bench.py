@@ -43,7 +43,7 @@ def _setup():
 
 def _client(args):
     """One client: its own process and connection; posts its share, republishes a few sources, taps redeem."""
-    index, sources, duplicates, worker_ids, reward_id, redeem_users, seed = args
+    _index, sources, duplicates, worker_ids, reward_id, redeem_users, seed = args
     _setup()
     from django.core.exceptions import ValidationError
     from django.db import connection, transaction
@@ -186,7 +186,9 @@ def main() -> None:
         problems.append(f"兑换 {taken} 次、剩余库存 {reward.stock}，与初始库存 {args.stock} 不符（重复扣减）")
     print(f"兑换：成功 {redeemed} 次（库存 {args.stock}），拒绝 {refused} 次；最低余额 {lowest}，最低变动后余额 {lowest_after}")
     print("校验：" + ("全部通过（0 重复扣减，0 负余额，每个来源一笔）" if not problems else "；".join(problems)))
-    print(f"机器：{platform.node()}，{os.cpu_count()} 核，{platform.python_version()}，{connection.cursor().connection.info.server_version}")
+    print(
+        f"机器：{platform.node()}，{os.cpu_count()} 核，{platform.python_version()}，{connection.cursor().connection.info.server_version}"
+    )
     if problems:
         sys.exit(1)
 
