@@ -72,7 +72,7 @@ def _client(args):
         user = User.objects.get(pk=user_id)
         for _ in range(rng.randint(1, 4)):
             try:
-                services.redeem(actor=user, reward=reward, client_key=str(uuid.uuid4()))
+                services.points_redeem(actor=user, reward=reward, client_key=str(uuid.uuid4()))
                 redeemed += 1
             except ValidationError:
                 refused += 1

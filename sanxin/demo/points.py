@@ -38,7 +38,7 @@ def seed_demo_points() -> int:
         made = {}
         for username, name, kind, cost, stock, description, valid_days in REWARDS:
             actor = county if username == "dh_county" else street
-            made[name] = services.reward_save(
+            made[name] = services.points_reward_save(
                 actor=actor,
                 name=name,
                 kind=kind,
@@ -69,7 +69,7 @@ def seed_demo_points() -> int:
                 points=points,
                 actor=None,
             )
-        raincoat = services.redeem(actor=worker.user, reward=made["爱心雨衣"])
-        services.redemption_fulfil(actor=county, redemption=raincoat, code=raincoat.code)
-        services.redeem(actor=worker.user, reward=made["免费健康体检"])
+        raincoat = services.points_redeem(actor=worker.user, reward=made["爱心雨衣"])
+        services.points_redemption_fulfil(actor=county, redemption=raincoat, code=raincoat.code)
+        services.points_redeem(actor=worker.user, reward=made["免费健康体检"])
     return len(made)

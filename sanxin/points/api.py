@@ -255,9 +255,9 @@ def points_redemption_act(request, redemption_id: int, payload: PointsActIn):
     user = _staff(request)
     redemption = selectors.access_redemption(redemption_id, user=user)
     if payload.action == "fulfil":
-        services.redemption_fulfil(actor=user, redemption=redemption, code=payload.code)
+        services.points_redemption_fulfil(actor=user, redemption=redemption, code=payload.code)
     else:
-        services.redemption_revoke(actor=user, redemption=redemption, note=payload.note)
+        services.points_redemption_revoke(actor=user, redemption=redemption, note=payload.note)
     return redemption_detail(selectors.access_redemption(redemption_id, user=user))
 
 
@@ -273,7 +273,7 @@ def points_worker_entries(request, worker_id: int):
 
 
 def _worker(request):
-    return api_worker(request.auth, "points.redeem")
+    return api_worker(request.auth, capability="points.redeem")
 
 
 @worker_router.get("", response=responses({200: PointsBalanceOut}), summary="本人的积分余额")
@@ -314,7 +314,7 @@ class PointsRedeemIn(Schema):
 def my_points_redeem(request, reward_id: int, payload: PointsRedeemIn):
     worker = _worker(request)
     reward = selectors.access_my_reward(reward_id, worker=worker)
-    redemption = services.redeem(actor=request.auth, reward=reward, client_key=payload.client_key or None)
+    redemption = services.points_redeem(actor=request.auth, reward=reward, client_key=payload.client_key or None)
     return Status(201, redemption_detail(selectors.access_my_redemption(redemption.pk, worker=worker)))
 
 
@@ -339,5 +339,5 @@ def my_points_redemption(request, redemption_id: int):
 def my_points_cancel(request, redemption_id: int):
     worker = _worker(request)
     redemption = selectors.access_my_redemption(redemption_id, worker=worker)
-    services.redemption_cancel(actor=request.auth, redemption=redemption)
+    services.points_redemption_cancel(actor=request.auth, redemption=redemption)
     return redemption_detail(selectors.access_my_redemption(redemption_id, worker=worker))

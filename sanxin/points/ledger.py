@@ -30,7 +30,9 @@ def _insert_once(entry: PointsEntry) -> bool:
     values = [f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in fields]
     table = connection.ops.quote_name(PointsEntry._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (source) DO NOTHING RETURNING id", values)
+        # Only the model's own quoted table and column names are formatted in; every value is a parameter.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (source) DO NOTHING RETURNING id"  # noqa: S608
+        cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:
         return False

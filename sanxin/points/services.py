@@ -145,8 +145,12 @@ def on_merit_withdrawn(**payload) -> None:
 
 
 def on_worker_erased(*, worker: Worker, **payload) -> None:
-    """The worker's points go with them: pending redemptions give their item back, then the redemptions, entries
-    and account are deleted (in the erasure's transaction)."""
+    """The "workers.erased" event's handler: the worker's points go with them, in the erasure's transaction."""
+    points_erase_for_worker(worker)
+
+
+def points_erase_for_worker(worker: Worker) -> int:
+    """Pending redemptions give their item back, then the worker's redemptions, entries and account are deleted."""
     pending = Redemption.objects.select_for_update().filter(worker=worker, status=RedemptionStatus.REQUESTED)
     for redemption in pending:
         Reward.objects.filter(pk=redemption.reward_id).update(stock=F("stock") + 1)
@@ -161,6 +165,7 @@ def on_worker_erased(*, worker: Worker, **payload) -> None:
         actor_name="system",
         detail={"old": {"entries": entries}, "new": None},
     )
+    return entries
 
 
 # Numbers typed by people.
@@ -202,7 +207,7 @@ def _rule_snapshot(rule: EarningRule | None) -> dict | None:
 
 
 @transaction.atomic
-def rule_save(
+def points_rule_save(
     *, actor, kind: str, region_code: str, points, active: bool = True, note: str = "", rule: EarningRule | None = None
 ) -> EarningRule:
     """Add or change an earning rule of the actor's own area (a national rule only nationwide)."""
@@ -244,7 +249,7 @@ def rule_save(
 
 
 @transaction.atomic
-def rule_delete(*, actor, rule: EarningRule) -> None:
+def points_rule_delete(*, actor, rule: EarningRule) -> None:
     require(actor, "points.rules", person=True)
     rule = EarningRule.objects.select_for_update().get(pk=rule.pk)
     if not region_in_scope(actor, rule.region_code):
@@ -273,7 +278,7 @@ def _reward_snapshot(reward: Reward | None) -> dict | None:
 
 
 @transaction.atomic
-def reward_save(
+def points_reward_save(
     *,
     actor,
     name: str,
@@ -354,7 +359,7 @@ def _new_code() -> str:
             return code
 
 
-def redeem(*, actor, reward: Reward, client_key=None) -> Redemption:
+def points_redeem(*, actor, reward: Reward, client_key=None) -> Redemption:
     """The worker spends points on a reward: points and stock taken in one transaction, the account and the reward
     locked (two taps at the same moment spend once; the same client key twice is one redemption)."""
     require(actor, "points.redeem", person=True)
@@ -399,17 +404,17 @@ def redeem(*, actor, reward: Reward, client_key=None) -> Redemption:
     return redemption
 
 
-def redemption_cancel(*, actor, redemption: Redemption) -> Redemption:
+def points_redemption_cancel(*, actor, redemption: Redemption) -> Redemption:
     """The worker cancels their own redemption before it is handed over: points and stock return."""
     return transition(WORKFLOW, redemption, "cancel", actor=actor, action="points_redemption_cancel")
 
 
-def redemption_revoke(*, actor, redemption: Redemption, note: str = "") -> Redemption:
+def points_redemption_revoke(*, actor, redemption: Redemption, note: str = "") -> Redemption:
     """Staff cancel a redemption not yet handed over (the item is gone, the worker asked at the counter)."""
     return transition(WORKFLOW, redemption, "revoke", actor=actor, action="points_redemption_revoke", note=note)
 
 
-def redemption_fulfil(*, actor, redemption: Redemption, code: str | None = None) -> Redemption:
+def points_redemption_fulfil(*, actor, redemption: Redemption, code: str | None = None) -> Redemption:
     """Staff hand the reward over; with `code`, it must be the one on the worker's phone."""
     if code is not None:
         code = half_width(str(code)).strip()

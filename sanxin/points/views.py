@@ -73,7 +73,7 @@ def report_export(request):
 @capability_required("points.rules")
 def rules(request):
     form = RuleForm(posted(request))
-    if save_form(request, form, lambda fields: services.rule_save(actor=request.user, **fields)) is not None:
+    if save_form(request, form, lambda fields: services.points_rule_save(actor=request.user, **fields)) is not None:
         messages.success(request, "已保存积分规则")
         return redirect("points:rules")
     context = {"form": form, "rules": selectors.rules(request.user), "above": selectors.rules_above(request.user)}
@@ -85,7 +85,7 @@ def rule_edit(request, pk):
     rule = selectors.access_rule(pk, user=request.user)
     initial = {"kind": rule.kind, "region_code": rule.region_code, "points": rule.points, "active": rule.active, "note": rule.note}
     form = RuleForm(posted(request), initial=initial)
-    if save_form(request, form, lambda fields: services.rule_save(actor=request.user, rule=rule, **fields)) is not None:
+    if save_form(request, form, lambda fields: services.points_rule_save(actor=request.user, rule=rule, **fields)) is not None:
         messages.success(request, "已修改积分规则")
         return redirect("points:rules")
     return render(request, "points/rule_edit.html", {"form": form, "rule": rule})
@@ -95,7 +95,7 @@ def rule_edit(request, pk):
 @capability_required("points.rules")
 def rule_delete(request, pk):
     rule = selectors.access_rule(pk, user=request.user)
-    services.rule_delete(actor=request.user, rule=rule)
+    services.points_rule_delete(actor=request.user, rule=rule)
     messages.success(request, "已删除积分规则")
     return redirect("points:rules")
 
@@ -106,7 +106,7 @@ def rule_delete(request, pk):
 @capability_required("points.view")
 def rewards(request):
     form = RewardForm(posted(request)) if request.user.can("points.manage") else None
-    if form is not None and save_form(request, form, lambda fields: services.reward_save(actor=request.user, **fields)) is not None:
+    if form is not None and save_form(request, form, lambda fields: services.points_reward_save(actor=request.user, **fields)) is not None:
         messages.success(request, "已添加礼品服务")
         return redirect("points:rewards")
     page = list_page(
@@ -131,7 +131,7 @@ def reward_edit(request, pk):
     if request.method == "POST" and not request.user.can("points.manage"):
         raise Http404
     form = RewardForm(posted(request), initial=initial)
-    if save_form(request, form, lambda fields: services.reward_save(actor=request.user, reward=reward, **fields)) is not None:
+    if save_form(request, form, lambda fields: services.points_reward_save(actor=request.user, reward=reward, **fields)) is not None:
         messages.success(request, "已修改礼品服务")
         return redirect("points:rewards")
     return render(request, "points/reward_edit.html", {"form": form, "reward": reward})
@@ -188,10 +188,10 @@ def redemption_act(request, pk, action):
     redemption = selectors.access_redemption(pk, user=request.user)
     try:
         if action == "fulfil":
-            services.redemption_fulfil(actor=request.user, redemption=redemption, code=request.POST.get("code", ""))
+            services.points_redemption_fulfil(actor=request.user, redemption=redemption, code=request.POST.get("code", ""))
             done = "已确认领取"
         elif action == "revoke":
-            services.redemption_revoke(actor=request.user, redemption=redemption, note=request.POST.get("note", "")[:200])
+            services.points_redemption_revoke(actor=request.user, redemption=redemption, note=request.POST.get("note", "")[:200])
             done = "已取消兑换，积分已退回，库存已恢复"
         else:
             raise Http404
@@ -235,7 +235,7 @@ def my_rewards(request):
 def my_redeem(request, pk):
     reward = selectors.access_my_reward(pk, worker=request.worker)
     try:
-        redemption = services.redeem(actor=request.user, reward=reward, client_key=request.POST.get("client_key"))
+        redemption = services.points_redeem(actor=request.user, reward=reward, client_key=request.POST.get("client_key"))
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("points:my_rewards")
@@ -259,7 +259,7 @@ def my_redemption(request, pk):
 def my_cancel(request, pk):
     redemption = selectors.access_my_redemption(pk, worker=request.worker)
     try:
-        services.redemption_cancel(actor=request.user, redemption=redemption)
+        services.points_redemption_cancel(actor=request.user, redemption=redemption)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:

@@ -1,7 +1,7 @@
 """The states of a redemption and the one table of its transitions (sanxin.core.workflow.transition locks the row,
 checks the state and the guards, writes the timeline and audits).
 
-    requested (points and stock taken at once, by sanxin.points.services.redeem)
+    requested (points and stock taken at once, by sanxin.points.services.points_redeem)
         → fulfilled (staff hand it over, usually against the code on the worker's phone)
         → cancelled (by the worker before it is handed over, or by staff): the points come back as a reversal
           entry of the spend, the stock returns

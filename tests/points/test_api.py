@@ -53,8 +53,8 @@ def test_worker_api_refusals(client_for, worker, personas):
 
 def test_staff_fulfil_and_revoke_over_the_api(client_for, personas, worker, reward):
     earn(worker, points=100)
-    first = services.redeem(actor=personas["worker"], reward=reward)
-    second = services.redeem(actor=personas["worker"], reward=reward)
+    first = services.points_redeem(actor=personas["worker"], reward=reward)
+    second = services.points_redeem(actor=personas["worker"], reward=reward)
     county = client_for("county")
     listed = county.get("/api/v1/points/redemptions?status=requested").json()
     assert listed["count"] == 2

@@ -51,7 +51,7 @@ def test_worker_redeems_and_cancels_on_a_phone(browser, live_server, personas):
 def test_county_hands_over_at_1440(browser, live_server, personas):
     worker = Worker.objects.get(user=personas["worker"])
     earn(worker, points=100)
-    redemption = services.redeem(actor=personas["worker"], reward=make_reward(cost=30))
+    redemption = services.points_redeem(actor=personas["worker"], reward=make_reward(cost=30))
     page = log_in(browser, live_server, "county")
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/points/redemptions/")

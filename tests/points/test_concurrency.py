@@ -83,7 +83,9 @@ def make_workers(n) -> list[User]:
 def test_many_workers_redeeming_the_last_item_one_succeeds(personas):
     users = make_workers(N)
     reward = make_reward(stock=1, cost=30)
-    outcomes = run_at_once(lambda user: services.redeem(actor=user, reward=reward, client_key=str(uuid.uuid4())), [(u,) for u in users])
+    outcomes = run_at_once(
+        lambda user: services.points_redeem(actor=user, reward=reward, client_key=str(uuid.uuid4())), [(u,) for u in users]
+    )
     assert [o[0] for o in outcomes].count("ok") == 1, outcomes
     assert all("已兑完" in text for kind, text in outcomes if kind == "refused"), outcomes
     assert Reward.objects.get(pk=reward.pk).stock == 0
@@ -94,7 +96,7 @@ def test_many_workers_redeeming_the_last_item_one_succeeds(personas):
 def test_taps_spending_more_than_the_balance_never_go_negative(personas):
     (user,) = make_workers(1)  # 100 points
     reward = make_reward(stock=100, cost=30)
-    outcomes = run_at_once(lambda: services.redeem(actor=user, reward=reward, client_key=str(uuid.uuid4())), [()] * N)
+    outcomes = run_at_once(lambda: services.points_redeem(actor=user, reward=reward, client_key=str(uuid.uuid4())), [()] * N)
     assert [o[0] for o in outcomes].count("ok") == 3, outcomes  # 3 × 30 ≤ 100 < 4 × 30
     assert all("积分不足" in text for kind, text in outcomes if kind == "refused"), outcomes
     account = PointsAccount.objects.get(worker__user=user)
@@ -107,7 +109,7 @@ def test_a_double_tap_with_one_client_key_is_one_redemption(personas):
     (user,) = make_workers(1)
     reward = make_reward(stock=100, cost=30)
     key = str(uuid.uuid4())
-    outcomes = run_at_once(lambda: services.redeem(actor=user, reward=reward, client_key=key).pk, [()] * N)
+    outcomes = run_at_once(lambda: services.points_redeem(actor=user, reward=reward, client_key=key).pk, [()] * N)
     assert {o[0] for o in outcomes} == {"ok"}, outcomes
     assert len({o[1] for o in outcomes}) == 1
     assert Redemption.objects.count() == 1 and PointsAccount.objects.get(worker__user=user).balance == 70
@@ -137,14 +139,14 @@ def test_one_withdrawal_at_once_reverses_once(personas):
 def test_cancel_and_fulfil_at_once_one_wins(personas):
     (user,) = make_workers(1)
     reward = make_reward(stock=5, cost=30)
-    redemption = services.redeem(actor=user, reward=reward)
+    redemption = services.points_redeem(actor=user, reward=reward)
     county = personas["county"]
 
     def act(name):
         fresh = Redemption.objects.get(pk=redemption.pk)
         if name == "cancel":
-            return services.redemption_cancel(actor=user, redemption=fresh).status
-        return services.redemption_fulfil(actor=county, redemption=fresh, code=fresh.code).status
+            return services.points_redemption_cancel(actor=user, redemption=fresh).status
+        return services.points_redemption_fulfil(actor=county, redemption=fresh, code=fresh.code).status
 
     outcomes = run_at_once(act, [("cancel",), ("fulfil",)] * 3)
     assert [o[0] for o in outcomes].count("ok") == 1, outcomes

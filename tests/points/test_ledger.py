@@ -122,7 +122,7 @@ def test_the_source_is_unique_in_the_database(worker):
 
 def test_erasure_deletes_account_entries_and_redemptions_and_returns_stock(worker, reward, personas):
     earn(worker, points=100)
-    services.redeem(actor=personas["worker"], reward=reward)
+    services.points_redeem(actor=personas["worker"], reward=reward)
     reward.refresh_from_db()
     assert reward.stock == 4
     worker_erase(actor=None, worker=worker, reason="本人删除")

@@ -61,7 +61,7 @@ def test_another_countys_reward_and_someone_elses_redemption_are_404(client_for,
 
 def test_staff_fulfil_by_code(client_for, personas, worker, reward):
     earn(worker, points=100)
-    redemption = services.redeem(actor=personas["worker"], reward=reward)
+    redemption = services.points_redeem(actor=personas["worker"], reward=reward)
     county = client_for("county")
     found = county.get(f"/points/redemptions/code/?code={redemption.code}")
     assert found["Location"] == f"/points/redemptions/{redemption.pk}/"
@@ -121,7 +121,7 @@ def test_rules_page_saves_refuses_and_deletes(client_for, personas):
 def test_report_by_kind_and_region_and_its_export(client_for, personas, worker, reward):
     earn(worker, points=100, region="360102002001")
     publish("workers.merited", worker=worker, source="h:1", kind="hazard_valid", region_code="360103001001", reason="西湖区隐患")
-    services.redeem(actor=personas["worker"], reward=reward)
+    services.points_redeem(actor=personas["worker"], reward=reward)
     today = timezone.localdate()
     url = f"/points/?start={today - timedelta(days=1):%Y-%m-%d}&end={today:%Y-%m-%d}&level=street"
     page = client_for("county").get(url).content.decode()
