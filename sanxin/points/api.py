@@ -4,10 +4,9 @@ redeems and cancels under /api/v1/w/points. Through sanxin.points.selectors and 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
@@ -192,11 +191,16 @@ def _staff(request, capability: str = "points.view"):
     return request.auth
 
 
-@router.get("/report", response=responses({200: PointsReportOut}), summary="积分报表：期间内按类别、按地区（区县或街道）获得和使用的积分")
+@router.get(
+    "/report",
+    response=responses({200: PointsReportOut}),
+    summary="积分报表：期间内按类别、按地区（区县或街道）获得和使用的积分（日期颠倒时对调，最长十年）",
+)
 def points_report(request, start: Day, end: Day, level: Literal["street", "county"] = "street"):
     user = _staff(request)
-    if start > end or (end - start).days > 3660:
-        raise ValidationError({"start": "开始日期须不晚于结束日期，期间最长十年"})
+    # Any two days make a period: given the wrong way round they are swapped, and it reaches back ten years at most.
+    start, end = min(start, end), max(start, end)
+    start = max(start, end - timedelta(days=3660))
     data = selectors.report(user, start=start, end=end, level=level)
     return {"start": start, "end": end, "level": level, "by_kind": data["by_kind"], "by_region": data["by_region"]}
 
