@@ -200,7 +200,8 @@ def points_report(request, start: Day, end: Day, level: Literal["street", "count
     user = _staff(request)
     # Any two days make a period: given the wrong way round they are swapped, and it reaches back ten years at most.
     start, end = min(start, end), max(start, end)
-    start = max(start, end - timedelta(days=3660))
+    if (end - start).days > 3660:
+        start = end - timedelta(days=3660)
     data = selectors.report(user, start=start, end=end, level=level)
     return {"start": start, "end": end, "level": level, "by_kind": data["by_kind"], "by_region": data["by_region"]}
 

@@ -87,9 +87,12 @@ LEVELS = {"county": (6, "区县"), "street": (9, "街道（乡镇）")}
 
 def report(user, *, start: date, end: date, level: str = "street") -> dict:
     """Points earned and spent in [start, end] by kind and by region (county or street), in the user's scope."""
+    from datetime import datetime, time, timedelta
+
     length, _ = LEVELS.get(level, LEVELS["street"])
     tz = timezone.get_current_timezone()
-    from datetime import datetime, time, timedelta
+    # Days a calendar can hold on either side of the time zone (0001-01-01 +08:00 is no UTC moment).
+    start, end = max(start, date(1900, 1, 1)), min(end, date(9999, 12, 30))
 
     since = datetime.combine(start, time.min, tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)

@@ -81,4 +81,6 @@ def test_report_over_the_api(client_for, worker):
     swapped = client_for("county").get(f"/api/v1/points/report?start={today}&end=2000-01-01").json()
     assert swapped["end"] == str(today) and swapped["start"] > "2016-01-01"  # the wrong way round: swapped, ten years at most
     assert client_for("county").get("/api/v1/points/report?start=0&end=1").status_code == 422
+    for start, end in (("0001-01-01", "0001-01-01"), ("9999-12-31", "9999-12-31"), ("0001-01-01", "9999-12-31")):
+        assert client_for("county").get(f"/api/v1/points/report?start={start}&end={end}").status_code == 200
     assert client_for("worker").get(f"/api/v1/points/report?start={today}&end={today}").status_code == 404

@@ -131,6 +131,7 @@ def test_report_by_kind_and_region_and_its_export(client_for, personas, worker, 
     county_level = client_for("province").get(url.replace("street", "county")).content.decode()
     assert "360102" in county_level and "360103" in county_level and 'data-total="earned">110<' in county_level
     assert "开始日期不能晚于结束日期" in client_for("county").get(f"/points/?start={today:%Y-%m-%d}&end=2000-01-01").content.decode()
+    assert client_for("county").get("/points/?start=0001-01-01&end=9999-12-31").status_code == 200
     export = client_for("county").post(f"/points/export/?start={today:%Y-%m-%d}&end={today:%Y-%m-%d}", {"password": PASSWORD})
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action="points_report.export").exists()
