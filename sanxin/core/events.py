@@ -11,6 +11,11 @@ Events in use:
 - "coverage.recomputed" (ids): the coverage of these organizations (None: of all) was recomputed.
 - "workers.erased" (worker, user_id): a worker is about to be deleted (by themselves or the retention purge,
   sanxin.workers.services.worker_erase); apps anonymise or delete their rows of `worker` in the same transaction.
+- "workers.merited" (worker, source, kind, region_code, reason, quantity=1, points=None, actor=None): a worker earned
+  points (a hazard report verified valid, volunteer hours, a care check-in, an award); sanxin.points posts them once
+  per `source` (docs: notes/contracts_12.md).
+- "workers.merit_withdrawn" (source, reason, actor=None): the earning of `source` is withdrawn; sanxin.points posts a
+  reversal once, never below a zero balance.
 """
 
 from __future__ import annotations

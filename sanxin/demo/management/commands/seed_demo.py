@@ -10,6 +10,7 @@ from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
+from sanxin.demo.points import seed_demo_points
 from sanxin.demo.stations import seed_demo_stations
 from sanxin.demo.study import seed_demo_study
 from sanxin.demo.workers import DEMO_WORKER_PHONE, seed_demo_workers
@@ -65,6 +66,9 @@ class Command(BaseCommand):
         appeals = seed_demo_appeals()
         if appeals:
             self.stdout.write(f"已生成演示诉求 {appeals} 件（各种状态，含一件超期升级、一件涉及美团外卖并对平台隐藏身份）")
+        rewards = seed_demo_points()
+        if rewards:
+            self.stdout.write(f"已生成演示礼品服务 {rewards} 项（含免费健康体检，一项已兑完）；赵快跑有积分、已领取和待领取的兑换")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
