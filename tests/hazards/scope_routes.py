@@ -105,7 +105,10 @@ EXEMPT: dict[str, str] = {
     "hazards:my_join": "只收 POST；“我也看到了”附议未办结的随手拍，不显示上报人，见 tests/hazards/test_workflow.py",
     "hazards:open311_services": "Open311 服务目录：隐患类别，不含任何数据，见 tests/hazards/test_open311.py",
     "hazards:open311_service": "Open311 服务定义：隐患类别，不含任何数据，见 tests/hazards/test_open311.py",
-    "hazards:open311_requests": "Open311 公开接口：只公开核实有效及之后的随手拍，不含个人信息（姓名、电话脱敏）；POST 须本单位接口令牌且位置在本单位管辖范围内，见 tests/hazards/test_open311.py",
+    "hazards:open311_requests": (
+        "Open311 公开接口：只公开核实有效及之后的随手拍，不含个人信息（姓名、电话脱敏）；"
+        "POST 须本单位接口令牌且位置在本单位管辖范围内，见 tests/hazards/test_open311.py"
+    ),
     "hazards:open311_request": "Open311 公开接口：只公开核实有效及之后的随手拍，不含个人信息，见 tests/hazards/test_open311.py",
     "api:act_on_hazard": "接口办理；经 access_hazard(for_write=True) 取得，范围外 404，见 tests/hazards/test_api.py",
     "api:report_hazard": "从业人员本人随手拍上报，见 tests/hazards/test_api.py",
