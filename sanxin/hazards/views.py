@@ -40,6 +40,13 @@ def reporter_label(report: HazardReport) -> str:
     return f"{mask_name(report.reporter.name)} {mask_phone(report.reporter.phone)}"
 
 
+def staff_actor_name(event) -> str:
+    """Who took a step, as staff see it: a unit's staff by name, a worker masked as on the rest of the page."""
+    if event.actor is not None and event.actor.unit_id is None:
+        return mask_name(event.actor_name)
+    return event.actor_name
+
+
 def _rows(request):
     params = {k: request.GET.get(k, "") for k in FILTERS}
     return selectors.hazard_list(user=request.user, **params)
@@ -99,7 +106,7 @@ def hazard_detail(request, pk):
     context = {
         "report": report,
         "reporter": reporter_label(report),
-        "events": timeline(report),
+        "events": [(e, staff_actor_name(e)) for e in timeline(report)],
         "actions": actions,
         "earlier": earlier,
         "candidates": _candidates(report, request.user) if {"mark_duplicate", "correct_duplicate"} & set(actions) else [],
