@@ -52,6 +52,10 @@ def home_figures(*, user) -> dict:
         figures["assignments"] = _instructor_assignments(user)
     if user.can("appeals.view"):
         figures["appeals"] = _appeal_work(user)
+    if user.can("hazards.view"):  # sanxin.hazards: reports waiting for verification
+        from sanxin.hazards.selectors import to_verify_count
+
+        figures["hazards_to_verify"] = to_verify_count(user)
     if user.can("study.learn"):
         from sanxin.study.selectors import to_study_count
 

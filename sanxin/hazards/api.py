@@ -19,7 +19,7 @@ from sanxin.core.scope import scoped
 from sanxin.core.workflow import timeline
 from sanxin.hazards import selectors, services
 from sanxin.hazards.models import PLACE_MAX, REPLY_MAX, TEXT_MAX, HazardCategory, HazardReport, HazardStatus
-from sanxin.hazards.views import reporter_label
+from sanxin.hazards.views import reporter_label, staff_actor_name
 from sanxin.workers.selectors import api_worker
 
 router = Router(tags=["隐患随手拍"])
@@ -92,7 +92,7 @@ def hazard_row(report: HazardReport) -> dict:
 
 def hazard_detail(report: HazardReport) -> dict:
     events = [
-        {"at": _local(e.occurred_at), "actor": e.actor_name, "label": e.label, "state": e.to_state_label, "note": e.note}
+        {"at": _local(e.occurred_at), "actor": staff_actor_name(e), "label": e.label, "state": e.to_state_label, "note": e.note}
         for e in timeline(report)
     ]
     return hazard_row(report) | {"text": report.text, "dispatch_note": report.dispatch_note, "reply": report.reply, "timeline": events}

@@ -164,3 +164,13 @@ def test_the_worker_home_card_and_data_export(client_for, personas, worker):
     from sanxin.hazards.selectors import worker_data
 
     assert worker_data(worker)[0][0] == "随手拍"
+
+
+def test_the_dashboards_count_reports_to_verify(client_for, personas):
+    report(personas["worker"])
+    for persona in ("county", "township", "community"):
+        home = client_for(persona).get("/").content.decode()
+        assert 'id="hazard-work"' in home and "随手拍待核实" in home, persona
+    other = client_for("other_county").get("/").content.decode()
+    assert '<span class="text-muted">0</span> <span class="small fw-normal">件，去核实' in other
+    assert 'id="hazard-work"' not in client_for("platform").get("/").content.decode()
