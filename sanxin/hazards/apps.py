@@ -36,3 +36,9 @@ class HazardsConfig(SanxinApp):
 
         # The worker's reports stay for the hazard's sake, without them.
         subscribe("workers.erased", on_worker_erased)
+
+        from sanxin.hazards.selectors import hazard_positions
+        from sanxin.stations.circle import register_demand_source
+
+        # Where workers reported hazards is where they work: a demand point of the 15-minute circle.
+        register_demand_source("hazard", "随手拍上报位置", hazard_positions)

@@ -228,3 +228,13 @@ def dispatch_targets(user):
 def published():
     """What Open311 shows: verified valid and after."""
     return HazardReport.objects.select_related("region", "unit", "dispatched_to").filter(status__in=PUBLISHED_STATUSES)
+
+
+def hazard_positions(user):
+    """The 15-minute circle's demand points from hazard reports (sanxin.stations.circle): where workers reported
+    hazards is where they work; the positions of the reports the user sees, labelled by kind only (never the person)."""
+    from sanxin.stations.circle import Demand
+
+    rows = hazard_list(user=user).filter(longitude__isnull=False, latitude__isnull=False).order_by()
+    for lon, lat in rows.values_list("longitude", "latitude").iterator(chunk_size=5000):
+        yield Demand(float(lon), float(lat), 1, "hazard", "随手拍上报位置")

@@ -264,3 +264,12 @@ def test_erasure_keeps_the_report_without_the_worker(personas, worker, second_ri
     made.refresh_from_db()
     assert made.reporter is None and "已注销" in made.text and made.client_key is None
     assert selectors.worker_data(worker) == []
+
+
+def test_report_positions_are_demand_of_the_service_circle(personas):
+    from sanxin.stations.circle import demand_sources
+
+    report(personas["worker"])
+    source = next(s for s in demand_sources() if s.key == "hazard")
+    assert [(d.longitude, d.label) for d in source.read(personas["county"])] == [(float(LON), "随手拍上报位置")]
+    assert list(source.read(personas["other_county"])) == []
