@@ -170,7 +170,7 @@ def act_on_hazard(request, hazard_id: int, payload: HazardActIn):
 
 
 def _worker(request):
-    return api_worker(request.auth, "hazards.report")
+    return api_worker(request.auth, capability="hazards.report")
 
 
 class HazardReportIn(Schema):
