@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sanxin.stations",
     "sanxin.appeals",
     "sanxin.points",
+    "sanxin.hazards",
     "sanxin.mine",
     "sanxin.dashboards",
     "sanxin.demo",

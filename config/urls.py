@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sanxin.mine.urls")),
     path("", include("sanxin.workers.urls")),
     path("", include("sanxin.appeals.urls")),
+    path("", include("sanxin.hazards.urls")),
     path("", include("sanxin.stations.urls")),
     path("", include("sanxin.points.urls")),
     path("api/v1/", api.urls),

@@ -6,6 +6,7 @@ from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.appeals import seed_demo_appeals
 from sanxin.demo.developments import seed_demo_developments
+from sanxin.demo.hazards import seed_demo_hazards
 from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.mine import seed_demo_mine
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         rewards = seed_demo_points()
         if rewards:
             self.stdout.write(f"已生成演示礼品服务 {rewards} 项（含免费健康体检，一项已兑完）；赵快跑有积分、已领取和待领取的兑换")
+        hazards = seed_demo_hazards()
+        if hazards:
+            self.stdout.write(f"已生成演示随手拍 {hazards} 件（赵快跑：一件核实有效、一件重复、一件已派单）")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
