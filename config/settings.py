@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "sanxin.workers",
     "sanxin.stations",
     "sanxin.appeals",
+    "sanxin.care",
+    "sanxin.volunteers",
     "sanxin.mine",
     "sanxin.dashboards",
     "sanxin.demo",

@@ -22,5 +22,7 @@ urlpatterns = [
     path("", include("sanxin.workers.urls")),
     path("", include("sanxin.appeals.urls")),
     path("", include("sanxin.stations.urls")),
+    path("", include("sanxin.care.urls")),
+    path("", include("sanxin.volunteers.urls")),
     path("api/v1/", api.urls),
 ]
