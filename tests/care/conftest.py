@@ -77,3 +77,20 @@ def merited():
     subscribe("workers.merited", listener)
     yield caught
     unsubscribe("workers.merited", listener)
+
+
+@pytest.fixture
+def under_way(county):
+    """An activity that started ten minutes ago; sign-up closed before the start."""
+    return make_activity(
+        county,
+        title="正在进行的庆生会",
+        **times(starts_in=-timedelta(minutes=10))
+        | {"signup_opens_at": timezone.now() - timedelta(days=2), "signup_closes_at": timezone.now() - timedelta(minutes=20)},
+    )
+
+
+def signed_up_before(worker, activity):
+    from sanxin.care.services import signup_create
+
+    return signup_create(actor=worker.user, worker=worker, activity=activity, now=activity.signup_closes_at - timedelta(hours=1))[0]

@@ -206,9 +206,7 @@ def test_checkin_outside_the_window(worker, activity):
 
 def test_checkin_needs_a_signup_where_required(county, worker, activity):
     during = activity.starts_at + timedelta(minutes=1)
-    refused(
-        lambda: services.checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code, now=during), "没有报名该活动"
-    )
+    refused(lambda: services.checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code, now=during), "没有报名该活动")
     open_door = make_activity(county, title="义诊", type="clinic", signup_required=False)
     signup = services.checkin_by_code(actor=worker.user, worker=worker, code=open_door.checkin_code, now=during)
     assert signup.checked_in_at and signup.status == "signed_up"
