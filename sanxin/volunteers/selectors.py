@@ -12,6 +12,12 @@ from sanxin.core.text import half_width
 from sanxin.volunteers.models import RecordStatus, ServiceRecord, ServiceRecordMember, TeamKind, TeamMember, VolunteerTeam
 
 CONFIRMED = {"record__status": RecordStatus.CONFIRMED}
+TENTH = Decimal("0.1")
+
+
+def _hours(value) -> Decimal:
+    """Hours as the same Decimal on every database (SQLite sums decimals as floats)."""
+    return Decimal(str(value or 0)).quantize(TENTH)
 
 
 def team_list(*, user, q: str = "", kind: str = "", region: str = ""):
@@ -59,7 +65,7 @@ def active_members(team):
 
 def team_hours(team) -> Decimal:
     """Confirmed person-hours of the team (hours × members who served)."""
-    return ServiceRecordMember.objects.filter(record__team=team, **CONFIRMED).aggregate(n=Sum("record__hours"))["n"] or Decimal("0")
+    return _hours(ServiceRecordMember.objects.filter(record__team=team, **CONFIRMED).aggregate(n=Sum("record__hours"))["n"])
 
 
 def member_hours(team) -> dict[int, Decimal]:
@@ -70,14 +76,14 @@ def member_hours(team) -> dict[int, Decimal]:
         .annotate(total=Sum("record__hours"))
         .values_list("worker_id", "total")
     )
-    return dict(rows)
+    return {worker_id: _hours(total) for worker_id, total in rows}
 
 
 def worker_hours(worker, team=None) -> Decimal:
     rows = ServiceRecordMember.objects.filter(worker=worker, **CONFIRMED)
     if team is not None:
         rows = rows.filter(record__team=team)
-    return rows.aggregate(n=Sum("record__hours"))["n"] or Decimal("0")
+    return _hours(rows.aggregate(n=Sum("record__hours"))["n"])
 
 
 def served_names(record) -> list[str]:

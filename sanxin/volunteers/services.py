@@ -294,7 +294,7 @@ def record_submit(*, actor, team: VolunteerTeam, day, hours, work: str, members)
             .annotate(total=Sum("record__hours"))
             .values_list("worker_id", "total")
         )
-        over = [w.name for w in workers if (done.get(w.pk) or 0) + hours > HOURS_MAX_PER_DAY]
+        over = [w.name for w in workers if Decimal(str(done.get(w.pk) or 0)) + hours > HOURS_MAX_PER_DAY]
         if over:
             raise ValidationError({"hours": f"{'、'.join(over[:5])} 在 {day:%Y-%m-%d} 已登记的服务时长加上本次超过 24 小时"})
         record = ServiceRecord.objects.create(team=team, day=day, hours=hours, work=work, submitted_by=actor)
