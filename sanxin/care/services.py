@@ -330,7 +330,7 @@ def signup_cancel(*, actor, worker: Worker, activity: CareActivity, now=None) ->
 def activity_by_code(code: str) -> CareActivity:
     """The activity of a printed code (typed in lower case or full width too); else 404."""
     code = half_width(str(code or "")).strip().upper()
-    if not code or len(code) > 16:
+    if not code or len(code) > 16 or not code.isascii() or not code.isalnum():
         raise Http404
     activity = CareActivity.objects.select_related("region").filter(checkin_code=code).first()
     if activity is None:
