@@ -150,3 +150,28 @@ def test_worker_home_shows_the_card_and_the_link(phone, activity, worker):
     services.signup_create(actor=worker.user, worker=worker, activity=activity)
     home = phone.get("/w/").content.decode()
     assert 'data-card="care"' in home and activity.title in home and "/w/care/" in home
+
+
+def test_edit_page_saves_and_cancel_needs_a_reason(client_for, activity):
+    client = client_for("county")
+    form = client.get(f"/care/{activity.pk}/edit/").content.decode()
+    assert activity.title in form and 'type="datetime-local"' in form
+    data = {
+        "title": "改名后的庆生会",
+        "type": activity.type,
+        "region": activity.region_id,
+        "place": activity.place,
+        "capacity": "20",
+        **{name: local(getattr(activity, name)) for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at")},
+        "signup_required": "on",
+    }
+    assert client.post(f"/care/{activity.pk}/edit/", data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "改名后的庆生会" and activity.capacity == 20
+    refused = client.post(f"/care/{activity.pk}/act/", {"action": "cancel", "note": ""}, follow=True).content.decode()
+    assert "请填写取消原因" in refused
+    client.post(f"/care/{activity.pk}/act/", {"action": "cancel", "note": "场地维修"})
+    activity.refresh_from_db()
+    assert activity.status == "cancelled"
+    assert client.get(f"/care/{activity.pk}/edit/").status_code == 200
+    assert "不能修改" in client.post(f"/care/{activity.pk}/edit/", data).content.decode()

@@ -121,3 +121,15 @@ def test_api_worker_joins(client_for, county):
     assert client.post(f"/api/v1/w/teams/{team.pk}/join").json() == {"team_id": team.pk, "created": True}
     assert client.post(f"/api/v1/w/teams/{team.pk}/join").json() == {"team_id": team.pk, "created": False}
     assert client_for("county").get("/api/v1/w/teams").status_code == 404
+
+
+def test_edit_page_and_home_card(client_for, phone, team, worker):
+    client = client_for("county")
+    assert team.name in client.get(f"/volunteers/{team.pk}/edit/").content.decode()
+    data = {"name": "新名字", "kind": "commando", "region": "360102002", "leader": str(worker.pk), "is_active": "on"}
+    assert client.post(f"/volunteers/{team.pk}/edit/", data).status_code == 302
+    team.refresh_from_db()
+    assert team.name == "新名字" and team.leader == worker
+    home = phone.get("/w/").content.decode()
+    assert 'data-card="teams"' in home and "新名字" in home and "/w/teams/" in home
+    assert "填报服务记录" in phone.get(f"/w/teams/{team.pk}/").content.decode()
