@@ -179,3 +179,29 @@ def test_worker_card_and_data(county, team, worker):
     assert card["teams"] == [team] and card["hours"] == Decimal("2.0")
     labels = [label for label, _ in selectors.worker_data(worker)]
     assert labels == ["志愿服务队", "志愿服务记录"]
+
+
+def test_the_real_erasure_keeps_hours_and_people_served(county, team, worker):
+    """Through the workers app's own erasure (the event, then the row and the account deleted)."""
+    from datetime import timedelta as td
+
+    from sanxin.care.models import CareSignup
+    from sanxin.care.services import checkin_by_code
+    from sanxin.workers.models import Worker
+    from sanxin.workers.services import worker_erase
+    from tests.care.conftest import make_activity, times
+
+    now = timezone.now()
+    activity = make_activity(
+        county, **times(starts_in=-td(minutes=5)) | {"signup_opens_at": now - td(days=1), "signup_closes_at": now - td(minutes=30)}
+    )
+    from sanxin.care.services import signup_create
+
+    signup_create(actor=worker.user, worker=worker, activity=activity, now=now - td(hours=1))
+    checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code)
+    services.team_update(actor=county, team=team, leader=str(worker.pk))
+    services.record_confirm(actor=county, record=submit(county, team))
+    worker_erase(actor=None, worker=worker, reason="本人申请删除")
+    assert not Worker.objects.filter(pk=worker.pk).exists()
+    assert CareSignup.objects.filter(activity=activity, worker__isnull=True, checked_in_at__isnull=False).count() == 1
+    assert selectors.team_hours(team) == Decimal("4.0")
