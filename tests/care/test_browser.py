@@ -70,3 +70,23 @@ def test_worker_signs_up_and_checks_in_and_the_county_sees_people_served(browser
     assert "骑手集体庆生会" in staff.inner_text("main")
     staff.screenshot(path=str(ARTIFACTS / "desktop-county-care-detail.png"), full_page=True)
     staff.close()
+
+
+def test_worker_sees_the_team_and_hours_on_a_phone(browser, live_server, personas):
+    from django.utils import timezone
+
+    from sanxin.volunteers.services import member_add, record_confirm, record_submit, team_create
+
+    county, worker = personas["county"], personas["worker"].worker
+    team = team_create(actor=county, name="滕王阁红运先锋骑手队", kind="hongyun", region="360102002")
+    member_add(actor=county, team=team, worker=worker)
+    record = record_submit(actor=county, team=team, day=timezone.localdate(), hours="2.5", work="文明交通劝导", members=[worker.pk])
+    record_confirm(actor=county, record=record)
+    page = _phone(browser, live_server, personas["worker"])
+    page.goto(f"{live_server.url}/w/teams/")
+    assert page.inner_text("#my-hours") == "2.5 小时"
+    page.click("text=滕王阁红运先锋骑手队")
+    assert "文明交通劝导" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "phone-worker-team.png"), full_page=True)
+    page.context.close()
