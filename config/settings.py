@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "sanxin.appeals",
     "sanxin.points",
     "sanxin.hazards",
+    "sanxin.care",
+    "sanxin.volunteers",
     "sanxin.mine",
     "sanxin.dashboards",
     "sanxin.demo",

@@ -24,5 +24,7 @@ urlpatterns = [
     path("", include("sanxin.hazards.urls")),
     path("", include("sanxin.stations.urls")),
     path("", include("sanxin.points.urls")),
+    path("", include("sanxin.care.urls")),
+    path("", include("sanxin.volunteers.urls")),
     path("api/v1/", api.urls),
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from sanxin.core.commands import BaseCommand, CommandError
 from sanxin.demo.accounts import seed_demo_accounts
 from sanxin.demo.appeals import seed_demo_appeals
+from sanxin.demo.care import seed_demo_care
 from sanxin.demo.developments import seed_demo_developments
 from sanxin.demo.hazards import seed_demo_hazards
 from sanxin.demo.life import seed_demo_meetings
@@ -14,6 +15,7 @@ from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.demo.points import seed_demo_points
 from sanxin.demo.stations import seed_demo_stations
 from sanxin.demo.study import seed_demo_study
+from sanxin.demo.volunteers import seed_demo_volunteers
 from sanxin.demo.workers import DEMO_WORKER_PHONE, seed_demo_workers
 from sanxin.life.compliance import rebuild_all
 from sanxin.regions.models import Region
@@ -73,6 +75,10 @@ class Command(BaseCommand):
         hazards = seed_demo_hazards()
         if hazards:
             self.stdout.write(f"已生成演示随手拍 {hazards} 件（赵快跑：一件核实有效、一件重复、一件已派单）")
+        if seed_demo_care():
+            self.stdout.write("已生成演示关爱活动 4 场（上周的集体庆生会含报名和签到，赵快跑已报名下周的义诊）")
+        if seed_demo_volunteers():
+            self.stdout.write("已生成演示志愿服务队 2 支（红运先锋骑手队含赵快跑和已确认的服务时长）")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
