@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sanxin.workers",
     "sanxin.stations",
     "sanxin.appeals",
+    "sanxin.selections",
     "sanxin.mine",
     "sanxin.dashboards",
     "sanxin.demo",

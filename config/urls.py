@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("sanxin.workers.urls")),
     path("", include("sanxin.appeals.urls")),
     path("", include("sanxin.stations.urls")),
+    path("", include("sanxin.selections.urls")),
     path("api/v1/", api.urls),
 ]
