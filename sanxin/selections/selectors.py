@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxin.core.listing import parse_id
-from sanxin.core.masking import mask_name
 from sanxin.core.scope import access, region_ancestor_codes, scoped
 from sanxin.core.text import half_width
 from sanxin.selections.models import (
@@ -108,12 +107,22 @@ def notice_campaign(pk) -> Campaign:
     return campaign
 
 
+def notice_name(name: str) -> str:
+    """A name as the public notice shows it: 赵快跑 → 赵*跑, 李明 → 李*, the middle hidden."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def notice_rows(campaign: Campaign) -> list[dict]:
     rows = campaign.nominations.filter(status=NominationStatus.APPROVED).select_related("worker", "region").order_by("pk")
     return [
         {
             "id": n.pk,
-            "name": mask_name(n.worker.name),
+            "name": notice_name(n.worker.name),
             "occupation": n.worker.get_occupation_display(),
             "platform": n.platform_name,
             "region": n.region.name,
