@@ -50,7 +50,12 @@ def make_world_selections(personas):
                 campaign=campaign, worker=worker, region_id=worker.region_id, deeds=deeds, nominator_kind="unit", status="approved"
             )
             Honour.objects.create(
-                worker=worker, region_id=worker.region_id, title=title, campaign=campaign, nomination=nomination, awarded_on=date(2026, 3, 1)
+                worker=worker,
+                region_id=worker.region_id,
+                title=title,
+                campaign=campaign,
+                nomination=nomination,
+                awarded_on=date(2026, 3, 1),
             )
 
 
@@ -89,11 +94,11 @@ ROUTES: list = [
 WORLD = (make_world_selections,)
 EXEMPT: dict[str, str] = {
     "selections:create": "新增评选表单；评选范围须在本单位管辖范围内，见 tests/selections/test_workflow.py",
-    "selections:act": "只收 POST；经 access_campaign(for_write=True) 取得（组织单位及其上级），范围外 404，见 tests/selections/test_pages.py",
+    "selections:act": "只收 POST；经 access_campaign(for_write=True) 取得（组织单位及上级），范围外 404，见 test_pages.py",
     "selections:nominate": "推荐表单；评选经 access_campaign 取得，被推荐人只在本单位管辖范围内选，见 tests/selections/test_pages.py",
     "selections:nomination_act": "只收 POST；经 access_nomination(for_write=True) 取得，范围外 404，见 tests/selections/test_pages.py",
     "selections:objection_act": "只收 POST；经 access_objection 取得（组织单位及其上级），范围外 404，见 tests/selections/test_pages.py",
-    "selections:honour_revoke": "只收 POST；荣誉的推荐经 access_nomination(for_write=True) 取得，范围外 404，见 tests/selections/test_pages.py",
+    "selections:honour_revoke": "只收 POST；荣誉的推荐经 access_nomination(for_write=True) 取得，范围外 404，见 test_pages.py",
     "selections:notice_index": "公开的公示公告目录：只列公示中和已表彰的评选名称，不含个人信息，见 tests/selections/test_pages.py",
     "selections:notice": "公开的公示页面：只显示该评选审核通过的推荐，姓名脱敏（赵*跑），见 tests/selections/test_pages.py",
     "selections:notice_object": "只收 POST；登录后对公示对象提出异议，只认该评选公示中的推荐，见 tests/selections/test_pages.py",
