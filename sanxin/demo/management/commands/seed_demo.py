@@ -10,6 +10,7 @@ from sanxin.demo.life import seed_demo_meetings
 from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
+from sanxin.demo.selections import seed_demo_selections
 from sanxin.demo.stations import seed_demo_stations
 from sanxin.demo.study import seed_demo_study
 from sanxin.demo.workers import DEMO_WORKER_PHONE, seed_demo_workers
@@ -65,6 +66,8 @@ class Command(BaseCommand):
         appeals = seed_demo_appeals()
         if appeals:
             self.stdout.write(f"已生成演示诉求 {appeals} 件（各种状态，含一件超期升级、一件涉及美团外卖并对平台隐藏身份）")
+        if seed_demo_selections():
+            self.stdout.write("已生成演示最美评选 2 次（市级“最美外卖配送员”已表彰，赵快跑获评；区级“最美快递员”公示中，有一条异议待处理）")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
