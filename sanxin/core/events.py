@@ -11,6 +11,9 @@ Events in use:
 - "coverage.recomputed" (ids): the coverage of these organizations (None: of all) was recomputed.
 - "workers.erased" (worker, user_id): a worker is about to be deleted (by themselves or the retention purge,
   sanxin.workers.services.worker_erase); apps anonymise or delete their rows of `worker` in the same transaction.
+- "workers.merited" (worker, source, kind, region_code, reason, quantity, points, actor): a worker earned something
+  (sanxin.selections publishes kind "selection_award", source "selection_award:<nomination id>", at an award).
+- "workers.merit_withdrawn" (source, reason, actor): what `source` earned is taken back (a revoked honour).
 """
 
 from __future__ import annotations
