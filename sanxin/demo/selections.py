@@ -55,7 +55,7 @@ def seed_demo_selections() -> int:
         for n, rider in enumerate(riders):
             actor = street if rider.region_id.startswith("360102002") else county
             nominated.append(
-                services.nominate(actor=actor, campaign=awarded, worker=rider, deeds=deeds[n], now=_at(today - timedelta(days=60)))
+                services.nomination_create(actor=actor, campaign=awarded, worker=rider, deeds=deeds[n], now=_at(today - timedelta(days=60)))
             )
         awarded = services.campaign_review(actor=city, campaign=awarded)
         for n, nomination in enumerate(nominated):
@@ -83,7 +83,9 @@ def seed_demo_selections() -> int:
         couriers = list(Worker.objects.filter(occupation=Occupation.COURIER, region__code__startswith="360102")[:2])
         courier_deeds = ["坚持“最后一公里”送货上门，为行动不便的老人代收代寄。", "疫情期间坚守岗位，保障片区物资配送。"]
         made = [
-            services.nominate(actor=county, campaign=running, worker=c, deeds=courier_deeds[n], now=_at(today - timedelta(days=10)))
+            services.nomination_create(
+                actor=county, campaign=running, worker=c, deeds=courier_deeds[n], now=_at(today - timedelta(days=10))
+            )
             for n, c in enumerate(couriers)
         ]
         running = services.campaign_review(actor=county, campaign=running)

@@ -186,7 +186,7 @@ def nominate_for_selection(request, campaign_id: int, payload: SelectionNominate
     worker = scoped(Worker.objects.all(), user).filter(pk=payload.worker).first()
     if worker is None:
         raise ValidationError({"worker": "该从业人员不在本单位管辖范围内，不能推荐"})
-    nomination = services.nominate(actor=user, campaign=campaign, worker=worker, deeds=payload.deeds)
+    nomination = services.nomination_create(actor=user, campaign=campaign, worker=worker, deeds=payload.deeds)
     return Status(201, nomination_row(selectors.access_nomination(nomination.pk, user=user)))
 
 

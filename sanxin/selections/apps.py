@@ -29,9 +29,9 @@ class SelectionsConfig(SanxinApp):
         "nomination_withdraw": "异议成立撤销推荐",
         "objection_raise": "提出公示异议",
         "objection_handle": "处理公示异议",
-        "honour_award": "授予荣誉",
+        "campaign_award.honour": "评选表彰：授予荣誉",
         "honour_revoke": "撤销荣誉",
-        "honour_erase_for_worker": "从业人员注销后删除荣誉",
+        "selections_erase_worker": "从业人员注销后删除其评选推荐与荣誉",
     }
     audit_objects = {"campaign": "最美评选", "nomination": "评选推荐"}
     api_routers = (("/selections", "sanxin.selections.api.router"), ("/w/honours", "sanxin.selections.api.worker_router"))

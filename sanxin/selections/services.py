@@ -42,7 +42,6 @@ from sanxin.selections.workflow import CAMPAIGN_WORKFLOW, MANAGE, NOMINATION_WOR
 from sanxin.workers.models import Occupation, Worker
 
 NOMINATE = "selections.nominate"
-SELF_NOMINATE = "selections.self_nominate"
 
 
 def text_error(value, label: str, maximum: int, *, required: bool = True) -> str | None:
@@ -200,7 +199,7 @@ def campaign_award(*, actor, campaign: Campaign, now=None) -> Campaign:
         )
         audit_record(
             actor=actor,
-            action="honour_award",
+            action="campaign_award.honour",
             obj=honour,
             detail={"new": {"worker": nomination.worker_id, "title": honour.title, "points": honour.points}},
         )
@@ -247,13 +246,13 @@ def honour_revoke(*, actor, honour: Honour, reason: str = "") -> Honour:
 
 
 @transaction.atomic
-def nominate(*, actor, campaign: Campaign, worker: Worker, deeds: str = "", now=None) -> Nomination:
+def nomination_create(*, actor, campaign: Campaign, worker: Worker, deeds: str = "", now=None) -> Nomination:
     """A unit inside the campaign's region nominates a worker of its own area, or the worker nominates themself
     (自荐): once per worker and campaign, only while the campaign takes nominations and inside its window, only a
     worker of the targeted occupation working inside the campaign's region."""
     if actor is None:
         raise Refused("系统不能代为推荐")
-    own = Worker.objects.filter(user=actor).first() if actor.can(SELF_NOMINATE) else None
+    own = Worker.objects.filter(user=actor).first() if actor.can("selections.self_nominate") else None
     if own is not None:
         if worker is None or worker.pk != own.pk:
             raise Refused("从业人员只能推荐本人（自荐）")
@@ -315,7 +314,10 @@ def nominate(*, actor, campaign: Campaign, worker: Worker, deeds: str = "", now=
     return nomination
 
 
+@transaction.atomic
 def nomination_approve(*, actor, nomination: Nomination) -> Nomination:
+    """Within the places: the campaign's row is locked first, so two approvals at once count one after the other."""
+    Campaign.objects.select_for_update().filter(pk=nomination.campaign_id).first()
     return transition(NOMINATION_WORKFLOW, nomination, "approve", actor=actor, action="nomination_approve")
 
 
@@ -412,7 +414,7 @@ def selections_erase_worker(worker: Worker) -> int:
     honours = Honour.objects.filter(worker=worker)
     count = honours.count()
     for honour in honours:
-        audit_record(actor=None, action="honour_erase_for_worker", obj=honour, actor_name="system", detail={"old": {"worker": worker.pk}})
+        audit_record(actor=None, action="selections_erase_worker", obj=honour, actor_name="system", detail={"old": {"worker": worker.pk}})
     honours.delete()
     nominations = Nomination.objects.filter(worker=worker)
     count += nominations.count()

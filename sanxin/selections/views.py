@@ -174,7 +174,7 @@ def campaign_nominate(request, pk):
         worker = scoped(Worker.objects.all(), request.user).filter(pk=parse_id(fields["worker"]) or 0).first()
         if worker is None:
             raise ValidationError({"worker": "该从业人员不在本单位管辖范围内，不能推荐"})
-        return services.nominate(actor=request.user, campaign=campaign, worker=worker, deeds=fields["deeds"])
+        return services.nomination_create(actor=request.user, campaign=campaign, worker=worker, deeds=fields["deeds"])
 
     nomination = save_form(request, form, save)
     if nomination is not None:
@@ -293,7 +293,7 @@ def my_nominate(request, pk):
         return redirect("selections:my_honours")
     try:
         deeds = request.POST.get("deeds", "")[: DEEDS_MAX + 1]
-        services.nominate(actor=request.user, campaign=campaign, worker=request.worker, deeds=deeds)
+        services.nomination_create(actor=request.user, campaign=campaign, worker=request.worker, deeds=deeds)
     except ValidationError as error:
         _error(request, error)
     else:

@@ -79,7 +79,7 @@ def test_worker_reads_own_honours(personas, client_for, campaign, worker):
     assert phone.get("/api/v1/w/honours").json() == {"items": [], "count": 0}
     assert client_for("city").get("/api/v1/w/honours").status_code == 404
     assert phone.get("/api/v1/selections").status_code == 404
-    nomination = services.nominate(actor=personas["worker"], campaign=campaign, worker=worker, deeds=DEEDS)
+    nomination = services.nomination_create(actor=personas["worker"], campaign=campaign, worker=worker, deeds=DEEDS)
     city = personas["city"]
     services.campaign_review(actor=city, campaign=campaign)
     services.nomination_approve(actor=city, nomination=nomination)

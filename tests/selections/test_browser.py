@@ -40,7 +40,7 @@ def test_city_runs_a_campaign_and_the_rider_sees_the_honour(browser, live_server
     page.fill("#id_deeds", DEEDS)
     page.click("main form button[type=submit]")
     page.wait_for_selector(".alert-success")
-    services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds="社区推荐：热心帮助新骑手。")
+    services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds="社区推荐：热心帮助新骑手。")
 
     page.click("button[data-action=review]")
     page.wait_for_selector(".alert-success")

@@ -58,8 +58,8 @@ def test_bad_campaign_form_says_where(client_for):
 
 
 def test_the_community_sees_only_its_nominations(personas, client_for, campaign, rider, street_rider):
-    services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds="社区推荐的事迹")
-    services.nominate(actor=personas["county"], campaign=campaign, worker=street_rider, deeds="区里推荐的事迹")
+    services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds="社区推荐的事迹")
+    services.nomination_create(actor=personas["county"], campaign=campaign, worker=street_rider, deeds="区里推荐的事迹")
     page = client_for("community").get(f"/selections/{campaign.pk}/").content.decode()
     assert "社区推荐的事迹" in page and "区里推荐的事迹" not in page
     page = client_for("city").get(f"/selections/{campaign.pk}/").content.decode()
@@ -67,7 +67,7 @@ def test_the_community_sees_only_its_nominations(personas, client_for, campaign,
 
 
 def test_actions_outside_the_organiser_are_404(personas, client_for, campaign, rider):
-    nomination = services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
+    nomination = services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
     other = client_for("other_county")
     assert other.post(f"/selections/{campaign.pk}/review/").status_code == 404
     assert other.post(f"/selections/nominations/{nomination.pk}/approve/").status_code == 404
@@ -82,11 +82,11 @@ def test_public_notice_shows_only_the_approved_masked(personas, client_for, work
     city = personas["city"]
     campaign = make_campaign(city, places=3)
     made = [
-        services.nominate(actor=personas["county"], campaign=campaign, worker=w, deeds=f"事迹{w.phone}")
+        services.nomination_create(actor=personas["county"], campaign=campaign, worker=w, deeds=f"事迹{w.phone}")
         for w in (worker, rider, street_rider)
     ]
     other = make_campaign(city, title="另一次评选")
-    services.nominate(actor=personas["county"], campaign=other, worker=street_rider, deeds="另一次的事迹")
+    services.nomination_create(actor=personas["county"], campaign=other, worker=street_rider, deeds="另一次的事迹")
     anonymous = Client()
     assert anonymous.get(f"/notice/selections/{campaign.pk}/").status_code == 404  # not in publicity yet
     services.campaign_review(actor=city, campaign=campaign)
@@ -158,7 +158,7 @@ def test_staff_cannot_open_the_worker_page(client_for):
 
 
 def test_exports_need_the_password(client_for, personas, campaign, rider):
-    services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
+    services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
     city = client_for("city")
     assert city.get("/selections/export/").status_code == 200
     from tests.conftest import PASSWORD

@@ -24,7 +24,7 @@ def after_publicity(campaign):
 
 def to_publicity(personas, campaign, *nominees):
     city = personas["city"]
-    made = [services.nominate(actor=personas["community"], campaign=campaign, worker=w, deeds=DEEDS) for w in nominees]
+    made = [services.nomination_create(actor=personas["community"], campaign=campaign, worker=w, deeds=DEEDS) for w in nominees]
     campaign = services.campaign_review(actor=city, campaign=campaign)
     for n in made:
         services.nomination_approve(actor=city, nomination=n)
@@ -33,8 +33,8 @@ def to_publicity(personas, campaign, *nominees):
 
 def test_the_whole_way_to_the_award(personas, campaign, worker, rider, merits):
     city = personas["city"]
-    by_unit = services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
-    self_made = services.nominate(actor=personas["worker"], campaign=campaign, worker=worker, deeds="自荐：三年零差评。")
+    by_unit = services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
+    self_made = services.nomination_create(actor=personas["worker"], campaign=campaign, worker=worker, deeds="自荐：三年零差评。")
     assert by_unit.nominating_unit == personas["community"].unit and self_made.nominator_kind == "self"
     assert self_made.platform_name == "美团外卖"
     campaign = services.campaign_review(actor=city, campaign=campaign)
@@ -70,31 +70,31 @@ def test_the_whole_way_to_the_award(personas, campaign, worker, rider, merits):
 def test_nominating_outside_the_window_is_refused(personas, campaign, rider, shift):
     moment = timezone.now() + timedelta(days=shift)
     with pytest.raises(ValidationError, match="不在推荐时间内"):
-        services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS, now=moment)
+        services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS, now=moment)
 
 
 def test_nominating_a_draft_or_after_the_close_is_refused(personas, rider):
     draft = make_campaign(personas["city"], open_it=False)
     with pytest.raises(ValidationError, match="不接受推荐"):
-        services.nominate(actor=personas["community"], campaign=draft, worker=rider, deeds=DEEDS)
+        services.nomination_create(actor=personas["community"], campaign=draft, worker=rider, deeds=DEEDS)
     closed = services.campaign_review(actor=personas["city"], campaign=make_campaign(personas["city"], title="第二届"))
     with pytest.raises(ValidationError, match="不接受推荐"):
-        services.nominate(actor=personas["community"], campaign=closed, worker=rider, deeds=DEEDS)
+        services.nomination_create(actor=personas["community"], campaign=closed, worker=rider, deeds=DEEDS)
 
 
 def test_nominating_outside_ones_area_is_refused(personas, campaign, street_rider, far_rider):
     with pytest.raises(ValidationError, match="不在本单位管辖范围内"):
-        services.nominate(actor=personas["community"], campaign=campaign, worker=street_rider, deeds=DEEDS)
+        services.nomination_create(actor=personas["community"], campaign=campaign, worker=street_rider, deeds=DEEDS)
     # The county may nominate the other street's rider; nobody in 东湖区 the 西湖区 one.
-    assert services.nominate(actor=personas["county"], campaign=campaign, worker=street_rider, deeds=DEEDS).pk
+    assert services.nomination_create(actor=personas["county"], campaign=campaign, worker=street_rider, deeds=DEEDS).pk
     with pytest.raises(ValidationError, match="不在本单位管辖范围内"):
-        services.nominate(actor=personas["county"], campaign=campaign, worker=far_rider, deeds=DEEDS)
+        services.nomination_create(actor=personas["county"], campaign=campaign, worker=far_rider, deeds=DEEDS)
 
 
 def test_a_worker_outside_the_campaigns_region_is_refused(personas, far_rider):
     county_campaign = make_campaign(personas["county"], region="360102")
     with pytest.raises(ValidationError, match="不在评选范围"):
-        services.nominate(actor=personas["city"], campaign=county_campaign, worker=far_rider, deeds=DEEDS)
+        services.nomination_create(actor=personas["city"], campaign=county_campaign, worker=far_rider, deeds=DEEDS)
 
 
 def test_another_countys_campaign(personas, rider):
@@ -103,7 +103,7 @@ def test_another_countys_campaign(personas, rider):
     with pytest.raises(Http404):
         selectors.access_campaign(county_campaign.pk, user=other)
     with pytest.raises(Refused):
-        services.nominate(actor=other, campaign=county_campaign, worker=rider, deeds=DEEDS)
+        services.nomination_create(actor=other, campaign=county_campaign, worker=rider, deeds=DEEDS)
     with pytest.raises(ValidationError, match="本单位不能办理"):
         services.campaign_review(actor=other, campaign=county_campaign)
     # A county cannot run a campaign over another county, nor over the city.
@@ -120,22 +120,22 @@ def test_another_countys_campaign(personas, rider):
 
 def test_the_wrong_occupation_is_refused(personas, campaign, courier):
     with pytest.raises(ValidationError, match="面向外卖骑手"):
-        services.nominate(actor=personas["community"], campaign=campaign, worker=courier, deeds=DEEDS)
+        services.nomination_create(actor=personas["community"], campaign=campaign, worker=courier, deeds=DEEDS)
 
 
 def test_nominating_twice_is_refused(personas, campaign, rider, worker):
-    services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
+    services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
     with pytest.raises(ValidationError, match="每人只能推荐一次"):
-        services.nominate(actor=personas["township"], campaign=campaign, worker=rider, deeds=DEEDS)
-    services.nominate(actor=personas["worker"], campaign=campaign, worker=worker, deeds=DEEDS)
+        services.nomination_create(actor=personas["township"], campaign=campaign, worker=rider, deeds=DEEDS)
+    services.nomination_create(actor=personas["worker"], campaign=campaign, worker=worker, deeds=DEEDS)
     with pytest.raises(ValidationError, match="每人只能推荐一次"):
-        services.nominate(actor=personas["community"], campaign=campaign, worker=worker, deeds=DEEDS)
+        services.nomination_create(actor=personas["community"], campaign=campaign, worker=worker, deeds=DEEDS)
     assert Nomination.objects.filter(campaign=campaign).count() == 2
 
 
 def test_a_worker_nominates_only_themself(personas, campaign, rider):
     with pytest.raises(Refused, match="只能推荐本人"):
-        services.nominate(actor=personas["worker"], campaign=campaign, worker=rider, deeds=DEEDS)
+        services.nomination_create(actor=personas["worker"], campaign=campaign, worker=rider, deeds=DEEDS)
 
 
 @pytest.mark.parametrize(
@@ -144,13 +144,16 @@ def test_a_worker_nominates_only_themself(personas, campaign, rider):
 )
 def test_bad_deeds_are_refused(personas, campaign, rider, deeds, reason):
     with pytest.raises(ValidationError, match=reason):
-        services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=deeds)
+        services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=deeds)
 
 
 def test_approving_beyond_the_places_is_refused(personas, worker, rider, street_rider):
     city = personas["city"]
     campaign = make_campaign(city, places=2)
-    made = [services.nominate(actor=personas["county"], campaign=campaign, worker=w, deeds=DEEDS) for w in (worker, rider, street_rider)]
+    made = [
+        services.nomination_create(actor=personas["county"], campaign=campaign, worker=w, deeds=DEEDS)
+        for w in (worker, rider, street_rider)
+    ]
     with pytest.raises(ValidationError, match="只能在审核阶段"):
         services.nomination_approve(actor=city, nomination=made[0])
     campaign = services.campaign_review(actor=city, campaign=campaign)
@@ -174,7 +177,7 @@ def test_publishing_nobody_is_refused(personas):
 
 
 def test_staff_who_only_nominate_cannot_review(personas, campaign, rider):
-    nomination = services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
+    nomination = services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
     services.campaign_review(actor=personas["city"], campaign=campaign)
     with pytest.raises(Refused):
         services.nomination_approve(actor=personas["community"], nomination=nomination)
@@ -242,7 +245,7 @@ def test_cancel_needs_a_reason_and_ends_it(personas, campaign, rider):
         services.campaign_cancel(actor=personas["city"], campaign=campaign)
     campaign = services.campaign_cancel(actor=personas["city"], campaign=campaign, reason="改期举办")
     with pytest.raises(ValidationError, match="不接受推荐"):
-        services.nominate(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
+        services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
 
 
 @pytest.mark.parametrize(
@@ -303,7 +306,7 @@ def test_erasure_takes_honours_and_nominations(personas, worker):
 def test_worker_card_and_record_section(personas, campaign, worker):
     card = selectors.worker_card(worker)
     assert card["campaign"] == campaign and card["honour"] is None
-    services.nominate(actor=personas["worker"], campaign=campaign, worker=worker, deeds=DEEDS)
+    services.nomination_create(actor=personas["worker"], campaign=campaign, worker=worker, deeds=DEEDS)
     assert selectors.worker_card(worker) is None
     assert selectors.worker_record_section(worker)["honours"] == []
     assert ("评选推荐", f"{campaign.title}：待审核；事迹：{DEEDS}") in selectors.worker_data(worker)
