@@ -4,7 +4,8 @@ honours and the campaigns open to them."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,9 +31,13 @@ def campaign_list(*, user, q: str = "", status: str = "", kind: str = ""):
     if not user.can(VIEW):
         return Campaign.objects.none()
     rows = scoped(Campaign.objects.select_related("region", "unit"), user)
+    # Counted over the nominations the user sees (a community: those of its own area), as subqueries.
+    seen = scoped(Nomination.objects.all(), user).filter(campaign=OuterRef("pk")).order_by().values("campaign")
+    counted = seen.annotate(n=Count("pk")).values("n")
+    approved = seen.filter(status=NominationStatus.APPROVED).annotate(n=Count("pk")).values("n")
     rows = rows.annotate(
-        nomination_count=Count("nominations", distinct=True),
-        approved=Count("nominations", filter=Q(nominations__status=NominationStatus.APPROVED), distinct=True),
+        nomination_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+        approved=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0)),
     )
     q = (q or "").strip()
     if q:

@@ -165,3 +165,13 @@ def test_exports_need_the_password(client_for, personas, campaign, rider):
 
     response = city.post("/selections/nominations/export/?campaign=" + str(campaign.pk), {"password": PASSWORD})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_list_counts_only_the_nominations_one_sees(personas, client_for, campaign, rider, street_rider):
+    services.nomination_create(actor=personas["community"], campaign=campaign, worker=rider, deeds=DEEDS)
+    services.nomination_create(actor=personas["county"], campaign=campaign, worker=street_rider, deeds=DEEDS)
+    from sanxin.selections.selectors import campaign_list
+
+    assert campaign_list(user=personas["community"]).get().nomination_count == 1
+    assert campaign_list(user=personas["city"]).get().nomination_count == 2
+    assert client_for("community").get("/selections/").status_code == 200
