@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sanxin.hazards",
     "sanxin.care",
     "sanxin.volunteers",
+    "sanxin.selections",
     "sanxin.mine",
     "sanxin.dashboards",
     "sanxin.demo",

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("sanxin.points.urls")),
     path("", include("sanxin.care.urls")),
     path("", include("sanxin.volunteers.urls")),
+    path("", include("sanxin.selections.urls")),
     path("api/v1/", api.urls),
 ]

@@ -59,6 +59,9 @@ class SanxinApp(AppConfig):
     # The worker's own data an app holds, for their data export: dotted paths of callables (worker) ->
     # list[(Chinese label, text)].
     worker_data: tuple[str, ...] = ()
+    # Sections on the staff worker record (honours …): dotted paths of callables (worker) -> dict | None, the dict
+    # naming its "template" and the context it needs, like worker_cards.
+    worker_record_sections: tuple[str, ...] = ()
 
 
 def declared_apps() -> list[SanxinApp]:
@@ -93,6 +96,10 @@ def staff_cards(user) -> list[dict]:
     """The cards the apps put on a staff member's home page, in INSTALLED_APPS order."""
     cards = [import_string(path)(user) for config in declared_apps() for path in config.staff_cards]
     return [card for card in cards if card]
+def worker_record_sections(worker) -> list[dict]:
+    """The sections the apps add to the staff worker record, in INSTALLED_APPS order (None: nothing to add)."""
+    sections = [import_string(path)(worker) for config in declared_apps() for path in config.worker_record_sections]
+    return [section for section in sections if section]
 
 
 def worker_links() -> list[tuple[str, str, str]]:

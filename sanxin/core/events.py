@@ -12,8 +12,11 @@ Events in use:
 - "workers.erased" (worker, user_id): a worker is about to be deleted (by themselves or the retention purge,
   sanxin.workers.services.worker_erase); apps anonymise or delete their rows of `worker` in the same transaction.
 - "workers.merited" (worker, source, kind, region_code, reason, quantity=1, points=None, actor=None): a worker earned
-  points (a hazard report verified valid, volunteer hours, a care check-in, an award); sanxin.points posts them once
-  per `source` (docs: notes/contracts_12.md).
+  points; sanxin.points posts them once per `source`, by its earning rule for `kind` × `quantity` unless `points` is
+  given. Published by hazards ("hazard_valid", "hazard:<id>"), care ("care_checkin",
+  "care_checkin:<activity>:worker:<worker>"), volunteers ("volunteer_hours", quantity = hours,
+  "volunteer_record:<record>:worker:<worker>") and selections ("selection_award", points = the campaign's,
+  "selection_award:<nomination>").
 - "workers.merit_withdrawn" (source, reason, actor=None): the earning of `source` is withdrawn; sanxin.points posts a
   reversal once, never below a zero balance.
 """

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from sanxin.core.declare import worker_record_sections
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page, parse_id
 from sanxin.core.views_helpers import capability_required, posted, save_form
@@ -63,6 +64,7 @@ def _detail(request, worker, *, phone: str = ""):
         "can_manage": request.user.can("workers.manage") and selectors.can_write(worker, request.user),
         "can_unmask": request.user.can("workers.unmask"),
         "member": selectors.visible_member(worker, request.user),
+        "sections": worker_record_sections(worker),
     }
     return render(request, "workers/worker_detail.html", context)
 

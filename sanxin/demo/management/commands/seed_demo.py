@@ -13,6 +13,7 @@ from sanxin.demo.members import seed_demo_members, seed_demo_transfers
 from sanxin.demo.mine import seed_demo_mine
 from sanxin.demo.orgs import seed_demo_orgs
 from sanxin.demo.points import seed_demo_points
+from sanxin.demo.selections import seed_demo_selections
 from sanxin.demo.stations import seed_demo_stations
 from sanxin.demo.study import seed_demo_study
 from sanxin.demo.volunteers import seed_demo_volunteers
@@ -79,6 +80,8 @@ class Command(BaseCommand):
             self.stdout.write("已生成演示关爱活动 4 场（上周的集体庆生会含报名和签到，赵快跑已报名下周的义诊）")
         if seed_demo_volunteers():
             self.stdout.write("已生成演示志愿服务队 2 支（红运先锋骑手队含赵快跑和已确认的服务时长）")
+        if seed_demo_selections():
+            self.stdout.write("已生成演示最美评选 2 次（市级“最美外卖配送员”已表彰，赵快跑获评；区级“最美快递员”公示中，有一条异议待处理）")
         # 三会一课落实情况 of every active Party organization, whatever the steps above wrote (a rerun recomputes it).
         compliance = rebuild_all()
         self.stdout.write(f"已计算三会一课落实情况 {compliance['records']:,} 条")
