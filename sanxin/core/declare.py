@@ -96,6 +96,8 @@ def staff_cards(user) -> list[dict]:
     """The cards the apps put on a staff member's home page, in INSTALLED_APPS order."""
     cards = [import_string(path)(user) for config in declared_apps() for path in config.staff_cards]
     return [card for card in cards if card]
+
+
 def worker_record_sections(worker) -> list[dict]:
     """The sections the apps add to the staff worker record, in INSTALLED_APPS order (None: nothing to add)."""
     sections = [import_string(path)(worker) for config in declared_apps() for path in config.worker_record_sections]
