@@ -37,6 +37,7 @@ class PointsConfig(SanxinApp):
         ("/w/points/rewards/", "bi-gift", "积分兑换"),
     )
     worker_data = ("sanxin.points.selectors.worker_data",)
+    worker_record_sections = ("sanxin.points.selectors.worker_record_section",)
     seeded_models = ("EarningRule",)
 
     def ready(self):

@@ -182,6 +182,16 @@ def worker_card(worker) -> dict:
     }
 
 
+def worker_record_section(worker) -> dict:
+    """The staff worker record (SanxinApp.worker_record_sections): the balance and the last entries."""
+    return {
+        "template": "points/_worker_record.html",
+        "balance": my_balance(worker),
+        "entries": list(my_entries(worker)[:5]),
+        "worker": worker,
+    }
+
+
 def worker_data(worker) -> list[tuple[str, str]]:
     rows = [("积分余额", f"{my_balance(worker)} 分")]
     for entry in my_entries(worker)[:1000]:

@@ -321,6 +321,14 @@ def _export_rows(worker: Worker) -> list[tuple[str, str]]:
     ]
 
 
+def _as_object(rows: list[tuple[str, str]]) -> dict:
+    """Label → text; a label the rows repeat (积分记录, 荣誉 …) → the list of its texts, none lost."""
+    found: dict[str, list[str]] = {}
+    for key, value in rows:
+        found.setdefault(key, []).append(value)
+    return {key: values[0] if len(values) == 1 else values for key, values in found.items()}
+
+
 def worker_export_self(*, actor, fmt: str = "xlsx") -> tuple[bytes, str, str]:
     """A copy of the worker's own data (content, file name, content type); audited."""
     if fmt not in EXPORT_FORMATS:
@@ -331,7 +339,7 @@ def worker_export_self(*, actor, fmt: str = "xlsx") -> tuple[bytes, str, str]:
         _audit(actor=actor, action="worker_export_self", worker=worker, fmt=fmt)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "json":
-        content = json.dumps(dict(rows), ensure_ascii=False, indent=2).encode()
+        content = json.dumps(_as_object(rows), ensure_ascii=False, indent=2).encode()
         return content, f"我的数据-{stamp}.json", "application/json"
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})

@@ -145,7 +145,7 @@ def test_a_wrong_position_is_refused_and_nothing_changes(client_for, personas, l
 
 
 def other_apps_rows(worker):
-    return [("测试应用的记录", f"{worker.name}的积分 12")]
+    return [("测试应用的记录", f"{worker.name}的积分 12"), ("测试明细", "第一条"), ("测试明细", "第二条")]
 
 
 def test_other_apps_links_and_data_reach_the_workers_pages_and_export(client_for, monkeypatch):
@@ -161,3 +161,4 @@ def test_other_apps_links_and_data_reach_the_workers_pages_and_export(client_for
         assert 'href="/w/test-link/"' in client.get(page).content.decode()
     data = json.loads(client.post("/w/me/export/", {"fmt": "json"}).content)
     assert data["测试应用的记录"] == "测试worker的积分 12"
+    assert data["测试明细"] == ["第一条", "第二条"]  # a repeated label keeps every row
