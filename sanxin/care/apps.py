@@ -31,6 +31,7 @@ class CareConfig(SanxinApp):
     audit_objects = {"care_activity": "关爱活动", "care_served": "关爱服务人数"}
     api_routers = (("/care", "sanxin.care.api.router"), ("/w/care", "sanxin.care.api.worker_router"))
     worker_cards = ("sanxin.care.selectors.worker_card",)
+    staff_cards = ("sanxin.care.selectors.staff_card",)
     worker_links = (("/w/care/", "bi-balloon-heart", "关爱活动"),)
     worker_data = ("sanxin.care.selectors.worker_data",)
 

@@ -185,3 +185,14 @@ def worker_data(worker) -> list[tuple[str, str]]:
         )
         for s in rows
     ]
+
+
+def staff_card(user) -> dict | None:
+    """The home card (SanxinApp.staff_cards): the published activities in scope under way or coming, with their
+    sign-ups against capacity."""
+    if not user.can("care.view"):
+        return None
+    coming = with_counts(activity_list(user=user).filter(status=ActivityStatus.PUBLISHED, ends_at__gte=timezone.now())).order_by(
+        "starts_at", "pk"
+    )
+    return {"template": "care/staff_card.html", "count": coming.count(), "rows": list(coming[:3]), "now": timezone.now()}

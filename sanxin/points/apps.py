@@ -32,6 +32,7 @@ class PointsConfig(SanxinApp):
     audit_objects = {"points_report": "积分报表", "points_redemption": "兑换记录"}
     api_routers = (("/points", "sanxin.points.api.router"), ("/w/points", "sanxin.points.api.worker_router"))
     worker_cards = ("sanxin.points.selectors.worker_card",)
+    staff_cards = ("sanxin.points.selectors.staff_card",)
     worker_links = (
         ("/w/points/", "bi-coin", "我的积分"),
         ("/w/points/rewards/", "bi-gift", "积分兑换"),

@@ -200,3 +200,10 @@ def worker_data(worker) -> list[tuple[str, str]]:
         when = timezone.localtime(r.requested_at)
         rows.append(("兑换记录", f"{when:%Y-%m-%d} {r.reward.name} {r.cost} 分 {r.get_status_display()}"))
     return rows
+
+
+def staff_card(user) -> dict | None:
+    """The home card (SanxinApp.staff_cards): redemptions in scope waiting to be handed over."""
+    if not user.can("points.manage"):
+        return None
+    return {"template": "points/staff_card.html", "waiting": redemptions(user, status=RedemptionStatus.REQUESTED).order_by().count()}

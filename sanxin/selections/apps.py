@@ -36,6 +36,7 @@ class SelectionsConfig(SanxinApp):
     audit_objects = {"campaign": "最美评选", "nomination": "评选推荐"}
     api_routers = (("/selections", "sanxin.selections.api.router"), ("/w/honours", "sanxin.selections.api.worker_router"))
     worker_cards = ("sanxin.selections.selectors.worker_card",)
+    staff_cards = ("sanxin.selections.selectors.staff_card",)
     worker_links = (("/w/honours/", "bi-award", "我的荣誉"),)
     worker_data = ("sanxin.selections.selectors.worker_data",)
     worker_record_sections = ("sanxin.selections.selectors.worker_record_section",)

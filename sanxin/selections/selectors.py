@@ -202,3 +202,17 @@ def worker_data(worker) -> list[tuple[str, str]]:
 def region_code(text: str) -> str:
     code = half_width(text or "").strip()
     return code if code.isascii() and code.isdigit() else ""
+
+
+def staff_card(user) -> dict | None:
+    """The home card (SanxinApp.staff_cards): the campaigns in scope still running, with what waits in each
+    (nominations to review, objections to handle)."""
+    if not user.can("selections.view"):
+        return None
+    running = campaign_list(user=user).exclude(status__in=(CampaignStatus.AWARDED, CampaignStatus.CANCELLED))
+    rows = []
+    for campaign in running.order_by("pk")[:5]:
+        pending = nominations_of(campaign, user=user).filter(status=NominationStatus.PENDING).count()
+        objections = objections_of(campaign, user=user).filter(status=ObjectionStatus.PENDING).count()
+        rows.append({"campaign": campaign, "pending": pending, "objections": objections})
+    return {"template": "selections/staff_card.html", "rows": rows} if rows else None

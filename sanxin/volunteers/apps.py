@@ -32,6 +32,7 @@ class VolunteersConfig(SanxinApp):
     audit_objects = {"volunteer_team": "志愿服务队", "volunteer_record": "志愿服务记录"}
     api_routers = (("/volunteers", "sanxin.volunteers.api.router"), ("/w/teams", "sanxin.volunteers.api.worker_router"))
     worker_cards = ("sanxin.volunteers.selectors.worker_card",)
+    staff_cards = ("sanxin.volunteers.selectors.staff_card",)
     worker_links = (("/w/teams/", "bi-people-fill", "志愿服务队"),)
     worker_data = ("sanxin.volunteers.selectors.worker_data",)
 

@@ -149,3 +149,10 @@ def worker_data(worker) -> list[tuple[str, str]]:
         for s in ServiceRecordMember.objects.filter(worker=worker).select_related("record", "record__team")
     ]
     return rows
+
+
+def staff_card(user) -> dict | None:
+    """The home card (SanxinApp.staff_cards): service records in scope waiting for confirmation."""
+    if not user.can("volunteers.manage"):
+        return None
+    return {"template": "volunteers/staff_card.html", "waiting": record_list(user=user, status=RecordStatus.SUBMITTED).order_by().count()}

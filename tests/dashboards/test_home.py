@@ -39,3 +39,26 @@ def test_apps_declare_cards_on_the_staff_home(client_for, monkeypatch, tmp_path,
     monkeypatch.setattr(apps.get_app_config("appeals"), "staff_cards", ("tests.dashboards.test_home.waiting_card",))
     assert "待办：county" in client_for("county").get("/").content.decode()
     assert "test-card" not in client_for("township").get("/").content.decode()
+
+
+def test_the_new_employment_apps_put_their_work_on_the_staff_home(client_for, personas):
+    """The county's home shows what waits in points, care, volunteers and selections (counted in its scope);
+    a member, who has none of those capabilities, sees none of the cards."""
+    from sanxin.points.services import points_redeem
+    from tests.care.conftest import make_activity
+    from tests.points.conftest import earn, make_reward
+    from tests.selections.conftest import make_campaign
+
+    worker = personas["worker"].worker
+    earn(worker, points=100)
+    points_redeem(actor=personas["worker"], reward=make_reward(name="免费健康体检"))
+    make_activity(personas["county"], title="骑手集体庆生会")
+    make_campaign(personas["city"])
+    home = client_for("county").get("/").content.decode()
+    assert 'id="redemption-work"' in home and "积分兑换待领取" in home
+    assert 'id="care-work"' in home and "骑手集体庆生会" in home
+    assert 'id="volunteer-work"' in home
+    assert 'id="selection-work"' in home and "可推荐本辖区从业人员" in home
+    member_home = client_for("member").get("/").content.decode()
+    for card in ("redemption-work", "care-work", "volunteer-work", "selection-work"):
+        assert card not in member_home
