@@ -32,7 +32,7 @@ def seed_demo_care() -> int:
     actor = User.objects.filter(username="dh_county").first()
     if actor is None or CareActivity.objects.exists():
         return 0
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = timezone.localtime().replace(second=0, microsecond=0)  # local hours (a party at 15:00 Beijing time)
     station = (
         Station.objects.filter(region__code__under=STREET, is_open=True).order_by("pk").first()
         or Station.objects.filter(region__code__under=COUNTY, is_open=True).order_by("pk").first()
