@@ -156,7 +156,7 @@ class MySignupOut(Schema):
 def sign_up_care(request, activity_id: int):
     worker = api_worker(request.auth, "care.join")
     activity = selectors.activity_for_worker(activity_id, worker)
-    signup, created = services.signup_create(actor=request.auth, worker=worker, activity=activity)
+    signup, created = services.care_signup_create(actor=request.auth, worker=worker, activity=activity)
     return {"activity_id": activity.pk, "status": signup.status, "created": created}
 
 
@@ -166,7 +166,7 @@ def sign_up_care(request, activity_id: int):
 def cancel_care_signup(request, activity_id: int):
     worker = api_worker(request.auth, "care.join")
     activity = selectors.activity_for_worker(activity_id, worker)
-    signup = services.signup_cancel(actor=request.auth, worker=worker, activity=activity)
+    signup = services.care_signup_cancel(actor=request.auth, worker=worker, activity=activity)
     return {"activity_id": activity.pk, "status": signup.status, "created": False}
 
 
@@ -186,5 +186,5 @@ class CareCheckInOut(Schema):
 )
 def care_check_in(request, payload: CareCheckInIn):
     worker = api_worker(request.auth, "care.join")
-    signup = services.checkin_by_code(actor=request.auth, worker=worker, code=payload.code)
+    signup = services.care_checkin(actor=request.auth, worker=worker, code=payload.code)
     return {"activity_id": signup.activity_id, "title": signup.activity.title, "checked_in_at": signup.checked_in_at}

@@ -36,8 +36,8 @@ class CareConfig(SanxinApp):
     worker_data = ("sanxin.care.selectors.worker_data",)
 
     def ready(self):
-        from sanxin.care.services import on_worker_erased
+        from sanxin.care.services import care_anonymise_for_worker
         from sanxin.core.events import subscribe
 
         # Sign-ups of an erased worker go; their check-ins stay, without them, as people served.
-        subscribe("workers.erased", on_worker_erased)
+        subscribe("workers.erased", care_anonymise_for_worker)

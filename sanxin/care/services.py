@@ -193,7 +193,7 @@ def _write_guard(actor, activity: CareActivity) -> None:
 
 
 @transaction.atomic
-def activity_create(*, actor, **fields) -> CareActivity:
+def care_activity_create(*, actor, **fields) -> CareActivity:
     """A new activity (a draft) of the actor's unit in a region the actor keeps."""
     require(actor, "care.manage", person=True)
     if not actor.unit_id:
@@ -278,7 +278,7 @@ def _own(actor, worker: Worker) -> None:
         raise Refused("只能为本人报名或签到")
 
 
-def signup_create(*, actor, worker: Worker, activity: CareActivity, now=None) -> tuple[CareSignup, bool]:
+def care_signup_create(*, actor, worker: Worker, activity: CareActivity, now=None) -> tuple[CareSignup, bool]:
     """Sign the worker up: (the sign-up, whether it is new). A second tap returns the sign-up already made; the
     activity row is locked, so the last place goes to one of two taps at the same moment."""
     _own(actor, worker)
@@ -311,7 +311,7 @@ def signup_create(*, actor, worker: Worker, activity: CareActivity, now=None) ->
 
 
 @transaction.atomic
-def signup_cancel(*, actor, worker: Worker, activity: CareActivity, now=None) -> CareSignup:
+def care_signup_cancel(*, actor, worker: Worker, activity: CareActivity, now=None) -> CareSignup:
     """The worker gives their place back, before the activity starts."""
     _own(actor, worker)
     now = now or timezone.now()
@@ -372,7 +372,7 @@ def _checked_in(signup: CareSignup, activity: CareActivity, *, actor, now) -> Ca
     return signup
 
 
-def checkin_by_code(*, actor, worker: Worker, code: str, now=None) -> CareSignup:
+def care_checkin(*, actor, worker: Worker, code: str, now=None) -> CareSignup:
     """The worker checks in with the activity's printed code: only while it is under way, only once; signed up first
     unless the activity takes people who did not."""
     _own(actor, worker)
@@ -414,7 +414,7 @@ def checkin_by_staff(*, actor, signup: CareSignup, now=None) -> CareSignup:
         return _checked_in(signup, activity, actor=actor, now=now)
 
 
-def on_worker_erased(*, worker: Worker, **payload) -> None:
+def care_anonymise_for_worker(*, worker: Worker, **payload) -> None:
     """The "workers.erased" handler: sign-ups not checked in are deleted; check-ins stay, without the worker, as
     people served."""
     gone, _ = CareSignup.objects.filter(worker=worker, checked_in_at__isnull=True).delete()

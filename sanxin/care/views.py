@@ -20,7 +20,7 @@ from sanxin.care.workflow import WORKFLOW
 from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.scope import may_access
-from sanxin.core.views_helpers import capability_required, posted, save_form
+from sanxin.core.views_helpers import act, capability_required, posted, save_form
 from sanxin.core.workflow import timeline
 from sanxin.workers.decorators import worker_required
 from sanxin.workers.models import Occupation
@@ -70,9 +70,9 @@ def activity_export(request):
 
 
 @capability_required("care.manage")
-def activity_create(request):
+def care_activity_create(request):
     form = ActivityForm(posted(request), initial={"signup_required": True}, user=request.user)
-    activity = save_form(request, form, lambda fields: services.activity_create(actor=request.user, **fields))
+    activity = save_form(request, form, lambda fields: services.care_activity_create(actor=request.user, **fields))
     if activity is not None:
         messages.success(request, f"已新建关爱活动“{activity.title}”（草稿），核对后请发布")
         return redirect("care:detail", pk=activity.pk)
@@ -126,12 +126,7 @@ def activity_act(request, pk):
     if action is None:
         raise Http404
     kwargs = {"reason": request.POST.get("note", "")} if action is services.activity_cancel else {}
-    try:
-        action(actor=request.user, activity=activity, **kwargs)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已办理")
+    act(request, lambda: action(actor=request.user, activity=activity, **kwargs), done="已办理")
     return redirect("care:detail", pk=activity.pk)
 
 
@@ -139,12 +134,11 @@ def activity_act(request, pk):
 @capability_required("care.manage")
 def walk_ins(request, pk):
     activity = selectors.access_activity(pk, user=request.user, for_write=True)
-    try:
-        services.walk_ins_set(actor=request.user, activity=activity, count=request.POST.get("walk_ins", ""))
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已登记现场未报名服务人数")
+    act(
+        request,
+        lambda: services.walk_ins_set(actor=request.user, activity=activity, count=request.POST.get("walk_ins", "")),
+        done="已登记现场未报名服务人数",
+    )
     return redirect("care:detail", pk=activity.pk)
 
 
@@ -152,12 +146,7 @@ def walk_ins(request, pk):
 @capability_required("care.manage")
 def staff_checkin(request, pk):
     signup = selectors.access_signup(pk, user=request.user, for_write=True)
-    try:
-        services.checkin_by_staff(actor=request.user, signup=signup)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已为{signup.worker.name}签到")
+    act(request, lambda: services.checkin_by_staff(actor=request.user, signup=signup), done=f"已为{signup.worker.name}签到")
     return redirect("care:detail", pk=signup.activity_id)
 
 
@@ -261,7 +250,7 @@ def my_signup(request, pk):
     _worker_joins(request)
     activity = selectors.activity_for_worker(pk, request.worker)
     try:
-        _, created = services.signup_create(actor=request.user, worker=request.worker, activity=activity)
+        _, created = services.care_signup_create(actor=request.user, worker=request.worker, activity=activity)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
@@ -274,12 +263,7 @@ def my_signup(request, pk):
 def my_cancel(request, pk):
     _worker_joins(request)
     activity = selectors.activity_for_worker(pk, request.worker)
-    try:
-        services.signup_cancel(actor=request.user, worker=request.worker, activity=activity)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已取消报名")
+    act(request, lambda: services.care_signup_cancel(actor=request.user, worker=request.worker, activity=activity), done="已取消报名")
     return redirect("care:my_activity", pk=activity.pk)
 
 
@@ -288,12 +272,11 @@ def my_checkin(request, code):
     _worker_joins(request)
     activity = services.activity_by_code(code)
     if request.method == "POST":
-        try:
-            services.checkin_by_code(actor=request.user, worker=request.worker, code=activity.checkin_code)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, f"签到成功：{activity.title}")
+        act(
+            request,
+            lambda: services.care_checkin(actor=request.user, worker=request.worker, code=activity.checkin_code),
+            done=f"签到成功：{activity.title}",
+        )
         return redirect("care:my_checkin", code=activity.checkin_code)
     context = {"activity": activity, "signup": selectors.signup_of(activity, request.worker)}
     return render(request, "care/w_checkin.html", context)

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -61,3 +62,15 @@ def form_errors_text(form) -> str:
         text = " ".join(errors)
         parts.append(f"{label}：{text}" if label and label not in text else text)  # “请填写退回原因” names it already
     return "；".join(parts)
+
+
+def act(request, call, *, done: str) -> bool:
+    """Run one action a button posted (`call()`, a service): its Chinese refusal, or `done`, flashed for the page
+    the view redirects to. True when it was done."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return False
+    messages.success(request, done)
+    return True

@@ -41,7 +41,7 @@ def seed_demo_care() -> int:
     with transaction.atomic():
         # Last week's birthday party: sign-ups before, check-ins during, walk-ins counted, closed after.
         start = (now - timedelta(days=6)).replace(hour=15, minute=0)
-        party = services.activity_create(
+        party = services.care_activity_create(
             actor=actor,
             title="滕王阁街道十二月骑手集体庆生会",
             type="birthday",
@@ -57,15 +57,15 @@ def seed_demo_care() -> int:
         )
         services.activity_publish(actor=actor, activity=party, now=start - timedelta(days=10))
         for n, worker in enumerate(workers):
-            services.signup_create(actor=worker.user, worker=worker, activity=party, now=start - timedelta(days=5 - n % 4))
+            services.care_signup_create(actor=worker.user, worker=worker, activity=party, now=start - timedelta(days=5 - n % 4))
         for n, worker in enumerate(workers[: max(1, len(workers) - 2)]):
-            services.checkin_by_code(actor=worker.user, worker=worker, code=party.checkin_code, now=start + timedelta(minutes=5 + n))
+            services.care_checkin(actor=worker.user, worker=worker, code=party.checkin_code, now=start + timedelta(minutes=5 + n))
         services.walk_ins_set(actor=actor, activity=party, count=6, now=start + timedelta(hours=1))
         services.activity_close(actor=actor, activity=party)
 
         # Next week's free clinic: 赵快跑 signed up.
         clinic_start = (now + timedelta(days=5)).replace(hour=9, minute=0)
-        clinic = services.activity_create(
+        clinic = services.care_activity_create(
             actor=actor,
             title="“红色驿站”义诊进驿站",
             type="clinic",
@@ -82,11 +82,11 @@ def seed_demo_care() -> int:
         )
         services.activity_publish(actor=actor, activity=clinic)
         for worker in [w for w in workers if w.occupation in clinic.occupations][:4]:
-            services.signup_create(actor=worker.user, worker=worker, activity=clinic)
+            services.care_signup_create(actor=worker.user, worker=worker, activity=clinic)
 
         # A law lecture open for sign-up, and a cancelled safety class.
         law_start = (now + timedelta(days=12)).replace(hour=19, minute=30)
-        law = services.activity_create(
+        law = services.care_activity_create(
             actor=actor,
             title="劳动权益与交通事故处理法律讲座",
             type="law",
@@ -102,7 +102,7 @@ def seed_demo_care() -> int:
         )
         services.activity_publish(actor=actor, activity=law)
         safety_start = (now + timedelta(days=3)).replace(hour=14, minute=0)
-        safety = services.activity_create(
+        safety = services.care_activity_create(
             actor=actor,
             title="电动车安全骑行教育",
             type="safety",

@@ -24,7 +24,7 @@ def seed_demo_volunteers() -> int:
     others = list(Worker.objects.filter(region__code__under="360102").exclude(pk=me.pk).order_by("pk")[:5])
     today = timezone.localdate()
     with transaction.atomic():
-        team = services.team_create(
+        team = services.volunteer_team_create(
             actor=actor,
             name="滕王阁街道红运先锋骑手志愿服务队",
             kind="hongyun",
@@ -33,16 +33,20 @@ def seed_demo_volunteers() -> int:
             description="外卖骑手、快递小哥组成的志愿服务队：随手拍隐患、护送老人、暴雨天送药上门（演示数据）。",
         )
         for worker in [me, *others]:
-            services.member_add(actor=actor, team=team, worker=worker)
+            services.volunteer_member_add(actor=actor, team=team, worker=worker)
         crew = [me.pk, *[w.pk for w in others[:3]]]
-        first = services.record_submit(
+        first = services.volunteer_record_submit(
             actor=actor, team=team, day=today - timedelta(days=9), hours="2", work="八一广场周边文明交通劝导", members=crew
         )
         services.record_confirm(actor=actor, record=first)
-        second = services.record_submit(
+        second = services.volunteer_record_submit(
             actor=actor, team=team, day=today - timedelta(days=4), hours="1.5", work="暴雨天为独居老人送药上门", members=crew[:2]
         )
         services.record_confirm(actor=actor, record=second)
-        services.record_submit(actor=actor, team=team, day=today - timedelta(days=1), hours="3", work="驿站周边清理共享单车", members=crew)
-        services.team_create(actor=actor, name="东湖区快递物流行业党员突击队", kind="commando", region="360102", description="演示数据")
+        services.volunteer_record_submit(
+            actor=actor, team=team, day=today - timedelta(days=1), hours="3", work="驿站周边清理共享单车", members=crew
+        )
+        services.volunteer_team_create(
+            actor=actor, name="东湖区快递物流行业党员突击队", kind="commando", region="360102", description="演示数据"
+        )
     return 2

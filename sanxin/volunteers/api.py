@@ -149,5 +149,5 @@ class MyJoinOut(Schema):
 def join_volunteer_team(request, team_id: int):
     worker = api_worker(request.auth, "volunteers.join")
     team = selectors.team_for_worker(team_id, worker)
-    _, created = services.member_join(actor=request.auth, worker=worker, team=team)
+    _, created = services.volunteer_member_join(actor=request.auth, worker=worker, team=team)
     return {"team_id": team.pk, "created": created}

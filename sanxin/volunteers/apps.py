@@ -38,7 +38,7 @@ class VolunteersConfig(SanxinApp):
 
     def ready(self):
         from sanxin.core.events import subscribe
-        from sanxin.volunteers.services import on_worker_erased
+        from sanxin.volunteers.services import volunteer_anonymise_for_worker
 
         # Memberships of an erased worker go; the hours they served stay with the team, without them.
-        subscribe("workers.erased", on_worker_erased)
+        subscribe("workers.erased", volunteer_anonymise_for_worker)

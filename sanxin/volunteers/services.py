@@ -111,7 +111,7 @@ def _team_cleaned(fields: dict, *, actor) -> dict:
 
 
 @transaction.atomic
-def team_create(*, actor, **fields) -> VolunteerTeam:
+def volunteer_team_create(*, actor, **fields) -> VolunteerTeam:
     require(actor, "volunteers.manage", person=True)
     if not actor.unit_id:
         raise Refused("没有所属单位的账号不能组建队伍")
@@ -158,7 +158,7 @@ def _join(team: VolunteerTeam, worker: Worker, actor) -> tuple[TeamMember, bool]
 
 
 @transaction.atomic
-def member_add(*, actor, team: VolunteerTeam, worker) -> TeamMember:
+def volunteer_member_add(*, actor, team: VolunteerTeam, worker) -> TeamMember:
     """Staff add a worker of their territory (a second click adds nobody twice)."""
     require(actor, "volunteers.manage", person=True)
     team = VolunteerTeam.objects.select_for_update().get(pk=team.pk)
@@ -173,7 +173,7 @@ def member_add(*, actor, team: VolunteerTeam, worker) -> TeamMember:
 
 
 @transaction.atomic
-def member_remove(*, actor, team: VolunteerTeam, worker) -> None:
+def volunteer_member_remove(*, actor, team: VolunteerTeam, worker) -> None:
     require(actor, "volunteers.manage", person=True)
     _team_guard(actor, team)
     member = TeamMember.objects.filter(team=team, worker_id=_worker_id(worker), left_at__isnull=True).first()
@@ -193,7 +193,7 @@ def _own(actor, worker: Worker) -> None:
 
 
 @transaction.atomic
-def member_join(*, actor, worker: Worker, team: VolunteerTeam) -> tuple[TeamMember, bool]:
+def volunteer_member_join(*, actor, worker: Worker, team: VolunteerTeam) -> tuple[TeamMember, bool]:
     """The worker joins a team in service in their county."""
     _own(actor, worker)
     team = VolunteerTeam.objects.select_for_update().get(pk=team.pk)
@@ -208,7 +208,7 @@ def member_join(*, actor, worker: Worker, team: VolunteerTeam) -> tuple[TeamMemb
 
 
 @transaction.atomic
-def member_leave(*, actor, worker: Worker, team: VolunteerTeam) -> None:
+def volunteer_member_leave(*, actor, worker: Worker, team: VolunteerTeam) -> None:
     _own(actor, worker)
     member = TeamMember.objects.filter(team=team, worker=worker, left_at__isnull=True).first()
     if member is None:
@@ -264,7 +264,7 @@ def may_submit(actor, team: VolunteerTeam) -> bool:
     return actor.can("volunteers.join") and team.leader_id is not None and team.leader.user_id == actor.pk
 
 
-def record_submit(*, actor, team: VolunteerTeam, day, hours, work: str, members) -> ServiceRecord:
+def volunteer_record_submit(*, actor, team: VolunteerTeam, day, hours, work: str, members) -> ServiceRecord:
     """A day's service: each listed member served `hours` (submitted, waiting for staff to confirm)."""
     if not may_submit(actor, team):
         raise Refused("只有本队队长或管辖单位工作人员可以填报服务记录")
@@ -320,7 +320,7 @@ def record_reject(*, actor, record: ServiceRecord, reason: str = "") -> ServiceR
     return transition(WORKFLOW, record, "reject", actor=actor, action="volunteer_record_reject", note=reason)
 
 
-def on_worker_erased(*, worker: Worker, **payload) -> None:
+def volunteer_anonymise_for_worker(*, worker: Worker, **payload) -> None:
     """The "workers.erased" handler: memberships go; the hours stay with the team, without the worker."""
     TeamMember.objects.filter(worker=worker).delete()
     ServiceRecordMember.objects.filter(worker=worker).update(worker=None)

@@ -15,7 +15,7 @@ from sanxin.core.exports import Column, export_list
 from sanxin.core.listing import list_page
 from sanxin.core.masking import mask_name
 from sanxin.core.scope import may_access, scoped
-from sanxin.core.views_helpers import capability_required, posted, save_form
+from sanxin.core.views_helpers import act, capability_required, posted, save_form
 from sanxin.core.workflow import timeline
 from sanxin.regions.widgets import RegionPickerField
 from sanxin.volunteers import selectors, services
@@ -79,9 +79,9 @@ def team_export(request):
 
 
 @capability_required("volunteers.manage")
-def team_create(request):
+def volunteer_team_create(request):
     form = TeamForm(posted(request), initial={"is_active": True}, user=request.user)
-    team = save_form(request, form, lambda fields: services.team_create(actor=request.user, **fields))
+    team = save_form(request, form, lambda fields: services.volunteer_team_create(actor=request.user, **fields))
     if team is not None:
         messages.success(request, f"已组建“{team.name}”")
         return redirect("volunteers:detail", pk=team.pk)
@@ -126,33 +126,27 @@ def team_detail(request, pk):
 
 @require_POST
 @capability_required("volunteers.manage")
-def member_add(request, pk):
+def volunteer_member_add(request, pk):
     team = selectors.access_team(pk, user=request.user, for_write=True)
-    try:
-        services.member_add(actor=request.user, team=team, worker=request.POST.get("worker", ""))
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已添加队员")
+    act(
+        request,
+        lambda: services.volunteer_member_add(actor=request.user, team=team, worker=request.POST.get("worker", "")),
+        done="已添加队员",
+    )
     return redirect("volunteers:detail", pk=team.pk)
 
 
 @require_POST
 @capability_required("volunteers.manage")
-def member_remove(request, pk, worker_pk):
+def volunteer_member_remove(request, pk, worker_pk):
     team = selectors.access_team(pk, user=request.user, for_write=True)
-    try:
-        services.member_remove(actor=request.user, team=team, worker=worker_pk)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, "已移出队员")
+    act(request, lambda: services.volunteer_member_remove(actor=request.user, team=team, worker=worker_pk), done="已移出队员")
     return redirect("volunteers:detail", pk=team.pk)
 
 
 def _submit(request, team):
     try:
-        services.record_submit(
+        services.volunteer_record_submit(
             actor=request.user,
             team=team,
             day=request.POST.get("day", ""),
@@ -289,7 +283,7 @@ def my_join(request, pk):
     _joins(request)
     team = selectors.team_for_worker(pk, request.worker)
     try:
-        _, created = services.member_join(actor=request.user, worker=request.worker, team=team)
+        _, created = services.volunteer_member_join(actor=request.user, worker=request.worker, team=team)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:
@@ -302,12 +296,7 @@ def my_join(request, pk):
 def my_leave(request, pk):
     _joins(request)
     team = selectors.team_for_worker(pk, request.worker)
-    try:
-        services.member_leave(actor=request.user, worker=request.worker, team=team)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, f"已退出{team.name}")
+    act(request, lambda: services.volunteer_member_leave(actor=request.user, worker=request.worker, team=team), done=f"已退出{team.name}")
     return redirect("volunteers:my_teams")
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sanxin.accounts.models import User
 from sanxin.accounts.services import grant_initial_roles
-from sanxin.care.services import activity_create, activity_publish
+from sanxin.care.services import activity_publish, care_activity_create
 from sanxin.core.roles import Role
 from sanxin.workers.models import ConsentText, Occupation, Worker
 
@@ -32,7 +32,7 @@ def make_activity(actor, *, publish=True, **changes):
         "capacity": 10,
         "description": "为 12 月过生日的骑手庆生",
     } | times()
-    activity = activity_create(actor=actor, **(fields | changes))
+    activity = care_activity_create(actor=actor, **(fields | changes))
     return activity_publish(actor=actor, activity=activity) if publish else activity
 
 
@@ -91,6 +91,6 @@ def under_way(county):
 
 
 def signed_up_before(worker, activity):
-    from sanxin.care.services import signup_create
+    from sanxin.care.services import care_signup_create
 
-    return signup_create(actor=worker.user, worker=worker, activity=activity, now=activity.signup_closes_at - timedelta(hours=1))[0]
+    return care_signup_create(actor=worker.user, worker=worker, activity=activity, now=activity.signup_closes_at - timedelta(hours=1))[0]

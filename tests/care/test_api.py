@@ -6,7 +6,7 @@ from tests.care.conftest import signed_up_before
 
 
 def test_staff_list_detail_and_served(client_for, activity, worker):
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     client = client_for("county")
     listed = client.get("/api/v1/care").json()
     assert listed["count"] == 1 and listed["items"][0]["title"] == activity.title

@@ -75,12 +75,14 @@ def test_worker_signs_up_and_checks_in_and_the_county_sees_people_served(browser
 def test_worker_sees_the_team_and_hours_on_a_phone(browser, live_server, personas):
     from django.utils import timezone
 
-    from sanxin.volunteers.services import member_add, record_confirm, record_submit, team_create
+    from sanxin.volunteers.services import record_confirm, volunteer_member_add, volunteer_record_submit, volunteer_team_create
 
     county, worker = personas["county"], personas["worker"].worker
-    team = team_create(actor=county, name="滕王阁红运先锋骑手队", kind="hongyun", region="360102002")
-    member_add(actor=county, team=team, worker=worker)
-    record = record_submit(actor=county, team=team, day=timezone.localdate(), hours="2.5", work="文明交通劝导", members=[worker.pk])
+    team = volunteer_team_create(actor=county, name="滕王阁红运先锋骑手队", kind="hongyun", region="360102002")
+    volunteer_member_add(actor=county, team=team, worker=worker)
+    record = volunteer_record_submit(
+        actor=county, team=team, day=timezone.localdate(), hours="2.5", work="文明交通劝导", members=[worker.pk]
+    )
     record_confirm(actor=county, record=record)
     page = _phone(browser, live_server, personas["worker"])
     page.goto(f"{live_server.url}/w/teams/")

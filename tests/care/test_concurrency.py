@@ -47,7 +47,7 @@ def test_the_last_place_goes_once(postgresql, personas):
     activity = make_activity(personas["county"], capacity=1)
     riders = [make_worker(f"骑手{n}", f"1390000030{n}") for n in range(4)]
     outcomes = at_once(
-        [lambda w=w: services.signup_create(actor=w.user, worker=w, activity=CareActivity.objects.get(pk=activity.pk)) for w in riders]
+        [lambda w=w: services.care_signup_create(actor=w.user, worker=w, activity=CareActivity.objects.get(pk=activity.pk)) for w in riders]
     )
     assert outcomes.count("ok") == 1, outcomes
     assert all("名额已满" in o for o in outcomes if o != "ok")
@@ -57,23 +57,23 @@ def test_the_last_place_goes_once(postgresql, personas):
 def test_a_double_tap_is_one_signup(postgresql, personas):
     activity = make_activity(personas["county"])
     worker = personas["worker"].worker
-    outcomes = at_once([lambda: services.signup_create(actor=worker.user, worker=worker, activity=activity)] * 2)
+    outcomes = at_once([lambda: services.care_signup_create(actor=worker.user, worker=worker, activity=activity)] * 2)
     assert outcomes == ["ok", "ok"]
     assert CareSignup.objects.count() == 1
 
 
 def test_hours_of_a_day_stay_within_24_across_two_clerks(postgresql, personas):
     from sanxin.volunteers.models import ServiceRecord
-    from sanxin.volunteers.services import member_add, record_submit, team_create
+    from sanxin.volunteers.services import volunteer_member_add, volunteer_record_submit, volunteer_team_create
 
     county, township = personas["county"], personas["township"]
     worker = personas["worker"].worker
-    team = team_create(actor=county, name="红运先锋", kind="hongyun", region="360102002")
-    member_add(actor=county, team=team, worker=worker)
+    team = volunteer_team_create(actor=county, name="红运先锋", kind="hongyun", region="360102002")
+    volunteer_member_add(actor=county, team=team, worker=worker)
     day = timezone.localdate()
     outcomes = at_once(
         [
-            lambda actor=actor: record_submit(actor=actor, team=team, day=day, hours="16", work="值守", members=[worker.pk])
+            lambda actor=actor: volunteer_record_submit(actor=actor, team=team, day=day, hours="16", work="值守", members=[worker.pk])
             for actor in (county, township)
         ]
     )

@@ -57,7 +57,7 @@ def test_create_form_shows_errors_in_chinese(client_for):
 
 
 def test_other_county_gets_404(client_for, activity, worker):
-    signup, _ = services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    signup, _ = services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     client = client_for("other_county")
     assert client.get(f"/care/{activity.pk}/").status_code == 404
     assert client.get(f"/care/{activity.pk}/edit/").status_code == 404
@@ -147,7 +147,7 @@ def test_staff_cannot_use_worker_pages(client_for, activity):
 
 
 def test_worker_home_shows_the_card_and_the_link(phone, activity, worker):
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     home = phone.get("/w/").content.decode()
     assert 'data-card="care"' in home and activity.title in home and "/w/care/" in home
 

@@ -91,9 +91,9 @@ def test_station_must_be_in_scope(county, personas):
 
 
 def test_capacity_not_below_the_signed_up(county, worker, activity):
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     second = make_worker("钱二", "13900000002")
-    services.signup_create(actor=second.user, worker=second, activity=activity)
+    services.care_signup_create(actor=second.user, worker=second, activity=activity)
     with pytest.raises(ValidationError) as caught:
         services.activity_update(actor=county, activity=activity, capacity=1)
     assert "名额不能少于 2" in caught.value.message_dict["capacity"][0]
@@ -123,60 +123,60 @@ def test_cancel_with_reason(county, activity):
 
 
 def test_signup_twice_is_one(worker, activity):
-    first, created = services.signup_create(actor=worker.user, worker=worker, activity=activity)
-    again, created_again = services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    first, created = services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
+    again, created_again = services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     assert created and not created_again and first.pk == again.pk
     assert CareSignup.objects.count() == 1
 
 
 def test_signup_full_is_refused(county, worker):
     activity = make_activity(county, capacity=1)
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     other = make_worker("钱二", "13900000002")
-    refused(lambda: services.signup_create(actor=other.user, worker=other, activity=activity), "名额已满")
-    services.signup_cancel(actor=worker.user, worker=worker, activity=activity)
-    services.signup_create(actor=other.user, worker=other, activity=activity)  # the freed place
+    refused(lambda: services.care_signup_create(actor=other.user, worker=other, activity=activity), "名额已满")
+    services.care_signup_cancel(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=other.user, worker=other, activity=activity)  # the freed place
     assert selectors.places_left(activity) == 0
 
 
 def test_signup_window(county, worker, activity):
     early = activity.signup_opens_at - timedelta(minutes=1)
-    refused(lambda: services.signup_create(actor=worker.user, worker=worker, activity=activity, now=early), "开始，请到时再来")
+    refused(lambda: services.care_signup_create(actor=worker.user, worker=worker, activity=activity, now=early), "开始，请到时再来")
     late = activity.signup_closes_at + timedelta(minutes=1)
-    refused(lambda: services.signup_create(actor=worker.user, worker=worker, activity=activity, now=late), "报名已于")
+    refused(lambda: services.care_signup_create(actor=worker.user, worker=worker, activity=activity, now=late), "报名已于")
     draft = make_activity(county, publish=False, title="草稿活动")
-    refused(lambda: services.signup_create(actor=worker.user, worker=worker, activity=draft), "活动草稿，不能报名")
+    refused(lambda: services.care_signup_create(actor=worker.user, worker=worker, activity=draft), "活动草稿，不能报名")
 
 
 def test_signup_for_the_occupation(county, worker):
     activity = make_activity(county, occupations=["courier"])
-    refused(lambda: services.signup_create(actor=worker.user, worker=worker, activity=activity), "本活动面向快递员")
+    refused(lambda: services.care_signup_create(actor=worker.user, worker=worker, activity=activity), "本活动面向快递员")
 
 
 def test_signup_only_for_oneself(personas, worker, activity):
     other = make_worker("钱二", "13900000002")
     with pytest.raises(Refused):
-        services.signup_create(actor=other.user, worker=worker, activity=activity)
+        services.care_signup_create(actor=other.user, worker=worker, activity=activity)
     with pytest.raises(Refused):
-        services.signup_create(actor=personas["county"], worker=worker, activity=activity)
+        services.care_signup_create(actor=personas["county"], worker=worker, activity=activity)
 
 
 def test_cancel_before_the_start_only(worker, activity):
-    refused(lambda: services.signup_cancel(actor=worker.user, worker=worker, activity=activity), "没有报名")
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    refused(lambda: services.care_signup_cancel(actor=worker.user, worker=worker, activity=activity), "没有报名")
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     later = activity.starts_at + timedelta(minutes=5)
-    refused(lambda: services.signup_cancel(actor=worker.user, worker=worker, activity=activity, now=later), "已经开始，不能取消报名")
-    assert services.signup_cancel(actor=worker.user, worker=worker, activity=activity).status == "cancelled"
+    refused(lambda: services.care_signup_cancel(actor=worker.user, worker=worker, activity=activity, now=later), "已经开始，不能取消报名")
+    assert services.care_signup_cancel(actor=worker.user, worker=worker, activity=activity).status == "cancelled"
 
 
 # Check-in by code.
 
 
 def test_checkin_inside_the_window_once_and_merited(worker, activity, merited):
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     during = activity.starts_at + timedelta(minutes=10)
     code = activity.checkin_code.lower()  # typed in lower case
-    signup = services.checkin_by_code(actor=worker.user, worker=worker, code=code, now=during)
+    signup = services.care_checkin(actor=worker.user, worker=worker, code=code, now=during)
     assert signup.checked_in_at == during and signup.checked_in_by is None
     assert merited == [
         {
@@ -190,46 +190,46 @@ def test_checkin_inside_the_window_once_and_merited(worker, activity, merited):
             "actor": worker.user,
         }
     ]
-    refused(lambda: services.checkin_by_code(actor=worker.user, worker=worker, code=code, now=during), "不能重复签到")
+    refused(lambda: services.care_checkin(actor=worker.user, worker=worker, code=code, now=during), "不能重复签到")
     assert len(merited) == 1
 
 
 def test_checkin_outside_the_window(worker, activity):
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     code = activity.checkin_code
     before = activity.starts_at - timedelta(minutes=1)
-    refused(lambda: services.checkin_by_code(actor=worker.user, worker=worker, code=code, now=before), "开始后才能签到")
+    refused(lambda: services.care_checkin(actor=worker.user, worker=worker, code=code, now=before), "开始后才能签到")
     after = activity.ends_at + timedelta(minutes=1)
-    refused(lambda: services.checkin_by_code(actor=worker.user, worker=worker, code=code, now=after), "结束，不能签到")
+    refused(lambda: services.care_checkin(actor=worker.user, worker=worker, code=code, now=after), "结束，不能签到")
     assert not CareSignup.objects.filter(checked_in_at__isnull=False).exists()
 
 
 def test_checkin_needs_a_signup_where_required(county, worker, activity):
     during = activity.starts_at + timedelta(minutes=1)
-    refused(lambda: services.checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code, now=during), "没有报名该活动")
+    refused(lambda: services.care_checkin(actor=worker.user, worker=worker, code=activity.checkin_code, now=during), "没有报名该活动")
     open_door = make_activity(county, title="义诊", type="clinic", signup_required=False)
-    signup = services.checkin_by_code(actor=worker.user, worker=worker, code=open_door.checkin_code, now=during)
+    signup = services.care_checkin(actor=worker.user, worker=worker, code=open_door.checkin_code, now=during)
     assert signup.checked_in_at and signup.status == "signed_up"
 
 
 def test_checkin_of_a_cancelled_activity(county, worker, activity):
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     services.activity_cancel(actor=county, activity=activity, reason="暴雨")
     during = activity.starts_at + timedelta(minutes=1)
-    refused(lambda: services.checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code, now=during), "活动已取消")
+    refused(lambda: services.care_checkin(actor=worker.user, worker=worker, code=activity.checkin_code, now=during), "活动已取消")
 
 
 def test_unknown_code_is_404(worker):
     for code in ("", "NOPE2345", "x" * 40, "A\x00B"):
         with pytest.raises(Http404):
-            services.checkin_by_code(actor=worker.user, worker=worker, code=code)
+            services.care_checkin(actor=worker.user, worker=worker, code=code)
 
 
 # Staff: by hand, walk-ins.
 
 
 def test_staff_checks_in_by_hand(county, personas, worker, activity, merited):
-    signup, _ = services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    signup, _ = services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     refused(lambda: services.checkin_by_staff(actor=county, signup=signup), "开始后才能签到")
     with pytest.raises(Refused):
         services.checkin_by_staff(actor=personas["other_county"], signup=signup, now=activity.starts_at)
@@ -248,9 +248,9 @@ def test_walk_ins_refused(county, activity, count, text):
 
 def test_walk_ins_counted_in_people_served(county, personas, worker, activity):
     refused(lambda: services.walk_ins_set(actor=county, activity=activity, count=3), "还没有开始")
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     during = activity.starts_at + timedelta(minutes=1)
-    services.checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code, now=during)
+    services.care_checkin(actor=worker.user, worker=worker, code=activity.checkin_code, now=during)
     services.walk_ins_set(actor=county, activity=activity, count="１２", now=during)  # full-width 12
     activity.refresh_from_db()
     assert activity.walk_ins == 12 and selectors.served_of(activity) == 13
@@ -270,10 +270,10 @@ def test_walk_ins_counted_in_people_served(county, personas, worker, activity):
 
 def test_worker_erased_keeps_check_ins_as_people_served(county, worker, activity):
     second = make_activity(county, title="第二场")
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
-    services.signup_create(actor=worker.user, worker=worker, activity=second)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=second)
     during = activity.starts_at + timedelta(minutes=1)
-    services.checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code, now=during)
+    services.care_checkin(actor=worker.user, worker=worker, code=activity.checkin_code, now=during)
     publish("workers.erased", worker=worker, user_id=worker.user_id)
     assert not CareSignup.objects.filter(worker=worker).exists()
     assert CareSignup.objects.filter(activity=activity, worker__isnull=True, checked_in_at__isnull=False).count() == 1
@@ -284,6 +284,6 @@ def test_worker_erased_keeps_check_ins_as_people_served(county, worker, activity
 def test_worker_card_and_data(worker, activity):
     card = selectors.worker_card(worker)
     assert card["signup"] is None and card["open_count"] == 1
-    services.signup_create(actor=worker.user, worker=worker, activity=activity)
+    services.care_signup_create(actor=worker.user, worker=worker, activity=activity)
     assert selectors.worker_card(worker)["signup"].activity == activity
     assert selectors.worker_data(worker)[0][0] == "关爱活动报名" and activity.title in selectors.worker_data(worker)[0][1]

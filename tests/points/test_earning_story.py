@@ -33,12 +33,12 @@ def test_a_valid_report_earns_once_and_the_same_light_again_earns_nothing(person
 
 
 def test_confirmed_volunteer_hours_earn_by_the_hour(personas):
-    from sanxin.volunteers.services import member_add, record_confirm, record_submit, team_create
+    from sanxin.volunteers.services import record_confirm, volunteer_member_add, volunteer_record_submit, volunteer_team_create
 
     county, worker = personas["county"], personas["worker"].worker
-    team = team_create(actor=county, name="滕王阁红运先锋骑手队", kind="hongyun", region="360102002")
-    member_add(actor=county, team=team, worker=worker)
-    record = record_submit(actor=county, team=team, day=date.today(), hours=Decimal("2.5"), work="文明交通劝导", members=[worker])
+    team = volunteer_team_create(actor=county, name="滕王阁红运先锋骑手队", kind="hongyun", region="360102002")
+    volunteer_member_add(actor=county, team=team, worker=worker)
+    record = volunteer_record_submit(actor=county, team=team, day=date.today(), hours=Decimal("2.5"), work="文明交通劝导", members=[worker])
     assert balance(worker) == 0  # submitted is not yet confirmed
     record_confirm(actor=county, record=record)
     assert balance(worker) == 12  # 2.5 h × 5, rounded down
@@ -62,7 +62,7 @@ def test_an_award_adds_the_campaigns_points_and_an_honour(personas):
 
 
 def test_a_care_checkin_earns_once(personas):
-    from sanxin.care.services import checkin_by_code
+    from sanxin.care.services import care_checkin
     from tests.care.conftest import make_activity, signed_up_before, times
 
     county, worker = personas["county"], personas["worker"].worker
@@ -73,7 +73,7 @@ def test_a_care_checkin_earns_once(personas):
         | {"signup_opens_at": timezone.now() - timedelta(days=2), "signup_closes_at": timezone.now() - timedelta(minutes=20)},
     )
     signed_up_before(worker, activity)
-    checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code)
+    care_checkin(actor=worker.user, worker=worker, code=activity.checkin_code)
     assert balance(worker) == 3
 
 

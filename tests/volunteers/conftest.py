@@ -1,6 +1,6 @@
 import pytest
 
-from sanxin.volunteers.services import member_add, team_create
+from sanxin.volunteers.services import volunteer_member_add, volunteer_team_create
 from tests.care.conftest import make_worker
 
 
@@ -17,9 +17,9 @@ def worker(personas):
 @pytest.fixture
 def team(county, worker):
     """A 红运先锋 team of the street with the worker persona and a second rider in it."""
-    team = team_create(actor=county, name="滕王阁红运先锋骑手队", kind="hongyun", region="360102002")
-    member_add(actor=county, team=team, worker=worker)
-    member_add(actor=county, team=team, worker=make_worker("钱二", "13900000002"))
+    team = volunteer_team_create(actor=county, name="滕王阁红运先锋骑手队", kind="hongyun", region="360102002")
+    volunteer_member_add(actor=county, team=team, worker=worker)
+    volunteer_member_add(actor=county, team=team, worker=make_worker("钱二", "13900000002"))
     return team
 
 

@@ -52,8 +52,8 @@ WORLD = (make_world_volunteers,)
 EXEMPT: dict[str, str] = {
     "volunteers:create": "新建表单；所在地区须在本单位范围内，见 tests/volunteers/test_services.py",
     "volunteers:edit": "经 access_team(for_write=True) 取得，范围外 404，见 tests/volunteers/test_pages.py",
-    "volunteers:member_add": "只收 POST；经 access_team(for_write=True) 取得，范围外 404，见 tests/volunteers/test_pages.py",
-    "volunteers:member_remove": "只收 POST；经 access_team(for_write=True) 取得，范围外 404，见 tests/volunteers/test_pages.py",
+    "volunteers:volunteer_member_add": "只收 POST；经 access_team(for_write=True) 取得，范围外 404，见 tests/volunteers/test_pages.py",
+    "volunteers:volunteer_member_remove": "只收 POST；经 access_team(for_write=True) 取得，范围外 404，见 tests/volunteers/test_pages.py",
     "volunteers:record_new": "只收 POST；经 access_team(for_write=True) 取得，范围外 404，见 tests/volunteers/test_pages.py",
     "volunteers:record_act": "只收 POST；经 access_record(for_write=True) 取得，范围外 404，见 tests/volunteers/test_pages.py",
     "volunteers:my_teams": "从业人员本人页面：本人的队伍和本区县在册的队伍，见 tests/volunteers/test_pages.py",

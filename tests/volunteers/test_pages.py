@@ -49,7 +49,9 @@ def test_staff_creates_a_team_adds_members_and_confirms_hours(client_for, worker
 
 
 def test_other_county_gets_404(client_for, county, team, worker):
-    record = services.record_submit(actor=county, team=team, day=timezone.localdate(), hours="2", work="巡逻", members=[worker.pk])
+    record = services.volunteer_record_submit(
+        actor=county, team=team, day=timezone.localdate(), hours="2", work="巡逻", members=[worker.pk]
+    )
     client = client_for("other_county")
     assert client.get(f"/volunteers/{team.pk}/").status_code == 404
     assert client.get(f"/volunteers/{team.pk}/edit/").status_code == 404
@@ -64,7 +66,9 @@ def test_other_county_gets_404(client_for, county, team, worker):
 
 
 def test_worker_sees_team_hours_joins_and_leaves(phone, county, team, worker):
-    record = services.record_submit(actor=county, team=team, day=timezone.localdate(), hours="1.5", work="巡逻", members=[worker.pk])
+    record = services.volunteer_record_submit(
+        actor=county, team=team, day=timezone.localdate(), hours="1.5", work="巡逻", members=[worker.pk]
+    )
     services.record_confirm(actor=county, record=record)
     page = phone.get("/w/teams/").content.decode()
     assert team.name in page and "1.5 小时" in page
@@ -88,7 +92,7 @@ def test_leader_reports_from_the_phone(phone, county, team, worker):
 
 
 def test_worker_cannot_see_another_countys_team(phone, personas):
-    theirs = services.team_create(actor=personas["other_county"], name="西湖志愿服务队", kind="volunteer", region="360103")
+    theirs = services.volunteer_team_create(actor=personas["other_county"], name="西湖志愿服务队", kind="volunteer", region="360103")
     assert phone.get(f"/w/teams/{theirs.pk}/").status_code == 404
     assert phone.post(f"/w/teams/{theirs.pk}/join/").status_code == 404
 
@@ -101,7 +105,9 @@ def test_staff_cannot_use_worker_pages(client_for):
 
 
 def test_api_teams_records_confirm(client_for, county, team, worker):
-    record = services.record_submit(actor=county, team=team, day=timezone.localdate(), hours="2", work="巡逻", members=[worker.pk])
+    record = services.volunteer_record_submit(
+        actor=county, team=team, day=timezone.localdate(), hours="2", work="巡逻", members=[worker.pk]
+    )
     client = client_for("county")
     assert client.get("/api/v1/volunteers").json()["items"][0]["members"] == 2
     assert client.get("/api/v1/volunteers/records?status=submitted").json()["count"] == 1
@@ -116,7 +122,7 @@ def test_api_teams_records_confirm(client_for, county, team, worker):
 
 
 def test_api_worker_joins(client_for, county):
-    team = services.team_create(actor=county, name="东湖志愿服务队", kind="volunteer", region="360102")
+    team = services.volunteer_team_create(actor=county, name="东湖志愿服务队", kind="volunteer", region="360102")
     client = client_for("worker")
     assert client.post(f"/api/v1/w/teams/{team.pk}/join").json() == {"team_id": team.pk, "created": True}
     assert client.post(f"/api/v1/w/teams/{team.pk}/join").json() == {"team_id": team.pk, "created": False}

@@ -27,7 +27,7 @@ def members(team):
 
 def submit(actor, team, hours="2", **changes):
     fields = {"day": timezone.localdate(), "hours": hours, "work": "清理驿站周边共享单车", "members": members(team)} | changes
-    return services.record_submit(actor=actor, team=team, **fields)
+    return services.volunteer_record_submit(actor=actor, team=team, **fields)
 
 
 # Teams and members.
@@ -48,32 +48,32 @@ def submit(actor, team, hours="2", **changes):
 def test_team_refuses_bad_fields(county, changes, field, text):
     fields = {"name": "东湖志愿服务队", "kind": "volunteer", "region": "360102"} | changes
     with pytest.raises(ValidationError) as caught:
-        services.team_create(actor=county, **fields)
+        services.volunteer_team_create(actor=county, **fields)
     assert text in " ".join(caught.value.message_dict[field])
 
 
 def test_leader_is_a_member_and_names_are_unique(county, worker):
-    team = services.team_create(actor=county, name="东湖党员突击队", kind="commando", region="360102", leader=str(worker.pk))
+    team = services.volunteer_team_create(actor=county, name="东湖党员突击队", kind="commando", region="360102", leader=str(worker.pk))
     assert team.leader == worker and members(team) == [worker.pk]
-    refused(lambda: services.team_create(actor=county, name="东湖党员突击队", kind="volunteer", region="360102"), "已有名为")
+    refused(lambda: services.volunteer_team_create(actor=county, name="东湖党员突击队", kind="volunteer", region="360102"), "已有名为")
 
 
 def test_members_join_leave_and_staff_add(county, personas, worker, team):
     assert TeamMember.objects.filter(team=team).count() == 2
-    services.member_add(actor=county, team=team, worker=worker)  # a double click adds nobody
+    services.volunteer_member_add(actor=county, team=team, worker=worker)  # a double click adds nobody
     assert TeamMember.objects.filter(team=team).count() == 2
-    services.member_leave(actor=worker.user, worker=worker, team=team)
+    services.volunteer_member_leave(actor=worker.user, worker=worker, team=team)
     assert worker.pk not in members(team)
-    refused(lambda: services.member_leave(actor=worker.user, worker=worker, team=team), "不是该队伍的队员")
-    _, created = services.member_join(actor=worker.user, worker=worker, team=team)
+    refused(lambda: services.volunteer_member_leave(actor=worker.user, worker=worker, team=team), "不是该队伍的队员")
+    _, created = services.volunteer_member_join(actor=worker.user, worker=worker, team=team)
     assert created and worker.pk in members(team)
     with pytest.raises(Refused):
-        services.member_add(actor=personas["other_county"], team=team, worker=worker)
+        services.volunteer_member_add(actor=personas["other_county"], team=team, worker=worker)
     far = make_worker("孙三", "13900000003", region="360103001001")
-    refused(lambda: services.member_add(actor=county, team=team, worker=far), "不在本单位管辖范围内")
-    refused(lambda: services.member_join(actor=far.user, worker=far, team=team), "只能加入本人工作区域所在区县的队伍")
+    refused(lambda: services.volunteer_member_add(actor=county, team=team, worker=far), "不在本单位管辖范围内")
+    refused(lambda: services.volunteer_member_join(actor=far.user, worker=far, team=team), "只能加入本人工作区域所在区县的队伍")
     with pytest.raises(Refused):
-        services.member_join(actor=far.user, worker=worker, team=team)
+        services.volunteer_member_join(actor=far.user, worker=worker, team=team)
 
 
 # Service records.
@@ -186,7 +186,7 @@ def test_the_real_erasure_keeps_hours_and_people_served(county, team, worker):
     from datetime import timedelta as td
 
     from sanxin.care.models import CareSignup
-    from sanxin.care.services import checkin_by_code
+    from sanxin.care.services import care_checkin
     from sanxin.workers.models import Worker
     from sanxin.workers.services import worker_erase
     from tests.care.conftest import make_activity, times
@@ -195,10 +195,10 @@ def test_the_real_erasure_keeps_hours_and_people_served(county, team, worker):
     activity = make_activity(
         county, **times(starts_in=-td(minutes=5)) | {"signup_opens_at": now - td(days=1), "signup_closes_at": now - td(minutes=30)}
     )
-    from sanxin.care.services import signup_create
+    from sanxin.care.services import care_signup_create
 
-    signup_create(actor=worker.user, worker=worker, activity=activity, now=now - td(hours=1))
-    checkin_by_code(actor=worker.user, worker=worker, code=activity.checkin_code)
+    care_signup_create(actor=worker.user, worker=worker, activity=activity, now=now - td(hours=1))
+    care_checkin(actor=worker.user, worker=worker, code=activity.checkin_code)
     services.team_update(actor=county, team=team, leader=str(worker.pk))
     services.record_confirm(actor=county, record=submit(county, team))
     worker_erase(actor=None, worker=worker, reason="本人申请删除")
