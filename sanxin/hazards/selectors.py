@@ -1,7 +1,7 @@
 """Reads of hazard reports, cut to the scope: `access_hazard` for one, `hazard_list` for the staff list, the
 worker's own through `my_reports`; who is responsible (`route_unit`), the community a position lies in as far as
 the platform knows (`region_near`), open reports nearby for the duplicate offer (`nearby_open`) and the earlier
-valid report a new one would repeat (`earlier_valid`)."""
+valid report a new one would repeat (`valid_nearby`)."""
 
 from __future__ import annotations
 
@@ -194,16 +194,17 @@ def nearby_open(*, category: str, longitude, latitude, exclude_worker=None, now=
     return sorted([f for f in found if f[1] <= DUPLICATE_METRES], key=lambda f: f[1])[:limit]
 
 
-def earlier_valid(report: HazardReport) -> HazardReport | None:
-    """The server's duplicate rule: an earlier report of the same category verified valid (and not yet resolved
-    more than the window ago), within DUPLICATE_METRES, submitted within DUPLICATE_WINDOW before this one."""
+def valid_nearby(report: HazardReport) -> HazardReport | None:
+    """The server's duplicate rule: another report of the same category verified valid, within DUPLICATE_METRES,
+    submitted within DUPLICATE_WINDOW of this one, before or after (staff may verify the later report first: the
+    same hazard still earns once)."""
     if report.longitude is None or report.latitude is None:
         return None
     rows = HazardReport.objects.filter(
         category=report.category,
         status__in=PUBLISHED_STATUSES,
         submitted_at__gte=report.submitted_at - DUPLICATE_WINDOW,
-        submitted_at__lte=report.submitted_at,
+        submitted_at__lte=report.submitted_at + DUPLICATE_WINDOW,
         longitude__isnull=False,
     ).exclude(pk=report.pk)
     found = [
@@ -215,9 +216,10 @@ def earlier_valid(report: HazardReport) -> HazardReport | None:
 
 
 def duplicate_candidates(report: HazardReport):
-    """What staff may name as the report this one repeats: the same category, seen by them, earlier, not itself."""
+    """What staff may name as the report this one repeats: the same category, seen by them, not itself, earlier or
+    (a valid one) within the duplicate window after it."""
     return (
-        HazardReport.objects.filter(category=report.category, submitted_at__lte=report.submitted_at)
+        HazardReport.objects.filter(category=report.category, submitted_at__lte=report.submitted_at + DUPLICATE_WINDOW)
         .exclude(pk=report.pk)
         .exclude(status__in=(HazardStatus.INVALID, HazardStatus.DUPLICATE))
         .order_by("-submitted_at")

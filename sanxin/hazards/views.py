@@ -102,7 +102,7 @@ def hazard_detail(request, pk):
     report = selectors.access_hazard(pk, user=request.user)
     can_handle = selectors.may_handle(request.user, report)
     actions = {t.name: t for t in WORKFLOW.available(report, request.user) if t.name in STAFF_ACTIONS} if can_handle else {}
-    earlier = selectors.earlier_valid(report) if report.status == HazardStatus.SUBMITTED else None
+    earlier = selectors.valid_nearby(report) if report.status == HazardStatus.SUBMITTED else None
     context = {
         "report": report,
         "reporter": reporter_label(report),

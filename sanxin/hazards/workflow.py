@@ -1,9 +1,9 @@
 """The states of a hazard report and the one table of its transitions (run by sanxin.core.workflow.transition).
 
-submitted → valid (verified; refused when an earlier valid report of the same category lies within 100 m and
-                   72 h: mark it duplicate of that one instead)
+submitted → valid (verified; refused when another valid report of the same category lies within 100 m and
+                   72 h, before or after it: mark it duplicate of that one instead)
           → invalid (with the reason)
-          → duplicate (of an earlier report, named)
+          → duplicate (of an earlier report, or of a later one already valid, named)
 valid → dispatched (to a unit, with a note) → resolved (with a reply)
 valid → resolved (handled by the community itself, with a reply)
 valid → invalid / duplicate (a correction: the points earned are withdrawn)
@@ -11,12 +11,13 @@ valid → invalid / duplicate (a correction: the points earned are withdrawn)
 
 from __future__ import annotations
 
+from django.db import connection
 from django.utils import timezone
 
 from sanxin.core.notifications import Message
 from sanxin.core.workflow import Transition, Workflow
-from sanxin.hazards.models import NOTE_MAX, REPLY_MAX, HazardReport, HazardStatus
-from sanxin.hazards.selectors import earlier_valid, may_handle
+from sanxin.hazards.models import NOTE_MAX, PUBLISHED_STATUSES, REPLY_MAX, HazardReport, HazardStatus
+from sanxin.hazards.selectors import may_handle, valid_nearby
 
 S = HazardStatus
 
@@ -28,7 +29,13 @@ def _handler(report: HazardReport, *, actor, **data) -> str | None:
 
 
 def _not_repeating(report: HazardReport, *, actor, **data) -> str | None:
-    earlier = earlier_valid(report)
+    # Two staff verifying two reports of one hazard at the same moment: each holds only its own row, so neither
+    # would see the other's verification. Verifications of a category take turns (a PostgreSQL transaction-level
+    # advisory lock; SQLite writes one at a time anyway), and the check below then sees the one before it.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"hazard-verify:{report.category}"])
+    earlier = valid_nearby(report)
     if earlier is not None:
         return (
             f"{earlier.number}（{earlier.get_category_display()}，{earlier.place or earlier.region.name}）已核实有效，"
@@ -46,7 +53,7 @@ def _original_given(report: HazardReport, *, actor, original=None, **data) -> st
         return "重复的原随手拍须为同一隐患类别"
     if original.status in (S.INVALID, S.DUPLICATE):
         return f"{original.number}本身是无效或重复的，不能作为原随手拍"
-    if original.submitted_at > report.submitted_at:
+    if original.submitted_at > report.submitted_at and original.status not in PUBLISHED_STATUSES:
         return f"{original.number}上报在本条之后，请反过来标记"
     return None
 

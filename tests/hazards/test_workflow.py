@@ -273,3 +273,27 @@ def test_report_positions_are_demand_of_the_service_circle(personas):
     source = next(s for s in demand_sources() if s.key == "hazard")
     assert [(d.longitude, d.label) for d in source.read(personas["county"])] == [(float(LON), "随手拍上报位置")]
     assert list(source.read(personas["other_county"])) == []
+
+
+def test_verifying_the_later_report_first_still_earns_once(personas, listener):
+    """The same hazard reported twice an hour apart, the later verified first: the earlier is then refused as
+    valid and is marked a duplicate of the later one."""
+    community = personas["community"]
+    first = report(personas["worker"])
+    second = report(personas["worker"], longitude=LON_50M, now=timezone.now() + timedelta(hours=1))
+    services.hazard_verify_valid(actor=community, report=second)
+    with pytest.raises(ValidationError, match="请“标记为重复”"):
+        services.hazard_verify_valid(actor=community, report=first)
+    second.refresh_from_db()
+    services.hazard_mark_duplicate(actor=community, report=first, original=second)
+    first.refresh_from_db()
+    assert first.status == HazardStatus.DUPLICATE and first.duplicate_of == second
+    assert len(listener) == 1
+
+
+def test_a_later_report_not_yet_valid_cannot_be_the_original(personas):
+    community = personas["community"]
+    first = report(personas["worker"])
+    second = report(personas["worker"], longitude=LON_50M, now=timezone.now() + timedelta(hours=1))
+    with pytest.raises(ValidationError, match="请反过来标记"):
+        services.hazard_mark_duplicate(actor=community, report=first, original=second)
