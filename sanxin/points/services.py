@@ -58,25 +58,36 @@ QUANTITY_MAX = Decimal(1000)
 # Earning.
 
 
+def rule_prefixes(region_code: str) -> list[str]:
+    """The region prefixes a rule may be written for, the whole country ("") first."""
+    code = region_code or ""
+    return sorted({code[:n] for n in (0, 2, 4, 6, 9, 12) if n <= len(code)}, key=len)
+
+
 def rule_for(kind: str, region_code: str) -> EarningRule | None:
     """The rule of the most specific region prefix of `region_code` (the whole country last)."""
-    code = region_code or ""
-    prefixes = {code[:n] for n in (0, 2, 4, 6, 9, 12) if n <= len(code)}
-    rules = EarningRule.objects.filter(kind=kind, region_code__in=prefixes)
+    rules = EarningRule.objects.filter(kind=kind, region_code__in=rule_prefixes(region_code))
     return max(rules, key=lambda r: len(r.region_code), default=None)
+
+
+def clean_quantity(quantity) -> Decimal | None:
+    """A positive, finite quantity (at most QUANTITY_MAX), or None."""
+    try:
+        quantity = Decimal(str(quantity))
+    except InvalidOperation:
+        return None
+    if not quantity.is_finite() or quantity <= 0:
+        return None
+    return min(quantity, QUANTITY_MAX)
 
 
 def points_for(kind: str, region_code: str, quantity=1) -> int:
     rule = rule_for(kind, region_code)
     if rule is None or not rule.active:
         return 0
-    try:
-        quantity = Decimal(str(quantity))
-    except InvalidOperation:
+    quantity = clean_quantity(quantity)
+    if quantity is None:
         return 0
-    if not quantity.is_finite() or quantity <= 0:
-        return 0
-    quantity = min(quantity, QUANTITY_MAX)
     return int((rule.points * quantity).to_integral_value(rounding=ROUND_DOWN))
 
 
@@ -84,9 +95,24 @@ def merit(
     *, worker: Worker, source: str, kind: str, region_code: str = "", reason: str = "", quantity=1, points=None, actor=None, **extra
 ) -> PointsEntry | None:
     """Post the points of one earning event, once per `source`: None when there is nothing to post (no active rule,
-    0 points, already posted)."""
+    0 points, already posted). On PostgreSQL the rule lookup and the posting are one statement
+    (`ledger.post_earning`); elsewhere the account row is locked and posted in Python."""
     if kind not in EARNING_KINDS or not source:
         return None
+    if ledger.one_statement():
+        text = reason or EarningKind(kind).label
+        common = {"kind": kind, "source": source, "reason": text, "region_code": region_code, "actor": actor}
+        if points is not None:
+            amount = min(int(points), POINTS_MAX)
+            if amount <= 0:
+                return None
+            return ledger.post_earning(worker, amount=amount, points_max=POINTS_MAX, **common)
+        cleaned = clean_quantity(quantity)
+        if cleaned is None:
+            return None
+        return ledger.post_earning(
+            worker, rule_kind=kind, prefixes=rule_prefixes(region_code), quantity=cleaned, points_max=POINTS_MAX, **common
+        )
     amount = points_for(kind, region_code, quantity) if points is None else int(points)
     if amount <= 0:
         return None

@@ -4,11 +4,12 @@ spent by many taps never below zero, the same earning published at once posts on
 them there."""
 
 import threading
+import time
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from sanxin.accounts.models import User
 from sanxin.accounts.services import grant_initial_roles
@@ -125,6 +126,34 @@ def test_the_same_merit_published_at_once_posts_once(personas):
     assert {o[0] for o in outcomes} == {"ok"}, outcomes
     assert PointsEntry.objects.filter(source="hazard:77").count() == 1
     assert PointsAccount.objects.get(worker=worker).balance == 10
+
+
+def test_a_source_posted_by_another_transaction_meanwhile_moves_no_balance(personas):
+    """The race the one-statement posting must survive: the second posting cannot see the first's uncommitted entry,
+    moves its account, then its insert finds the source taken; its balance must end where it began."""
+    first, second = (Worker.objects.get(user=user) for user in make_workers(2))
+    posted = threading.Event()
+
+    def hold_open():
+        with transaction.atomic():
+            entry = services.merit(worker=first, source="hazard:race", kind="hazard_valid", region_code="360102002001")
+            posted.set()
+            time.sleep(0.5)  # the other posting is now waiting on the source's unique key
+        return entry.pk
+
+    def post_meanwhile():
+        posted.wait(5)
+        with transaction.atomic():
+            return services.merit(worker=second, source="hazard:race", kind="hazard_valid", region_code="360102002001")
+
+    outcomes = run_at_once(lambda job: job(), [(hold_open,), (post_meanwhile,)])
+    assert sorted(o[0] for o in outcomes) == ["ok", "ok"], outcomes
+    assert [o[1] for o in outcomes].count(None) == 1, outcomes
+    assert PointsEntry.objects.filter(source="hazard:race").count() == 1
+    assert PointsAccount.objects.get(worker=first).balance == 110
+    account = PointsAccount.objects.get(worker=second)
+    assert (account.balance, account.earned) == (100, 100)
+    assert PointsEntry.objects.filter(account=account).count() == 1
 
 
 def test_one_withdrawal_at_once_reverses_once(personas):

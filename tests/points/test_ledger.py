@@ -55,6 +55,24 @@ def test_most_specific_prefix_wins_and_hours_round_down(worker, personas):
     assert PointsEntry.objects.get(source="v:3").amount == 5  # the national default
 
 
+def test_a_rule_edit_counts_for_the_next_posting_at_once(worker, personas):
+    """No copy of the rules outlives an edit (on PostgreSQL the rule is read in the posting's own statement)."""
+    publish("workers.merited", worker=worker, source="e:1", kind="hazard_valid", region_code="360102002001", reason="隐患")
+    rule = EarningRule.objects.get(kind="hazard_valid", region_code="")
+    rule.points = 12
+    rule.save()
+    publish("workers.merited", worker=worker, source="e:2", kind="hazard_valid", region_code="360102002001", reason="隐患")
+    local = EarningRule.objects.create(kind="hazard_valid", region_code="360102002", points=4)
+    publish("workers.merited", worker=worker, source="e:3", kind="hazard_valid", region_code="360102002001", reason="隐患")
+    local.active = False
+    local.save()
+    publish("workers.merited", worker=worker, source="e:4", kind="hazard_valid", region_code="360102002001", reason="隐患")
+    local.delete()
+    publish("workers.merited", worker=worker, source="e:5", kind="hazard_valid", region_code="360102002001", reason="隐患")
+    amounts = list(PointsEntry.objects.filter(source__startswith="e:").order_by("source").values_list("amount", "balance_after"))
+    assert amounts == [(10, 10), (12, 22), (4, 26), (12, 38)]  # e:4 posts nothing: the street's rule is off
+
+
 def test_an_inactive_or_zero_rule_posts_nothing(worker):
     EarningRule.objects.create(kind="care_checkin", region_code="360102", points=3, active=False)
     EarningRule.objects.create(kind="hazard_valid", region_code="360102", points=0)
