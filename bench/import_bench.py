@@ -71,8 +71,11 @@ def generate(path: Path, rows: int, seed: int = 36) -> None:
 def reset() -> None:
     from django.db import connection
 
+    from sanxin.coverage.models import CoverageFact
+    from sanxin.orgs.models import Organization
+
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE orgs_organization, orgs_coveragefact CASCADE")
+        cur.execute(f"TRUNCATE {Organization._meta.db_table}, {CoverageFact._meta.db_table} CASCADE")
 
 
 def ours(path: Path) -> tuple[float, str]:

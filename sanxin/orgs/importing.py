@@ -20,12 +20,14 @@ from sanxin.imports.spec import (
     ImportSpec,
     RowCheck,
     RowError,
+    Staged,
     chunked,
     find_cycles,
     lookup_text,
     parse_count,
     parse_date,
 )
+from sanxin.orgs import importing_fast
 from sanxin.orgs.importing_pg import write_with_copy
 from sanxin.orgs.models import REGISTRY_COLUMNS, Organization, OrgCategory, RegistrationStatus, kind_of
 from sanxin.orgs.services import organization_errors
@@ -219,14 +221,33 @@ def _stored_parents(codes: set[str]) -> dict[str, str | None]:
     }
 
 
-def write(valid: list[ParsedRow], *, scope: ImportScope = UNRESTRICTED, progress=None) -> Counts:
-    """Upsert by credit code: new rows created, changed rows updated, identical rows left alone."""
-    # Checked again inside the write's transaction: someone may have registered a code elsewhere since the check.
-    if scope.outside(Organization.objects.all(), "credit_code", [r.credit_code for r in valid]):
-        raise ImportConflict("校验之后名录有变动：有统一社会信用代码已由您管辖范围以外的单位登记。未导入任何数据，请重新导入")
-    if connection.vendor == "postgresql":
-        return write_with_copy(valid, zone_id=scope.zone_id, progress=progress)
-    return _write_orm(valid, zone_id=scope.zone_id)
+def stage(path, filename: str, *, user, progress=None) -> Staged | None:
+    """A large CSV file on PostgreSQL copied and checked in the database (sanxin.orgs.importing_fast), or None."""
+    return importing_fast.stage(path, filename, user=user, columns=COLUMNS, stored_parents=_stored_parents, progress=progress)
+
+
+TAKEN_MEANWHILE = "校验之后名录有变动：有统一社会信用代码已由您管辖范围以外的单位登记。未导入任何数据，请重新导入"
+
+
+def write(valid: list[ParsedRow] | Staged, *, scope: ImportScope = UNRESTRICTED, progress=None) -> Counts:
+    """Upsert by credit code: new rows created, changed rows updated, identical rows left alone.
+
+    `valid` is the valid rows, or a file staged and checked in the database (stage)."""
+    if isinstance(valid, Staged):
+        if importing_fast.taken_outside(valid, scope):
+            raise ImportConflict(TAKEN_MEANWHILE)
+        counts = write_with_copy(None, zone_id=scope.zone_id, progress=progress, source=valid.table)
+    else:
+        # Checked again inside the write's transaction: someone may have registered a code elsewhere since the check.
+        if scope.outside(Organization.objects.all(), "credit_code", [r.credit_code for r in valid]):
+            raise ImportConflict(TAKEN_MEANWHILE)
+        if connection.vendor != "postgresql":
+            return _write_orm(valid, zone_id=scope.zone_id)
+        counts = write_with_copy(valid, zone_id=scope.zone_id, progress=progress)
+    # The new rows' coverage fields are right as inserted; the counts of the regions they joined follow here.
+    if counts.regions:
+        publish("organizations.changed", ids=[], regions=counts.regions)
+    return counts
 
 
 def _write_orm(valid: list[ParsedRow], *, zone_id: int | None) -> Counts:
@@ -295,4 +316,5 @@ ORGANIZATIONS = ImportSpec(
     capability="orgs.manage",
     list_url_name="orgs:organization_list",
     tables=(Organization._meta.db_table,),
+    stage=stage,
 )

@@ -36,9 +36,17 @@ BULK_LOAD_MIN_ROWS = 100_000
 TABLE = Organization._meta.db_table
 
 
-def _is_bulk_load(cur) -> bool:
-    cur.execute(f"SELECT count(*) FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {TABLE} o WHERE o.credit_code = s.credit_code)")
-    new_rows = cur.fetchone()[0]
+def _new_rows(cur, source: str) -> tuple[int, list[str]]:
+    """How many rows of `source` are not in the registry yet, and the regions they go to (whose counts change)."""
+    cur.execute(
+        f"""SELECT count(*), array_agg(DISTINCT s.region_id) FROM {source} s
+            WHERE NOT EXISTS (SELECT 1 FROM {TABLE} o WHERE o.credit_code = s.credit_code)"""
+    )
+    count, regions = cur.fetchone()
+    return count, sorted(regions or [])
+
+
+def _is_bulk_load(cur, new_rows: int) -> bool:
     if new_rows < BULK_LOAD_MIN_ROWS:
         return False
     cur.execute(f"SELECT count(*) FROM {TABLE}")
@@ -47,21 +55,37 @@ def _is_bulk_load(cur) -> bool:
 
 @contextmanager
 def _indexes_built_after(cur, bulk: bool):
+    """A first bulk load: the indexes that back no constraint are dropped and built again after the insert, and the
+    table's foreign keys and its unique credit code are dropped and added again, so each foreign key is checked by
+    one join over the table instead of a trigger per row, and the unique index is built by one sort. All inside the
+    import's transaction: a failure or a kill leaves the table, its indexes and its constraints as they were."""
     if not bulk:
         yield
         return
-    # The primary key and the unique credit code (the upsert's key) stay: constraints own their indexes.
     cur.execute(
         f"""SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
             WHERE x.indrelid = '{TABLE}'::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"""
     )
     indexes = cur.fetchall()
-    for name, _ in indexes:
-        cur.execute(f'DROP INDEX "{name}"')  # names from the catalogue, not from the file
-    yield
-    # An index cannot be built over rows whose (deferred) foreign-key checks are pending: run them now.
+    # The table's own foreign keys, and its unique constraints no other table's foreign key stands on.
+    cur.execute(
+        f"""SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+            WHERE c.conrelid = '{TABLE}'::regclass AND (c.contype = 'f' OR (c.contype = 'u' AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)))
+            ORDER BY c.contype DESC, c.conname"""
+    )
+    constraints = cur.fetchall()
+    # Foreign-key checks still pending (the rows updated just before) must run before their constraint goes.
     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cur.execute("SET CONSTRAINTS ALL DEFERRED")  # every deferrable constraint of the schema is initially deferred
+    for name, _ in constraints:
+        cur.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')  # names from the catalogue, not from the file
+    for name, _ in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    yield
+    # Unique first (the self-reference's target is the primary key, which stays), then the foreign keys.
+    for name, definition in constraints:
+        cur.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
     for _, definition in indexes:
         cur.execute(definition)
 
@@ -76,23 +100,32 @@ def _stage_columns() -> str:
     return ", ".join(f"{column} {field_type(column)}" for column in COLUMNS)
 
 
-def write_with_copy(valid, *, zone_id: int | None = None, progress=None) -> Counts:
-    """New rows get `zone_id` (a zone committee's import); an update leaves the zone as it is."""
+def write_with_copy(valid, *, zone_id: int | None = None, progress=None, source: str | None = None) -> Counts:
+    """New rows get `zone_id` (a zone committee's import); an update leaves the zone as it is.
+
+    `valid` are parsed rows, copied into the staging table here; or, with `source`, the rows are already in that
+    table (the checked file, sanxin.orgs.importing_fast), with the staging table's columns."""
     counts = Counts()
     with connection.cursor() as cur:
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({_stage_columns()}, PRIMARY KEY (credit_code)) ON COMMIT DROP")
-        cur.execute(f"TRUNCATE {STAGE}")
-        with cur.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for row in valid:
-                v = row.values
-                copy.write_row([row.credit_code, *(v[c] for c in DATA), row.parent_code or None])
+        if source is None:
+            source = STAGE
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({_stage_columns()}, PRIMARY KEY (credit_code)) ON COMMIT DROP")
+            cur.execute(f"TRUNCATE {STAGE}")
+            with cur.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for row in valid:
+                    v = row.values
+                    copy.write_row([row.credit_code, *(v[c] for c in DATA), row.parent_code or None])
+            total = len(valid)
+        else:
+            cur.execute(f"SELECT count(*) FROM {source}")
+            total = cur.fetchone()[0]
         if progress:
             progress(0.4)
         # The stored rows this file changes (data or parent), and the parents they leave: their coverage changes.
         cur.execute(
-            f"""SELECT o.id, o.parent_id FROM {STAGE} s
-                JOIN orgs_organization o ON o.credit_code = s.credit_code
-                LEFT JOIN orgs_organization p ON p.id = o.parent_id
+            f"""SELECT o.id, o.parent_id FROM {source} s
+                JOIN {TABLE} o ON o.credit_code = s.credit_code
+                LEFT JOIN {TABLE} p ON p.id = o.parent_id
                 WHERE {CHANGED} OR p.credit_code IS DISTINCT FROM s.parent_code"""
         )
         changed = cur.fetchall()
@@ -100,26 +133,34 @@ def write_with_copy(valid, *, zone_id: int | None = None, progress=None) -> Coun
         touched = {org_id for org_id, _ in changed} | {parent_id for _, parent_id in changed if parent_id}
         # Before the insert: the new rows would only lengthen the join.
         cur.execute(
-            f"""UPDATE orgs_organization o SET {", ".join(f"{c} = s.{c}" for c in DATA)}, updated_at = now()
-                FROM {STAGE} s WHERE o.credit_code = s.credit_code AND ({CHANGED})"""
+            f"""UPDATE {TABLE} o SET {", ".join(f"{c} = s.{c}" for c in DATA)}, updated_at = now()
+                FROM {source} s WHERE o.credit_code = s.credit_code AND ({CHANGED})"""
         )
-        with _indexes_built_after(cur, _is_bulk_load(cur)):
+        new_rows, counts.regions = _new_rows(cur, source)
+        with _indexes_built_after(cur, _is_bulk_load(cur, new_rows)):
             cur.execute(
-                f"""INSERT INTO orgs_organization (credit_code, {", ".join(DATA)}, zone_id, {", ".join(DEFAULTS)})
+                f"""INSERT INTO {TABLE} (credit_code, {", ".join(DATA)}, zone_id, {", ".join(DEFAULTS)})
                     SELECT s.credit_code, {", ".join("s." + c for c in DATA)}, %s, {", ".join(DEFAULTS.values())}
-                    FROM {STAGE} s WHERE NOT EXISTS (SELECT 1 FROM orgs_organization o WHERE o.credit_code = s.credit_code)
-                    RETURNING id""",
+                    FROM {source} s WHERE NOT EXISTS (SELECT 1 FROM {TABLE} o WHERE o.credit_code = s.credit_code)""",
                 [zone_id],
             )
-            created = [r[0] for r in cur.fetchall()]
-        counts.created = len(created)
-        counts.unchanged = len(valid) - counts.created - counts.updated
-        if progress:
-            progress(0.7)
-        cur.execute(
-            f"""UPDATE orgs_organization o SET parent_id = p.id, updated_at = now()
-                FROM {STAGE} s LEFT JOIN orgs_organization p ON p.credit_code = s.parent_code
-                WHERE o.credit_code = s.credit_code AND o.parent_id IS DISTINCT FROM p.id"""
-        )
-        counts.touched_ids = sorted(touched.union(created))
+            counts.created = cur.rowcount
+            if progress:
+                progress(0.7)
+            # Parents once every row of the file exists: those named, then those the file takes away.
+            cur.execute(
+                f"""UPDATE {TABLE} o SET parent_id = p.id, updated_at = now()
+                    FROM {source} s LEFT JOIN {TABLE} p ON p.credit_code = s.parent_code
+                    WHERE s.parent_code IS NOT NULL AND o.credit_code = s.credit_code AND o.parent_id IS DISTINCT FROM p.id"""
+            )
+            cur.execute(
+                f"""UPDATE {TABLE} o SET parent_id = NULL, updated_at = now() FROM {source} s
+                    WHERE s.parent_code IS NULL AND o.parent_id IS NOT NULL AND o.credit_code = s.credit_code"""
+            )
+        counts.unchanged = total - counts.created - counts.updated
+        # A new organization starts with its coverage fields right (nothing covers it yet): only its region's counts
+        # change (counts.regions), and the parents it joins (their 边际递减).
+        cur.execute(f"SELECT DISTINCT p.id FROM {source} s JOIN {TABLE} p ON p.credit_code = s.parent_code WHERE s.parent_code IS NOT NULL")
+        touched |= {r[0] for r in cur.fetchall()}
+        counts.touched_ids = sorted(touched)
     return counts
