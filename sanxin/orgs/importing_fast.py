@@ -1,12 +1,13 @@
-"""PostgreSQL fast path of the organization import: a large plain CSV file is copied as it is into a temporary table
-of the session (COPY), and every row is checked there by one statement that also converts it to the registry's
-columns. The file takes this path only when that statement proves every row valid by the same rules as the row
-path (sanxin.orgs.importing.validate); a file with any row it cannot prove valid (or one COPY cannot read as the
-Python reader would) goes the row path instead, which reports each error (row, column, value, reason) as ever.
+"""PostgreSQL fast path of the organization import: a large plain CSV file is read and checked column-wise by DuckDB
+(on every core), in one statement that also converts each row to the registry's columns; the checked rows are then
+copied into a temporary table of the session (COPY), where the checks that need the registry run as joins (regions,
+scope, parents). The file takes this path only when every row is proved valid by the same rules as the row path
+(sanxin.orgs.importing.validate); a file with any row not proved valid (or one DuckDB might read otherwise than the
+Python reader) goes the row path instead, which reports each error (row, column, value, reason) as ever.
 
-The check is conservative: a row the statement calls valid is one the row path accepts with the same values; the
-converse need not hold (a date written 2020/05/01, a count written 1,200, a full-width code are valid, but left to
-the row path). Codes, counts and dates are read only in their plain ASCII form here.
+The check is conservative: a row called valid here is one the row path accepts with the same values; the converse
+need not hold (a date written 2020/05/01, a count written 30.0, a full-width code are valid, but left to the row
+path). Codes, counts and dates are read only in their plain ASCII form here.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
+import duckdb
 from django.db import DatabaseError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -34,101 +36,83 @@ from sanxin.regions.models import Industry, Region
 
 # Smaller files keep the row path: for them the staging costs more than it saves.
 FAST_MIN_BYTES = 256 * 1024
-RAW = "sanxin_raw_organization"
 CHECKED = "sanxin_checked_organization"
-# What str.strip() takes off both ends of a cell (every character Python calls whitespace): the ASCII ones are
-# trimmed here too; a cell that begins or ends with one of the others (a full-width space) is left to the row path.
-ASCII_WHITESPACE = "".join(chr(c) for c in range(128) if chr(c).isspace())
-OTHER_WHITESPACE = "".join(chr(c) for c in range(128, sys.maxunicode + 1) if chr(c).isspace())
-# The control characters of sanxin.core.text (NUL and surrogates cannot be in PostgreSQL text), and a cell edge
-# (the cells joined by tabs) next to such a space: a row with either is not proved clean here.
+# What str.strip() takes off both ends of a cell is every character Python calls whitespace; DuckDB's trim() takes off
+# a part of them (spaces, full-width and other wide spaces: never one Python keeps). A cell that still begins or ends
+# with one of the others (a tab, a line separator) is left to the row path. So is a row with a control character of
+# sanxin.core.text anywhere (NUL and surrogates cannot be in the text here). The cells are joined by line feeds for
+# this test: a file without quotes has none inside a cell.
+EDGE_WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and c not in (0x20, 0x0A))
 CONTROL = CONTROL_CHARACTERS.pattern[1:-1].replace("\x00", "\x01").replace("\ud800-\udfff", "")
-NOT_CLEAN = f"[{CONTROL}]|(^|\t)[{OTHER_WHITESPACE}]|[{OTHER_WHITESPACE}](\t|$)"
-CLEAN_USCC = "^[0-9]{8}[0-9A-HJ-NP-RTUW-Y]{10}$"  # sanxin.core.validators.CLEAN_USCC
-CLEAN_CODE = "^[0-9A-Z]{18}$"  # sanxin.orgs.importing.CLEAN_CODE (a parent's code: no check digit asked)
-COUNT = "^[0-9]{0,9}$"  # below MAX_COUNT, so never too large
-ISO_DATE = "^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-
-
-def _check_digit_sql(code: str) -> str:
-    """GB 32100's check character of `code` (sanxin.core.validators._uscc_check_character), as SQL."""
-    total = " + ".join(f"(strpos('{USCC_ALPHABET}', substr({code}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS))
-    return f"substr('{USCC_ALPHABET}', mod(31 - mod({total}, 31), 31) + 1, 1)"
-
-
-def _count_sql(cell: str) -> str:
-    return f"CASE WHEN {cell} ~ '{COUNT}' THEN coalesce(nullif({cell}, '')::integer, 0) END"
-
-
-def _date_ok_sql(cell: str) -> str:
-    """Empty, or a real ISO date (the day within its month) no later than today."""
-    day_fits = f"""substr({cell}, 9, 2)::integer <= extract(day from make_date(substr({cell}, 1, 4)::integer,
-        substr({cell}, 6, 2)::integer, 1) + interval '1 month - 1 day')"""
-    return f"""({cell} = '' OR CASE WHEN {cell} !~ '{ISO_DATE}' THEN false WHEN NOT ({day_fits}) THEN false
-        ELSE {cell}::date <= %(today)s END)"""
+NOT_CLEAN = f"[{CONTROL}]|(^|\n)[{EDGE_WHITESPACE}]|[{EDGE_WHITESPACE}](\n|$)"
+CLEAN_USCC = "[0-9]{8}[0-9A-HJ-NP-RTUW-Y]{10}"  # sanxin.core.validators.CLEAN_USCC
+CLEAN_CODE = "[0-9A-Z]{18}"  # sanxin.orgs.importing.CLEAN_CODE (a parent's code: no check digit asked)
+COUNT = "[0-9]{0,9}"  # below MAX_COUNT, so never too large
+ISO_DATE = "[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"  # the day itself is checked by strptime
 
 
 def _maps() -> dict:
     """The lookups the row path uses, as label → stored value (industries by name, then by code, as it reads them)."""
     industries = {i.name: i.pk for i in Industry.objects.all()} | {i.code: i.pk for i in Industry.objects.all()}
     return {
-        "category": {label: value for value, label in OrgCategory.choices} | {value: value for value in OrgCategory.values},
-        "status": {label: value for value, label in RegistrationStatus.choices},
-        "industry": {name: str(pk) for name, pk in industries.items()},
+        "cat": {label: value for value, label in OrgCategory.choices} | {value: value for value in OrgCategory.values},
+        "st": {label: value for value, label in RegistrationStatus.choices},
+        "ind": {name: str(pk) for name, pk in industries.items()},
     }
 
 
 def _check_sql(columns: list[ImportColumn]) -> str:
-    """One statement: each non-blank row of the raw table, trimmed as the reader trims, with `ok` true only if the
+    """One DuckDB statement over the file: each non-blank row, trimmed as the reader trims, with `ok` true only if the
     row path would accept it as it stands (the checks across rows and against the registry follow), and, where ok,
-    converted to the staging table's columns."""
+    converted to the staging table's columns. Column-wise and on every core: the check is no longer the slow part."""
     key = [c.key for c in columns]
-    trimmed = ", ".join(f"btrim(coalesce(c{i}, ''), %(ws)s) AS {k}" for i, k in enumerate(key, start=1))
-    lengths = " AND ".join(f"char_length(t.{c.key}) <= {c.max_length}" for c in columns if c.max_length)
-    required = " AND ".join(f"t.{c.key} <> ''" for c in columns if c.required)
+    trimmed = ", ".join(f"trim(coalesce(c{i}, '')) AS {k}" for i, k in enumerate(key, start=1))
+    lengths = " AND ".join(f"length({c.key}) <= {c.max_length}" for c in columns if c.max_length)
+    required = " AND ".join(f"{c.key} <> ''" for c in columns if c.required)
     counts = ("employees", "formal_members", "probationary_members")
-    parsed = ", ".join(f"{_count_sql(k)} AS {k}_n" for k in counts)
+    parsed = ", ".join(
+        f"CASE WHEN regexp_full_match({k}, '{COUNT}') THEN coalesce(CAST(nullif({k}, '') AS INTEGER), 0) END AS {k}_n" for k in counts
+    )
     social = ", ".join(f"'{c}'" for c in sorted(SOCIAL_CATEGORIES))
-    ok = f"""t.credit_code ~ '{CLEAN_USCC}' AND {_check_digit_sql("t.credit_code")} = substr(t.credit_code, 18, 1)
+    total = " + ".join(f"(strpos('{USCC_ALPHABET}', substr(credit_code, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS))
+    check_digit = f"substr('{USCC_ALPHABET}', CAST((31 - (({total}) % 31)) % 31 AS INTEGER) + 1, 1)"
+    established = f"""(established_on = '' OR (regexp_full_match(established_on, '{ISO_DATE}')
+        AND coalesce(CAST(try_strptime(established_on, '%Y-%m-%d') AS DATE) <= $today, false)))"""
+    ok = f"""regexp_full_match(credit_code, '{CLEAN_USCC}') AND {check_digit} = substr(credit_code, 18, 1)
         AND {required} AND {lengths}
-        AND cat.value IS NOT NULL AND ind.value IS NOT NULL AND coalesce(r.level >= 3, false)
-        AND t.employees_n IS NOT NULL AND t.formal_members_n IS NOT NULL AND t.probationary_members_n IS NOT NULL
-        AND t.formal_members_n + t.probationary_members_n <= t.employees_n
-        AND {_date_ok_sql("t.established_on")}
+        AND cat.value IS NOT NULL AND ind.value IS NOT NULL
+        AND employees_n IS NOT NULL AND formal_members_n IS NOT NULL AND probationary_members_n IS NOT NULL
+        AND formal_members_n + probationary_members_n <= employees_n
+        AND {established}
         AND st.value IS NOT NULL
-        AND (t.parent = '' OR (t.parent ~ '{CLEAN_CODE}' AND t.parent <> t.credit_code))
-        AND t.line !~ %(not_clean)s"""
+        AND (parent = '' OR (regexp_full_match(parent, '{CLEAN_CODE}') AND parent <> credit_code))
+        AND NOT regexp_matches(line, $not_clean)"""
     converted = {
-        "credit_code": "x.credit_code",
-        "name": "x.name",
-        "kind": f"CASE WHEN x.cat_value IN ({social}) THEN '{OrgKind.SOCIAL.value}' ELSE '{OrgKind.ECONOMIC.value}' END",
-        "category": "x.cat_value",
-        "industry_id": "x.ind_value::integer",
-        "region_id": "x.region",
-        "address": "x.address",
-        "legal_representative": "x.legal_representative",
-        "employees": "x.employees_n",
-        "formal_members": "x.formal_members_n",
-        "probationary_members": "x.probationary_members_n",
-        "established_on": "nullif(x.established_on, '')::date",
-        "registration_status": "x.st_value",
-        "parent_code": "nullif(x.parent, '')",
+        "credit_code": "credit_code",
+        "name": "name",
+        "kind": f"CASE WHEN cat_value IN ({social}) THEN '{OrgKind.SOCIAL.value}' ELSE '{OrgKind.ECONOMIC.value}' END",
+        "category": "cat_value",
+        "industry_id": "ind_value",
+        "region_id": "region",
+        "address": "address",
+        "legal_representative": "legal_representative",
+        "employees": "employees_n",
+        "formal_members": "formal_members_n",
+        "probationary_members": "probationary_members_n",
+        "established_on": "nullif(established_on, '')",
+        "registration_status": "st_value",
+        "parent_code": "nullif(parent, '')",
     }
     if list(converted) != STAGE_COLUMNS:  # the staging table's own columns, in its order
         raise RuntimeError(f"staging columns changed: {STAGE_COLUMNS}")
-    values = ", ".join(f"CASE WHEN x.ok THEN {expression} END" for expression in converted.values())
-    # OFFSET 0 keeps each inner query a query of its own: a cell is trimmed once, `ok` computed once per row.
-    return f"""INSERT INTO {CHECKED} (ok, {", ".join(STAGE_COLUMNS)})
-        SELECT x.ok, {values}
-        FROM (SELECT t.*, cat.value AS cat_value, ind.value AS ind_value, st.value AS st_value, ({ok}) AS ok
-              FROM (SELECT *, {parsed}, concat_ws(E'\\t', {", ".join(key)}) AS line
-                    FROM (SELECT {trimmed} FROM {RAW} OFFSET 0) trimmed OFFSET 0) t
-              LEFT JOIN unnest(%(category_labels)s::text[], %(category_values)s::text[]) cat(label, value) ON cat.label = t.category
-              LEFT JOIN unnest(%(industry_labels)s::text[], %(industry_values)s::text[]) ind(label, value) ON ind.label = t.industry
-              LEFT JOIN unnest(%(status_labels)s::text[], %(status_values)s::text[]) st(label, value)
-                  ON st.label = coalesce(nullif(t.registration_status, ''), '{RegistrationStatus.ACTIVE.label}')
-              LEFT JOIN {Region._meta.db_table} r ON r.code = t.region
-              WHERE t.line ~ '[^\\t]' OFFSET 0) x"""
+    values = ", ".join(f"{expression} AS {name}" for name, expression in converted.items())
+    return f"""CREATE TABLE checked AS
+        WITH t AS (SELECT {trimmed} FROM raw),
+        u AS (SELECT *, {parsed}, concat_ws(chr(10), {", ".join(key)}) AS line FROM t WHERE concat({", ".join(key)}) <> ''),
+        v AS (SELECT u.*, cat.value AS cat_value, ind.value AS ind_value, st.value AS st_value, ({ok}) AS ok
+              FROM u LEFT JOIN cat ON cat.label = u.category LEFT JOIN ind ON ind.label = u.industry
+              LEFT JOIN st ON st.label = coalesce(nullif(u.registration_status, ''), '{RegistrationStatus.ACTIVE.label}'))
+        SELECT ok, {values} FROM v"""
 
 
 def _header(path: Path, columns: list[ImportColumn]) -> bool:
@@ -144,7 +128,7 @@ def _header(path: Path, columns: list[ImportColumn]) -> bool:
         text = line.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return False
-    if "," not in text or '"' in text:
+    if "," not in text:
         return False
     header = next(csv.reader(io.StringIO(text)))
     if len(header) != len(columns):
@@ -156,32 +140,87 @@ def _header(path: Path, columns: list[ImportColumn]) -> bool:
     return True
 
 
-def _copy_raw(cur, path: Path, columns: int, progress) -> bool:
-    """COPY the file into the raw table; False if COPY cannot read it as the Python reader would."""
-    with path.open("rb") as handle:
-        data = handle.read()
-    # What COPY reads differently from Python's csv module: NUL, COPY's end-of-data marker, a blank line.
-    # A quote: COPY reads a quote inside an unquoted cell as the start of a quoted part, Python as a character.
-    if b'"' in data or b"\x00" in data or b"\\." in data or b"\n\n" in data or b"\n\r\n" in data or b"\r" in data.replace(b"\r\n", b""):
+def _plain(path: Path) -> bool:
+    """What DuckDB's CSV reader (no quoting) reads exactly as Python's csv module does: no quote (a quote inside a
+    cell starts a quoted part for one, not for the other), no backslash (the NULL marker of the hand-over to
+    PostgreSQL), no NUL, no blank line, no lone carriage return; valid UTF-8 (else the row path decodes GB18030)."""
+    data = path.read_bytes()
+    if b'"' in data or b"\\" in data or b"\x00" in data or b"\n\n" in data or b"\n\r\n" in data:
         return False
-    cells = ", ".join(f"c{i} text" for i in range(1, columns + 1))
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
     try:
-        with transaction.atomic():
-            cur.execute(f"DROP TABLE IF EXISTS {RAW}")
-            cur.execute(f"CREATE TEMP TABLE {RAW} ({cells})")
-            with cur.copy(f"COPY {RAW} FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-                view = memoryview(data)
-                for start in range(0, len(data), 1 << 22):
-                    copy.write(view[start : start + (1 << 22)])
-    except (DatabaseError, psycopg.Error):  # COPY's own errors come from psycopg unwrapped
+        data.decode("utf-8")
+    except UnicodeDecodeError:
         return False
-    if progress:  # not during the COPY: the progress is written through this same connection
-        progress(1.0)
     return True
 
 
+def stage(path: Path, filename: str, *, user, columns: list[ImportColumn], stored_parents: Callable, progress=None) -> Staged | None:
+    """The file checked, every row valid, and copied into a temporary table: a Staged table for the write; else None
+    (the row path)."""
+    if connection.vendor != "postgresql" or not filename.lower().endswith(".csv") or path.stat().st_size < FAST_MIN_BYTES:
+        return None
+    if not _header(path, columns) or not _plain(path):
+        return None
+    with tempfile.TemporaryDirectory(prefix="sanxin-import-") as folder:
+        checked = Path(folder) / "checked.csv"
+        total = _check_file(path, checked, columns)
+        if progress:
+            progress(0.5)
+        if not total or total > MAX_ROWS:
+            return None
+        staged = Staged(CHECKED, total)
+        with connection.cursor() as cur:
+            _set_temp_buffers(cur)
+            cur.execute(f"DROP TABLE IF EXISTS {CHECKED}")
+            cur.execute(f"CREATE TEMP TABLE {CHECKED} ({_stage_columns()})")
+            with checked.open("rb") as handle, cur.copy(f"COPY {CHECKED} FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+                while chunk := handle.read(1 << 22):
+                    copy.write(chunk)
+            if not _checked_in_database(cur, user, stored_parents):
+                staged.close()
+                return None
+            cur.execute(f"ANALYZE {CHECKED}")
+    return staged
+
+
+def _check_file(path: Path, checked: Path, columns: list[ImportColumn]) -> int | None:
+    """DuckDB reads and checks the file; if every row is valid (and no code repeats), it writes them converted to
+    `checked` (CSV, NULL as \\N) and answers how many; else None."""
+    maps = _maps()
+    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, len(columns) + 1))
+    database = duckdb.connect(config={"threads": 2})
+    try:
+        database.execute(
+            f"""CREATE TABLE raw AS SELECT * FROM read_csv({_literal(path)}, header = true, delim = ',', quote = '', escape = '',
+                columns = {{{names}}}, auto_detect = false, strict_mode = true, null_padding = false, parallel = true)"""
+        )
+        for name, mapping in maps.items():
+            database.execute(f"CREATE TABLE {name} (label VARCHAR, value VARCHAR)")
+            database.executemany(f"INSERT INTO {name} VALUES (?, ?)", list(mapping.items()))
+        database.execute(_check_sql(columns), {"not_clean": NOT_CLEAN, "today": timezone.localdate()})
+        total, bad = database.execute("SELECT count(*), count(*) FILTER (WHERE NOT ok) FROM checked").fetchone()
+        if bad or not total:
+            return None
+        if database.execute("SELECT 1 FROM checked GROUP BY credit_code HAVING count(*) > 1 LIMIT 1").fetchone():
+            return None
+        columns_out = ", ".join(STAGE_COLUMNS)
+        database.execute(f"COPY (SELECT {columns_out} FROM checked) TO {_literal(checked)} (FORMAT csv, HEADER false, NULLSTR '\\N')")
+        return total
+    except duckdb.Error:
+        return None
+    finally:
+        database.close()
+
+
+def _literal(path: Path) -> str:
+    """A path of our own (the stored upload, a temporary file) as an SQL string."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def _set_temp_buffers(cur) -> None:
-    """The staging tables in memory where the session allows it (only before its first temporary table)."""
+    """The staging table in memory where the session allows it (only before its first temporary table)."""
     try:
         with transaction.atomic():
             cur.execute("SET temp_buffers = '1GB'")
@@ -189,48 +228,17 @@ def _set_temp_buffers(cur) -> None:
         pass
 
 
-def stage(path: Path, filename: str, *, user, columns: list[ImportColumn], stored_parents: Callable, progress=None) -> Staged | None:
-    """The file checked in the database, every row valid: a Staged table for the write; else None (the row path)."""
-    if connection.vendor != "postgresql" or not filename.lower().endswith(".csv") or path.stat().st_size < FAST_MIN_BYTES:
-        return None
-    if not _header(path, columns):
-        return None
-    with connection.cursor() as cur:
-        _set_temp_buffers(cur)
-        if not _copy_raw(cur, path, len(columns), progress):
-            return None
-        try:
-            staged = _check(cur, columns, user=user, stored_parents=stored_parents)
-        finally:
-            cur.execute(f"DROP TABLE IF EXISTS {RAW}")
-    return staged
-
-
-def _check(cur, columns, *, user, stored_parents) -> Staged | None:
-    maps = _maps()
-    params = {"ws": ASCII_WHITESPACE, "not_clean": NOT_CLEAN, "today": timezone.localdate()}
-    for name, mapping in maps.items():
-        params[f"{name}_labels"], params[f"{name}_values"] = list(mapping), list(mapping.values())
-    cur.execute(f"DROP TABLE IF EXISTS {CHECKED}")
-    cur.execute(f"CREATE TEMP TABLE {CHECKED} (ok boolean, {_stage_columns()})")
-    cur.execute(_check_sql(columns), params)
-    staged = Staged(CHECKED, 0)
-    cur.execute(f"SELECT count(*), count(*) FILTER (WHERE NOT ok), count(parent_code) FROM {CHECKED}")
-    staged.total, bad, with_parent = cur.fetchone()
-    if bad or not staged.total or staged.total > MAX_ROWS or _duplicates(cur) or not _in_scope(cur, user):
-        staged.close()
-        return None
-    if with_parent and not _parents_valid(cur, user, stored_parents):
-        staged.close()
-        return None
-    cur.execute(f"ALTER TABLE {CHECKED} DROP COLUMN ok")
-    cur.execute(f"ANALYZE {CHECKED}")
-    return staged
-
-
-def _duplicates(cur) -> bool:
-    cur.execute(f"SELECT 1 FROM {CHECKED} GROUP BY credit_code HAVING count(*) > 1 LIMIT 1")
-    return cur.fetchone() is not None
+def _checked_in_database(cur, user, stored_parents) -> bool:
+    """What needs the registry: every region exists down to the county at least, the places and stored codes are in
+    the user's scope, and every parent exists and no chain of parents loops."""
+    cur.execute(
+        f"""SELECT EXISTS (SELECT 1 FROM {CHECKED} c LEFT JOIN {Region._meta.db_table} r ON r.code = c.region_id
+            WHERE r.code IS NULL OR r.level < 3)"""
+    )
+    if cur.fetchone()[0] or not _in_scope(cur, user):
+        return False
+    cur.execute(f"SELECT EXISTS (SELECT 1 FROM {CHECKED} WHERE parent_code IS NOT NULL)")
+    return not cur.fetchone()[0] or _parents_valid(cur, user, stored_parents)
 
 
 def _stored_outside(table: str, scope: ImportScope) -> bool:

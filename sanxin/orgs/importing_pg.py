@@ -33,6 +33,8 @@ DEFAULTS = {
 # them up row by row (about 3× on a million rows). Until the import commits, readers of the registry wait;
 # everyday imports, smaller than the registry, keep the indexes and leave the table readable.
 BULK_LOAD_MIN_ROWS = 100_000
+WORK_MEM = "256MB"
+MAINTENANCE_WORK_MEM = "1GB"  # the index builds of a first bulk load: one sort in memory each
 TABLE = Organization._meta.db_table
 
 
@@ -83,6 +85,7 @@ def _indexes_built_after(cur, bulk: bool):
     for name, _ in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     yield
+    cur.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
     # Unique first (the self-reference's target is the primary key, which stays), then the foreign keys.
     for name, definition in constraints:
         cur.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
@@ -107,6 +110,9 @@ def write_with_copy(valid, *, zone_id: int | None = None, progress=None, source:
     table (the checked file, sanxin.orgs.importing_fast), with the staging table's columns."""
     counts = Counts()
     with connection.cursor() as cur:
+        # Joins, sorts and the counts' grouping in memory (a million rows spill the defaults to disk); for this
+        # transaction only.
+        cur.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         if source is None:
             source = STAGE
             cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({_stage_columns()}, PRIMARY KEY (credit_code)) ON COMMIT DROP")

@@ -78,7 +78,7 @@ def test_a_clean_file_takes_the_fast_path_and_stores_what_the_row_path_stores(pe
     rows = [
         row(code=head, name="总部有限公司", category="互联网平台企业", **{"正式党员数": "3", "从业人员数": "10"}),
         row(name="分店", category="加盟商/站点", **{"上级单位统一社会信用代码": head, "成立日期": ""}),
-        row(name="  前后有空格  ", industry="6020", category="law_firm", **{"详细地址": "民巷\t2 号", "登记状态": "注销"}),
+        row(name="\u3000 前后有空格  ", industry="6020", category="law_firm", **{"详细地址": "民巷\t2 号", "登记状态": "注销"}),
         row(name="计数空白", **{"从业人员数": "", "正式党员数": "", "预备党员数": "", "登记状态": ""}),
         ["", "", "", "", "", "", "", "", "", "", "", "", ""],  # a blank row: skipped by both
         row(name="另一家分店", **{"上级单位统一社会信用代码": parent_stored.credit_code, "成立日期": "2024-02-29"}),
@@ -109,7 +109,8 @@ BAD_CELLS = {
     "empty name": {"单位名称": ""},
     "long name": {"单位名称": "字" * 201},
     "control character": {"单位名称": "南昌\x07有限公司"},
-    "full-width space at the edge": {"单位名称": "\u3000南昌有限公司"},
+    "tab at the edge": {"单位名称": "\t南昌有限公司"},
+    "line separator at the edge": {"单位名称": "南昌有限公司\u2028"},
     "unknown category": {"单位类别": "国有企业"},
     "unknown industry": {"所属行业": "不存在的行业"},
     "unknown region": {"所在地区代码": "369999999999"},
@@ -211,3 +212,22 @@ def test_valid_only_mode_with_bad_rows_writes_the_valid_ones_as_before(personas,
     assert fast[0] is None
     assert fast_job[:5] == ("done", 2, 0, 0, 1)
     assert (fast_job, fast_store) == (row_job, row_store)
+
+
+def test_a_file_from_excel_with_a_byte_order_mark_and_crlf_takes_the_fast_path(personas, monkeypatch, fast):
+    rows = [row(name="甲有限公司 "), row(name="乙有限公司", **{"详细地址": ""})]
+    content = b"\xef\xbb\xbf" + csv_bytes(rows).replace(b"\n", b"\r\n")
+    (fast_job, *fast_store), (row_job, *row_store) = both_ways(personas["county"], content, monkeypatch, fast)
+    assert fast[0] is not None and fast_job[:5] == ("done", 2, 0, 0, 0)
+    assert (fast_job, fast_store) == (row_job, row_store)
+
+
+def test_duckdb_trims_no_character_python_keeps():
+    """The fast path trusts DuckDB's trim() to take off only what str.strip() takes off (the rest is refused)."""
+    import duckdb
+
+    database = duckdb.connect()
+    found = database.execute(
+        "SELECT range FROM range(1, 65536) WHERE (range < 55296 OR range > 57343) AND trim(chr(CAST(range AS INTEGER)) || 'x') = 'x'"
+    ).fetchall()
+    assert found and all(chr(code).isspace() for (code,) in found)
