@@ -9,6 +9,11 @@ Full-width → half-width (NFKC), brackets unified, the names of the firm's own 
 and county dropped where they stand at the start, at the start of a branch's own part, or
 alone in brackets; legal-form suffixes
 dropped; a branch suffix dropped but remembered, so a branch never equals its head office.
+
+A region word written with one wrong character is dropped too (江酉省南唱市顺丰速运 → 顺丰速运):
+a word of three characters or more with any one character replaced, a two-character short
+form only with a character that sounds the same (南唱 for 南昌, never 南京), and only where
+what follows still reads as a name (not 路, 街…, and at least two characters).
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
 
 LEGAL_FORMS = [
     "集团股份有限公司",
@@ -44,8 +52,9 @@ REGION_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治区", "�
 
 _LEGAL_FORM = re.compile("|".join(sorted(LEGAL_FORMS, key=len, reverse=True)))
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+_NOT_A_NAME_START = frozenset("路街巷道弄号")  # a road follows: 南京路 is an address, not a misspelt 南昌
 _BRACKETS_AND_SPACES = str.maketrans(
-    {**dict.fromkeys("[【〔{", "("), **dict.fromkeys("]】〕}", ")"), **dict.fromkeys(" \t\r\n\u3000", None)}
+    {**dict.fromkeys("[【〔{", "("), **dict.fromkeys("]】〕}", ")"), **dict.fromkeys(" \t\r\n\u3000", None), "巿": "市"}
 )
 
 
@@ -71,8 +80,44 @@ def _unify(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").translate(_BRACKETS_AND_SPACES)
 
 
+@lru_cache(maxsize=65536)
+def readings(character: str) -> frozenset[str]:
+    """The toneless readings of a character (行 → xing, hang, heng); a non-Chinese character is its own."""
+    return frozenset(pinyin(character, style=Style.NORMAL, heteronym=True, errors=lambda c: [c])[0])
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """Two characters that share a reading: what a pinyin input method mistypes (源/元, 南唱/南昌)."""
+    return a == b or bool(readings(a) & readings(b))
+
+
+def sounds_the_same(a: str, b: str) -> bool:
+    """Two texts of one length, different, whose differing characters (one or two) each sound alike."""
+    if len(a) != len(b) or a == b:
+        return False
+    differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differing) <= 2 and all(sound_alike(x, y) for x, y in differing)
+
+
+def _one_off(text: str, word: str) -> bool:
+    """`text` starts with `word` but for one character: any character in a long word, a sound-alike in a short one."""
+    head = text[: len(word)]
+    if len(head) != len(word):
+        return False
+    differing = [(x, y) for x, y in zip(head, word, strict=True) if x != y]
+    if len(differing) != 1:
+        return False
+    if len(word) >= 3 and head[-1] == word[-1]:
+        return True  # the suffix (省, 市, 区, 县) stands: any one character before it may be mistyped
+    return sound_alike(*differing[0])
+
+
+def _reads_as_name(rest: str) -> bool:
+    return len(rest) >= 2 and rest[0] not in _NOT_A_NAME_START
+
+
 class Prefixes:
-    """Region words that may stand at the start of a text, stripped longest first."""
+    """Region words that may stand at the start of a text, stripped longest first; one mistyped character tolerated."""
 
     def __init__(self, names: Iterable[str]):
         self.words = region_words(names)
@@ -80,15 +125,46 @@ class Prefixes:
         self.by_head: dict[str, list[str]] = {}
         for word in sorted(self.words, key=len, reverse=True):
             self.by_head.setdefault(word[:2], []).append(word)
+        self.longest_first = sorted(self.words, key=len, reverse=True)
+        self.first_chars = frozenset(w[0] for w in self.words) | frozenset(w[1] for w in self.words if len(w) > 1)
+
+    def _exact(self, text: str) -> str | None:
+        words = self.by_head.get(text[:2])
+        if words:
+            return next((w for w in words if len(text) > len(w) + 1 and text.startswith(w)), None)
+        return None
+
+    def _fuzzy(self, text: str) -> str | None:
+        """The region word the text starts with but for one character, if what follows still reads as a name."""
+        if text[:1] not in self.first_chars and text[1:2] not in self.first_chars:
+            return None  # neither of the first two characters belongs to any word: no word one character off
+        for word in self.longest_first:
+            if _one_off(text, word) and _reads_as_name(text[len(word) :]):
+                return text[: len(word)]
+        return None
 
     def strip(self, text: str) -> str:
-        """Drop region words at the start, always keeping at least two characters."""
-        while words := self.by_head.get(text[:2]):
-            word = next((w for w in words if len(text) > len(w) + 1 and text.startswith(w)), None)
+        """Drop region words at the start, exact words first, always keeping at least two characters."""
+        while True:
+            word = self._exact(text) or self._fuzzy(text)
             if word is None:
-                break
+                return text
             text = text[len(word) :]
-        return text
+
+    def only_places(self, text: str) -> bool:
+        """The text is region words and nothing else (南昌东湖, 南唱): a bracket that only says where the firm is."""
+        if text in self.words:
+            return True
+        while text:
+            word = next((w for w in self.longest_first if text.startswith(w)), None)
+            if word is None and len(text) >= 3:
+                word = next((text[: len(w)] for w in self.longest_first if len(w) >= 2 and _one_off(text, w)), None)
+            elif word is None:
+                word = next((text for w in self.longest_first if len(w) == len(text) and _one_off(text, w)), None)
+            if word is None:
+                return False
+            text = text[len(word) :]
+        return True
 
 
 class NameNormalizer:
@@ -119,7 +195,7 @@ class NameNormalizer:
     def _normalize(self, name: str) -> NormalizedName:
         text = _unify(name)
         if "(" in text:
-            text = _BRACKETED.sub(lambda m: "" if not m.group(1) or m.group(1) in self.words else m.group(0), text)
+            text = _BRACKETED.sub(lambda m: "" if not m.group(1) or self.prefixes.only_places(m.group(1)) else m.group(0), text)
         text = self.prefixes.strip(text)
         is_branch = False
         if text.endswith(_BRANCH_ENDINGS):
