@@ -73,7 +73,7 @@ class Similar:
     index: int
     score: float  # name similarity 0–100
     runner_up: float  # the second best candidate's similarity (0 without one)
-    sound: bool  # the names differ only by characters that sound alike
+    sound: bool  # the names differ only by characters that sound alike, or by a stray character in front
     place: bool | None  # same street and number, another place, or unsure (an address missing)
     has_addresses: bool
 
@@ -102,6 +102,11 @@ def code_decision(c: Similar, apart: int, t=thresholds) -> str:
     if c.score >= 100 and c.place is not False:
         return "review"
     return "new"
+
+
+def stray_head(a: str, b: str) -> bool:
+    """One name is the other with one more character in front: what a mistyped region suffix leaves (宜春附东天 → 附东天)."""
+    return (len(a) == len(b) + 1 and a.endswith(b)) or (len(b) == len(a) + 1 and b.endswith(a))
 
 
 def codes_apart(a: str, b: str) -> int:
@@ -233,8 +238,9 @@ class Matcher:
         if region and not (region.startswith(self.region_code) or self.region_code.startswith(region[:6])):
             return Result(number, values, Outcome.OUTSIDE, reason="所在地区不在本次比对范围内")
         county = region[:6] if len(region) >= 6 else ""
-        counties = [county] if county else index.counties_under(self.region_code[:6])
-        normalize = self.normalizers[county or self.region_code[:6]]
+        within = region if len(region) > len(self.region_code) else self.region_code[:6]  # a row that names its city only
+        counties = [county] if county else index.counties_under(within)
+        normalize = self.normalizers[county or within]
         name = normalize(values.get("单位名称", ""))
         exact = index.exact_matches(counties, name)
         if code:  # a code the platform does not have: a new firm, or a mistyped code of a firm of that name and address
@@ -274,7 +280,8 @@ class Matcher:
         place = None
         if has_addresses:  # street and number only: a shared city and county prove nothing
             place = same_place(normalize.address(address), self.normalizers[known.region_code[:6]].address(known.address))
-        sound = score < 100 and sounds_the_same(name.key, index.names[i].key)
+        other = index.names[i].key
+        sound = score < 100 and (sounds_the_same(name.key, other) or stray_head(name.key, other))
         return Similar(i, score, runner_up, sound, place, has_addresses)
 
     def _evidence(self, code: str, c: Similar) -> dict:
@@ -313,9 +320,7 @@ class Matcher:
             return Result(
                 number, values, Outcome.REVIEW, known.id, 100.0, f"名称一致但统一社会信用代码不同（平台为 {other}）", evidence=found
             )
-        return Result(
-            number, values, Outcome.NEW, reason="平台名录中没有这个统一社会信用代码", evidence=found if c.score >= thresholds.REVIEW else {}
-        )
+        return Result(number, values, Outcome.NEW, reason="平台名录中没有这个统一社会信用代码", evidence=found)
 
     def _by_similarity(
         self, number: int, values: dict, counties: list[str], normalize: NameNormalizer, name: NormalizedName, gone_there: bool
@@ -337,7 +342,8 @@ class Matcher:
                 reason = "名称读音相同，仅个别字不同"
             return self._matched(number, values, c.index, score, reason, gone_there, found)
         if decision == "new":
-            reason = "名称相近的单位在另一地址" if place is False and c.score >= thresholds.REVIEW else "平台名录中没有相近的单位"
+            elsewhere = place is False and (c.sound or c.score >= thresholds.REVIEW)
+            reason = "名称相近的单位在另一地址" if elsewhere else "平台名录中没有相近的单位"
             return Result(number, values, Outcome.NEW, score=score, reason=reason, evidence=found)
         self.reached.add(c.index)
         where = {True: "，地址相同", False: "，地址不同", None: ""}[place]

@@ -52,6 +52,8 @@ REGION_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治区", "�
 
 _LEGAL_FORM = re.compile("|".join(sorted(LEGAL_FORMS, key=len, reverse=True)))
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+# Characters written for a region suffix because they look like it (a sound-alike is taken anyway).
+SUFFIX_LOOKALIKES = {"市": "币布帀", "省": "劣肖少雀", "区": "匹巨医", "县": "具且", "镇": "填", "乡": "多"}
 _NOT_A_NAME_START = frozenset("路街巷道弄号")  # a road follows: 南京路 is an address, not a misspelt 南昌
 _BRACKETS_AND_SPACES = str.maketrans(
     {**dict.fromkeys("[【〔{", "("), **dict.fromkeys("]】〕}", ")"), **dict.fromkeys(" \t\r\n\u3000", None), "巿": "市"}
@@ -109,7 +111,8 @@ def _one_off(text: str, word: str) -> bool:
         return False
     if len(word) >= 3 and head[-1] == word[-1]:
         return True  # the suffix (省, 市, 区, 县) stands: any one character before it may be mistyped
-    return sound_alike(*differing[0])
+    typed, meant = differing[0]
+    return sound_alike(typed, meant) or typed in SUFFIX_LOOKALIKES.get(meant, "")
 
 
 def _reads_as_name(rest: str) -> bool:
@@ -134,22 +137,35 @@ class Prefixes:
             return next((w for w in words if len(text) > len(w) + 1 and text.startswith(w)), None)
         return None
 
-    def _fuzzy(self, text: str) -> str | None:
+    def _fuzzy(self, text: str, longer_than: int = 0) -> str | None:
         """The region word the text starts with but for one character, if what follows still reads as a name."""
         if text[:1] not in self.first_chars and text[1:2] not in self.first_chars:
             return None  # neither of the first two characters belongs to any word: no word one character off
         for word in self.longest_first:
+            if len(word) <= longer_than:
+                return None
             if _one_off(text, word) and _reads_as_name(text[len(word) :]):
                 return text[: len(word)]
         return None
 
     def strip(self, text: str) -> str:
-        """Drop region words at the start, exact words first, always keeping at least two characters."""
+        """Drop region words at the start, always keeping at least two characters. A word written with one wrong
+        character goes before a shorter exact one (江西劣赣州 → 赣州: the 省 mistyped, not 江西 and then 劣)."""
         while True:
-            word = self._exact(text) or self._fuzzy(text)
+            exact = self._exact(text)
+            word = self._fuzzy(text, len(exact) if exact else 0)
+            if word and exact and not self._settled(word, text[len(word) :]):
+                word = None  # 江西兴晟: a brand that starts with 兴 after 江西, not 江西省 misheard
+            word = word or exact
             if word is None:
                 return text
             text = text[len(word) :]
+
+    def _settled(self, word: str, rest: str) -> bool:
+        """A word one character off goes before a shorter exact word only when its last character looks like the
+        suffix it stands for, or another region word follows it."""
+        meant = next((w for w in self.longest_first if len(w) == len(word) and _one_off(word, w)), "")
+        return (meant and word[-1] in SUFFIX_LOOKALIKES.get(meant[-1], "")) or self._exact(rest) is not None
 
     def only_places(self, text: str) -> bool:
         """The text is region words and nothing else (南昌东湖, 南唱): a bracket that only says where the firm is."""
