@@ -119,6 +119,10 @@ def same_place(a: str, b: str) -> bool | None:
     numbers_a, numbers_b = _NUMBERS.findall(a), _NUMBERS.findall(b)
     if numbers_a and numbers_b and numbers_a != numbers_b:
         return False
+    if numbers_a and numbers_b:  # the same number on clearly another road (人民路18号, 阳明路18号) is another place
+        road_a, road_b = a[: a.index(numbers_a[0])], b[: b.index(numbers_b[0])]
+        if road_a and road_b and fuzz.ratio(road_a, road_b) < 50:
+            return False
     score = fuzz.ratio(a, b)
     return True if score >= 90 else False if score < 50 else None
 
@@ -157,6 +161,10 @@ class KnownIndex:
         self.known = known
         self.names: list[NormalizedName] = [normalizers[k.region_code[:6]](k.name) for k in known]
         self.by_code = {k.credit_code: i for i, k in enumerate(known) if k.credit_code}
+        self.by_serial: dict[str, list[int]] = defaultdict(list)  # the organization part of the code (characters 9–17)
+        for i, k in enumerate(known):
+            if len(k.credit_code) == 18:
+                self.by_serial[k.credit_code[8:17]].append(i)
         self.exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
         self.postings: dict[tuple[str, bool], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i, (k, name) in enumerate(zip(known, self.names, strict=True)):
@@ -245,6 +253,14 @@ class Matcher:
         exact = index.exact_matches(counties, name)
         if code:  # a code the platform does not have: a new firm, or a mistyped code of a firm of that name and address
             return self._by_code(number, values, code, counties, normalize, name, exact, gone_there)
+        if len(exact) == 1 and (name.repaired or index.names[exact[0]].repaired):
+            # Equal only once a mistyped region word was read as meant: the address must not say another firm.
+            c = self.similar(values, normalize, name, exact[0], 100.0, 0.0)
+            found = self._evidence("absent", c)
+            if c.place is False:
+                return Result(number, values, Outcome.NEW, score=100.0, reason="名称仅地区前缀一字之差，且地址不同", evidence=found)
+            self.reached.add(exact[0])
+            return self._matched(number, values, exact[0], 100.0, "名称规范化后一致（地区名有错字）", gone_there, found)
         if len(exact) == 1:
             self.reached.add(exact[0])
             return self._matched(number, values, exact[0], 100.0, "名称规范化后一致", gone_there, {"code": "absent", "name": "equal"})
@@ -274,15 +290,33 @@ class Matcher:
                 return None
             _key, score, i = scored[0]
             runner_up = scored[1][1] if len(scored) > 1 else 0.0
-        known = index.known[i]
+        return self.similar(values, normalize, name, i, score, runner_up)
+
+    def similar(self, values: dict, normalize: NameNormalizer, name: NormalizedName, i: int, score: float, runner_up: float) -> Similar:
+        """What the rules look at for one candidate: the address verdict and whether the names only sound different."""
+        known = self.index.known[i]
         address = values.get("详细地址", "").strip()
         has_addresses = bool(address and known.address)
         place = None
         if has_addresses:  # street and number only: a shared city and county prove nothing
             place = same_place(normalize.address(address), self.normalizers[known.region_code[:6]].address(known.address))
-        other = index.names[i].key
+        other = self.index.names[i].key
         sound = score < 100 and (sounds_the_same(name.key, other) or stray_head(name.key, other))
         return Similar(i, score, runner_up, sound, place, has_addresses)
+
+    def by_code_typo(self, code: str, normalize: NameNormalizer, name: NormalizedName, values: dict, exact: list[int]) -> Similar | None:
+        """The candidates for a code the platform does not have: the organizations of the same normalized name, and those
+        whose code differs only outside its nine-character organization part (the region digits mistyped), by name."""
+        index = self.index
+        pool = {i: 100.0 for i in exact}
+        for i in index.by_serial.get(code[8:17], ()) if len(code) == 18 else ():
+            if i not in pool and index.names[i].is_branch == name.is_branch:
+                pool[i] = fuzz.ratio(name.key, index.names[i].key)
+        if not pool:
+            return None
+        ranked = sorted(pool.items(), key=lambda item: -item[1])
+        (i, score), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
+        return self.similar(values, normalize, name, i, score, runner_up)
 
     def _evidence(self, code: str, c: Similar) -> dict:
         return evidence.pair(
@@ -304,7 +338,7 @@ class Matcher:
         gone_there: bool,
     ) -> Result:
         index = self.index
-        c = self.best(values, counties, normalize, name, exact)
+        c = self.by_code_typo(code, normalize, name, values, exact)
         if c is None:
             return Result(number, values, Outcome.NEW, reason="平台名录中没有这个统一社会信用代码")
         known = index.known[c.index]

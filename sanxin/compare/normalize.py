@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
@@ -64,6 +65,7 @@ _BRACKETS_AND_SPACES = str.maketrans(
 class NormalizedName:
     key: str
     is_branch: bool
+    repaired: bool = field(default=False, compare=False)  # a region word one character off was dropped
 
 
 def region_words(names: Iterable[str]) -> frozenset[str]:
@@ -129,7 +131,13 @@ class Prefixes:
         for word in sorted(self.words, key=len, reverse=True):
             self.by_head.setdefault(word[:2], []).append(word)
         self.longest_first = sorted(self.words, key=len, reverse=True)
-        self.first_chars = frozenset(w[0] for w in self.words) | frozenset(w[1] for w in self.words if len(w) > 1)
+        # A word one character off agrees with the text in its first or its second character: two lookups, no scan.
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        self.by_second: dict[str, list[str]] = defaultdict(list)
+        for word in self.longest_first:
+            self.by_first[word[0]].append(word)
+            if len(word) > 1:
+                self.by_second[word[1]].append(word)
 
     def _exact(self, text: str) -> str | None:
         words = self.by_head.get(text[:2])
@@ -139,26 +147,34 @@ class Prefixes:
 
     def _fuzzy(self, text: str, longer_than: int = 0) -> str | None:
         """The region word the text starts with but for one character, if what follows still reads as a name."""
-        if text[:1] not in self.first_chars and text[1:2] not in self.first_chars:
-            return None  # neither of the first two characters belongs to any word: no word one character off
-        for word in self.longest_first:
-            if len(word) <= longer_than:
-                return None
-            if _one_off(text, word) and _reads_as_name(text[len(word) :]):
-                return text[: len(word)]
-        return None
+        found = None
+        for words in (self.by_first.get(text[:1]), self.by_second.get(text[1:2])):
+            for word in words or ():
+                length = len(word)
+                if length <= longer_than or (found and length <= len(found)):
+                    break  # longest first
+                if _one_off(text, word) and _reads_as_name(text[length:]):
+                    found = text[:length]
+                    break
+        return found
 
     def strip(self, text: str) -> str:
-        """Drop region words at the start, always keeping at least two characters. A word written with one wrong
-        character goes before a shorter exact one (江西劣赣州 → 赣州: the 省 mistyped, not 江西 and then 劣)."""
+        return self.strip_marked(text)[0]
+
+    def strip_marked(self, text: str) -> tuple[str, bool]:
+        """Drop region words at the start, always keeping at least two characters; and whether a word one character
+        off was among them. Such a word goes before a shorter exact one (江西劣赣州 → 赣州: the 省 mistyped, not 江西
+        and then 劣)."""
+        repaired = False
         while True:
             exact = self._exact(text)
             word = self._fuzzy(text, len(exact) if exact else 0)
             if word and exact and not self._settled(word, text[len(word) :]):
                 word = None  # 江西兴晟: a brand that starts with 兴 after 江西, not 江西省 misheard
+            repaired = repaired or bool(word)
             word = word or exact
             if word is None:
-                return text
+                return text, repaired
             text = text[len(word) :]
 
     def _settled(self, word: str, rest: str) -> bool:
@@ -167,12 +183,14 @@ class Prefixes:
         meant = next((w for w in self.longest_first if len(w) == len(word) and _one_off(word, w)), "")
         return (meant and word[-1] in SUFFIX_LOOKALIKES.get(meant[-1], "")) or self._exact(rest) is not None
 
-    def only_places(self, text: str) -> bool:
+    def only_places(self, text: str, *, exact: bool = False) -> bool:
         """The text is region words and nothing else (南昌东湖, 南唱): a bracket that only says where the firm is."""
         if text in self.words:
             return True
         while text:
             word = next((w for w in self.longest_first if text.startswith(w)), None)
+            if word is None and exact:
+                return False
             if word is None and len(text) >= 3:
                 word = next((text[: len(w)] for w in self.longest_first if len(w) >= 2 and _one_off(text, w)), None)
             elif word is None:
@@ -210,9 +228,22 @@ class NameNormalizer:
 
     def _normalize(self, name: str) -> NormalizedName:
         text = _unify(name)
+        bracket_repaired = False
         if "(" in text:
-            text = _BRACKETED.sub(lambda m: "" if not m.group(1) or self.prefixes.only_places(m.group(1)) else m.group(0), text)
-        text = self.prefixes.strip(text)
+
+            def place_only(match: re.Match) -> str:
+                nonlocal bracket_repaired
+                inside = match.group(1)
+                if not inside or inside in self.words:
+                    return ""
+                if self.prefixes.only_places(inside):
+                    bracket_repaired = bracket_repaired or not self.prefixes.only_places(inside, exact=True)
+                    return ""
+                return match.group(0)
+
+            text = _BRACKETED.sub(place_only, text)
+        text, repaired = self.prefixes.strip_marked(text)
+        repaired = repaired or bracket_repaired
         is_branch = False
         if text.endswith(_BRANCH_ENDINGS):
             for suffix in BRANCH_SUFFIXES:
@@ -226,4 +257,4 @@ class NameNormalizer:
                 text = text[:end] + self.prefixes.strip(text[end:])
         without_forms = _LEGAL_FORM.sub("", text)
         text = without_forms or text
-        return NormalizedName(text.replace("(", "").replace(")", ""), is_branch)
+        return NormalizedName(text.replace("(", "").replace(")", ""), is_branch, repaired)
