@@ -10,10 +10,15 @@ the result page completes such rows for the rows it shows (`complete`).
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
+from sanxin.compare import thresholds
+
 CODE = {"equal": "代码一致", "differs": "代码不同", "absent": "无代码"}
 NAME = {"equal": "名称一致", "similar": "名称相近", "differs": "名称不同"}
 ADDRESS = {"same": "地址相同", "differs": "地址不同", "unsure": "地址不确定", "absent": "无地址"}
 AGREES = {"equal", "same"}
+SIMILAR_FROM = thresholds.REVIEW  # a name this similar is "similar" (else "differs")
 DISAGREES = {"differs"}
 
 
@@ -56,3 +61,7 @@ def labels(evidence: dict | None) -> list[tuple[str, str]]:
 
 def text(evidence: dict | None) -> str:
     return "，".join(label for label, _ in labels(evidence))
+
+
+def similarity(a: str, b: str) -> float:
+    return round(fuzz.ratio(a, b), 1)

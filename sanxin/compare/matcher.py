@@ -80,7 +80,7 @@ class Similar:
 
 def similar_decision(c: Similar, t=thresholds) -> str:
     """A row without a credit code and with no identical name: "match", "review" or "new"."""
-    unique = c.score - c.runner_up >= t.MARGIN
+    unique = c.score > c.runner_up and c.score - c.runner_up >= t.MARGIN  # a tie is never unique
     strong = c.score >= t.AUTO_MATCH and c.place is not False
     near_here = c.score >= t.AT_SAME_ADDRESS and c.place is True
     heard = c.sound and c.score >= t.SOUND_ALIKE and c.place is not False
@@ -97,7 +97,8 @@ def code_decision(c: Similar, apart: int, t=thresholds) -> str:
     """A row whose credit code the platform does not have, and its best candidate by name: "correct" (matched,
     the code to be corrected), "review" (the same name without an address that settles it) or "new"."""
     agrees = c.score >= 100 or c.score >= t.CODE_NAME or (c.sound and c.score >= t.SOUND_ALIKE)
-    if agrees and c.place is True and apart <= t.CODE_DIGITS and c.score - c.runner_up >= t.MARGIN:
+    unique = c.score > c.runner_up and c.score - c.runner_up >= t.MARGIN
+    if agrees and c.place is True and apart <= t.CODE_DIGITS and unique:
         return "correct"
     if c.score >= 100 and c.place is not False:
         return "review"
