@@ -44,6 +44,7 @@ class CountsOut(Schema):
     outside: int = Field(description="不在比对范围")
     missing: int = Field(description="平台中有而外部未列出")
     rows: int = Field(description="外部名录行数（不含“外部未列出”）")
+    code_differs: int = Field(description="匹配但统一社会信用代码与平台不同、待更正的行")
 
 
 class ComparisonOut(Schema):
@@ -147,6 +148,11 @@ class RowOut(Schema):
     decision: str = Field(description=f"核实结论：{choices_text(Decision.choices)}")
     decision_label: str
     acted: bool = Field(description="已处理（新增入名录或已标记注销）")
+    code_differs: bool = Field(description="名称与地址一致而统一社会信用代码与平台不同：匹配，平台或外部的代码待更正")
+    evidence: dict[str, str | float] = Field(
+        description="比对依据：code 代码（equal 一致 / differs 不同 / absent 无）；name 名称（equal / similar 相近 / differs）及 "
+        "name_score 相似度；address 地址（same 相同 / differs 不同 / unsure 不确定 / absent 无）。按信用代码匹配的行只有 code"
+    )
 
     @staticmethod
     def resolve_outcome_label(obj: ComparisonRow) -> str:

@@ -3,11 +3,15 @@
 Plain records in, outcomes out: no queries here, so the page, the command and the benchmark
 run the same code.
 
-- A credit code on both sides decides: equal is a match; different is never a match by name
-  (only an identical normalized name sends the pair to review, as a possible mistyped code).
+- A credit code on both sides decides: equal is a match. A different code is a match only when it
+  looks mistyped (a few places apart) and the name and the address agree: the row is matched and
+  marked for correction of the code (`code_differs`). An identical name elsewhere or without an
+  address sends the pair to review; anything else is new.
 - A row without a credit code is matched by normalized name within its county: an identical
   key first, then rapidfuzz similarity over the candidates that share a rare character gram,
   with the address as support. A branch never matches a head office.
+- Thresholds come from `thresholds.py`, fitted on a labelled set (bench/compare_calibrate.py);
+  each result keeps its evidence (code, name, address verdicts: `evidence.py`).
 - Rows located outside the compared region are set aside; platform organizations that no row
   reaches are listed as missing, never acted on automatically; a matched row that is
   deregistered there marks its organization gone.
@@ -20,18 +24,15 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from sanxin.compare import evidence, thresholds
 from sanxin.compare.models import Outcome
-from sanxin.compare.normalize import NameNormalizer, NormalizedName
+from sanxin.compare.normalize import NameNormalizer, NormalizedName, sounds_the_same
 from sanxin.core.validators import normalize_credit_code
 
-AUTO_MATCH = 93.0  # name similarity at or above which the best candidate is taken
-AT_SAME_ADDRESS = 75.0  # ... or this, one character apart in a short name, at the same street and number
-MARGIN = 5.0  # ... if it leads the runner-up by this much
-REVIEW = 75.0  # below this the row is new (75: one character apart in a four-character name)
 MAX_POSTING = 100  # a gram shared by more organizations of the county says nothing about identity
 PARALLEL_FROM = 200_000  # rows; below this one process is quicker than forking
 MAX_WORKERS = 4
@@ -61,6 +62,57 @@ class Result:
     organization_id: int | None = None
     score: float | None = None
     reason: str = ""
+    code_differs: bool = False
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    """The best candidate by name for a row, and what the decision rules look at."""
+
+    index: int
+    score: float  # name similarity 0–100
+    runner_up: float  # the second best candidate's similarity (0 without one)
+    sound: bool  # the names differ only by characters that sound alike, or by a stray character in front
+    place: bool | None  # same street and number, another place, or unsure (an address missing)
+    has_addresses: bool
+
+
+def similar_decision(c: Similar, t=thresholds) -> str:
+    """A row without a credit code and with no identical name: "match", "review" or "new"."""
+    unique = c.score > c.runner_up and c.score - c.runner_up >= t.MARGIN  # a tie is never unique
+    strong = c.score >= t.AUTO_MATCH and c.place is not False
+    near_here = c.score >= t.AT_SAME_ADDRESS and c.place is True
+    heard = c.sound and c.score >= t.SOUND_ALIKE and c.place is not False
+    if unique and (strong or near_here or heard):
+        return "match"
+    if c.place is False and c.score < t.AUTO_MATCH:
+        return "new"
+    if c.score < t.REVIEW and not near_here:
+        return "new"
+    return "review"
+
+
+def code_decision(c: Similar, apart: int, t=thresholds) -> str:
+    """A row whose credit code the platform does not have, and its best candidate by name: "correct" (matched,
+    the code to be corrected), "review" (the same name without an address that settles it) or "new"."""
+    agrees = c.score >= 100 or c.score >= t.CODE_NAME or (c.sound and c.score >= t.SOUND_ALIKE)
+    unique = c.score > c.runner_up and c.score - c.runner_up >= t.MARGIN
+    if agrees and c.place is True and apart <= t.CODE_DIGITS and unique:
+        return "correct"
+    if c.score >= 100 and c.place is not False:
+        return "review"
+    return "new"
+
+
+def stray_head(a: str, b: str) -> bool:
+    """One name is the other with one more character in front: what a mistyped region suffix leaves (宜春附东天 → 附东天)."""
+    return (len(a) == len(b) + 1 and a.endswith(b)) or (len(b) == len(a) + 1 and b.endswith(a))
+
+
+def codes_apart(a: str, b: str) -> int:
+    """In how many places two credit codes differ (their lengths apart counting too)."""
+    return sum(x != y for x, y in zip(a, b, strict=False)) + abs(len(a) - len(b))
 
 
 def same_place(a: str, b: str) -> bool | None:
@@ -68,6 +120,10 @@ def same_place(a: str, b: str) -> bool | None:
     numbers_a, numbers_b = _NUMBERS.findall(a), _NUMBERS.findall(b)
     if numbers_a and numbers_b and numbers_a != numbers_b:
         return False
+    if numbers_a and numbers_b:  # the same number on clearly another road (人民路18号, 阳明路18号) is another place
+        road_a, road_b = a[: a.index(numbers_a[0])], b[: b.index(numbers_b[0])]
+        if road_a and road_b and fuzz.ratio(road_a, road_b) < 50:
+            return False
     score = fuzz.ratio(a, b)
     return True if score >= 90 else False if score < 50 else None
 
@@ -106,6 +162,10 @@ class KnownIndex:
         self.known = known
         self.names: list[NormalizedName] = [normalizers[k.region_code[:6]](k.name) for k in known]
         self.by_code = {k.credit_code: i for i, k in enumerate(known) if k.credit_code}
+        self.by_serial: dict[str, list[int]] = defaultdict(list)  # the organization part of the code (characters 9–17)
+        for i, k in enumerate(known):
+            if len(k.credit_code) == 18:
+                self.by_serial[k.credit_code[8:17]].append(i)
         self.exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
         self.postings: dict[tuple[str, bool], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i, (k, name) in enumerate(zip(known, self.names, strict=True)):
@@ -164,8 +224,10 @@ class Matcher:
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for start, matched, reached in pool.imap(_match_slice, range(0, len(rows), CHUNK)):
-                    for row, (outcome, organization_id, score, reason) in zip(rows[start : start + CHUNK], matched, strict=True):
-                        results.append(Result(row["row"], row["values"], outcome, organization_id, score, reason))
+                    for row, (outcome, organization_id, score, reason, code_differs, found) in zip(
+                        rows[start : start + CHUNK], matched, strict=True
+                    ):
+                        results.append(Result(row["row"], row["values"], outcome, organization_id, score, reason, code_differs, found))
                     self.reached |= reached
                     if progress:
                         progress(len(results))
@@ -180,63 +242,156 @@ class Matcher:
         if code and code in index.by_code:
             i = index.by_code[code]
             self.reached.add(i)
-            return self._matched(number, values, i, 100.0, "统一社会信用代码一致", gone_there)
+            return self._matched(number, values, i, 100.0, "统一社会信用代码一致", gone_there, {"code": "equal"})
         region = (values.get("所在地区代码") or "").strip()
         if region and not (region.startswith(self.region_code) or self.region_code.startswith(region[:6])):
             return Result(number, values, Outcome.OUTSIDE, reason="所在地区不在本次比对范围内")
         county = region[:6] if len(region) >= 6 else ""
-        counties = [county] if county else index.counties_under(self.region_code[:6])
-        normalize = self.normalizers[county or self.region_code[:6]]
+        within = region if len(region) > len(self.region_code) else self.region_code[:6]  # a row that names its city only
+        counties = [county] if county else index.counties_under(within)
+        normalize = self.normalizers[county or within]
         name = normalize(values.get("单位名称", ""))
         exact = index.exact_matches(counties, name)
-        if code:  # a different credit code: the same name is only a possible typo in the code
-            if exact:
-                i = exact[0]
-                self.reached.add(i)
-                other = index.known[i].credit_code
-                return Result(number, values, Outcome.REVIEW, index.known[i].id, 100.0, f"名称一致但统一社会信用代码不同（平台为 {other}）")
-            return Result(number, values, Outcome.NEW, reason="平台名录中没有这个统一社会信用代码")
+        if code:  # a code the platform does not have: a new firm, or a mistyped code of a firm of that name and address
+            return self._by_code(number, values, code, counties, normalize, name, exact, gone_there)
+        if len(exact) == 1 and (name.repaired or index.names[exact[0]].repaired):
+            # Equal only once a mistyped region word was read as meant: the address must not say another firm.
+            c = self.similar(values, normalize, name, exact[0], 100.0, 0.0)
+            found = self._evidence("absent", c)
+            if c.place is False:
+                return Result(number, values, Outcome.NEW, score=100.0, reason="名称仅地区前缀一字之差，且地址不同", evidence=found)
+            self.reached.add(exact[0])
+            return self._matched(number, values, exact[0], 100.0, "名称规范化后一致（地区名有错字）", gone_there, found)
         if len(exact) == 1:
             self.reached.add(exact[0])
-            return self._matched(number, values, exact[0], 100.0, "名称规范化后一致", gone_there)
+            return self._matched(number, values, exact[0], 100.0, "名称规范化后一致", gone_there, {"code": "absent", "name": "equal"})
         if len(exact) > 1:
             self.reached.update(exact)
-            return Result(number, values, Outcome.REVIEW, index.known[exact[0]].id, 100.0, f"名称一致的单位有 {len(exact)} 个，需人工确认")
+            found = {"code": "absent", "name": "equal"}
+            return Result(
+                number,
+                values,
+                Outcome.REVIEW,
+                index.known[exact[0]].id,
+                100.0,
+                f"名称一致的单位有 {len(exact)} 个，需人工确认",
+                evidence=found,
+            )
         return self._by_similarity(number, values, counties, normalize, name, gone_there)
+
+    def best(self, values: dict, counties: list[str], normalize: NameNormalizer, name: NormalizedName, exact: list[int]) -> Similar | None:
+        """The best candidate by name (an identical one first), with its similarity, the runner-up's and the address verdict."""
+        index = self.index
+        if exact:
+            i, score, runner_up = exact[0], 100.0, (100.0 if len(exact) > 1 else 0.0)
+        else:
+            candidates = {i: index.names[i].key for i in index.candidates(counties, name)}
+            scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=2)
+            if not scored:
+                return None
+            _key, score, i = scored[0]
+            runner_up = scored[1][1] if len(scored) > 1 else 0.0
+        return self.similar(values, normalize, name, i, score, runner_up)
+
+    def similar(self, values: dict, normalize: NameNormalizer, name: NormalizedName, i: int, score: float, runner_up: float) -> Similar:
+        """What the rules look at for one candidate: the address verdict and whether the names only sound different."""
+        known = self.index.known[i]
+        address = values.get("详细地址", "").strip()
+        has_addresses = bool(address and known.address)
+        place = None
+        if has_addresses:  # street and number only: a shared city and county prove nothing
+            place = same_place(normalize.address(address), self.normalizers[known.region_code[:6]].address(known.address))
+        other = self.index.names[i].key
+        sound = score < 100 and (sounds_the_same(name.key, other) or stray_head(name.key, other))
+        return Similar(i, score, runner_up, sound, place, has_addresses)
+
+    def by_code_typo(self, code: str, normalize: NameNormalizer, name: NormalizedName, values: dict, exact: list[int]) -> Similar | None:
+        """The candidates for a code the platform does not have: the organizations of the same normalized name, and those
+        whose code differs only outside its nine-character organization part (the region digits mistyped), by name."""
+        index = self.index
+        pool = {i: 100.0 for i in exact}
+        for i in index.by_serial.get(code[8:17], ()) if len(code) == 18 else ():
+            if i not in pool and index.names[i].is_branch == name.is_branch:
+                pool[i] = fuzz.ratio(name.key, index.names[i].key)
+        if not pool:
+            return None
+        ranked = sorted(pool.items(), key=lambda item: -item[1])
+        (i, score), runner_up = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0.0)
+        return self.similar(values, normalize, name, i, score, runner_up)
+
+    def _evidence(self, code: str, c: Similar) -> dict:
+        return evidence.pair(
+            code=code,
+            name=evidence.name_verdict(c.score, c.sound, thresholds.REVIEW),
+            name_score=c.score,
+            address=evidence.address_verdict(c.place, c.has_addresses),
+        )
+
+    def _by_code(
+        self,
+        number: int,
+        values: dict,
+        code: str,
+        counties: list[str],
+        normalize: NameNormalizer,
+        name: NormalizedName,
+        exact: list[int],
+        gone_there: bool,
+    ) -> Result:
+        index = self.index
+        c = self.by_code_typo(code, normalize, name, values, exact)
+        if c is None:
+            return Result(number, values, Outcome.NEW, reason="平台名录中没有这个统一社会信用代码")
+        known = index.known[c.index]
+        other = known.credit_code
+        decision = code_decision(c, codes_apart(code, other) if other else 99)
+        found = self._evidence("differs" if other else "absent", c)
+        if decision == "correct":
+            self.reached.add(c.index)
+            reason = f"名称与地址一致，统一社会信用代码不同（平台为 {other}，外部名录为 {code}），请更正代码"
+            return self._matched(number, values, c.index, round(c.score, 1), reason, gone_there, found, code_differs=True)
+        if decision == "review":
+            self.reached.add(c.index)
+            return Result(
+                number, values, Outcome.REVIEW, known.id, 100.0, f"名称一致但统一社会信用代码不同（平台为 {other}）", evidence=found
+            )
+        return Result(number, values, Outcome.NEW, reason="平台名录中没有这个统一社会信用代码", evidence=found)
 
     def _by_similarity(
         self, number: int, values: dict, counties: list[str], normalize: NameNormalizer, name: NormalizedName, gone_there: bool
     ) -> Result:
         index = self.index
-        candidates = {i: index.names[i].key for i in index.candidates(counties, name)}
-        scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=2)
-        if not scored:
-            return Result(number, values, Outcome.NEW, reason="平台名录中没有相近的单位")
-        _key, score, i = scored[0]
-        unique = score - (scored[1][1] if len(scored) > 1 else 0.0) >= MARGIN
-        address, known = values.get("详细地址", "").strip(), index.known[i]
-        place = None
-        if address and known.address:  # street and number only: a shared city and county prove nothing
-            place = same_place(normalize.address(address), self.normalizers[known.region_code[:6]].address(known.address))
-        strong = score >= AUTO_MATCH and place is not False
-        near_here = score >= AT_SAME_ADDRESS and place is True
-        if unique and (strong or near_here):
-            self.reached.add(i)
-            reason = "名称高度相似" if score >= AUTO_MATCH else "名称相近且地址相同"
-            return self._matched(number, values, i, round(score, 1), reason, gone_there)
-        if place is False and score < AUTO_MATCH:
-            return Result(number, values, Outcome.NEW, score=round(score, 1), reason="名称相近的单位在另一地址")
-        if score < REVIEW and not near_here:
-            return Result(number, values, Outcome.NEW, score=round(score, 1), reason="平台名录中没有相近的单位")
-        self.reached.add(i)
+        c = self.best(values, counties, normalize, name, [])
+        if c is None:
+            return Result(number, values, Outcome.NEW, reason="平台名录中没有相近的单位", evidence={"code": "absent"})
+        decision = similar_decision(c)
+        score, place, known = round(c.score, 1), c.place, index.known[c.index]
+        found = self._evidence("absent", c)
+        if decision == "match":
+            self.reached.add(c.index)
+            if c.score >= thresholds.AUTO_MATCH:
+                reason = "名称高度相似"
+            elif place is True:
+                reason = "名称相近且地址相同"
+            else:
+                reason = "名称读音相同，仅个别字不同"
+            return self._matched(number, values, c.index, score, reason, gone_there, found)
+        if decision == "new":
+            elsewhere = place is False and (c.sound or c.score >= thresholds.REVIEW)
+            reason = "名称相近的单位在另一地址" if elsewhere else "平台名录中没有相近的单位"
+            return Result(number, values, Outcome.NEW, score=score, reason=reason, evidence=found)
+        self.reached.add(c.index)
         where = {True: "，地址相同", False: "，地址不同", None: ""}[place]
-        return Result(number, values, Outcome.REVIEW, known.id, round(score, 1), f"名称相似度 {score:.0f}{where}，需人工确认")
+        return Result(number, values, Outcome.REVIEW, known.id, score, f"名称相似度 {c.score:.0f}{where}，需人工确认", evidence=found)
 
-    def _matched(self, number: int, values: dict, i: int, score: float, reason: str, gone_there: bool) -> Result:
+    def _matched(
+        self, number: int, values: dict, i: int, score: float, reason: str, gone_there: bool, found: dict, *, code_differs: bool = False
+    ) -> Result:
         known = self.index.known[i]
         if gone_there and not known.deregistered:
-            return Result(number, values, Outcome.GONE, known.id, score, f"{reason}；外部名录显示已{values['登记状态'].strip()}")
-        return Result(number, values, Outcome.MATCHED, known.id, score, reason)
+            reason = f"{reason}；外部名录显示已{values['登记状态'].strip()}"
+            return Result(number, values, Outcome.GONE, known.id, score, reason, code_differs, found)
+        return Result(number, values, Outcome.MATCHED, known.id, score, reason, code_differs, found)
 
     def missing(self) -> list[Result]:
         return [
@@ -255,7 +410,7 @@ def _match_slice(start: int) -> tuple[int, list[tuple], set[int]]:
     matched = []
     for row in rows[start : start + CHUNK]:
         result = matcher.match_row(row["row"], row["values"])
-        matched.append((result.outcome, result.organization_id, result.score, result.reason))
+        matched.append((result.outcome, result.organization_id, result.score, result.reason, result.code_differs, result.evidence))
     return start, matched, matcher.reached
 
 

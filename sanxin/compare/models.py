@@ -66,6 +66,8 @@ class ComparisonRow(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     acted = models.BooleanField("已处理", default=False)
+    code_differs = models.BooleanField("代码待更正", default=False)  # matched by name and address; the credit codes differ
+    evidence = models.JSONField("比对依据", default=dict, blank=True)  # code, name and address verdicts (compare/evidence.py)
     # Where the row sits, for the viewer's scope: the platform organization's place when there is one,
     # else the row's own region (or the compared region) and industry, and the uploader's zone.
     region_code = models.CharField("所在地区代码", max_length=12, db_index=True, default="")

@@ -9,14 +9,23 @@ Full-width → half-width (NFKC), brackets unified, the names of the firm's own 
 and county dropped where they stand at the start, at the start of a branch's own part, or
 alone in brackets; legal-form suffixes
 dropped; a branch suffix dropped but remembered, so a branch never equals its head office.
+
+A region word written with one wrong character is dropped too (江酉省南唱市顺丰速运 → 顺丰速运):
+a word of three characters or more with any one character replaced, a two-character short
+form only with a character that sounds the same (南唱 for 南昌, never 南京), and only where
+what follows still reads as a name (not 路, 街…, and at least two characters).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
 
 LEGAL_FORMS = [
     "集团股份有限公司",
@@ -44,8 +53,11 @@ REGION_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治区", "�
 
 _LEGAL_FORM = re.compile("|".join(sorted(LEGAL_FORMS, key=len, reverse=True)))
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+# Characters written for a region suffix because they look like it (a sound-alike is taken anyway).
+SUFFIX_LOOKALIKES = {"市": "币布帀", "省": "劣肖少雀", "区": "匹巨医", "县": "具且", "镇": "填", "乡": "多"}
+_NOT_A_NAME_START = frozenset("路街巷道弄号")  # a road follows: 南京路 is an address, not a misspelt 南昌
 _BRACKETS_AND_SPACES = str.maketrans(
-    {**dict.fromkeys("[【〔{", "("), **dict.fromkeys("]】〕}", ")"), **dict.fromkeys(" \t\r\n\u3000", None)}
+    {**dict.fromkeys("[【〔{", "("), **dict.fromkeys("]】〕}", ")"), **dict.fromkeys(" \t\r\n\u3000", None), "巿": "市"}
 )
 
 
@@ -53,6 +65,7 @@ _BRACKETS_AND_SPACES = str.maketrans(
 class NormalizedName:
     key: str
     is_branch: bool
+    repaired: bool = field(default=False, compare=False)  # a region word one character off was dropped
 
 
 def region_words(names: Iterable[str]) -> frozenset[str]:
@@ -71,8 +84,45 @@ def _unify(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").translate(_BRACKETS_AND_SPACES)
 
 
+@lru_cache(maxsize=65536)
+def readings(character: str) -> frozenset[str]:
+    """The toneless readings of a character (行 → xing, hang, heng); a non-Chinese character is its own."""
+    return frozenset(pinyin(character, style=Style.NORMAL, heteronym=True, errors=lambda c: [c])[0])
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """Two characters that share a reading: what a pinyin input method mistypes (源/元, 南唱/南昌)."""
+    return a == b or bool(readings(a) & readings(b))
+
+
+def sounds_the_same(a: str, b: str) -> bool:
+    """Two texts of one length, different, whose differing characters (one or two) each sound alike."""
+    if len(a) != len(b) or a == b:
+        return False
+    differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differing) <= 2 and all(sound_alike(x, y) for x, y in differing)
+
+
+def _one_off(text: str, word: str) -> bool:
+    """`text` starts with `word` but for one character: any character in a long word, a sound-alike in a short one."""
+    head = text[: len(word)]
+    if len(head) != len(word):
+        return False
+    differing = [(x, y) for x, y in zip(head, word, strict=True) if x != y]
+    if len(differing) != 1:
+        return False
+    if len(word) >= 3 and head[-1] == word[-1]:
+        return True  # the suffix (省, 市, 区, 县) stands: any one character before it may be mistyped
+    typed, meant = differing[0]
+    return sound_alike(typed, meant) or typed in SUFFIX_LOOKALIKES.get(meant, "")
+
+
+def _reads_as_name(rest: str) -> bool:
+    return len(rest) >= 2 and rest[0] not in _NOT_A_NAME_START
+
+
 class Prefixes:
-    """Region words that may stand at the start of a text, stripped longest first."""
+    """Region words that may stand at the start of a text, stripped longest first; one mistyped character tolerated."""
 
     def __init__(self, names: Iterable[str]):
         self.words = region_words(names)
@@ -80,15 +130,75 @@ class Prefixes:
         self.by_head: dict[str, list[str]] = {}
         for word in sorted(self.words, key=len, reverse=True):
             self.by_head.setdefault(word[:2], []).append(word)
+        self.longest_first = sorted(self.words, key=len, reverse=True)
+        # A word one character off agrees with the text in its first or its second character: two lookups, no scan.
+        self.by_first: dict[str, list[str]] = defaultdict(list)
+        self.by_second: dict[str, list[str]] = defaultdict(list)
+        for word in self.longest_first:
+            self.by_first[word[0]].append(word)
+            if len(word) > 1:
+                self.by_second[word[1]].append(word)
+
+    def _exact(self, text: str) -> str | None:
+        words = self.by_head.get(text[:2])
+        if words:
+            return next((w for w in words if len(text) > len(w) + 1 and text.startswith(w)), None)
+        return None
+
+    def _fuzzy(self, text: str, longer_than: int = 0) -> str | None:
+        """The region word the text starts with but for one character, if what follows still reads as a name."""
+        found = None
+        for words in (self.by_first.get(text[:1]), self.by_second.get(text[1:2])):
+            for word in words or ():
+                length = len(word)
+                if length <= longer_than or (found and length <= len(found)):
+                    break  # longest first
+                if _one_off(text, word) and _reads_as_name(text[length:]):
+                    found = text[:length]
+                    break
+        return found
 
     def strip(self, text: str) -> str:
-        """Drop region words at the start, always keeping at least two characters."""
-        while words := self.by_head.get(text[:2]):
-            word = next((w for w in words if len(text) > len(w) + 1 and text.startswith(w)), None)
+        return self.strip_marked(text)[0]
+
+    def strip_marked(self, text: str) -> tuple[str, bool]:
+        """Drop region words at the start, always keeping at least two characters; and whether a word one character
+        off was among them. Such a word goes before a shorter exact one (江西劣赣州 → 赣州: the 省 mistyped, not 江西
+        and then 劣)."""
+        repaired = False
+        while True:
+            exact = self._exact(text)
+            word = self._fuzzy(text, len(exact) if exact else 0)
+            if word and exact and not self._settled(word, text[len(word) :]):
+                word = None  # 江西兴晟: a brand that starts with 兴 after 江西, not 江西省 misheard
+            repaired = repaired or bool(word)
+            word = word or exact
             if word is None:
-                break
+                return text, repaired
             text = text[len(word) :]
-        return text
+
+    def _settled(self, word: str, rest: str) -> bool:
+        """A word one character off goes before a shorter exact word only when its last character looks like the
+        suffix it stands for, or another region word follows it."""
+        meant = next((w for w in self.longest_first if len(w) == len(word) and _one_off(word, w)), "")
+        return (meant and word[-1] in SUFFIX_LOOKALIKES.get(meant[-1], "")) or self._exact(rest) is not None
+
+    def only_places(self, text: str, *, exact: bool = False) -> bool:
+        """The text is region words and nothing else (南昌东湖, 南唱): a bracket that only says where the firm is."""
+        if text in self.words:
+            return True
+        while text:
+            word = next((w for w in self.longest_first if text.startswith(w)), None)
+            if word is None and exact:
+                return False
+            if word is None and len(text) >= 3:
+                word = next((text[: len(w)] for w in self.longest_first if len(w) >= 2 and _one_off(text, w)), None)
+            elif word is None:
+                word = next((text for w in self.longest_first if len(w) == len(text) and _one_off(text, w)), None)
+            if word is None:
+                return False
+            text = text[len(word) :]
+        return True
 
 
 class NameNormalizer:
@@ -118,9 +228,22 @@ class NameNormalizer:
 
     def _normalize(self, name: str) -> NormalizedName:
         text = _unify(name)
+        bracket_repaired = False
         if "(" in text:
-            text = _BRACKETED.sub(lambda m: "" if not m.group(1) or m.group(1) in self.words else m.group(0), text)
-        text = self.prefixes.strip(text)
+
+            def place_only(match: re.Match) -> str:
+                nonlocal bracket_repaired
+                inside = match.group(1)
+                if not inside or inside in self.words:
+                    return ""
+                if self.prefixes.only_places(inside):
+                    bracket_repaired = bracket_repaired or not self.prefixes.only_places(inside, exact=True)
+                    return ""
+                return match.group(0)
+
+            text = _BRACKETED.sub(place_only, text)
+        text, repaired = self.prefixes.strip_marked(text)
+        repaired = repaired or bracket_repaired
         is_branch = False
         if text.endswith(_BRANCH_ENDINGS):
             for suffix in BRANCH_SUFFIXES:
@@ -134,4 +257,4 @@ class NameNormalizer:
                 text = text[:end] + self.prefixes.strip(text[end:])
         without_forms = _LEGAL_FORM.sub("", text)
         text = without_forms or text
-        return NormalizedName(text.replace("(", "").replace(")", ""), is_branch)
+        return NormalizedName(text.replace("(", "").replace(")", ""), is_branch, repaired)

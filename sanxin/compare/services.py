@@ -191,6 +191,7 @@ def _run(comparison: RegistryComparison) -> RegistryComparison:
     _progress(comparison, progress=80)
     counts = Counter(r.outcome for r in results)
     counts = {outcome: counts.get(outcome, 0) for outcome in Outcome.values} | {"rows": len(rows)}
+    counts["code_differs"] = sum(1 for r in results if r.code_differs)
     place = RowPlace(comparison, [r.organization_id for r in results if r.organization_id])
     with transaction.atomic():
         ComparisonRow.objects.filter(comparison=comparison).delete()
@@ -204,6 +205,8 @@ def _run(comparison: RegistryComparison) -> RegistryComparison:
                     organization_id=r.organization_id,
                     score=r.score,
                     reason=r.reason[:200],
+                    code_differs=r.code_differs,
+                    evidence=r.evidence,
                     **place(r),
                 )
                 for r in results

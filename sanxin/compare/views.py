@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from sanxin.compare import selectors, services
+from sanxin.compare import evidence, selectors, services
 from sanxin.compare.models import ComparisonStatus, Outcome, RegistryComparison
 from sanxin.compare.tasks import run_comparison
 from sanxin.core.exports import Column, export_list
@@ -58,7 +58,16 @@ def comparison_detail(request, pk):
     tabs = [(value, label, counts[value]) for value, label in Outcome.choices]
     summary = selectors.result_summary(counts) if comparison.status == ComparisonStatus.DONE else comparison.message
     can_retry = comparison.status == ComparisonStatus.FAILED and comparison.user_id == request.user.pk
-    context = {"comparison": comparison, "listing": listing, "outcome": outcome, "tabs": tabs, "summary": summary, "can_retry": can_retry}
+    context = {
+        "comparison": comparison,
+        "listing": listing,
+        "rows": selectors.with_evidence(listing.page) if comparison.status == ComparisonStatus.DONE else [],
+        "evidence_labels": evidence.labels,
+        "outcome": outcome,
+        "tabs": tabs,
+        "summary": summary,
+        "can_retry": can_retry,
+    }
     if request.headers.get("HX-Request"):
         response = render(request, "compare/status.html", context)
         if comparison.finished:
@@ -129,6 +138,8 @@ COLUMNS = [
     Column("相似度", lambda r: r.score),
     Column("依据", lambda r: r.reason, 30),
     Column("核实结论", lambda r: r.get_decision_display()),
+    Column("比对依据明细", lambda r: evidence.text(r.evidence), 30),
+    Column("信用代码待更正", lambda r: "是" if r.code_differs else ""),
 ]
 
 

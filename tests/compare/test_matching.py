@@ -1,0 +1,259 @@
+"""Matching that generalises: each variant class of an outside registry, each near-duplicate distractor, each
+threshold rule broken and refused, the evidence kept per pair, and the mark for a credit code to correct."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import uscc
+
+from sanxin.compare import thresholds
+from sanxin.compare.evidence import labels
+from sanxin.compare.matcher import Known, Matcher, Similar, code_decision, codes_apart, similar_decision
+from sanxin.compare.normalize import NameNormalizer, sounds_the_same
+from sanxin.compare.services import comparison_create, comparison_run
+from sanxin.regions.models import Region
+from tests.compare.test_compare import entry, outside
+from tests.conftest import PASSWORD
+from tests.orgs_factories import make_org
+from tests.test_scope import xlsx_strings
+
+NAMES = {
+    "36": "江西省",
+    "3601": "南昌市",
+    "360102": "东湖区",
+    "360102002": "滕王阁街道",
+    "360102003": "公园街道",
+    "360103": "西湖区",
+    "360103001": "南浦街道",
+}
+NORMALIZE = NameNormalizer(["江西省", "南昌市", "东湖区"], ["滕王阁街道", "公园街道"])
+
+
+def code(body: str) -> str:
+    body = f"91{body}"[:17].ljust(17, "0")
+    return body + uscc.calc_check_digit(body)
+
+
+SHUNDA = code("360102MA35L5XK")
+PLATFORM = [
+    Known(1, SHUNDA, "南昌顺达快递有限公司", "360102002001", "南昌市东湖区滕王阁街道中山路128号"),
+    Known(2, code("360102MA35L5XL"), "江西鑫源商贸有限公司", "360102002001", "南昌市东湖区阳明路9号"),
+    Known(3, code("360102MA35L5XM"), "南昌南京路餐饮管理有限公司", "360102003001", "南昌市东湖区南京东路3号"),
+    Known(4, code("360102MA35L5XN"), "顺丰速运（南昌）有限公司东湖分公司", "360102002001", "南昌市东湖区八一大道5号"),
+    Known(5, code("360102MA35L5XP"), "南昌洪都物流有限公司", "360102003001", "南昌市东湖区胜利路20号"),
+    Known(6, code("360103MA35L5XQ"), "南昌赣江网络科技有限公司", "360103001001", "南昌市西湖区孺子路7号"),
+]
+
+
+def one(values: dict, known=PLATFORM, region="3601"):
+    return Matcher(known, region_code=region, region_names=NAMES).match_row(2, values)
+
+
+def row(name, *, credit_code="", region="360102002001", address=""):
+    return {"统一社会信用代码": credit_code, "单位名称": name, "所在地区代码": region, "详细地址": address, "登记状态": "存续"}
+
+
+def linked(result):
+    return result.organization_id if result.outcome in ("matched", "gone") else None
+
+
+@pytest.mark.parametrize(
+    ("variant", "name", "address", "region", "organization"),
+    [
+        ("prefix added", "江西省南昌市顺达快递有限公司", "", "360102002001", 1),
+        ("prefix dropped", "顺达快递有限公司", "", "360102", 1),
+        ("sound-alike in the city (南唱)", "南唱顺达快递有限公司", "", "360102", 1),
+        ("sound-alike in the full city name", "南唱市顺达快递有限公司", "", "360102", 1),
+        ("look-alike in the province (江酉省)", "江酉省南昌市顺达快递有限公司", "", "360102", 1),
+        ("look-alike suffix (南昌巿)", "南昌巿顺达快递有限公司", "", "360102", 1),
+        ("mistyped suffix before a region word (江西劣南昌)", "江西劣南昌顺达快递有限公司", "", "360102", 1),
+        ("typo in the county name (东胡区)", "东胡区顺达快递有限公司", "", "360102", 1),
+        ("county missing", "南昌市顺达快递有限公司", "", "360102", 1),
+        ("county extra", "南昌东湖顺达快递有限公司", "", "360102", 1),
+        ("county in brackets", "顺达快递（南昌东湖）有限公司", "", "360102", 1),
+        ("mistyped place in brackets", "顺达快递（南唱）有限公司", "", "360102", 1),
+        ("half-width brackets", "顺丰速运(南昌)有限公司东湖分公司", "", "360102", 4),
+        ("branch's own place after the legal form", "顺丰速运有限公司南昌东湖分公司", "", "360102", 4),
+        ("legal form", "南昌顺达快递有限责任公司", "", "360102", 1),
+        ("spaces and full width", "南昌 顺达快递　有限公司", "", "360102", 1),
+        ("city only as the row's region", "南昌顺达快递有限公司", "", "3601", 1),
+        ("brand sound-alike, same address", "南昌顺大快递有限公司", "东湖区中山路128号", "360102", 1),
+        ("brand sound-alike, no address", "南昌顺大快递有限公司", "", "360102", 1),
+        ("address without the street", "南昌市洪都物流有限公司", "东湖区胜利路２０号", "360102", 5),
+        ("address with the street", "南昌洪都物流有限公司", "南昌市东湖区公园街道胜利路20号", "360102", 5),
+    ],
+)
+def test_variant_classes_match(variant, name, address, region, organization):
+    result = one(row(name, region=region, address=address))
+    assert linked(result) == organization, (variant, result)
+
+
+def test_nanjing_inside_a_nanchang_name_is_not_a_misspelt_nanchang():
+    assert NORMALIZE("南昌南京路餐饮管理有限公司").key == "南京路餐饮管理"
+    assert NORMALIZE("南京路餐饮管理有限公司").key == "南京路餐饮管理"
+    assert NORMALIZE("南京顺达快递有限公司").key == "南京顺达快递"  # 京 does not sound like 昌
+    assert NORMALIZE("南唱顺达快递有限公司").key == "顺达快递"
+    assert linked(one(row("南京路餐饮管理有限公司", region="360102003001"))) == 3
+    assert linked(one(row("南京顺达快递有限公司", region="360102"))) is None
+
+
+def test_a_brand_that_sounds_like_a_suffix_keeps_it():
+    # 兴 sounds like 省 (xing): 江西兴晟 is a brand after 江西, not 江西省 misheard.
+    assert NORMALIZE("江西兴晟商贸有限公司").key == "兴晟商贸"
+    assert NORMALIZE("江西省兴晟商贸有限公司").key == "兴晟商贸"
+    # ... but a look-alike of the suffix, or another region word after it, is the suffix mistyped.
+    assert NORMALIZE("江西劣兴晟商贸有限公司").key == "兴晟商贸"
+    assert NORMALIZE("江西星南昌兴晟商贸有限公司").key == "兴晟商贸"
+
+
+def test_repair_is_remembered():
+    assert NORMALIZE("南唱顺达快递有限公司").repaired and not NORMALIZE("南昌顺达快递有限公司").repaired
+    assert NORMALIZE("顺达快递（南唱）有限公司").repaired
+
+
+def test_sounds_the_same():
+    assert sounds_the_same("鑫源商贸", "鑫元商贸") and sounds_the_same("顺达", "顺大")
+    assert not sounds_the_same("鑫源商贸", "鑫汇商贸") and not sounds_the_same("鑫源商贸", "鑫源商贸")
+
+
+@pytest.mark.parametrize(
+    ("distractor", "values"),
+    [
+        ("sound-alike brand at another address", row("南昌顺大快递有限公司", address="东湖区中山路300号")),
+        ("sound-alike brand on another road", row("南昌顺大快递有限公司", address="东湖区阳明路128号")),
+        ("sister firm at the same address, one character apart", row("南昌顺发快递有限公司", address="东湖区中山路128号")),
+        ("sister firm at the same address, another line", row("南昌顺达物流有限公司", address="东湖区中山路128号")),
+        ("same name in another county", row("南昌顺达快递有限公司", region="360103001001")),
+        ("mistyped prefix, another address", row("南唱顺达快递有限公司", address="东湖区中山路300号")),
+        (
+            "sister registered the same day: the next code, one character apart, same address",
+            row("南昌顺发快递有限公司", credit_code=code("360102MA35L5XL"[:-1] + "9"), address="东湖区中山路128号"),
+        ),
+    ],
+)
+def test_distractors_are_not_linked(distractor, values):
+    assert linked(one(values)) is None, distractor
+
+
+def mistyped_county(credit_code: str) -> str:
+    body = credit_code[:5] + ("3" if credit_code[5] != "3" else "4") + credit_code[6:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def test_a_mistyped_code_with_name_and_address_agreeing_is_matched_and_marked_for_correction():
+    typed = mistyped_county(SHUNDA)
+    assert uscc.is_valid(typed) and codes_apart(typed, SHUNDA) <= thresholds.CODE_DIGITS
+    result = one(row("南昌顺达快递有限公司", credit_code=typed, address="南昌市东湖区中山路128号"))
+    assert (result.outcome, result.organization_id, result.code_differs) == ("matched", 1, True)
+    assert SHUNDA in result.reason and typed in result.reason and "更正" in result.reason
+    assert result.evidence | {"name_score": 0} == {"code": "differs", "name": "equal", "name_score": 0, "address": "same"}
+    # with a mistyped region prefix too
+    both = one(row("南唱市顺达快递有限公司", credit_code=typed, address="东湖区中山路128号"))
+    assert (linked(both), both.code_differs) == (1, True)
+
+
+def test_a_different_code_and_a_different_name_is_not_a_match():
+    typed = mistyped_county(SHUNDA)
+    result = one(row("南昌顺发快递有限公司", credit_code=typed, address="南昌市东湖区中山路128号"))
+    assert result.outcome == "new" and not result.code_differs
+
+
+def test_a_different_code_with_the_name_alone_is_left_for_review_or_new_by_address():
+    typed = mistyped_county(SHUNDA)
+    assert one(row("南昌顺达快递有限公司", credit_code=typed)).outcome == "review"  # no address to settle it
+    assert one(row("南昌顺达快递有限公司", credit_code=typed, address="东湖区中山路300号")).outcome == "new"
+
+
+def test_a_code_far_from_the_platforms_is_not_corrected():
+    far = code("360102MA99999999")
+    assert codes_apart(far, SHUNDA) > thresholds.CODE_DIGITS
+    result = one(row("南昌顺达快递有限公司", credit_code=far, address="南昌市东湖区中山路128号"))
+    assert result.outcome != "matched" and not result.code_differs
+
+
+def test_evidence_of_each_path():
+    assert one(row("x", credit_code=SHUNDA)).evidence == {"code": "equal"}
+    assert one(row("南昌顺达快递有限公司", region="360102")).evidence == {"code": "absent", "name": "equal"}
+    near = one(row("南昌顺大快递有限公司", address="东湖区中山路128号")).evidence
+    assert near["code"] == "absent" and near["name"] == "similar" and near["address"] == "same" and 0 < near["name_score"] < 100
+    assert labels(near)[0] == ("无代码", "gray") and ("地址相同", "green") in labels(near)
+
+
+BASE = Similar(index=0, score=100.0, runner_up=0.0, sound=False, place=None, has_addresses=False)
+
+
+def similar(**changes) -> Similar:
+    values = {f: getattr(BASE, f) for f in Similar.__slots__} | changes
+    return Similar(**values)
+
+
+def test_similar_rules_each_broken_and_refused():
+    t = thresholds
+    assert similar_decision(similar(score=t.AUTO_MATCH)) == "match"
+    assert similar_decision(similar(score=t.AUTO_MATCH - 0.1)) != "match"  # below AUTO_MATCH, nothing else
+    assert similar_decision(similar(score=t.AUTO_MATCH, place=False)) != "match"  # at another place
+    assert similar_decision(similar(score=t.AUTO_MATCH, runner_up=t.AUTO_MATCH - t.MARGIN + 0.1)) != "match"  # no margin
+    assert similar_decision(similar(score=t.AT_SAME_ADDRESS, place=True, has_addresses=True)) == "match"
+    assert similar_decision(similar(score=t.AT_SAME_ADDRESS - 0.1, place=True, has_addresses=True)) != "match"
+    assert similar_decision(similar(score=t.SOUND_ALIKE, sound=True)) == "match"
+    assert similar_decision(similar(score=t.SOUND_ALIKE - 0.1, sound=True)) != "match"
+    assert similar_decision(similar(score=t.SOUND_ALIKE, sound=True, place=False)) != "match"
+    assert similar_decision(similar(score=t.REVIEW - 0.1)) == "new"
+
+
+def test_code_rules_each_broken_and_refused():
+    t = thresholds
+    agreed = similar(score=100.0, place=True, has_addresses=True)
+    assert code_decision(agreed, t.CODE_DIGITS) == "correct"
+    assert code_decision(agreed, t.CODE_DIGITS + 1) != "correct"  # codes too far apart
+    assert code_decision(similar(score=100.0, place=None), 1) != "correct"  # the address does not settle it
+    assert code_decision(similar(score=100.0, place=False, has_addresses=True), 1) == "new"
+    assert code_decision(similar(score=t.CODE_NAME, place=True, has_addresses=True), 1) == "correct"
+    assert code_decision(similar(score=t.CODE_NAME - 0.1, place=True, has_addresses=True), 1) != "correct"
+    assert code_decision(similar(score=100.0, runner_up=100.0, place=True, has_addresses=True), 1) != "correct"  # two alike
+
+
+def test_forked_workers_carry_evidence_and_the_correction_mark(monkeypatch):
+    from sanxin.compare import matcher
+
+    monkeypatch.setattr(matcher, "CHUNK", 1)
+    typed = mistyped_county(SHUNDA)
+    rows = [
+        {"row": 2, "values": row("南昌顺达快递有限公司", credit_code=typed, address="东湖区中山路128号")},
+        {"row": 3, "values": row("南昌顺大快递有限公司", address="东湖区中山路128号")},
+        {"row": 4, "values": row("某某", credit_code=SHUNDA)},
+    ]
+
+    def results(workers):
+        found = Matcher(PLATFORM, region_code="3601", region_names=NAMES).run(rows, workers=workers)
+        return [(r.row_number, r.outcome, r.organization_id, r.code_differs, r.evidence) for r in found]
+
+    assert results(2) == results(1)
+    assert results(1)[0][3] is True
+
+
+def test_the_correction_mark_and_evidence_are_kept_and_shown(personas, client_for):
+    county = personas["county"]
+    org = make_org(county, name="南昌顺达快递有限公司", address="东湖区中山路128号")
+    typed = mistyped_county(org.credit_code)
+    rows = [
+        entry("南昌顺达快递有限公司", code=typed, 详细地址="东湖区中山路128号"),
+        entry("江西省南昌市顺达快递有限公司", code=org.credit_code, 详细地址="东湖区中山路128号"),
+    ]
+    comparison = comparison_create(
+        actor=county, region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.xlsx", outside(rows))
+    )
+    comparison = comparison_run(comparison.pk)
+    corrected = comparison.rows.get(row_number=2)
+    assert corrected.outcome == "matched" and corrected.code_differs and corrected.evidence["code"] == "differs"
+    assert comparison.rows.get(row_number=3).evidence == {"code": "equal"}
+    client = client_for("county")
+    page = client.get(f"/compare/{comparison.pk}/?outcome=matched").content.decode()
+    assert "代码待更正" in page and "代码不同" in page and "地址相同" in page
+    assert page.count("名称一致") >= 2  # the row matched by its code: the name compared for the page
+    assert "信用代码待更正 1" in page
+    api = client.get(f"/api/v1/compare/{comparison.pk}/rows?outcome=matched").json()["items"]
+    flagged = {item["row_number"]: (item["code_differs"], item["evidence"].get("code")) for item in api}
+    assert flagged == {2: (True, "differs"), 3: (False, "equal")}
+    assert client.get(f"/api/v1/compare/{comparison.pk}").json()["counts"]["code_differs"] == 1
+    exported = xlsx_strings(client.post(f"/compare/{comparison.pk}/export/", {"password": PASSWORD}).content)
+    assert "信用代码待更正" in exported and any("代码不同" in cell for cell in exported), exported
