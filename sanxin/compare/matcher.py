@@ -127,7 +127,7 @@ class KnownIndex:
         for i, k in enumerate(known):
             self.members[k.region_code[:6]].append(i)
         self.exact: dict[tuple[str, bool, str], list[int]] = {}
-        self.postings: dict[tuple[str, bool], dict[str, list[int]]] = {}
+        self.postings: dict[tuple[str, bool], dict[str, list[int]]] = {}  # rare grams only (≤ MAX_POSTING)
         self.counties = sorted(self.members)
         self._ready: set[str] = set()
 
@@ -148,8 +148,8 @@ class KnownIndex:
             for gram in grams(name.key):
                 block[gram].append(i)
         for is_branch, block in blocks.items():
-            if block:
-                postings[(county, is_branch)] = block
+            if block:  # only the rare grams are kept: the others are never read
+                postings[(county, is_branch)] = {gram: posting for gram, posting in block.items() if len(posting) <= MAX_POSTING}
 
     def name(self, i: int) -> NormalizedName:
         self._ensure(self.known[i].region_code[:6])
@@ -176,10 +176,9 @@ class KnownIndex:
             block = self.postings.get((county, name.is_branch))
             if not block:
                 continue
-            for gram in key_grams or (key_grams := grams(name.key)):
-                posting = block.get(gram)
-                if posting and len(posting) <= MAX_POSTING:
-                    found.update(posting)
+            if key_grams is None:
+                key_grams = grams(name.key)
+            found.update(*filter(None, map(block.get, key_grams)))  # the postings in gram order, looked up in C
         return found
 
 
