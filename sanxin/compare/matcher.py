@@ -19,16 +19,21 @@ run the same code.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import operator
 import os
+import queue
 import re
+import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from sanxin.compare import evidence, thresholds
+from sanxin.compare import columnar, evidence, thresholds
 from sanxin.compare.models import Outcome
 from sanxin.compare.normalize import NameNormalizer, NormalizedName, sounds_the_same
 from sanxin.core.validators import normalize_credit_code
@@ -40,6 +45,7 @@ CHUNK = 20_000  # rows per progress step and per forked task
 DEREGISTERED_LABELS = frozenset({"注销", "吊销", "迁出"})
 
 _NUMBERS = re.compile(r"\d+")
+_add = operator.add
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +138,9 @@ def grams(key: str) -> set[str]:
     """Character bigrams and skip-bigrams: one mistyped character leaves a gram on either side intact."""
     if len(key) <= 2:
         return {key}
-    return {key[i : i + 2] for i in range(len(key) - 1)} | {key[i] + "_" + key[i + 2] for i in range(len(key) - 2)}
+    found = set(map(_add, key, key[1:]))  # key[i] + key[i + 1], and key[i] + "_" + key[i + 2]: map runs in C
+    found.update(map(_add, map(_add, key, "_" * len(key)), key[2:]))
+    return found
 
 
 class Normalizers:
@@ -156,43 +164,78 @@ class Normalizers:
 
 
 class KnownIndex:
-    """The platform side, indexed by credit code, by exact key and by rare gram within each county."""
+    """The platform side, indexed by credit code, by exact key and by rare gram within each county.
+
+    Only the credit codes and the counties' member lists are built at once; a county's names, exact keys and gram
+    postings are built the first time a row asks for that county (`_ensure`), so forked workers that split the rows
+    by county each build only their own counties, in parallel. The lists come out as a whole build would give them.
+    """
 
     def __init__(self, known: list[Known], normalizers: Normalizers):
         self.known = known
-        self.names: list[NormalizedName] = [normalizers[k.region_code[:6]](k.name) for k in known]
+        self.normalizers = normalizers
+        self.names: list[NormalizedName | None] = [None] * len(known)
         self.by_code = {k.credit_code: i for i, k in enumerate(known) if k.credit_code}
         self.by_serial: dict[str, list[int]] = defaultdict(list)  # the organization part of the code (characters 9–17)
         for i, k in enumerate(known):
             if len(k.credit_code) == 18:
                 self.by_serial[k.credit_code[8:17]].append(i)
-        self.exact: dict[tuple[str, bool, str], list[int]] = defaultdict(list)
-        self.postings: dict[tuple[str, bool], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for i, (k, name) in enumerate(zip(known, self.names, strict=True)):
-            county = k.region_code[:6]
-            self.exact[(county, name.is_branch, name.key)].append(i)
-            block = self.postings[(county, name.is_branch)]
+        self.members: dict[str, list[int]] = defaultdict(list)
+        for i, k in enumerate(known):
+            self.members[k.region_code[:6]].append(i)
+        self.exact: dict[tuple[str, bool, str], list[int]] = {}
+        self.postings: dict[tuple[str, bool], dict[str, list[int]]] = {}  # rare grams only (≤ MAX_POSTING)
+        self.counties = sorted(self.members)
+        self._ready: set[str] = set()
+
+    def _ensure(self, county: str) -> None:
+        if county in self._ready:
+            return
+        self._ready.add(county)
+        members = self.members.get(county)
+        if not members:
+            return
+        known, names, exact, postings = self.known, self.names, self.exact, self.postings
+        normalize = self.normalizers[county]
+        blocks = {False: defaultdict(list), True: defaultdict(list)}
+        for i in members:
+            name = names[i] = normalize(known[i].name)
+            exact.setdefault((county, name.is_branch, name.key), []).append(i)
+            block = blocks[name.is_branch]
             for gram in grams(name.key):
                 block[gram].append(i)
-        self.counties = sorted({county for county, _ in self.postings})
+        for is_branch, block in blocks.items():
+            if block:  # only the rare grams are kept: the others are never read
+                postings[(county, is_branch)] = {gram: posting for gram, posting in block.items() if len(posting) <= MAX_POSTING}
+
+    def name(self, i: int) -> NormalizedName:
+        self._ensure(self.known[i].region_code[:6])
+        return self.names[i]
 
     def counties_under(self, prefix: str) -> list[str]:
         return [c for c in self.counties if c.startswith(prefix)]
 
     def exact_matches(self, counties: list[str], name: NormalizedName) -> list[int]:
-        return [i for county in counties for i in self.exact.get((county, name.is_branch, name.key), ())]
+        found = []
+        for county in counties:
+            if county not in self._ready:
+                self._ensure(county)
+            found += self.exact.get((county, name.is_branch, name.key), ())
+        return found
 
     def candidates(self, counties: list[str], name: NormalizedName) -> set[int]:
         """The organizations that share a rare gram with the name."""
         found: set[int] = set()
+        key_grams = None
         for county in counties:
+            if county not in self._ready:
+                self._ensure(county)
             block = self.postings.get((county, name.is_branch))
             if not block:
                 continue
-            for gram in grams(name.key):
-                posting = block.get(gram)
-                if posting and len(posting) <= MAX_POSTING:
-                    found.update(posting)
+            if key_grams is None:
+                key_grams = grams(name.key)
+            found.update(*filter(None, map(block.get, key_grams)))  # the postings in gram order, looked up in C
         return found
 
 
@@ -203,36 +246,110 @@ class Matcher:
         self.index = KnownIndex(list(known), self.normalizers)
         self.reached: set[int] = set()  # organizations some row matched or proposed
 
-    def run(self, rows: Iterable[dict], *, progress: Callable[[int], None] | None = None, workers: int | None = None) -> list[Result]:
-        rows = list(rows)
+    def run(
+        self,
+        rows: Iterable[dict],
+        *,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+        fast: bool = True,
+    ) -> Sequence[Result]:
+        """Every row's result in input order, then the missing organizations.
+
+        `fast` (the default) settles the rows a lookup settles column-wise and keeps the results as arrays
+        (`columnar.Results`); `fast=False` sends every row through `match_row`, the reference the fast path is tested
+        against. Large inputs are split by county among forked workers."""
+        rows = rows if isinstance(rows, list) else list(rows)
         if workers is None:
             workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(rows) >= PARALLEL_FROM else 1
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            return self._run_forked(rows, workers, progress) + self.missing()
-        results = []
-        for count, row in enumerate(rows, start=1):
-            results.append(self.match_row(row["row"], row["values"]))
-            if progress and count % CHUNK == 0:
-                progress(count)
-        return results + self.missing()
-
-    def _run_forked(self, rows: list[dict], workers: int, progress) -> list[Result]:
-        """Forked workers share the built index copy-on-write; each matches a slice and returns compact tuples."""
-        global _forked
-        _forked = (self, rows)
-        results: list[Result] = []
+        frozen = gc.isenabled()
+        gc.disable()  # millions of small objects that live to the end: a collection would only walk them
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for start, matched, reached in pool.imap(_match_slice, range(0, len(rows), CHUNK)):
-                    for row, (outcome, organization_id, score, reason, code_differs, found) in zip(
-                        rows[start : start + CHUNK], matched, strict=True
-                    ):
-                        results.append(Result(row["row"], row["values"], outcome, organization_id, score, reason, code_differs, found))
-                    self.reached |= reached
+            if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+                results = self._run_forked(rows, workers, progress, fast)
+            elif fast:
+                results = self._results(rows)
+                for start in range(0, len(rows), CHUNK):
+                    results.add(columnar.decide(self, rows, range(start, min(start + CHUNK, len(rows)))))
                     if progress:
-                        progress(len(results))
+                        progress(min(start + CHUNK, len(rows)))
+            else:
+                results = []
+                for count, row in enumerate(rows, start=1):
+                    results.append(self.match_row(row["row"], row["values"]))
+                    if progress and count % CHUNK == 0:
+                        progress(count)
+            missing = self.missing()
         finally:
-            _forked = None
+            if frozen:
+                gc.enable()
+        if isinstance(results, list):
+            return results + missing
+        results.extra = missing
+        return results
+
+    def _results(self, rows: list[dict]) -> columnar.Results:
+        return columnar.Results(rows, Result, [], len(rows))
+
+    def _tasks(self, rows: list[dict], workers: int) -> list[np.ndarray]:
+        """The rows' positions grouped by county, largest first; a county too large to balance is cut in pieces."""
+        county_of: dict[str, int] = {}
+        numbers = np.fromiter(
+            (county_of.setdefault(((r["values"].get("所在地区代码") or "").strip())[:6], len(county_of)) for r in rows),
+            dtype=np.int32,
+            count=len(rows),
+        )
+        order = np.argsort(numbers, kind="stable")
+        bounds = np.cumsum(np.bincount(numbers, minlength=len(county_of)))
+        limit = max(CHUNK, len(rows) // (4 * workers))
+        tasks = []
+        for group in np.split(order, bounds[:-1]):
+            tasks += [group[start : start + limit] for start in range(0, len(group), limit)]
+        return sorted(tasks, key=len, reverse=True)
+
+    def _run_forked(self, rows: list[dict], workers: int, progress, fast: bool = True) -> columnar.Results:
+        """Forked workers share the rows and the index copy-on-write and take whole counties from a queue, so each
+        builds the index of its own counties only; they send back arrays, placed here by row position."""
+        tasks = self._tasks(rows, workers)
+        context = multiprocessing.get_context("fork")
+        todo, done = context.SimpleQueue(), context.Queue()
+        for number in range(len(tasks)):
+            todo.put(number)
+        for _ in range(workers):
+            todo.put(None)
+        gc.freeze()  # the parent's objects stay out of the children's collections, and their pages shared
+        processes = [context.Process(target=_worker, args=(self, rows, tasks, todo, done, fast), daemon=True) for _ in range(workers)]
+        try:
+            for process in processes:
+                process.start()
+            results = self._results(rows)
+            finished, placed = 0, 0
+            while finished < workers:
+                try:
+                    message = done.get(timeout=5)
+                except queue.Empty:
+                    if any(p.exitcode not in (None, 0) for p in processes):
+                        raise RuntimeError("比对进程意外退出") from None
+                    continue
+                kind, payload = message
+                if kind == "error":
+                    raise RuntimeError(payload)
+                if kind == "rows":
+                    results.add(payload)
+                    placed += len(payload.positions)
+                    if progress:
+                        progress(placed)
+                else:  # "reached": a worker is done
+                    self.reached.update(payload.tolist())
+                    finished += 1
+            for process in processes:
+                process.join()
+        finally:
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+                    process.join()
+            gc.unfreeze()
         return results
 
     def match_row(self, number: int, values: dict) -> Result:
@@ -254,7 +371,7 @@ class Matcher:
         exact = index.exact_matches(counties, name)
         if code:  # a code the platform does not have: a new firm, or a mistyped code of a firm of that name and address
             return self._by_code(number, values, code, counties, normalize, name, exact, gone_there)
-        if len(exact) == 1 and (name.repaired or index.names[exact[0]].repaired):
+        if len(exact) == 1 and (name.repaired or index.name(exact[0]).repaired):
             # Equal only once a mistyped region word was read as meant: the address must not say another firm.
             c = self.similar(values, normalize, name, exact[0], 100.0, 0.0)
             found = self._evidence("absent", c)
@@ -285,7 +402,7 @@ class Matcher:
         if exact:
             i, score, runner_up = exact[0], 100.0, (100.0 if len(exact) > 1 else 0.0)
         else:
-            candidates = {i: index.names[i].key for i in index.candidates(counties, name)}
+            candidates = {i: index.name(i).key for i in index.candidates(counties, name)}
             scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=2)
             if not scored:
                 return None
@@ -301,7 +418,7 @@ class Matcher:
         place = None
         if has_addresses:  # street and number only: a shared city and county prove nothing
             place = same_place(normalize.address(address), self.normalizers[known.region_code[:6]].address(known.address))
-        other = self.index.names[i].key
+        other = self.index.name(i).key
         sound = score < 100 and (sounds_the_same(name.key, other) or stray_head(name.key, other))
         return Similar(i, score, runner_up, sound, place, has_addresses)
 
@@ -311,8 +428,8 @@ class Matcher:
         index = self.index
         pool = {i: 100.0 for i in exact}
         for i in index.by_serial.get(code[8:17], ()) if len(code) == 18 else ():
-            if i not in pool and index.names[i].is_branch == name.is_branch:
-                pool[i] = fuzz.ratio(name.key, index.names[i].key)
+            if i not in pool and index.name(i).is_branch == name.is_branch:
+                pool[i] = fuzz.ratio(name.key, index.name(i).key)
         if not pool:
             return None
         ranked = sorted(pool.items(), key=lambda item: -item[1])
@@ -401,17 +518,21 @@ class Matcher:
         ]
 
 
-_forked: tuple[Matcher, list[dict]] | None = None  # what a forked worker inherits
-
-
-def _match_slice(start: int) -> tuple[int, list[tuple], set[int]]:
-    matcher, rows = _forked
+def _worker(matcher: Matcher, rows: list[dict], tasks: list[np.ndarray], todo, done, fast: bool) -> None:
+    """A forked worker: takes tasks (row positions of a county) until told to stop, sends each task's decisions,
+    then the organizations its rows reached."""
+    gc.disable()  # it lives for one comparison; what it makes lives to the end
     matcher.reached = set()
-    matched = []
-    for row in rows[start : start + CHUNK]:
-        result = matcher.match_row(row["row"], row["values"])
-        matched.append((result.outcome, result.organization_id, result.score, result.reason, result.code_differs, result.evidence))
-    return start, matched, matcher.reached
+    try:
+        while (number := todo.get()) is not None:
+            positions = tasks[number]
+            done.put(("rows", columnar.decide(matcher, rows, positions.tolist(), fast=fast)))
+        done.put(("reached", np.fromiter(matcher.reached, dtype=np.int64, count=len(matcher.reached))))
+    except BaseException:  # the parent says what failed instead of waiting
+        done.put(("error", traceback.format_exc()))
+    finally:
+        done.close()
+        done.join_thread()
 
 
 def match(rows: Iterable[dict], known: Iterable[Known], *, region_code: str, region_names: dict[str, str], progress=None) -> list[Result]:

@@ -23,7 +23,9 @@ CLEAN_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NP-RTUW-Y]{10}")
 
 def normalize_credit_code(value: str) -> str:
     """The code as stored: half-width (full-width ９１Ａ… as typed by an input method), upper case, no spaces or dashes."""
-    code = half_width(value or "").strip().upper()
+    if not value:
+        return ""
+    code = half_width(value).strip().upper()
     return code if code.isascii() and code.isalnum() else uscc.compact(code)  # stdnum cleans only untidy input
 
 

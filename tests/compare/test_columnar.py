@@ -1,0 +1,165 @@
+"""The comparison's fast path (lookups column-wise, results as arrays, forked workers by county) gives exactly what
+`match_row` gives row by row."""
+
+import random
+
+import pytest
+
+from sanxin.compare import columnar, matcher
+from sanxin.compare.matcher import Known, Matcher
+from sanxin.core.validators import normalize_credit_code
+
+NAMES = {
+    "36": "江西省",
+    "3601": "南昌市",
+    "360102": "东湖区",
+    "360103": "西湖区",
+    "360111": "青山湖区",
+    "360102002": "滕王阁街道",
+    "360103001": "南浦街道",
+    "360111001": "湖坊镇",
+}
+COUNTIES = ["360102", "360103", "360111"]
+BRANDS = "鑫华恒盛通达顺丰源泰宏远博创金瑞祥安嘉德兴隆昌和美佳荣"
+LINES = ["快递", "物流", "商贸", "网络科技", "家政服务", "餐饮管理"]
+FULL_WIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHJKLMNPQRTUWXY"}
+LOOKALIKE = {"源": "元", "达": "大", "华": "桦", "盛": "胜", "祥": "翔", "嘉": "佳", "隆": "龙"}
+
+
+def code(serial: int, county: str = "360102") -> str:
+    from stdnum.cn import uscc
+
+    body = f"91{county}{serial:09d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def generated(seed: int = 14):
+    """Platform organizations (firms, branches, twins with one name in two communities, some deregistered) and
+    outside rows of every kind the matcher tells apart."""
+    rng = random.Random(seed)
+    known, serial = [], 0
+    for county in COUNTIES:
+        for _ in range(60):
+            serial += 1
+            brand = "".join(rng.choices(BRANDS, k=rng.choice([2, 3])))
+            name = f"{rng.choice(['', '南昌', '南昌市', '江西'])}{brand}{rng.choice(LINES)}有限公司"
+            if rng.random() < 0.1:
+                name += rng.choice(["东湖分公司", "营业部"])
+            address = f"南昌市{NAMES[county]}中山路{rng.randrange(1, 300)}号"
+            known.append(Known(serial, code(serial, county), name, f"{county}001001", address, rng.random() < 0.1))
+        twin = f"南昌双胞胎{county}商贸有限公司"
+        for community in ("001001", "001002"):
+            serial += 1
+            known.append(Known(serial, code(serial, county), twin, county + community, "南昌市中山路1号"))
+    rows = []
+    for n in range(1500):
+        firm = rng.choice(known)
+        county = firm.region_code[:6]
+        values = {"单位名称": firm.name, "所在地区代码": rng.choice([firm.region_code, county]), "详细地址": firm.address}
+        kind = rng.randrange(14)
+        if kind == 0:  # the code, as typed
+            values["统一社会信用代码"] = rng.choice([firm.credit_code, firm.credit_code.lower(), " " + firm.credit_code])
+        elif kind == 1:  # full width
+            values["统一社会信用代码"] = firm.credit_code.translate(FULL_WIDTH)
+        elif kind == 2:  # another code, the same name: review
+            values["统一社会信用代码"] = code(90000 + n, county)
+        elif kind == 3:  # another code, another name: new
+            values |= {"统一社会信用代码": code(90000 + n, county), "单位名称": f"全新{n}物流有限公司"}
+        elif kind == 4:  # a blank code
+            values["统一社会信用代码"] = "  "
+        elif kind == 5:  # the name with another prefix and brackets
+            values["单位名称"] = firm.name.replace("南昌市", "").replace("有限公司", "有限责任公司")
+        elif kind == 6:  # a look-alike character
+            for a, b in LOOKALIKE.items():
+                if a in firm.name:
+                    values["单位名称"] = firm.name.replace(a, b, 1)
+                    break
+        elif kind == 7:  # a new firm
+            values["单位名称"] = f"南昌{rng.choice(BRANDS)}{n}科技有限公司"
+        elif kind == 8:  # outside the compared region
+            values["所在地区代码"] = "360403001001"
+        elif kind == 9:  # no place given, or only the city
+            values["所在地区代码"] = rng.choice(["", "3601"])
+        elif kind == 10:  # another address
+            values["详细地址"] = "南昌市东湖区阳明路999号"
+        if rng.random() < 0.08:
+            values["登记状态"] = rng.choice(["注销", "吊销", "迁出", " 注销 "])
+        rows.append({"row": n + 2, "values": values})
+    return known, rows
+
+
+def table(results):
+    return [(r.row_number, r.outcome, r.organization_id, r.score, r.reason, r.code_differs, r.evidence, r.values) for r in results]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(matcher, "CHUNK", 50)
+
+
+def test_the_fast_path_gives_what_match_row_gives(small_chunks):
+    known, rows = generated()
+    reference = Matcher(known, region_code="3601", region_names=NAMES).run(rows, workers=1, fast=False)
+    outcomes = {r.outcome for r in reference}
+    assert outcomes == {"matched", "new", "review", "gone", "missing", "outside"}  # every kind of row is there
+    for workers in (1, 2):
+        fast = Matcher(known, region_code="3601", region_names=NAMES).run(rows, workers=workers)
+        assert isinstance(fast, columnar.Results)
+        assert table(fast) == table(reference)
+    forked_reference = Matcher(known, region_code="3601", region_names=NAMES).run(rows, workers=2, fast=False)
+    assert table(forked_reference) == table(reference)
+
+
+def test_the_fast_path_settles_lookups_without_match_row(monkeypatch):
+    known, rows = generated()
+    one = Matcher(known, region_code="3601", region_names=NAMES)
+    calls = []
+    match_row = one.match_row
+    monkeypatch.setattr(one, "match_row", lambda number, values: calls.append(number) or match_row(number, values))
+    results = one.run(rows, workers=1)
+    by_code = [r for r in results if r.reason == "统一社会信用代码一致"]
+    by_name = [r for r in results if r.reason == "名称规范化后一致"]
+    assert by_code and by_name
+    assert all(r.evidence == {"code": "equal"} and not r.code_differs for r in by_code)
+    assert all(r.evidence == {"code": "absent", "name": "equal"} and not r.code_differs for r in by_name)
+    # settled by lookup: every code match, and the name matches of rows without a code that name their county
+    assert not {r.row_number for r in by_code} & set(calls)
+    placed = [r for r in by_name if len(r.values["所在地区代码"]) >= 6 and "统一社会信用代码" not in r.values]
+    assert placed and not {r.row_number for r in placed} & set(calls)
+    assert {r.row_number for r in by_name if len(r.values["所在地区代码"]) < 6} <= set(calls)  # the rest by match_row
+    assert len(calls) < len(rows)
+    gone = [r for r in results if r.outcome == "gone"]
+    assert gone and all(r.row_number in calls for r in gone)  # deregistered there: by the rules in match_row
+    assert any("；外部名录显示已" in r.reason for r in gone)
+
+
+def test_results_read_as_a_list_and_as_arrays():
+    known, rows = generated()
+    results = Matcher(known, region_code="3601", region_names=NAMES).run(rows, workers=1)
+    every = list(results)
+    assert len(results) == len(every) and results[5] == every[5] and results[-1] == every[-1] and results[3:7] == every[3:7]
+    assert results == every
+    assert results.outcomes() == [r.outcome for r in every[: len(rows)]]
+    linked = results.organization_ids({"matched", "gone"})
+    assert linked == [r.organization_id if r.outcome in ("matched", "gone") else None for r in every[: len(rows)]]
+    with pytest.raises(IndexError):
+        results[len(every)]
+    results[0].evidence["x"] = 1  # each row's evidence is its own
+    assert "x" not in results[0].evidence
+
+
+def test_a_failing_worker_fails_the_run(monkeypatch, small_chunks):
+    known, rows = generated()
+    one = Matcher(known, region_code="3601", region_names=NAMES)
+
+    def broken(number, values):
+        raise ValueError("坏行")
+
+    monkeypatch.setattr(one, "match_row", broken)
+    with pytest.raises(RuntimeError, match="坏行"):
+        one.run(rows, workers=2)
+
+
+def test_an_empty_credit_code():
+    assert normalize_credit_code("") == "" and normalize_credit_code(None) == "" and normalize_credit_code("  ") == ""
+    assert normalize_credit_code(" ９１３６０１０２ma35l5xk4b ") == "91360102MA35L5XK4B"
