@@ -163,3 +163,27 @@ def test_a_failing_worker_fails_the_run(monkeypatch, small_chunks):
 def test_an_empty_credit_code():
     assert normalize_credit_code("") == "" and normalize_credit_code(None) == "" and normalize_credit_code("  ") == ""
     assert normalize_credit_code(" ９１３６０１０２ma35l5xk4b ") == "91360102MA35L5XK4B"
+
+
+def test_the_fast_path_gives_what_match_row_gives_on_the_labelled_set(small_chunks):
+    """The bench's labelled registry (real Jiangxi counties, every variant class and distractor, region words with a
+    mistyped character among them): the fast path and the forked workers decide every row as `match_row` does."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from registry_labels import build
+
+    places, firms, outside, _truth, classes = build(2000, 4000, seed=3)
+    rows = [{"row": n + 2, "values": values} for n, values in enumerate(outside)]
+    assert {"prefix_typo_sound", "prefix_typo_shape", "code_typo_prefix_typo"} <= set(classes)
+    known = [Known(f.id, f.credit_code, f.name, f.region_code, f.address, f.deregistered) for f in firms]
+    region_names = places.region_names()
+
+    def run(**options):
+        return table(Matcher(known, region_code="36", region_names=region_names).run(rows, **options))
+
+    reference = run(workers=1, fast=False)
+    assert any("地区名有错字" in r[4] for r in reference)  # repaired region words are among the rows
+    assert run(workers=1) == reference
+    assert run(workers=2) == reference
