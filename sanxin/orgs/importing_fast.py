@@ -37,6 +37,7 @@ from sanxin.regions.models import Industry, Region
 # Smaller files keep the row path: for them the staging costs more than it saves.
 FAST_MIN_BYTES = 256 * 1024
 CHECKED = "sanxin_checked_organization"
+DUCKDB_MEMORY = "4GB"
 # What str.strip() takes off both ends of a cell is every character Python calls whitespace; DuckDB's trim() takes off
 # a part of them (spaces, full-width and other wide spaces: never one Python keeps). A cell that still begins or ends
 # with one of the others (a tab, a line separator) is left to the row path. So is a row with a control character of
@@ -165,32 +166,37 @@ def stage(path: Path, filename: str, *, user, columns: list[ImportColumn], store
         return None
     with tempfile.TemporaryDirectory(prefix="sanxin-import-") as folder:
         checked = Path(folder) / "checked.csv"
-        total = _check_file(path, checked, columns)
+        total = _check_file(path, checked, columns, spill=Path(folder))
         if progress:
             progress(0.5)
         if not total or total > MAX_ROWS:
             return None
         staged = Staged(CHECKED, total)
-        with connection.cursor() as cur:
-            _set_temp_buffers(cur)
-            cur.execute(f"DROP TABLE IF EXISTS {CHECKED}")
-            cur.execute(f"CREATE TEMP TABLE {CHECKED} ({_stage_columns()})")
-            with checked.open("rb") as handle, cur.copy(f"COPY {CHECKED} FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
-                while chunk := handle.read(1 << 22):
-                    copy.write(chunk)
-            if not _checked_in_database(cur, user, stored_parents):
-                staged.close()
-                return None
-            cur.execute(f"ANALYZE {CHECKED}")
+        try:
+            with connection.cursor() as cur:
+                _set_temp_buffers(cur)
+                cur.execute(f"DROP TABLE IF EXISTS {CHECKED}")
+                cur.execute(f"CREATE TEMP TABLE {CHECKED} ({_stage_columns()})")
+                with checked.open("rb") as handle, cur.copy(f"COPY {CHECKED} FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+                    while chunk := handle.read(1 << 22):
+                        copy.write(chunk)
+                if not _checked_in_database(cur, user, stored_parents):
+                    staged.close()
+                    return None
+                cur.execute(f"ANALYZE {CHECKED}")
+        except BaseException:
+            staged.close()  # the job stops here (an error, the job abandoned): no staging table stays behind
+            raise
     return staged
 
 
-def _check_file(path: Path, checked: Path, columns: list[ImportColumn]) -> int | None:
+def _check_file(path: Path, checked: Path, columns: list[ImportColumn], *, spill: Path) -> int | None:
     """DuckDB reads and checks the file; if every row is valid (and no code repeats), it writes them converted to
     `checked` (CSV, NULL as \\N) and answers how many; else None."""
     maps = _maps()
     names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, len(columns) + 1))
-    database = duckdb.connect(config={"threads": 2})
+    # Bounded memory: beyond it DuckDB spills to the job's temporary folder (5M rows of text are a few GB).
+    database = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "temp_directory": str(spill)})
     try:
         database.execute(
             f"""CREATE TABLE raw AS SELECT * FROM read_csv({_literal(path)}, header = true, delim = ',', quote = '', escape = '',

@@ -231,3 +231,16 @@ def test_duckdb_trims_no_character_python_keeps():
         "SELECT range FROM range(1, 65536) WHERE (range < 55296 OR range > 57343) AND trim(chr(CAST(range AS INTEGER)) || 'x') = 'x'"
     ).fetchall()
     assert found and all(chr(code).isspace() for (code,) in found)
+
+
+def test_a_failure_while_checking_in_the_database_leaves_no_staging_table(personas, monkeypatch, fast):
+    def broken(*args, **kwargs):
+        raise RuntimeError("连接中断")
+
+    monkeypatch.setattr(importing_fast, "_checked_in_database", broken)
+    with pytest.raises(RuntimeError):
+        run(personas["county"], csv_bytes([row(), row()]), name="名录.csv")
+    assert not Organization.objects.exists()
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_class WHERE relname = %s AND relpersistence = 't'", [importing_fast.CHECKED])
+        assert cur.fetchone()[0] == 0
