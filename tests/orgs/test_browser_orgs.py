@@ -94,7 +94,8 @@ def test_comparison_with_a_pair_to_confirm(browser, live_server, personas, count
     express = county_registry["express"]
     rows = [
         [c.header for c in COLUMNS],
-        ["", "南昌顺大快递有限公司", "私营企业", "快递", "360102002001", "", "", "40", "", "", "", "存续", ""],
+        # the same name under another credit code and no address to settle it: a pair to confirm
+        [credit_code(), "南昌顺达快递有限公司", "私营企业", "快递", "360102002001", "", "", "40", "", "", "", "存续", ""],
         [credit_code(), "南昌全新供应链管理有限公司", "私营企业", "快递", "360102002001", "", "", "10", "", "", "", "存续", ""],
     ]
     source = tmp_path / "市场监管名录.csv"
