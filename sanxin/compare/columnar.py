@@ -80,7 +80,7 @@ def decide(matcher, rows: list[dict], positions: Sequence[int], *, fast: bool = 
     outcome, organization, score, reason, evidence, differs = [], [], [], [], [], []
     reasons, evidences = _Table(), _Table(_evidence_key)
     by_code_reason, by_name_reason = reasons(BY_CODE), reasons(BY_NAME)
-    by_code_evidence, by_name_evidence = evidences(EVIDENCE_BY_CODE), evidences(EVIDENCE_BY_NAME)
+    by_code_evidence, by_name_evidence, no_evidence = evidences(EVIDENCE_BY_CODE), evidences(EVIDENCE_BY_NAME), evidences({})
     nan = float("nan")
 
     for p in positions:
@@ -121,7 +121,7 @@ def decide(matcher, rows: list[dict], positions: Sequence[int], *, fast: bool = 
         organization.append(NO_ORGANIZATION if result.organization_id is None else result.organization_id)
         score.append(nan if result.score is None else result.score)
         reason.append(reasons(result.reason))
-        evidence.append(evidences(result.evidence))
+        evidence.append(evidences(result.evidence) if result.evidence else no_evidence)
         differs.append(result.code_differs)
     return Decisions(
         np.asarray(positions, dtype=np.int64),
@@ -152,7 +152,7 @@ class Results(Sequence):
         self.code_differs = np.zeros(size, dtype=bool)
         self.reasons: list[str] = []
         self.evidences: list[dict] = []
-        self._evidence_number: dict = {}
+        self._numbers: dict[int, dict] = {}  # per table: value (or its key) → number
 
     def add(self, decisions: Decisions) -> None:
         """Place a worker's decisions; its reason and evidence numbers are renumbered into this table."""
@@ -165,7 +165,7 @@ class Results(Sequence):
         self.evidence[at] = np.array(self._renumber(decisions.evidences, self.evidences, _evidence_key), dtype=np.int32)[decisions.evidence]
 
     def _renumber(self, values: list, table: list, key) -> list[int]:
-        numbers = self._evidence_number.setdefault(id(table), {})
+        numbers = self._numbers.setdefault(id(table), {})
         out = []
         for value in values:
             k = value if key is None else key(value)

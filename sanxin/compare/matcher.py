@@ -262,7 +262,7 @@ class Matcher:
         rows = rows if isinstance(rows, list) else list(rows)
         if workers is None:
             workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(rows) >= PARALLEL_FROM else 1
-        frozen = gc.isenabled()
+        collecting = gc.isenabled()
         gc.disable()  # millions of small objects that live to the end: a collection would only walk them
         try:
             if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -281,7 +281,7 @@ class Matcher:
                         progress(count)
             missing = self.missing()
         finally:
-            if frozen:
+            if collecting:
                 gc.enable()
         if isinstance(results, list):
             return results + missing
