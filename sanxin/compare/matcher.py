@@ -28,7 +28,7 @@ import re
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -38,6 +38,7 @@ from sanxin.compare.models import Outcome
 from sanxin.compare.normalize import NameNormalizer, NormalizedName, sounds_the_same
 from sanxin.core.validators import normalize_credit_code
 
+NEAR_TIE = 10.0  # candidates this close to the best by name are told apart by address and sound, not by the name alone
 MAX_POSTING = 100  # a gram shared by more organizations of the county says nothing about identity
 PARALLEL_FROM = 200_000  # rows; below this one process is quicker than forking
 MAX_WORKERS = 4
@@ -403,12 +404,27 @@ class Matcher:
             i, score, runner_up = exact[0], 100.0, (100.0 if len(exact) > 1 else 0.0)
         else:
             candidates = {i: index.name(i).key for i in index.candidates(counties, name)}
-            scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=2)
+            scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=3)
             if not scored:
                 return None
             _key, score, i = scored[0]
             runner_up = scored[1][1] if len(scored) > 1 else 0.0
+            if score < 100 and runner_up >= score - NEAR_TIE:  # near-equal names: the address and the sound choose
+                return self._among(values, normalize, name, [(j, s) for _k, s, j in scored if s >= score - NEAR_TIE])
         return self.similar(values, normalize, name, i, score, runner_up)
+
+    def _among(self, values: dict, normalize: NameNormalizer, name: NormalizedName, scored: list[tuple[int, float]]) -> Similar:
+        """Of near-equal candidates, the one at the same place, else the one that only sounds different, else the most
+        similar; its runner-up is the best of the others as well supported (none: 0)."""
+        options = [self.similar(values, normalize, name, i, score, 0.0) for i, score in scored]
+
+        def support(c: Similar) -> tuple[bool, bool]:
+            return (c.place is True, c.sound)
+
+        options.sort(key=lambda c: (support(c), c.score), reverse=True)
+        chosen = options[0]
+        rivals = [c.score for c in options[1:] if support(c) == support(chosen)]
+        return replace(chosen, runner_up=max(rivals, default=0.0))
 
     def similar(self, values: dict, normalize: NameNormalizer, name: NormalizedName, i: int, score: float, runner_up: float) -> Similar:
         """What the rules look at for one candidate: the address verdict and whether the names only sound different."""

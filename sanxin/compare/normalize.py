@@ -219,6 +219,7 @@ class NameNormalizer:
         self.words = self.prefixes.words
         self.address_prefixes = Prefixes([*region_names, *place_names])
         self._cache: dict[str, NormalizedName] = {}
+        self._addresses: dict[str, str] = {}
 
     def __call__(self, name: str) -> NormalizedName:
         cached = self._cache.get(name)
@@ -228,7 +229,10 @@ class NameNormalizer:
 
     def address(self, text: str) -> str:
         """The street and number: 南昌市东湖区滕王阁街道中山路１２８号 → 中山路128号."""
-        return self.address_prefixes.strip(_unify(text))
+        cached = self._addresses.get(text)
+        if cached is None:
+            cached = self._addresses[text] = self.address_prefixes.strip(_unify(text))
+        return cached
 
     def _normalize(self, name: str) -> NormalizedName:
         text = _unify(name)
