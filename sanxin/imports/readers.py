@@ -505,7 +505,7 @@ def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[Number
     for number, row in enumerate(values, start=1):
         if not all(type(value) in _CALAMINE_TYPES for value in row):
             return None  # a value calamine took for a date: the streamed path reads the styles its own way
-        cells = [text(value) for value in row[:columns]]
+        cells = [value.strip() if type(value) is str else text(value) for value in row[:columns]]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
