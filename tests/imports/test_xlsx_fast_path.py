@@ -246,3 +246,15 @@ def test_the_row_limit_message_is_kept_on_the_fast_path(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "MAX_ROWS", 2)
     with pytest.raises(readers.UnreadableFile, match=re.escape("文件超过 2 行，请拆分后上传")):
         read_rows(path)
+
+
+def test_a_sheet_starting_away_from_a1_reads_the_same(tmp_path):
+    """calamine would trim the empty rows and columns before the data; the row numbers and columns stay Excel's."""
+    path = tmp_path / "偏移.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(4, 2, HEADER[:5])
+    sheet.write_row(6, 2, ["甲", "乙", 3, 4.5, "戊"])
+    book.close()
+    assert_fast_equal(path)
+    assert streamed(path)[1] == (7, ["", "", "甲", "乙", "3", "4.5", "戊"])
