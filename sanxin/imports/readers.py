@@ -495,21 +495,29 @@ def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[Number
         return None
     from python_calamine import CalamineWorkbook
 
-    try:
-        with CalamineWorkbook.from_path(str(path)) as book:
-            values = book.get_sheet_by_name(workbook.sheet_name).to_python(skip_empty_area=False)
-    except Exception:  # anything calamine cannot read is read, and reported, by the streamed path)
-        return None
     rows: list[NumberedRow] = []
     text = _text
-    for number, row in enumerate(values, start=1):
-        if not all(type(value) in _CALAMINE_TYPES for value in row):
-            return None  # a value calamine took for a date: the streamed path reads the styles its own way
-        cells = [value.strip() if type(value) is str else text(value) for value in row[:columns]]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            rows.append((number, cells))
+    try:
+        with CalamineWorkbook.from_path(str(path)) as book:
+            sheet = book.get_sheet_by_name(workbook.sheet_name)
+            # iter_rows gives the rows from row 1 but the columns from the range's first column: both are checked
+            (_, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (-1, -1)
+            pad = [""] * left
+            width = right - left + 1
+            number = 0
+            for number, row in enumerate(sheet.iter_rows(), start=1):  # a row at a time: no second copy
+                if len(row) != width or not all(type(value) in _CALAMINE_TYPES for value in row):
+                    return None  # or a value calamine took for a date: the streamed path reads the styles its own way
+                cells = pad + [value.strip() if type(value) is str else text(value) for value in row]
+                del cells[columns:]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    rows.append((number, cells))
+            if number != bottom + 1:
+                return None
+    except Exception:  # anything calamine cannot read is read, and reported, by the streamed path
+        return None
     return rows
 
 

@@ -258,3 +258,11 @@ def test_a_sheet_starting_away_from_a1_reads_the_same(tmp_path):
     book.close()
     assert_fast_equal(path)
     assert streamed(path)[1] == (7, ["", "", "甲", "乙", "3", "4.5", "戊"])
+
+
+def test_an_empty_sheet_is_empty_on_both_paths(tmp_path):
+    path = tmp_path / "空.xlsx"
+    xlsxwriter.Workbook(str(path)).close()
+    assert fast(path) == streamed(path) == []
+    with pytest.raises(readers.UnreadableFile, match="文件是空的"):
+        read_rows(path)
