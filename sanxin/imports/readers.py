@@ -13,6 +13,7 @@ Every failure is an UnreadableFile with a Chinese message; no library text reach
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import posixpath
@@ -167,11 +168,12 @@ class _Workbook:
             raise UnreadableFile("xlsx 文件中没有工作表")
         relation = next((first.get(f"{{{ns}}}id") for ns in RELATIONSHIP_NAMESPACES if first.get(f"{{{ns}}}id")), None)
         self.sheet = targets.get("id:" + (relation or ""), [None])[0]
+        self.sheet_name = first.get("name", "")
         if self.sheet not in names:
             raise UnreadableFile("第一个工作表不是普通的数据表（可能是图表），请把数据放在第一个工作表中")
         properties = next((el for el in workbook.iter() if _local(el.tag) == "workbookPr"), None)
         self.epoch = date(1904, 1, 1) if properties is not None and properties.get("date1904") in ("1", "true") else date(1899, 12, 30)
-        self.strings = self._shared_strings(next(iter(targets.get("sharedStrings", [])), None))
+        self.strings_part = next(iter(targets.get("sharedStrings", [])), None)
         self.date_styles = self._date_styles(next(iter(targets.get("styles", [])), None))
 
     def _info(self, name: str, limit: int) -> zipfile.ZipInfo:
@@ -196,7 +198,10 @@ class _Workbook:
             found["id:" + relation.get("Id", "")] = [path]
         return found
 
-    def _shared_strings(self, name: str | None) -> list[str]:
+    @functools.cached_property
+    def strings(self) -> list[str]:
+        """The shared strings, read when the streamed path first needs them (the fast path leaves them to calamine)."""
+        name = self.strings_part
         if name is None or name not in self.zip.namelist():
             return []
         strings: list[str] = []
@@ -400,9 +405,131 @@ READ_COLUMNS_MAX = 1024  # any column the reader can be asked for is left of thi
 COLUMN_INDEX = {name: i for i in range(READ_COLUMNS_MAX) for name in (_column_name(i), _column_name(i).lower())}
 
 
+# --- xlsx, fast path ----------------------------------------------------------------------------------
+# python-calamine reads a sheet several times faster than the streamed path, but it allocates the sheet's whole
+# rectangle first. It is given a sheet only when a scan of the sheet's XML (stream-decompressed, a bytes regex, no
+# trust in <dimension>) proves the rectangle small, and only when every cell is of a kind whose value it gives
+# exactly as the streamed path does; anything else (dates, Excel's _xHHHH_ escapes, rich text, entities,
+# prefixed or unnumbered cells, rows out of order) is read by the streamed path, which has the Chinese messages.
+
+# Each cell's and row's start tag, with its r attribute when it comes first (as every writer puts it).
+_CELL_OR_ROW = re.compile(rb'<(c|row)[\s>/](?:r="([A-Z]*)(\d+)")?')
+_STYLE = re.compile(rb'<c\b[^>]*?\bs="(\d+)"')
+# What the fast path does not take: markup declarations and CDATA, entity and character references, Excel's _xHHHH_
+# escapes, carriage returns (expat folds them), phonetic and rich-text runs, date and error cells, prefixed elements.
+_UNSAFE_BYTES = (b"<!", b"&", b"_x", b"\r", b"rPh", b"<r>", b"<r ", b't="d"', b't="e"')
+_PREFIXED = re.compile(rb"</?\w+:")
+_CALAMINE_TYPES = (str, float, int, bool)
+SPARSE_SLACK = 1024  # rows of gaps the fast path accepts beyond as many gaps as rows
+
+
+def _unsafe(block: bytes) -> bool:
+    return any(marker in block for marker in _UNSAFE_BYTES) or _PREFIXED.search(block) is not None
+
+
+def _sheet_extent(workbook: _Workbook, columns: int) -> int | None:
+    """The sheet's last row if the fast path may read it, else None: every cell and row numbered, each cell in its
+    own row and right of the one before, rows in order, no cell right of `columns` or below the row limit, not
+    mostly gaps, no date-formatted cell, nothing _unsafe, in this sheet or its shared strings. <dimension> is not
+    trusted."""
+    if workbook.strings_part in workbook.zip.namelist() and not _safe_part(workbook, workbook.strings_part, MAX_STRINGS_BYTES):
+        return None
+    info = workbook._info(workbook.sheet, MAX_SHEET_BYTES)
+    row = b""
+    last_row = rows = 0
+    column = -1
+    places = {_column_name(i).encode(): i for i in range(columns)}
+    carry = b""
+    first = True
+    with workbook.zip.open(info) as handle:
+        while True:
+            piece = handle.read(1 << 20)
+            if first and not piece.removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
+                return None  # not UTF-8
+            first = False
+            block = carry + piece
+            if piece:  # whole tags only: the rest waits for the next piece
+                cut = block.rfind(b">") + 1
+                block, carry = block[:cut], block[cut:]
+            if _unsafe(block):
+                return None
+            for kind, letters, number in _CELL_OR_ROW.findall(block):
+                if not number:
+                    return None  # a cell or row without its r attribute (or not first)
+                if kind == b"row":
+                    if int(number) <= last_row:
+                        return None
+                    row, last_row, column = number, int(number), -1
+                    rows += 1
+                elif number != row or places.get(letters, -1) <= column:
+                    return None  # a cell outside its row, left of the one before, or right of the columns read
+                else:
+                    column = places[letters]
+            if last_row > MAX_ROWS + 1:
+                return None
+            if workbook.date_styles and any(style.decode() in workbook.date_styles for style in set(_STYLE.findall(block))):
+                return None
+            if not piece:
+                # calamine fills every row up to the last: a sheet mostly of gaps (one far row) is streamed
+                return last_row if not carry.strip() and last_row <= 2 * rows + SPARSE_SLACK else None
+
+
+def _safe_part(workbook: _Workbook, name: str, limit: int) -> bool:
+    carry = b""
+    with workbook.zip.open(workbook._info(name, limit)) as handle:
+        first = True
+        while piece := handle.read(1 << 20):
+            if first and not piece.removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
+                return False  # not UTF-8
+            first = False
+            block = carry + piece
+            if _unsafe(block):
+                return False
+            carry = block[-256:]
+    return True
+
+
+def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[NumberedRow] | None:
+    """The rows as the streamed path gives them, read by calamine, or None when the fast path may not take the file."""
+    if _sheet_extent(workbook, columns) is None:
+        return None
+    from python_calamine import CalamineWorkbook
+
+    rows: list[NumberedRow] = []
+    text = _text
+    try:
+        with CalamineWorkbook.from_path(str(path)) as book:
+            sheet = book.get_sheet_by_name(workbook.sheet_name)
+            # iter_rows gives the rows from row 1 but the columns from the range's first column: both are checked
+            (_, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (-1, -1)
+            pad = [""] * left
+            width = right - left + 1
+            number = 0
+            for number, row in enumerate(sheet.iter_rows(), start=1):  # a row at a time: no second copy
+                if len(row) != width or not all(type(value) in _CALAMINE_TYPES for value in row):
+                    return None  # or a value calamine took for a date: the streamed path reads the styles its own way
+                cells = pad + [value.strip() if type(value) is str else text(value) for value in row]
+                del cells[columns:]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    rows.append((number, cells))
+            if number != bottom + 1:
+                return None
+    except Exception:  # anything calamine cannot read is read, and reported, by the streamed path
+        return None
+    return rows
+
+
 def _xlsx_rows(path: Path, columns: int, progress: Progress) -> Iterator[NumberedRow]:
     workbook = _Workbook(path)
     try:
+        fast = _calamine_rows(workbook, path, columns) if columns <= READ_COLUMNS else None
+        if fast is not None:
+            if progress:
+                progress(1.0)
+            yield from fast
+            return
         yield from workbook.rows(columns, progress)
     finally:
         workbook.zip.close()

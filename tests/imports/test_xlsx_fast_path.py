@@ -1,0 +1,268 @@
+"""The xlsx fast path (python-calamine behind a scan of the sheet's extent) gives exactly the streamed reader's rows,
+and every file it cannot prove small and plain goes to the streamed reader. Each test compares the two readers."""
+
+import json
+import random
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import xlsxwriter
+from django.conf import settings
+from openpyxl import Workbook
+
+from sanxin.imports import readers
+from sanxin.imports.readers import read_rows
+from tests.imports.test_imports import HEADER, row, xlsx
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def streamed(path: Path, columns: int = readers.READ_COLUMNS) -> list:
+    book = readers._Workbook(path)
+    try:
+        return list(book.rows(columns, None))
+    finally:
+        book.zip.close()
+
+
+def fast(path: Path, columns: int = readers.READ_COLUMNS):
+    book = readers._Workbook(path)
+    try:
+        return readers._calamine_rows(book, path, columns)
+    finally:
+        book.zip.close()
+
+
+def assert_fast_equal(path: Path) -> None:
+    expected = streamed(path)
+    got = fast(path)
+    assert got is not None, "the fast path declined a plain file"
+    assert got == expected
+    assert read_rows(path)[1] == expected[1:]
+
+
+def assert_declined(path: Path) -> None:
+    assert fast(path) is None
+    with mock.patch.object(readers, "_calamine_rows", return_value=None) as never:
+        expected = read_rows(path)
+    assert never.called
+    assert read_rows(path) == expected
+
+
+TEXTS = [
+    "南昌示例有限公司",
+    "ＡＢＣ１２３（全角）有限公司",
+    "  两边空格  ",
+    "91360000000000000G",
+    "000123",
+    "360102002001",
+    "a\tb",
+    "行1\n行2",
+    "-",
+    "x",
+]
+NUMBERS = [0, 1, -5, 30, 2.5, 0.1, -3.25, 1e-7, 123.0, 1e20, 12345678901234, 999999999999999, 10**15, 913601020000000001, 3.141592653589793]
+
+
+def every_kind(path: Path, *, constant_memory: bool) -> Path:
+    """Text (shared or inline), numbers (integers stored as floats, long ones), booleans, empty cells, blank rows,
+    formulas' cached numbers, strings and booleans, full-width text; random numbers besides."""
+    rng = random.Random(14)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory, "strings_to_numbers": False})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    r = 1
+    for text in TEXTS:
+        sheet.write_string(r, 0, text)
+        sheet.write_string(r, 3, text)
+        r += 1
+    for number in NUMBERS:
+        sheet.write_number(r, 1, number)
+        sheet.write_number(r, 12, -number)
+        r += 1
+    sheet.write_boolean(r, 0, True)
+    sheet.write_boolean(r, 1, False)
+    r += 2  # a blank row
+    sheet.write_formula(r, 0, "=1+2", None, 3)
+    sheet.write_formula(r, 1, '=CONCATENATE("甲","乙")', None, "甲乙")
+    sheet.write_formula(r, 2, "=TRUE()", None, True)
+    sheet.write_formula(r, 3, "=7/2", None, 3.5)
+    sheet.write_string(r, 5, "空格之后")  # E is empty
+    r += 1
+    for _ in range(300):
+        kind = rng.randrange(4)
+        if kind == 0:
+            value = rng.uniform(-1e6, 1e6) * 10 ** rng.randrange(-8, 18)
+        elif kind == 1:
+            value = rng.randrange(-(10**17), 10**17) // 10 ** rng.randrange(0, 17)
+        elif kind == 2:
+            value = float(rng.randrange(10**6))
+        else:
+            value = round(rng.uniform(0, 1000), rng.randrange(0, 6))
+        sheet.write_number(r, rng.randrange(13), value)
+        sheet.write_string(r, 13 + rng.randrange(10), f"备注{rng.randrange(10**6)}")
+        r += 1
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("constant_memory", [True, False], ids=["inline strings", "shared strings"])
+def test_every_plain_cell_kind_reads_the_same(tmp_path, constant_memory):
+    path = every_kind(tmp_path / "类型.xlsx", constant_memory=constant_memory)
+    assert_fast_equal(path)
+    rows = dict(streamed(path))
+    assert rows[2][0] == "南昌示例有限公司" and rows[4][0] == "两边空格" and rows[5][0] == "91360000000000000G"
+    assert [rows[12 + i][1] for i in range(len(NUMBERS))][:5] == ["0", "1", "-5", "30", "2.5"]
+
+
+def test_an_openpyxl_file_reads_the_same(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for i in range(50):
+        sheet.append(row(name=f"南昌{i}号有限公司", 从业人员数=i * 7, 正式党员数=i / 4))
+    sheet.append([None, None, "只有第三格"])
+    path = tmp_path / "openpyxl.xlsx"
+    book.save(path)
+    assert_fast_equal(path)
+
+
+def test_the_tests_own_files_read_the_same(tmp_path):
+    """The files the import tests upload (the shared helper), without dates: fast and equal; with dates: streamed."""
+    plain = tmp_path / "plain.xlsx"
+    plain.write_bytes(xlsx([row(), None, row(name="第二家", 从业人员数=12), row(正式党员数=3.5)]))
+    assert_fast_equal(plain)
+    dated = tmp_path / "dated.xlsx"
+    dated.write_bytes(xlsx([row(成立日期=datetime(2020, 5, 1))]))
+    assert_declined(dated)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(
+            lambda s, b: s.write_datetime(1, 0, datetime(2020, 5, 1, 8, 30), b.add_format({"num_format": "yyyy-mm-dd hh:mm"})),
+            id="datetime",
+        ),
+        pytest.param(lambda s, b: s.write_number(1, 0, 43952, b.add_format({"num_format": 14})), id="built-in date"),
+        pytest.param(lambda s, b: s.write_number(1, 0, 43952, b.add_format({"num_format": 31})), id="chinese date"),
+        pytest.param(lambda s, b: s.write_string(1, 0, "带\x01控制符"), id="control character"),
+        pytest.param(lambda s, b: s.write_string(1, 0, "A&B 公司"), id="entity"),
+        pytest.param(lambda s, b: s.write_rich_string(1, 0, "甲", b.add_format({"bold": True}), "乙"), id="rich text"),
+        pytest.param(lambda s, b: s.write_string(1, 40, "很远的一列"), id="column right of the read ones"),
+    ],
+)
+@pytest.mark.parametrize("constant_memory", [True, False], ids=["inline", "shared"])
+def test_cells_the_fast_path_cannot_prove_are_streamed(tmp_path, make, constant_memory):
+    path = tmp_path / "其他.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    make(sheet, book)
+    sheet.write_string(2, 1, "下一行")
+    book.close()
+    assert_declined(path)
+
+
+def rewrite_sheet(source: Path, target: Path, change) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            new.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return target
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda d: d.replace(b'<c r="B3"', b"<c"), id="cell without r"),
+        pytest.param(lambda d: d.replace(b'<row r="3"', b"<row"), id="row without r"),
+        pytest.param(lambda d: d.replace(b'r="B3"', b'r="B7"'), id="cell outside its row"),
+        pytest.param(lambda d: d.replace(b'<row r="3"', b'<row r="1"'), id="rows out of order"),
+        pytest.param(
+            lambda d: (
+                d.replace(b'<dimension ref="A1:M3"/>', b'<dimension ref="A1:B2"/>')
+                .replace(b'<row r="3"', b'<row r="6000000"')
+                .replace(b'r="B3"', b'r="B6000000"')
+            ),
+            id="row beyond the limit, dimension lying",
+        ),
+    ],
+)
+def test_irregular_sheets_are_streamed(tmp_path, change):
+    plain = tmp_path / "plain.xlsx"
+    plain.write_bytes(xlsx([row(), row(name="第三行")]))
+    assert_fast_equal(plain)
+    path = rewrite_sheet(plain, tmp_path / "改.xlsx", change)
+    assert zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml") != zipfile.ZipFile(plain).read("xl/worksheets/sheet1.xml")
+    assert_declined(path)
+
+
+def far_cell_book(path: Path, cell: str) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(row(name="远处有一格的文件"))
+    sheet[cell] = "x"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("cell", ["XFD1048576", "A1048576", "AF1048576"])
+def test_a_far_cell_or_row_is_streamed_in_little_memory(tmp_path, cell):
+    """XFD1048576 (a far column) and A1048576 (a far row, in the columns read): calamine would fill the rectangle."""
+    path = far_cell_book(tmp_path / "远处.xlsx", cell)
+    book = readers._Workbook(path)
+    try:
+        assert readers._sheet_extent(book, readers.READ_COLUMNS) is None
+    finally:
+        book.zip.close()
+    program = (
+        "import json, resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (512 * 1024**2, 512 * 1024**2))\n"
+        "from pathlib import Path\n"
+        "from sanxin.imports.readers import read_rows\n"
+        "header, rows = read_rows(Path(sys.argv[1]))\n"
+        "print(json.dumps([header, rows], ensure_ascii=False))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program, str(path)], cwd=BASE_DIR, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    header, rows = json.loads(done.stdout)
+    assert header == HEADER
+    assert [[number, cells] for number, cells in streamed(path)[1:]] == rows
+    assert rows[0][0] == 2 and rows[0][1][1] == "远处有一格的文件"
+
+
+def test_the_row_limit_message_is_kept_on_the_fast_path(tmp_path, monkeypatch):
+    path = tmp_path / "多.xlsx"
+    path.write_bytes(xlsx([row(), row(), row()]))
+    assert fast(path) is not None
+    monkeypatch.setattr(readers, "MAX_ROWS", 2)
+    with pytest.raises(readers.UnreadableFile, match=re.escape("文件超过 2 行，请拆分后上传")):
+        read_rows(path)
+
+
+def test_a_sheet_starting_away_from_a1_reads_the_same(tmp_path):
+    """calamine would trim the empty rows and columns before the data; the row numbers and columns stay Excel's."""
+    path = tmp_path / "偏移.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(4, 2, HEADER[:5])
+    sheet.write_row(6, 2, ["甲", "乙", 3, 4.5, "戊"])
+    book.close()
+    assert_fast_equal(path)
+    assert streamed(path)[1] == (7, ["", "", "甲", "乙", "3", "4.5", "戊"])
+
+
+def test_an_empty_sheet_is_empty_on_both_paths(tmp_path):
+    path = tmp_path / "空.xlsx"
+    xlsxwriter.Workbook(str(path)).close()
+    assert fast(path) == streamed(path) == []
+    with pytest.raises(readers.UnreadableFile, match="文件是空的"):
+        read_rows(path)
