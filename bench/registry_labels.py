@@ -313,7 +313,8 @@ def main() -> None:
         f"标注数据（种子 {args.seed}）：平台 {len(firms):,} 个组织，外部名录 {len(rows):,} 行；生成 {time.perf_counter() - started:.0f} 秒"
     )
     results = {}
-    seconds, predicted, review = run_ours(firms, rows, places)
+    seconds, predicted, review, usage = run_ours(firms, rows, places)
+    print(f"本平台 CPU 时间（各进程之和）{usage.cpu:.1f} 秒；内存峰值（各进程 PSS 之和）{usage.peak / 2**30:.1f} GB")
     results["本平台"] = (seconds, predicted, sum(1 for r in review if r is not None))
     if not args.no_splink:
         splink_seconds, splink_predicted = run_splink(firms, rows, places)
