@@ -220,4 +220,6 @@ class Results(Sequence):
     def organization_ids(self, outcomes) -> list[int | None]:
         """Per input row, the organization when the row's outcome is one of `outcomes`, else None."""
         wanted = np.isin(self.outcome, [OUTCOME_CODE[o] for o in outcomes]) & (self.organization != NO_ORGANIZATION)
-        return [o if w else None for o, w in zip(self.organization.tolist(), wanted.tolist(), strict=True)]
+        found = np.full(len(wanted), None, dtype=object)
+        found[wanted] = self.organization[wanted].tolist()  # Python ints, not numpy scalars
+        return found.tolist()

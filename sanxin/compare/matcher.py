@@ -28,7 +28,7 @@ import re
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -73,7 +73,7 @@ class Result:
     evidence: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is made several times slower, and one is made per candidate looked at
 class Similar:
     """The best candidate by name for a row, and what the decision rules look at."""
 
@@ -176,14 +176,19 @@ class KnownIndex:
         self.known = known
         self.normalizers = normalizers
         self.names: list[NormalizedName | None] = [None] * len(known)
-        self.by_code = {k.credit_code: i for i, k in enumerate(known) if k.credit_code}
+        self.keys: list[str | None] = [None] * len(known)  # names[i].key, read in C when scoring candidates
+        self.addresses: list[str | None] = [None] * len(known)  # address(i), once asked
+        self.by_code: dict[str, int] = {}
         self.by_serial: dict[str, list[int]] = defaultdict(list)  # the organization part of the code (characters 9–17)
-        for i, k in enumerate(known):
-            if len(k.credit_code) == 18:
-                self.by_serial[k.credit_code[8:17]].append(i)
         self.members: dict[str, list[int]] = defaultdict(list)
-        for i, k in enumerate(known):
-            self.members[k.region_code[:6]].append(i)
+        by_code, by_serial, members = self.by_code, self.by_serial, self.members
+        for i, k in enumerate(known):  # one pass: a million organizations are read here before any worker starts
+            code = k.credit_code
+            if code:
+                by_code[code] = i
+                if len(code) == 18:
+                    by_serial[code[8:17]].append(i)
+            members[k.region_code[:6]].append(i)
         self.exact: dict[tuple[str, bool, str], list[int]] = {}
         self.postings: dict[tuple[str, bool], dict[str, list[int]]] = {}  # rare grams only (≤ MAX_POSTING)
         self.counties = sorted(self.members)
@@ -196,11 +201,12 @@ class KnownIndex:
         members = self.members.get(county)
         if not members:
             return
-        known, names, exact, postings = self.known, self.names, self.exact, self.postings
+        known, names, keys, exact, postings = self.known, self.names, self.keys, self.exact, self.postings
         normalize = self.normalizers[county]
         blocks = {False: defaultdict(list), True: defaultdict(list)}
         for i in members:
             name = names[i] = normalize(known[i].name)
+            keys[i] = name.key
             exact.setdefault((county, name.is_branch, name.key), []).append(i)
             block = blocks[name.is_branch]
             for gram in grams(name.key):
@@ -212,6 +218,12 @@ class KnownIndex:
     def name(self, i: int) -> NormalizedName:
         self._ensure(self.known[i].region_code[:6])
         return self.names[i]
+
+    def address(self, i: int) -> str:
+        """The street and number of organization i (normalized once; "" for none)."""
+        known = self.known[i]
+        found = self.addresses[i] = self.normalizers[known.region_code[:6]].address(known.address) if known.address else ""
+        return found
 
     def counties_under(self, prefix: str) -> list[str]:
         return [c for c in self.counties if c.startswith(prefix)]
@@ -295,11 +307,11 @@ class Matcher:
     def _tasks(self, rows: list[dict], workers: int) -> list[np.ndarray]:
         """The rows' positions grouped by county, largest first; a county too large to balance is cut in pieces."""
         county_of: dict[str, int] = {}
-        numbers = np.fromiter(
-            (county_of.setdefault(((r["values"].get("所在地区代码") or "").strip())[:6], len(county_of)) for r in rows),
-            dtype=np.int32,
-            count=len(rows),
-        )
+        counties = [(r["values"].get("所在地区代码") or "").strip()[:6] for r in rows]
+        for county in counties:  # numbered in order of appearance
+            if county not in county_of:
+                county_of[county] = len(county_of)
+        numbers = np.fromiter(map(county_of.__getitem__, counties), dtype=np.int32, count=len(rows))
         order = np.argsort(numbers, kind="stable")
         bounds = np.cumsum(np.bincount(numbers, minlength=len(county_of)))
         limit = max(CHUNK, len(rows) // (4 * workers))
@@ -403,7 +415,8 @@ class Matcher:
         if exact:
             i, score, runner_up = exact[0], 100.0, (100.0 if len(exact) > 1 else 0.0)
         else:
-            candidates = {i: index.name(i).key for i in index.candidates(counties, name)}
+            found = index.candidates(counties, name)  # their counties are built: their keys are there
+            candidates = dict(zip(found, map(index.keys.__getitem__, found), strict=True))
             scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=3)
             if not scored:
                 return None
@@ -424,17 +437,18 @@ class Matcher:
         options.sort(key=lambda c: (support(c), c.score), reverse=True)
         chosen = options[0]
         rivals = [c.score for c in options[1:] if support(c) == support(chosen)]
-        return replace(chosen, runner_up=max(rivals, default=0.0))
+        chosen.runner_up = max(rivals, default=0.0)
+        return chosen
 
     def similar(self, values: dict, normalize: NameNormalizer, name: NormalizedName, i: int, score: float, runner_up: float) -> Similar:
         """What the rules look at for one candidate: the address verdict and whether the names only sound different."""
-        known = self.index.known[i]
+        index = self.index
         address = values.get("详细地址", "").strip()
-        has_addresses = bool(address and known.address)
+        has_addresses = bool(address and index.known[i].address)
         place = None
         if has_addresses:  # street and number only: a shared city and county prove nothing
-            place = same_place(normalize.address(address), self.normalizers[known.region_code[:6]].address(known.address))
-        other = self.index.name(i).key
+            place = same_place(normalize.address(address), index.addresses[i] or index.address(i))
+        other = index.keys[i] or index.name(i).key
         sound = score < 100 and (sounds_the_same(name.key, other) or stray_head(name.key, other))
         return Similar(i, score, runner_up, sound, place, has_addresses)
 
@@ -527,10 +541,13 @@ class Matcher:
         return Result(number, values, Outcome.MATCHED, known.id, score, reason, code_differs, found)
 
     def missing(self) -> list[Result]:
+        known = self.index.known
+        unreached = np.ones(len(known), dtype=bool)
+        unreached[np.fromiter(self.reached, dtype=np.int64, count=len(self.reached))] = False
         return [
-            Result(None, {}, Outcome.MISSING, k.id, None, "外部名录中没有这个单位")
-            for i, k in enumerate(self.index.known)
-            if i not in self.reached and not k.deregistered
+            Result(None, {}, Outcome.MISSING, known[i].id, None, "外部名录中没有这个单位")
+            for i in np.flatnonzero(unreached).tolist()
+            if not known[i].deregistered
         ]
 
 

@@ -109,20 +109,18 @@ def sounds_the_same(a: str, b: str) -> bool:
 
 def _one_off(text: str, word: str) -> bool:
     """`text` starts with `word` but for one character: any character in a long word, a sound-alike in a short one."""
-    head = text[: len(word)]
-    if len(head) != len(word):
+    length = len(word)
+    if len(text) < length:
         return False
-    differing = [(x, y) for x, y in zip(head, word, strict=True) if x != y]
-    if len(differing) != 1:
+    at = 0  # the first differing place; the rest must agree
+    while at < length and text[at] == word[at]:
+        at += 1
+    if at == length or text[at + 1 : length] != word[at + 1 :]:
         return False
-    if len(word) >= 3 and head[-1] == word[-1]:
+    if length >= 3 and at != length - 1:
         return True  # the suffix (省, 市, 区, 县) stands: any one character before it may be mistyped
-    typed, meant = differing[0]
+    typed, meant = text[at], word[at]
     return sound_alike(typed, meant) or typed in SUFFIX_LOOKALIKES.get(meant, "")
-
-
-def _reads_as_name(rest: str) -> bool:
-    return len(rest) >= 2 and rest[0] not in _NOT_A_NAME_START
 
 
 class Prefixes:
@@ -146,19 +144,23 @@ class Prefixes:
     def _exact(self, text: str) -> str | None:
         words = self.by_head.get(text[:2])
         if words:
-            return next((w for w in words if len(text) > len(w) + 1 and text.startswith(w)), None)
+            for word in words:
+                if len(text) > len(word) + 1 and text.startswith(word):
+                    return word
         return None
 
     def _fuzzy(self, text: str, longer_than: int = 0) -> str | None:
         """The region word the text starts with but for one character, if what follows still reads as a name."""
         found = None
         for words in (self.by_first.get(text[:1]), self.by_second.get(text[1:2])):
-            for word in words or ():
+            if not words:
+                continue
+            for word in words:
                 length = len(word)
                 if length <= longer_than or (found and length <= len(found)):
                     break  # longest first
-                if _one_off(text, word) and _reads_as_name(text[length:]):
-                    found = text[:length]
+                if length + 2 <= len(text) and text[length] not in _NOT_A_NAME_START and _one_off(text, word):
+                    found = text[:length]  # what follows still reads as a name
                     break
         return found
 
