@@ -26,6 +26,7 @@ import os
 import queue
 import re
 import traceback
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -154,6 +155,31 @@ class Normalizers:
             if len(code) == 9:
                 self.townships[code[:6]].append(name)
         self._built: dict[str, NameNormalizer] = {}
+        self._official: dict[str, str] | None = None  # official names of the province, cities and counties → code
+        self._longest = 0
+
+    def county_named(self, within: str, *texts: str) -> str:
+        """The county a row without one is in, read from the first of `texts` (its address, then its name) that
+        starts with one: official names only (a short form may be a brand or a road: 东湖宾馆, 东湖路), after any
+        province and city names, the county under `within` and under the city named. "" when none or unsure."""
+        if self._official is None:
+            codes: dict[str, list[str]] = defaultdict(list)
+            for code, name in self.names.items():
+                if len(code) in (2, 4, 6):
+                    codes[name].append(code)
+            self._official = {name: found[0] for name, found in codes.items() if len(found) == 1}  # one place only
+            self._longest = max(map(len, self._official), default=0)
+        for text in texts:
+            text, place = unicodedata.normalize("NFKC", text or "").replace(" ", ""), ""
+            while True:
+                word = next((text[:n] for n in range(min(self._longest, len(text) - 2), 1, -1) if text[:n] in self._official), None)
+                code = self._official.get(word or "", "")
+                if not code or not code.startswith(place):
+                    break  # no more region names, or a county of another city than the one named: unsure
+                if len(code) == 6:
+                    return code if code.startswith(within) else ""
+                place, text = code, text[len(word) :]
+        return ""
 
     def __getitem__(self, place: str) -> NameNormalizer:
         """`place`: a county code, or the code of a larger region for rows that name no county."""
@@ -378,6 +404,7 @@ class Matcher:
             return Result(number, values, Outcome.OUTSIDE, reason="所在地区不在本次比对范围内")
         county = region[:6] if len(region) >= 6 else ""
         within = region if len(region) > len(self.region_code) else self.region_code[:6]  # a row that names its city only
+        county = county or self.normalizers.county_named(within, values.get("详细地址", ""), values.get("单位名称", ""))
         counties = [county] if county else index.counties_under(within)
         normalize = self.normalizers[county or within]
         name = normalize(values.get("单位名称", ""))

@@ -257,3 +257,27 @@ def test_the_correction_mark_and_evidence_are_kept_and_shown(personas, client_fo
     assert client.get(f"/api/v1/compare/{comparison.pk}").json()["counts"]["code_differs"] == 1
     exported = xlsx_strings(client.post(f"/compare/{comparison.pk}/export/", {"password": PASSWORD}).content)
     assert "信用代码待更正" in exported and any("代码不同" in cell for cell in exported), exported
+
+
+@pytest.mark.parametrize(
+    ("region", "name", "address"),
+    [
+        ("", "南昌市东湖区顺达快递有限公司", ""),  # no region: the county read from the name
+        ("3601", "东湖区顺达快递有限公司", ""),  # the city only
+        ("", "顺达快递(东湖)有限公司", "江西省南昌市东湖区滕王阁街道中山路128号"),  # the county read from the address
+        ("36", "东湖顺达快递有限公司", "南昌市东湖区中山路128号"),  # the province only, the county's short form in the name
+    ],
+)
+def test_a_row_without_its_county_is_placed_by_the_county_its_address_or_name_names(region, name, address):
+    for comparing in ("36", "3601"):
+        result = one(row(name, region=region, address=address), region=comparing)
+        assert (result.outcome, result.organization_id) == ("matched", 1), (comparing, result)
+
+
+def test_a_row_without_its_county_naming_no_county_or_another_stays_unplaced():
+    # 西湖区 named in the address: the 东湖 firm of that name is not taken for it
+    result = one(row("顺达快递有限公司", region="", address="南昌市西湖区孺子路7号"))
+    assert linked(result) is None
+    # a county of another city (or none at all) places nothing: the row is compared across the city as before
+    assert one(row("南昌市新建区顺达快递有限公司", region="")).organization_id != 6
+    assert one(row("南昌顺达快递有限公司", region="")).outcome == "matched"  # no county named: across the city, as before
