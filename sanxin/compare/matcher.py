@@ -404,9 +404,17 @@ class Matcher:
             return Result(number, values, Outcome.OUTSIDE, reason="所在地区不在本次比对范围内")
         county = region[:6] if len(region) >= 6 else ""
         within = region if len(region) > len(self.region_code) else self.region_code[:6]  # a row that names its city only
-        county = county or self.normalizers.county_named(within, values.get("详细地址", ""), values.get("单位名称", ""))
-        counties = [county] if county else index.counties_under(within)
-        normalize = self.normalizers[county or within]
+        if not county and (county := self.normalizers.county_named(within, values.get("详细地址", ""), values.get("单位名称", ""))):
+            result = self._in_counties(number, values, code, [county], county, gone_there)
+            result.reason = f"{result.reason}（所在地区代码未写到区县，按地址或名称所写定为{self.normalizers.names[county]}）"
+            return result
+        return self._in_counties(number, values, code, [county] if county else index.counties_under(within), county or within, gone_there)
+
+    def _in_counties(self, number: int, values: dict, code: str, counties: list[str], place: str, gone_there: bool) -> Result:
+        """A row whose code the platform does not have, or that has none, compared within `counties` (`place`: the
+        county, or the larger region of a row that names none)."""
+        index = self.index
+        normalize = self.normalizers[place]
         name = normalize(values.get("单位名称", ""))
         exact = index.exact_matches(counties, name)
         if code:  # a code the platform does not have: a new firm, or a mistyped code of a firm of that name and address

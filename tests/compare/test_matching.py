@@ -272,6 +272,8 @@ def test_a_row_without_its_county_is_placed_by_the_county_its_address_or_name_na
     for comparing in ("36", "3601"):
         result = one(row(name, region=region, address=address), region=comparing)
         assert (result.outcome, result.organization_id) == ("matched", 1), (comparing, result)
+        assert result.reason.endswith("（所在地区代码未写到区县，按地址或名称所写定为东湖区）")
+    assert "定为" not in one(row("南昌顺达快递有限公司")).reason  # a row with its county says nothing of it
 
 
 def test_a_row_without_its_county_naming_no_county_or_another_stays_unplaced():
