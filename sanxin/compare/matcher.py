@@ -26,7 +26,6 @@ import os
 import queue
 import re
 import traceback
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from rapidfuzz import fuzz, process
 
 from sanxin.compare import columnar, evidence, thresholds
 from sanxin.compare.models import Outcome
-from sanxin.compare.normalize import NameNormalizer, NormalizedName, sounds_the_same
+from sanxin.compare.normalize import NameNormalizer, NormalizedName, sounds_the_same, unify
 from sanxin.core.validators import normalize_credit_code
 
 NEAR_TIE = 10.0  # candidates this close to the best by name are told apart by address and sound, not by the name alone
@@ -155,22 +154,20 @@ class Normalizers:
             if len(code) == 9:
                 self.townships[code[:6]].append(name)
         self._built: dict[str, NameNormalizer] = {}
-        self._official: dict[str, str] | None = None  # official names of the province, cities and counties → code
-        self._longest = 0
+        codes: dict[str, list[str]] = defaultdict(list)
+        for code, name in region_names.items():
+            if len(code) in (2, 4, 6):
+                codes[name].append(code)
+        # The official names of the province, cities and counties that name one place only → its code.
+        self._official = {name: found[0] for name, found in codes.items() if len(found) == 1}
+        self._longest = max(map(len, self._official), default=0)
 
     def county_named(self, within: str, *texts: str) -> str:
         """The county a row without one is in, read from the first of `texts` (its address, then its name) that
         starts with one: official names only (a short form may be a brand or a road: 东湖宾馆, 东湖路), after any
         province and city names, the county under `within` and under the city named. "" when none or unsure."""
-        if self._official is None:
-            codes: dict[str, list[str]] = defaultdict(list)
-            for code, name in self.names.items():
-                if len(code) in (2, 4, 6):
-                    codes[name].append(code)
-            self._official = {name: found[0] for name, found in codes.items() if len(found) == 1}  # one place only
-            self._longest = max(map(len, self._official), default=0)
         for text in texts:
-            text, place = unicodedata.normalize("NFKC", text or "").replace(" ", ""), ""
+            text, place = unify(text), ""
             while True:
                 word = next((text[:n] for n in range(min(self._longest, len(text) - 2), 1, -1) if text[:n] in self._official), None)
                 code = self._official.get(word or "", "")
