@@ -444,7 +444,8 @@ def test_enrol_log_out_and_log_in_again_in_a_browser(browser, live_server, perso
     assert page.locator("h2", has_text="动态口令验证").is_visible()
     page.fill("#id_code", wrong_code(TOTPDevice.objects.get(user=user)))
     page.click("button[type=submit]")
-    assert page.locator(".invalid-feedback", has_text="还可尝试 4 次").is_visible()
+    # The form posts back to the same address: wait for the new page's message, not the old page.
+    page.locator(".invalid-feedback", has_text="还可尝试 4 次").wait_for()
     page.screenshot(path=str(ARTIFACTS / "second-factor-verify-1440.png"), full_page=True)
     enter_second_factor(page, live_server, "browser_staff")  # a new code from the same secret
     page.wait_for_url(f"{live_server.url}/")
