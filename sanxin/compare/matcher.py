@@ -154,28 +154,30 @@ class Normalizers:
             if len(code) == 9:
                 self.townships[code[:6]].append(name)
         self._built: dict[str, NameNormalizer] = {}
-        codes: dict[str, list[str]] = defaultdict(list)
+        # The official names of the provinces, cities and counties → their codes (a name may be two places').
+        self._official: dict[str, list[str]] = defaultdict(list)
         for code, name in region_names.items():
             if len(code) in (2, 4, 6):
-                codes[name].append(code)
-        # The official names of the province, cities and counties that name one place only → its code.
-        self._official = {name: found[0] for name, found in codes.items() if len(found) == 1}
+                self._official[name].append(code)
         self._longest = max(map(len, self._official), default=0)
 
     def county_named(self, within: str, *texts: str) -> str:
-        """The county a row without one is in, read from the first of `texts` (its address, then its name) that
-        starts with one: official names only (a short form may be a brand or a road: 东湖宾馆, 东湖路), after any
-        province and city names, the county under `within` and under the city named. "" when none or unsure."""
+        """The county a row without one names at the start of the first of `texts` (its address, then its name)
+        that starts with one: official names only (a short form may be a brand or a road: 东湖宾馆, 东湖路), after
+        any province and city names, under the city named. A name that two places bear is taken for the one under
+        `within`. The county may lie outside `within`: the caller decides. "" when none or unsure."""
         for text in texts:
             text, place = unify(text), ""
             while True:
-                word = next((text[:n] for n in range(min(self._longest, len(text) - 2), 1, -1) if text[:n] in self._official), None)
-                code = self._official.get(word or "", "")
-                if not code or not code.startswith(place):
-                    break  # no more region names, or a county of another city than the one named: unsure
-                if len(code) == 6:
-                    return code if code.startswith(within) else ""
-                place, text = code, text[len(word) :]
+                word = next((text[:n] for n in range(min(self._longest, len(text) - 2), 1, -1) if text[:n] in self._official), "")
+                codes = [code for code in self._official.get(word, ()) if code.startswith(place)]
+                if len(codes) > 1:
+                    codes = [code for code in codes if code.startswith(within) or within.startswith(code)]
+                if len(codes) != 1:
+                    break  # no more region names, a county of another city than the one named, or unsure which
+                if len(codes[0]) == 6:
+                    return codes[0]
+                place, text = codes[0], text[len(word) :]
         return ""
 
     def __getitem__(self, place: str) -> NameNormalizer:
@@ -401,9 +403,17 @@ class Matcher:
             return Result(number, values, Outcome.OUTSIDE, reason="所在地区不在本次比对范围内")
         county = region[:6] if len(region) >= 6 else ""
         within = region if len(region) > len(self.region_code) else self.region_code[:6]  # a row that names its city only
-        if not county and (county := self.normalizers.county_named(within, values.get("详细地址", ""), values.get("单位名称", ""))):
-            result = self._in_counties(number, values, code, [county], county, gone_there)
-            result.reason = f"{result.reason}（所在地区代码未写到区县，按地址或名称所写定为{self.normalizers.names[county]}）"
+        named = "" if county else self.normalizers.county_named(within, values.get("详细地址", ""), values.get("单位名称", ""))
+        if named and not named.startswith(self.region_code):
+            return Result(
+                number,
+                values,
+                Outcome.OUTSIDE,
+                reason=f"所在地区代码未写到区县，地址或名称所写的{self.normalizers.names[named]}不在本次比对范围内",
+            )
+        if named and named.startswith(within):  # the county the row names, inside the region its code gives
+            result = self._in_counties(number, values, code, [named], named, gone_there)
+            result.reason = f"{result.reason}（所在地区代码未写到区县，按地址或名称所写定为{self.normalizers.names[named]}）"
             return result
         return self._in_counties(number, values, code, [county] if county else index.counties_under(within), county or within, gone_there)
 

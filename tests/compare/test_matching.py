@@ -283,3 +283,45 @@ def test_a_row_without_its_county_naming_no_county_or_another_stays_unplaced():
     # a county of another city (or none at all) places nothing: the row is compared across the city as before
     assert one(row("南昌市新建区顺达快递有限公司", region="")).organization_id != 6
     assert one(row("南昌顺达快递有限公司", region="")).outcome == "matched"  # no county named: across the city, as before
+
+
+def test_a_row_without_its_county_naming_a_county_outside_the_compared_one_is_outside():
+    gan_jiang = row("南昌赣江网络科技有限公司", region="", address="南昌市西湖区孺子路7号")
+    result = one(gan_jiang, region="360102")
+    assert (result.outcome, result.reason) == ("outside", "所在地区代码未写到区县，地址或名称所写的西湖区不在本次比对范围内")
+    assert one(row("西湖区顺达快递有限公司", region=""), region="360102").outcome == "outside"  # the name names it
+    assert one(row("南昌市西湖区顺达快递有限公司", region="3601"), region="360102").outcome == "outside"  # only the city
+    # the same row compared across the city is placed in 西湖区 and found there
+    assert (one(gan_jiang).outcome, one(gan_jiang).organization_id) == ("matched", 6)
+    # a county the compared one's own: compared there as before
+    assert one(row("顺达快递有限公司", region="", address="南昌市东湖区中山路128号"), region="360102").organization_id == 1
+
+
+def test_a_county_name_two_places_bear_is_read_as_the_one_of_the_row_or_comparison():
+    names = NAMES | {"3602": "景德镇市", "360299": "东湖区"}  # a second 东湖区 in another city
+
+    def placed(values, region="3601"):
+        return Matcher(PLATFORM, region_code=region, region_names=names).match_row(2, values)
+
+    assert placed(row("东湖区顺达快递有限公司", region="")).organization_id == 1  # 南昌's, the compared city's
+    assert placed(row("景德镇市东湖区顺达快递有限公司", region=""), region="36").organization_id != 1  # the city named: the other
+    assert placed(row("景德镇市东湖区顺达快递有限公司", region="")).outcome == "outside"
+    # across the province with nothing to tell them apart: unsure, compared across the province as before
+    assert "定为" not in placed(row("东湖区某某有限公司", region=""), region="36").reason
+
+
+@pytest.mark.django_db
+def test_a_county_comparison_knows_the_other_counties_of_its_province(personas):
+    from sanxin.compare.services import region_names
+
+    names = region_names(Region.objects.get(code="360102"))
+    assert {names["360102"], names["360103"], names["3601"], names["36"]} == {"东湖区", "西湖区", "南昌市", "江西省"}
+    assert not any(code.startswith("360103") and len(code) > 6 for code in names)  # no townships of the others
+    county = personas["county"]
+    make_org(county, name="南昌赣江网络科技有限公司", address="南昌市东湖区阳明路1号")
+    rows = [entry("南昌赣江网络科技有限公司", region="", 详细地址="南昌市西湖区孺子路7号")]
+    comparison = comparison_create(
+        actor=county, region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.xlsx", outside(rows))
+    )
+    found = comparison_run(comparison.pk).rows.get(row_number=2)
+    assert (found.outcome, found.organization_id) == ("outside", None), found.reason
