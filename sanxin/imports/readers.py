@@ -20,6 +20,7 @@ import posixpath
 import pyexpat
 import re
 import zipfile
+from array import array
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -127,6 +128,8 @@ def _csv_rows(path: Path, columns: int, progress: Progress) -> Iterator[Numbered
 
 # --- xlsx ---------------------------------------------------------------------------------------------
 
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 0 in Excel's 1900 calendar, as counted from serial 61 on
+FIRST_SHARED_DAY = date(1900, 3, 1)  # serial 61: before it Excel's (and calamine's) calendar has a 29 February 1900
 # Built-in number formats that show a date (including the Chinese ones, 27–36 and 50–58).
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
@@ -172,7 +175,7 @@ class _Workbook:
         if self.sheet not in names:
             raise UnreadableFile("第一个工作表不是普通的数据表（可能是图表），请把数据放在第一个工作表中")
         properties = next((el for el in workbook.iter() if _local(el.tag) == "workbookPr"), None)
-        self.epoch = date(1904, 1, 1) if properties is not None and properties.get("date1904") in ("1", "true") else date(1899, 12, 30)
+        self.epoch = date(1904, 1, 1) if properties is not None and properties.get("date1904") in ("1", "true") else EXCEL_EPOCH
         self.strings_part = next(iter(targets.get("sharedStrings", [])), None)
         self.date_styles = self._date_styles(next(iter(targets.get("styles", [])), None))
 
@@ -409,31 +412,54 @@ COLUMN_INDEX = {name: i for i in range(READ_COLUMNS_MAX) for name in (_column_na
 # python-calamine reads a sheet several times faster than the streamed path, but it allocates the sheet's whole
 # rectangle first. It is given a sheet only when a scan of the sheet's XML (stream-decompressed, a bytes regex, no
 # trust in <dimension>) proves the rectangle small, and only when every cell is of a kind whose value it gives
-# exactly as the streamed path does; anything else (dates, Excel's _xHHHH_ escapes, rich text, entities,
-# prefixed or unnumbered cells, rows out of order) is read by the streamed path, which has the Chinese messages.
+# exactly as the streamed path does; anything else (times and date-times, Excel's _xHHHH_ escapes, rich text,
+# entities, prefixed or unnumbered cells, rows out of order) is read by the streamed path, which has the Chinese
+# messages. A date is taken only where both readers agree, cell by cell, that the cell holds one: the scan lists
+# the numeric cells whose style shows a date, and calamine must give a whole day (from 1900-03-01) there and
+# nowhere else.
 
 # Each cell's and row's start tag, with its r attribute when it comes first (as every writer puts it).
 _CELL_OR_ROW = re.compile(rb'<(c|row)[\s>/](?:r="([A-Z]*)(\d+)")?')
-_STYLE = re.compile(rb'<c\b[^>]*?\bs="(\d+)"')
+_CELL_END = b"</c>"
 # What the fast path does not take: markup declarations and CDATA, entity and character references, Excel's _xHHHH_
-# escapes, carriage returns (expat folds them), phonetic and rich-text runs, date and error cells, prefixed elements.
-_UNSAFE_BYTES = (b"<!", b"&", b"_x", b"\r", b"rPh", b"<r>", b"<r ", b't="d"', b't="e"')
+# escapes, carriage returns (expat folds them), phonetic and rich-text runs, ISO-date and error cells, prefixed elements.
+# Each is looked for only when a byte it needs is there: a search for one rare byte runs at memory speed.
+_UNSAFE_BYTES = ((b"!", b"<!"), (b"&", b"&"), (b"_", b"_x"), (b"\r", b"\r"), (b"P", b"rPh"))
+# A rich-text run; an ISO-date or error cell (two patterns: each is searched for from its literal start, fast).
+_UNSAFE_TAGS = (re.compile(rb"<r[> ]"), re.compile(rb't="[de]"'))
 _PREFIXED = re.compile(rb"</?\w+:")
 _CALAMINE_TYPES = (str, float, int, bool)
+SCAN_PIECE = 1 << 20  # bytes of the unpacked sheet scanned at a time
 SPARSE_SLACK = 1024  # rows of gaps the fast path accepts beyond as many gaps as rows
 
 
 def _unsafe(block: bytes) -> bool:
-    return any(marker in block for marker in _UNSAFE_BYTES) or _PREFIXED.search(block) is not None
+    return (
+        any(needed in block and marker in block for needed, marker in _UNSAFE_BYTES)
+        or any(tag.search(block) is not None for tag in _UNSAFE_TAGS)
+        or (b":" in block and _PREFIXED.search(block) is not None)
+    )
 
 
-def _sheet_extent(workbook: _Workbook, columns: int) -> int | None:
-    """The sheet's last row if the fast path may read it, else None: every cell and row numbered, each cell in its
-    own row and right of the one before, rows in order, no cell right of `columns` or below the row limit, not
-    mostly gaps, no date-formatted cell, nothing _unsafe, in this sheet or its shared strings. <dimension> is not
-    trusted."""
+def _dated_cell(styles: set[str]) -> re.Pattern | None:
+    """A numeric cell's start tag with a value, in one of the date `styles` (its column letters and row)."""
+    if not styles:
+        return None
+    alternatives = b"|".join(re.escape(style.encode()) for style in sorted(styles))
+    formula = rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?"  # a formula's cached value is its value
+    # The attributes in the order Excel, WPS, openpyxl and xlsxwriter write them; a cell written otherwise is not
+    # listed, and calamine's date there sends the file to the streamed path.
+    return re.compile(rb'<c r="([A-Z]+)(\d+)" s="(?:' + alternatives + rb')"(?: t="n")?>\s*' + formula + rb"\s*<v>")
+
+
+def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None:
+    """The sheet's last row and its dated cells (row × READ_COLUMNS_MAX + column, in sheet order) if the fast path
+    may read it, else None: every cell and row numbered, each cell in its own row and right of the one before, rows
+    in order, no cell right of `columns` or below the row limit, not mostly gaps, nothing _unsafe, in this sheet or
+    its shared strings. <dimension> is not trusted."""
     if workbook.strings_part in workbook.zip.namelist() and not _safe_part(workbook, workbook.strings_part, MAX_STRINGS_BYTES):
         return None
+    dated_cell, dated = _dated_cell(workbook.date_styles), array("q")
     info = workbook._info(workbook.sheet, MAX_SHEET_BYTES)
     row = b""
     last_row = rows = 0
@@ -443,14 +469,17 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> int | None:
     first = True
     with workbook.zip.open(info) as handle:
         while True:
-            piece = handle.read(1 << 20)
+            piece = handle.read(SCAN_PIECE)
             if first and not piece.removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
                 return None  # not UTF-8
             first = False
             block = carry + piece
-            if piece:  # whole tags only: the rest waits for the next piece
-                cut = block.rfind(b">") + 1
+            if piece:  # whole cells (else whole tags) only: the rest waits for the next piece
+                end = block.rfind(_CELL_END)
+                cut = end + len(_CELL_END) if end >= 0 else block.rfind(b">") + 1
                 block, carry = block[:cut], block[cut:]
+            else:
+                carry = block[block.rfind(b">") + 1 :]  # what follows the last tag: must be blank
             if _unsafe(block):
                 return None
             for kind, letters, number in _CELL_OR_ROW.findall(block):
@@ -467,11 +496,12 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> int | None:
                     column = places[letters]
             if last_row > MAX_ROWS + 1:
                 return None
-            if workbook.date_styles and any(style.decode() in workbook.date_styles for style in set(_STYLE.findall(block))):
-                return None
+            if dated_cell is not None:  # the cells checked above: each in its row, within the columns read
+                for letters, number in dated_cell.findall(block):  # numbers only (a text keeps its text)
+                    dated.append(int(number) * READ_COLUMNS_MAX + places[letters])
             if not piece:
                 # calamine fills every row up to the last: a sheet mostly of gaps (one far row) is streamed
-                return last_row if not carry.strip() and last_row <= 2 * rows + SPARSE_SLACK else None
+                return (last_row, dated) if not carry.strip() and last_row <= 2 * rows + SPARSE_SLACK else None
 
 
 def _safe_part(workbook: _Workbook, name: str, limit: int) -> bool:
@@ -491,12 +521,15 @@ def _safe_part(workbook: _Workbook, name: str, limit: int) -> bool:
 
 def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[NumberedRow] | None:
     """The rows as the streamed path gives them, read by calamine, or None when the fast path may not take the file."""
-    if _sheet_extent(workbook, columns) is None:
-        return None
+    extent = _sheet_extent(workbook, columns)
+    if extent is None or (extent[1] and workbook.epoch != EXCEL_EPOCH):
+        return None  # (a 1904 workbook's dates are left to the streamed path)
     from python_calamine import CalamineWorkbook
 
     rows: list[NumberedRow] = []
     text = _text
+    dated = iter(extent[1])
+    next_dated = next(dated, None)
     try:
         with CalamineWorkbook.from_path(str(path)) as book:
             sheet = book.get_sheet_by_name(workbook.sheet_name)
@@ -506,15 +539,22 @@ def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[Number
             width = right - left + 1
             number = 0
             for number, row in enumerate(sheet.iter_rows(), start=1):  # a row at a time: no second copy
+                while next_dated is not None and next_dated // READ_COLUMNS_MAX == number:
+                    column = next_dated % READ_COLUMNS_MAX - left
+                    day = row[column] if 0 <= column < len(row) else None
+                    if type(day) is not date or day < FIRST_SHARED_DAY:
+                        return None  # calamine did not read a date here, or one the two calendars tell apart
+                    row[column] = day.isoformat()
+                    next_dated = next(dated, None)
                 if len(row) != width or not all(type(value) in _CALAMINE_TYPES for value in row):
-                    return None  # or a value calamine took for a date: the streamed path reads the styles its own way
+                    return None  # or a date, time or duration where the styles as the streamed path reads them show none
                 cells = pad + [value.strip() if type(value) is str else text(value) for value in row]
                 del cells[columns:]
                 while cells and not cells[-1]:
                     cells.pop()
                 if cells:
                     rows.append((number, cells))
-            if number != bottom + 1:
+            if number != bottom + 1 or next_dated is not None:
                 return None
     except Exception:  # anything calamine cannot read is read, and reported, by the streamed path
         return None

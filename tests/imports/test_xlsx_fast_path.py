@@ -129,13 +129,74 @@ def test_an_openpyxl_file_reads_the_same(tmp_path):
 
 
 def test_the_tests_own_files_read_the_same(tmp_path):
-    """The files the import tests upload (the shared helper), without dates: fast and equal; with dates: streamed."""
+    """The files the import tests upload (the shared helper), with and without dates: fast and equal."""
     plain = tmp_path / "plain.xlsx"
     plain.write_bytes(xlsx([row(), None, row(name="第二家", 从业人员数=12), row(正式党员数=3.5)]))
     assert_fast_equal(plain)
     dated = tmp_path / "dated.xlsx"
-    dated.write_bytes(xlsx([row(成立日期=datetime(2020, 5, 1))]))
-    assert_declined(dated)
+    dated.write_bytes(xlsx([row(成立日期=datetime(2020, 5, 1)), row(name="第二家", 成立日期=datetime(1900, 3, 1))]))
+    assert_fast_equal(dated)
+    assert [cells[HEADER.index("成立日期")] for _, cells in streamed(dated)[1:]] == ["2020-05-01", "1900-03-01"]
+
+
+DATE = {"num_format": 14}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda s, b: s.write_number(1, 0, 43952, b.add_format(DATE)), id="built-in date"),
+        pytest.param(lambda s, b: s.write_number(1, 0, 43952, b.add_format({"num_format": 31})), id="chinese date"),
+        pytest.param(lambda s, b: s.write_number(1, 0, 43952, b.add_format({"num_format": 'yyyy"年"m"月"d"日"'})), id="own format"),
+        pytest.param(
+            lambda s, b: s.write_datetime(1, 0, datetime(2020, 5, 1), b.add_format({"num_format": "yyyy-mm-dd hh:mm"})), id="midnight"
+        ),
+        pytest.param(lambda s, b: s.write_blank(1, 0, None, b.add_format(DATE)), id="empty cell in a date format"),
+        pytest.param(lambda s, b: s.write_string(1, 0, "2020年5月", b.add_format(DATE)), id="text in a date format"),
+        pytest.param(lambda s, b: s.write_formula(1, 0, "=1+1", b.add_format(DATE), "2020-05-01"), id="formula's text in a date format"),
+        pytest.param(lambda s, b: s.write_formula(1, 0, "=43952", b.add_format(DATE), 43952), id="formula's date"),
+    ],
+)
+@pytest.mark.parametrize("constant_memory", [True, False], ids=["inline", "shared"])
+def test_dates_both_readers_read_as_dates_take_the_fast_path(tmp_path, make, constant_memory):
+    path = tmp_path / "日期.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    make(sheet, book)
+    sheet.write_number(2, 1, 43952)  # a number beside, in no date format
+    sheet.write_number(2, 2, 43953, book.add_format(DATE))  # another column's date, in the next row
+    book.close()
+    assert_fast_equal(path)
+
+
+def test_a_1904_workbook_takes_the_fast_path_only_without_dates(tmp_path):
+    for dated in (False, True):
+        path = tmp_path / f"1904-{dated}.xlsx"
+        book = xlsxwriter.Workbook(str(path), {"date_1904": True})
+        sheet = book.add_worksheet()
+        sheet.write_row(0, 0, HEADER)
+        sheet.write_number(1, 0, 43952, book.add_format(DATE) if dated else None)
+        book.close()
+        assert_declined(path) if dated else assert_fast_equal(path)
+    assert streamed(path)[1][1] == ["2024-05-02"]  # the 1904 calendar's day, as the streamed path reads it
+
+
+def test_dated_cells_are_counted_wherever_the_scan_cuts_the_sheet(tmp_path, monkeypatch):
+    """The scan reads the sheet in pieces: a dated cell's tag whose value starts in the next piece is still dated."""
+    path = tmp_path / "切.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet, dated = book.add_worksheet(), book.add_format(DATE)
+    sheet.write_row(0, 0, HEADER)
+    for r in range(1, 4):
+        sheet.write_string(r, 0, f"南昌{r}号有限公司")
+        sheet.write_number(r, 1, 36526 + r, dated)
+        sheet.write_number(r, 2, r)
+    book.close()
+    expected = streamed(path)
+    for size in range(40, 400):  # every cut, one piece size at a time
+        monkeypatch.setattr(readers, "SCAN_PIECE", size)
+        assert fast(path) == expected, size
 
 
 @pytest.mark.parametrize(
@@ -145,8 +206,11 @@ def test_the_tests_own_files_read_the_same(tmp_path):
             lambda s, b: s.write_datetime(1, 0, datetime(2020, 5, 1, 8, 30), b.add_format({"num_format": "yyyy-mm-dd hh:mm"})),
             id="datetime",
         ),
-        pytest.param(lambda s, b: s.write_number(1, 0, 43952, b.add_format({"num_format": 14})), id="built-in date"),
-        pytest.param(lambda s, b: s.write_number(1, 0, 43952, b.add_format({"num_format": 31})), id="chinese date"),
+        pytest.param(lambda s, b: s.write_number(1, 0, 60, b.add_format(DATE)), id="date before 1900-03-01"),
+        pytest.param(lambda s, b: s.write_number(1, 0, -1, b.add_format(DATE)), id="negative date"),
+        pytest.param(lambda s, b: s.write_number(1, 0, 3e6, b.add_format(DATE)), id="date beyond 9999"),
+        pytest.param(lambda s, b: s.write_number(1, 0, 0.5, b.add_format({"num_format": "hh:mm"})), id="time"),
+        pytest.param(lambda s, b: s.write_number(1, 0, 1.5, b.add_format({"num_format": "[h]:mm"})), id="duration"),
         pytest.param(lambda s, b: s.write_string(1, 0, "带\x01控制符"), id="control character"),
         pytest.param(lambda s, b: s.write_string(1, 0, "A&B 公司"), id="entity"),
         pytest.param(lambda s, b: s.write_rich_string(1, 0, "甲", b.add_format({"bold": True}), "乙"), id="rich text"),
@@ -251,3 +315,27 @@ def test_an_empty_sheet_is_empty_on_both_paths(tmp_path):
     assert fast(path) == streamed(path) == []
     with pytest.raises(readers.UnreadableFile, match="文件是空的"):
         read_rows(path)
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        b"<!DOCTYPE x>",
+        b"<![CDATA[x]]>",
+        b"A&amp;B",
+        b"_x000D_",
+        b"a\rb",
+        b'<rPh sb="0">',
+        b"<r>",
+        b"<r ",
+        b't="d"',
+        b't="e"',
+        b"<x:c ",
+        b"</x:c>",
+    ],
+)
+def test_what_the_fast_path_does_not_take_is_seen_anywhere_in_a_piece(marker):
+    clean = b'<row r="2"><c r="A2" t="inlineStr"><is><t>Page 8:30 _ ! P r t="s"</t></is></c><c r="B2" t="n"><v>1</v></c></row>'
+    assert not readers._unsafe(clean)  # the bytes each check needs first are there, the markers not
+    for at in (0, 20, len(clean)):
+        assert readers._unsafe(clean[:at] + marker + clean[at:])
