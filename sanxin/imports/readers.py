@@ -428,7 +428,8 @@ _UNSAFE_BYTES = ((b"!", b"<!"), (b"&", b"&"), (b"_", b"_x"), (b"\r", b"\r"), (b"
 # A rich-text run; an ISO-date or error cell (two patterns: each is searched for from its literal start, fast).
 _UNSAFE_TAGS = (re.compile(rb"<r[> ]"), re.compile(rb't="[de]"'))
 _PREFIXED = re.compile(rb"</?\w+:")
-_CALAMINE_TYPES = (str, float, int, bool)
+_CALAMINE_TYPES = frozenset((str, float, int, bool))
+_TEXT_ONLY = {str}
 SCAN_PIECE = 1 << 20  # bytes of the unpacked sheet scanned at a time
 SPARSE_SLACK = 1024  # rows of gaps the fast path accepts beyond as many gaps as rows
 
@@ -546,9 +547,13 @@ def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[Number
                         return None  # calamine did not read a date here, or one the two calendars tell apart
                     row[column] = day.isoformat()
                     next_dated = next(dated, None)
-                if len(row) != width or not all(type(value) in _CALAMINE_TYPES for value in row):
+                kinds = set(map(type, row))
+                if len(row) != width or not kinds <= _CALAMINE_TYPES:
                     return None  # or a date, time or duration where the styles as the streamed path reads them show none
-                cells = pad + [value.strip() if type(value) is str else text(value) for value in row]
+                if kinds == _TEXT_ONLY:
+                    cells = pad + list(map(str.strip, row))
+                else:
+                    cells = pad + [value.strip() if type(value) is str else text(value) for value in row]
                 del cells[columns:]
                 while cells and not cells[-1]:
                     cells.pop()
