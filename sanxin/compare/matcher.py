@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 
 from sanxin.compare import columnar, evidence, thresholds
 from sanxin.compare.models import Outcome
-from sanxin.compare.normalize import NameNormalizer, NormalizedName, sounds_the_same, unify
+from sanxin.compare.normalize import NameNormalizer, NormalizedName, names_a_branch, sounds_the_same, unify
 from sanxin.core.validators import normalize_credit_code
 
 NEAR_TIE = 10.0  # candidates this close to the best by name are told apart by address and sound, not by the name alone
@@ -403,7 +403,10 @@ class Matcher:
             return Result(number, values, Outcome.OUTSIDE, reason="所在地区不在本次比对范围内")
         county = region[:6] if len(region) >= 6 else ""
         within = region if len(region) > len(self.region_code) else self.region_code[:6]  # a row that names its city only
-        named = "" if county else self.normalizers.county_named(within, values.get("详细地址", ""), values.get("单位名称", ""))
+        firm = values.get("单位名称", "")
+        # A branch's name often begins with its head office's county: only its address places it.
+        texts = (values.get("详细地址", ""),) if names_a_branch(firm) else (values.get("详细地址", ""), firm)
+        named = "" if county else self.normalizers.county_named(within, *texts)
         if named and not named.startswith(self.region_code):
             return Result(
                 number,

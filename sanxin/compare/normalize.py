@@ -49,6 +49,8 @@ BRANCH_SUFFIXES = sorted(
     reverse=True,
 )
 _BRANCH_ENDINGS = tuple(BRANCH_SUFFIXES)
+
+
 REGION_SUFFIXES = ("特别行政区", "自治州", "自治县", "自治区", "地区", "新区", "省", "市", "区", "县", "镇", "乡", "街道")
 
 _LEGAL_FORM = re.compile("|".join(sorted(LEGAL_FORMS, key=len, reverse=True)))
@@ -86,6 +88,11 @@ _TO_UNIFY = re.compile("[" + re.escape("".join(map(chr, _BRACKETS_AND_SPACES))) 
 def unify(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     return text.translate(_BRACKETS_AND_SPACES) if _TO_UNIFY.search(text) else text  # a search is 8× cheaper
+
+
+def names_a_branch(name: str) -> bool:
+    """Whether a firm name is a branch's (顺丰速运有限公司东湖分公司): its place words are often its head office's."""
+    return unify(name).endswith(_BRANCH_ENDINGS)
 
 
 @lru_cache(maxsize=65536)

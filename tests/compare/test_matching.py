@@ -325,3 +325,16 @@ def test_a_county_comparison_knows_the_other_counties_of_its_province(personas):
     )
     found = comparison_run(comparison.pk).rows.get(row_number=2)
     assert (found.outcome, found.organization_id) == ("outside", None), found.reason
+
+
+def test_a_branch_is_not_placed_by_the_county_its_name_begins_with():
+    """A branch's name begins with its head office's place (南昌市西湖区…东湖分公司): only its address places it."""
+    branch = row("南昌市西湖区赣江网络科技有限公司东湖分公司", region="")
+    assert one(branch, region="360102").outcome != "outside"  # compared in 东湖区, not set aside
+    assert "定为" not in one(branch).reason
+    placed = one(row("南昌市西湖区赣江网络科技有限公司东湖分公司", region="", address="南昌市东湖区阳明路1号"))
+    assert placed.reason.endswith("定为东湖区）")
+    assert (
+        one(row("南昌市西湖区赣江网络科技有限公司东湖分公司", region="", address="南昌市西湖区孺子路7号"), region="360102").outcome
+        == "outside"
+    )
