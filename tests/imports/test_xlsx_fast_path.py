@@ -142,6 +142,17 @@ def test_the_tests_own_files_read_the_same(tmp_path):
 DATE = {"num_format": 14}
 
 
+def header_and(path: Path, constant_memory: bool, *writes) -> Path:
+    """A sheet of the header, then what each of `writes` (sheet, book) puts in it."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    for write in writes:
+        write(sheet, book)
+    book.close()
+    return path
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -159,15 +170,11 @@ DATE = {"num_format": 14}
 )
 @pytest.mark.parametrize("constant_memory", [True, False], ids=["inline", "shared"])
 def test_dates_both_readers_read_as_dates_take_the_fast_path(tmp_path, make, constant_memory):
-    path = tmp_path / "日期.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, HEADER)
-    make(sheet, book)
-    sheet.write_number(2, 1, 43952)  # a number beside, in no date format
-    sheet.write_number(2, 2, 43953, book.add_format(DATE))  # another column's date, in the next row
-    book.close()
-    assert_fast_equal(path)
+    def beside(sheet, book):
+        sheet.write_number(2, 1, 43952)  # a number beside, in no date format
+        sheet.write_number(2, 2, 43953, book.add_format(DATE))  # another column's date, in the next row
+
+    assert_fast_equal(header_and(tmp_path / "日期.xlsx", constant_memory, make, beside))
 
 
 def test_a_1904_workbook_takes_the_fast_path_only_without_dates(tmp_path):
@@ -219,14 +226,7 @@ def test_dated_cells_are_counted_wherever_the_scan_cuts_the_sheet(tmp_path, monk
 )
 @pytest.mark.parametrize("constant_memory", [True, False], ids=["inline", "shared"])
 def test_cells_the_fast_path_cannot_prove_are_streamed(tmp_path, make, constant_memory):
-    path = tmp_path / "其他.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, HEADER)
-    make(sheet, book)
-    sheet.write_string(2, 1, "下一行")
-    book.close()
-    assert_declined(path)
+    assert_declined(header_and(tmp_path / "其他.xlsx", constant_memory, make, lambda sheet, _: sheet.write_string(2, 1, "下一行")))
 
 
 def rewrite_sheet(source: Path, target: Path, change) -> Path:
