@@ -161,11 +161,13 @@ class Normalizers:
                 self._official[name].append(code)
         self._longest = max(map(len, self._official), default=0)
 
-    def county_named(self, within: str, *texts: str) -> str:
+    def region_named(self, within: str, *texts: str) -> str:
         """The county a row without one names at the start of the first of `texts` (its address, then its name)
-        that starts with one: official names only (a short form may be a brand or a road: 东湖宾馆, 东湖路), after
-        any province and city names, under the city named. A name that two places bear is taken for the one under
-        `within`. The county may lie outside `within`: the caller decides. "" when none or unsure."""
+        that starts with one, else the city or province the first names: official names only (a short form may be
+        a brand or a road: 东湖宾馆, 东湖路), a county after any province and city names and under the city named.
+        A name that two places bear is taken for the one under `within`. The region may lie outside `within`: the
+        caller decides. "" when none or unsure."""
+        larger = ""
         for text in texts:
             text, place = unify(text), ""
             while True:
@@ -178,7 +180,8 @@ class Normalizers:
                 if len(codes[0]) == 6:
                     return codes[0]
                 place, text = codes[0], text[len(word) :]
-        return ""
+            larger = larger or place
+        return larger
 
     def __getitem__(self, place: str) -> NameNormalizer:
         """`place`: a county code, or the code of a larger region for rows that name no county."""
@@ -406,15 +409,15 @@ class Matcher:
         firm = values.get("单位名称", "")
         # A branch's name often begins with its head office's county: only its address places it.
         texts = (values.get("详细地址", ""),) if names_a_branch(firm) else (values.get("详细地址", ""), firm)
-        named = "" if county else self.normalizers.county_named(within, *texts)
-        if named and not named.startswith(self.region_code):
+        named = "" if county else self.normalizers.region_named(within, *texts)
+        if named and not (named.startswith(self.region_code) or self.region_code.startswith(named)):
             return Result(
                 number,
                 values,
                 Outcome.OUTSIDE,
                 reason=f"所在地区代码未写到区县，地址或名称所写的{self.normalizers.names[named]}不在本次比对范围内",
             )
-        if named and named.startswith(within):  # the county the row names, inside the region its code gives
+        if len(named) == 6 and named.startswith(within):  # the county the row names, inside the region its code gives
             result = self._in_counties(number, values, code, [named], named, gone_there)
             result.reason = f"{result.reason}（所在地区代码未写到区县，按地址或名称所写定为{self.normalizers.names[named]}）"
             return result

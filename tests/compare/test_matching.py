@@ -338,3 +338,18 @@ def test_a_branch_is_not_placed_by_the_county_its_name_begins_with():
         one(row("南昌市西湖区赣江网络科技有限公司东湖分公司", region="", address="南昌市西湖区孺子路7号"), region="360102").outcome
         == "outside"
     )
+
+
+def test_a_row_without_its_county_naming_only_another_city_is_outside():
+    names = NAMES | {"3604": "九江市", "360402": "濂溪区"}
+
+    def compared(values, region="3601"):
+        return Matcher(PLATFORM, region_code=region, region_names=names).match_row(2, values)
+
+    result = compared(row("九江市顺达快递有限公司", region="", address="九江市庐山路1号"))
+    assert (result.outcome, result.reason) == ("outside", "所在地区代码未写到区县，地址或名称所写的九江市不在本次比对范围内")
+    assert compared(row("九江市顺达快递有限公司", region="")).outcome == "outside"  # the name alone
+    # the compared county's own city, or the province, named without a county: compared across the region as before
+    assert compared(row("南昌顺达快递有限公司", region="", address="南昌市中山路128号"), region="360102").organization_id == 1
+    assert compared(row("顺达快递有限公司", region="", address="江西省南昌市中山路128号")).organization_id == 1
+    assert compared(row("九江市顺达快递有限公司", region=""), region="36").outcome != "outside"  # inside the province
