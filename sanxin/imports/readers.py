@@ -174,7 +174,9 @@ class _Workbook:
         self.sheet_name = first.get("name", "")
         if self.sheet not in names:
             raise UnreadableFile("第一个工作表不是普通的数据表（可能是图表），请把数据放在第一个工作表中")
-        properties = next((el for el in workbook.iter() if _local(el.tag) == "workbookPr"), None)
+        found = [el for el in workbook.iter() if _local(el.tag) == "workbookPr"]
+        properties = found[0] if found else None
+        self.calendar_certain = len(found) <= 1  # (calamine reads the last of several, this reader the first)
         self.epoch = date(1904, 1, 1) if properties is not None and properties.get("date1904") in ("1", "true") else EXCEL_EPOCH
         self.strings_part = next(iter(targets.get("sharedStrings", [])), None)
         self.date_styles = self._date_styles(next(iter(targets.get("styles", [])), None))
@@ -254,7 +256,7 @@ class _Workbook:
         if kind in ("inlineStr", "str", "e"):
             return _unescape(raw).strip()
         if kind == "b":
-            return str(raw.strip() in ("1", "true"))
+            return str(raw.strip().lower() in ("1", "true"))
         if kind == "d":
             try:
                 return _text(datetime.fromisoformat(raw.strip()))
@@ -262,12 +264,17 @@ class _Workbook:
                 return raw.strip()
         if raw.isdigit() and len(raw) < 16 and raw[0] != "0" and style not in self.date_styles:
             return raw  # a whole number Excel holds exactly: as _text would write it, without the float
+        if not raw.isascii() or "_" in raw:
+            return raw.strip()  # digits Excel never writes (１２, ٤٣, 1_000), which float() would take: as written
         try:
             number = float(raw)
         except ValueError:
             return raw.strip()
         if style and style in self.date_styles and math.isfinite(number) and 0 <= number < 2958466:
-            return _text(self._date(number))
+            try:
+                return _text(self._date(number))
+            except OverflowError:  # past 9999-12-31 (a 1904 calendar, or a serial rounded up): the number
+                pass
         return _text(number)
 
     def _date(self, serial: float) -> datetime:
@@ -426,18 +433,33 @@ _CELL_END = b"</c>"
 # Each is looked for only when a byte it needs is there: a search for one rare byte runs at memory speed.
 _UNSAFE_BYTES = ((b"!", b"<!"), (b"&", b"&"), (b"_", b"_x"), (b"\r", b"\r"), (b"P", b"rPh"))
 # A rich-text run; an ISO-date or error cell (two patterns: each is searched for from its literal start, fast).
-_UNSAFE_TAGS = (re.compile(rb"<r[> ]"), re.compile(rb't="[de]"'))
-_PREFIXED = re.compile(rb"</?\w+:")
+_UNSAFE_TAGS = (
+    re.compile(rb"<r[> ]"),
+    re.compile(rb"""t\s*=\s*["'][de]["']"""),  # (t='d', t = "e" as well)
+    re.compile(rb"</(?:v|is)>\s*<(?:v|is)[\s>]"),  # a second value in one cell: the streamed path joins them
+)
+# An inline string cell and its <is>: every <is> must follow one, and each one be followed by its <is> (the readers
+# disagree on an <is> in a cell of another kind and on an inline string cell kept as <v>).
+_INLINE_KIND = b't="inlineStr"'
+_INLINE_STRING = re.compile(rb't="inlineStr"[^>]*(?<!/)>\s*<is>')
+_PREFIXED = re.compile(rb"</?[^\s>/:]+:")  # any prefix, not only \w (x.y:c, é:c hide a cell from the scan)
 _CALAMINE_TYPES = frozenset((str, float, int, bool))
 _TEXT_ONLY = {str}
+CALAMINE_STRINGS = "xl/sharedStrings.xml"
 SCAN_PIECE = 1 << 20  # bytes of the unpacked sheet scanned at a time
 SPARSE_SLACK = 1024  # rows of gaps the fast path accepts beyond as many gaps as rows
+
+
+def _inline_strings_whole(block: bytes) -> bool:
+    empty = block.count(b't="inlineStr"/>') + block.count(b't="inlineStr" />')  # openpyxl's empty text: no <is>
+    return block.count(b"<is>") == block.count(_INLINE_KIND) - empty == len(_INLINE_STRING.findall(block))
 
 
 def _unsafe(block: bytes) -> bool:
     return (
         any(needed in block and marker in block for needed, marker in _UNSAFE_BYTES)
         or any(tag.search(block) is not None for tag in _UNSAFE_TAGS)
+        or ((b"<is" in block or _INLINE_KIND in block) and not _inline_strings_whole(block))
         or (b":" in block and _PREFIXED.search(block) is not None)
     )
 
@@ -458,9 +480,13 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None
     may read it, else None: every cell and row numbered, each cell in its own row and right of the one before, rows
     in order, no cell right of `columns` or below the row limit, not mostly gaps, nothing _unsafe, in this sheet or
     its shared strings. <dimension> is not trusted."""
-    if workbook.strings_part in workbook.zip.namelist() and not _safe_part(workbook, workbook.strings_part, MAX_STRINGS_BYTES):
+    names = workbook.zip.namelist()
+    if (workbook.strings_part or CALAMINE_STRINGS) != CALAMINE_STRINGS and CALAMINE_STRINGS in names:
+        return None  # calamine reads xl/sharedStrings.xml whatever the workbook's relationship names
+    if workbook.strings_part in names and not _safe_part(workbook, workbook.strings_part, MAX_STRINGS_BYTES):
         return None
     dated_cell, dated = _dated_cell(workbook.date_styles), array("q")
+    ended = False  # past </sheetData>: calamine reads no further, the streamed path does
     info = workbook._info(workbook.sheet, MAX_SHEET_BYTES)
     row = b""
     last_row = rows = 0
@@ -476,13 +502,19 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None
             first = False
             block = carry + piece
             if piece:  # whole cells (else whole tags) only: the rest waits for the next piece
-                end = block.rfind(_CELL_END)
-                cut = end + len(_CELL_END) if end >= 0 else block.rfind(b">") + 1
+                end, start = block.rfind(_CELL_END), block.rfind(b"<c")
+                cut = end + len(_CELL_END) if end >= 0 else start if start >= 0 else block.rfind(b">") + 1
                 block, carry = block[:cut], block[cut:]
             else:
                 carry = block[block.rfind(b">") + 1 :]  # what follows the last tag: must be blank
             if _unsafe(block):
                 return None
+            if ended and _CELL_OR_ROW.search(block):
+                return None
+            if (end_of_data := block.find(b"</sheetData>")) >= 0:
+                ended = True
+                if _CELL_OR_ROW.search(block, end_of_data):
+                    return None
             for kind, letters, number in _CELL_OR_ROW.findall(block):
                 if not number:
                     return None  # a cell or row without its r attribute (or not first)
@@ -523,8 +555,8 @@ def _safe_part(workbook: _Workbook, name: str, limit: int) -> bool:
 def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[NumberedRow] | None:
     """The rows as the streamed path gives them, read by calamine, or None when the fast path may not take the file."""
     extent = _sheet_extent(workbook, columns)
-    if extent is None or (extent[1] and workbook.epoch != EXCEL_EPOCH):
-        return None  # (a 1904 workbook's dates are left to the streamed path)
+    if extent is None or (extent[1] and (workbook.epoch != EXCEL_EPOCH or not workbook.calendar_certain)):
+        return None  # (a 1904 workbook's dates, or one that names its calendar twice, are left to the streamed path)
     from python_calamine import CalamineWorkbook
 
     rows: list[NumberedRow] = []

@@ -201,7 +201,7 @@ def test_dated_cells_are_counted_wherever_the_scan_cuts_the_sheet(tmp_path, monk
         sheet.write_number(r, 2, r)
     book.close()
     expected = streamed(path)
-    for size in range(40, 400):  # every cut, one piece size at a time
+    for size in range(150, 450):  # every cut, one piece size at a time (each piece holds a whole cell)
         monkeypatch.setattr(readers, "SCAN_PIECE", size)
         assert fast(path) == expected, size
 
@@ -339,3 +339,98 @@ def test_what_the_fast_path_does_not_take_is_seen_anywhere_in_a_piece(marker):
     assert not readers._unsafe(clean)  # the bytes each check needs first are there, the markers not
     for at in (0, 20, len(clean)):
         assert readers._unsafe(clean[:at] + marker + clean[at:])
+
+
+# --- Hand-made files: what no writer makes but a crafted file may hold ------------------------------------------
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PARTS = {
+    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/></Types>',
+    "_rels/.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+    f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": f'<workbook {_NS} xmlns:r="{_REL}">{{properties}}'
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId3" Type="{_REL}/sharedStrings" Target="{{strings}}"/></Relationships>',
+    # style 1 shows a date (numFmtId 14)
+    "xl/styles.xml": f'<styleSheet {_NS}><cellXfs count="2">'
+    '<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>',
+    "xl/sharedStrings.xml": f"<sst {_NS}><si><t>h</t></si><si><t>A</t></si></sst>",
+    "xl/worksheets/sheet1.xml": f'<worksheet {_NS} xmlns:x.y="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">{row}</row></sheetData>{after}</worksheet>',
+}
+
+
+def handmade(path: Path, row: str, *, after: str = "", properties: str = "", strings: str = "sharedStrings.xml", extra=None) -> Path:
+    """A workbook written by hand: a header cell "h", then row 2 as `row` gives it (style 1 shows a date)."""
+    fill = {"row": row, "after": after, "properties": properties, "strings": strings}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in {**_PARTS, **(extra or {})}.items():
+            book.writestr(name, re.sub(r"\{(\w+)\}", lambda m: fill[m.group(1)], text))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("row", "after"),
+    [
+        pytest.param('<c r="A2" s="1"><v>4</v><v>3952</v></c>', "", id="a date in two values"),
+        pytest.param('<c r="A2" s="1"><is><t>43952</t></is></c>', "", id="an inline string as a date"),
+        pytest.param('<c r="A2"><v>1</v><is><t>x</t></is></c>', "", id="a value and an inline string"),
+        pytest.param('<c r="A2" t="inlineStr"><v>x</v></c>', "", id="an inline string kept as a value"),
+        pytest.param('<c r="A2" t="s"><v>0</v><is><t>b</t></is></c>', "", id="a shared string and an inline one"),
+        pytest.param("<c r=\"A2\" t='e'><v>#N/A</v></c>", "", id="an error in single quotes"),
+        pytest.param('<c r="A2" t = "e"><v>#N/A</v></c>', "", id="an error with spaces"),
+        pytest.param(
+            '<c r="A2"><v>1</v></c>', '<extLst><ext><row r="3"><c r="A3"><v>5</v></c></row></ext></extLst>', id="a row after the data"
+        ),
+        pytest.param('<c r="A2"><v>1</v></c>', '<sheetData><row r="3"><c r="A3"><v>5</v></c></row></sheetData>', id="a second sheetData"),
+        pytest.param('<c r="A2"><v>1</v></c><x.y:c r="A40"><x.y:v>7</x.y:v></x.y:c>', "", id="a cell under a dotted prefix"),
+        pytest.param('<x.y:c r="AF300000"><x.y:v>7</x.y:v></x.y:c>', "", id="a far cell under a dotted prefix"),
+    ],
+)
+def test_crafted_cells_the_two_readers_read_differently_are_streamed(tmp_path, row, after):
+    assert_declined(handmade(tmp_path / "手写.xlsx", row, after=after))
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        ('<c r="A2"><v>1_000</v></c>', "1_000"),
+        ('<c r="A2"><v>１２.５</v></c>', "１２.５"),
+        ('<c r="A2"><v>٤٣٩٥٢.٥</v></c>', "٤٣٩٥٢.٥"),
+        ('<c r="A2" t="b"><v>TRUE</v></c>', "True"),
+    ],
+)
+def test_values_excel_never_writes_read_the_same_on_both_paths(tmp_path, row, text):
+    path = handmade(tmp_path / "手写.xlsx", row)
+    assert streamed(path)[1] == (2, [text])
+    assert fast(path) in (None, streamed(path))
+    assert read_rows(path)[1] == [(2, [text])]
+
+
+def test_a_workbook_naming_its_calendar_twice_keeps_its_dates_on_the_streamed_path(tmp_path):
+    path = handmade(
+        tmp_path / "两个日历.xlsx", '<c r="A2" s="1"><v>43952</v></c>', properties='<workbookPr date1904="0"/><workbookPr date1904="1"/>'
+    )
+    assert_declined(path)
+    assert streamed(path)[1] == (2, ["2020-05-01"])  # the first, as this reader has always read it
+
+
+def test_shared_strings_calamine_would_not_read_keep_the_file_on_the_streamed_path(tmp_path):
+    other = {"xl/ss2.xml": f"<sst {_NS}><si><t>h</t></si><si><t>B</t></si></sst>"}
+    path = handmade(tmp_path / "别的共享字符串.xlsx", '<c r="A2" t="s"><v>1</v></c>', strings="ss2.xml", extra=other)
+    assert_declined(path)
+    assert streamed(path)[1] == (2, ["B"])
+
+
+@pytest.mark.parametrize(
+    ("value", "properties", "text"),
+    [("2958465.99999999", "", "2958465.99999999"), ("2957100", '<workbookPr date1904="1"/>', "2957100")],
+)
+def test_a_date_past_9999_is_its_number_not_a_crash(tmp_path, value, properties, text):
+    path = handmade(tmp_path / "远日期.xlsx", f'<c r="A2" s="1"><v>{value}</v></c>', properties=properties)
+    assert read_rows(path)[1] == [(2, [text])]
