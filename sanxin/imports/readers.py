@@ -436,43 +436,64 @@ _UNSAFE_BYTES = ((b"!", b"<!"), (b"&", b"&"), (b"_", b"_x"), (b"\r", b"\r"), (b"
 _UNSAFE_TAGS = (
     re.compile(rb"<r[> ]"),
     re.compile(rb"""t\s*=\s*["'][de]["']"""),  # (t='d', t = "e" as well)
-    re.compile(rb"</(?:v|is)>\s*<(?:v|is)[\s>]"),  # a second value in one cell: the streamed path joins them
+    # A second value in one cell (the streamed path joins them), or a formula after the value (and a value after it).
+    re.compile(rb"</v>\s*<(?:v|is|f)[\s>/]"),
+    re.compile(rb"</is>\s*<(?:v|is)[\s>]"),
+    re.compile(rb"<v>[^<]*<(?!/v>)"),  # an element or instruction inside a value: the streamed path joins its text
 )
 # An inline string cell and its <is>: every <is> must follow one, and each one be followed by its <is> (the readers
 # disagree on an <is> in a cell of another kind and on an inline string cell kept as <v>).
 _INLINE_KIND = b't="inlineStr"'
-_INLINE_STRING = re.compile(rb't="inlineStr"[^>]*(?<!/)>\s*<is>')
+_INLINE_STRING = re.compile(rb't="inlineStr"[^>]*?(/>|>\s*<is>)')
+_QUOTE_IN_TAG = re.compile(rb"<[^>]*'")  # a value in single quotes may hold what the checks look for
 _PREFIXED = re.compile(rb"</?[^\s>/:]+:")  # any prefix, not only \w (x.y:c, é:c hide a cell from the scan)
 _CALAMINE_TYPES = frozenset((str, float, int, bool))
 _TEXT_ONLY = {str}
 CALAMINE_STRINGS = "xl/sharedStrings.xml"
+_DATA_END = re.compile(rb"</sheetData\s*>|<sheetData\s*/>")
 SCAN_PIECE = 1 << 20  # bytes of the unpacked sheet scanned at a time
 SPARSE_SLACK = 1024  # rows of gaps the fast path accepts beyond as many gaps as rows
 
 
 def _inline_strings_whole(block: bytes) -> bool:
-    empty = block.count(b't="inlineStr"/>') + block.count(b't="inlineStr" />')  # openpyxl's empty text: no <is>
-    return block.count(b"<is>") == block.count(_INLINE_KIND) - empty == len(_INLINE_STRING.findall(block))
+    kinds, starts = block.count(_INLINE_KIND), block.count(b"<is>")
+    if block.count(b"inlineStr") != kinds or block.count(b"<is") != starts:
+        return False  # the kind written otherwise (t='inlineStr', in another attribute's value), or <is > counted apart
+    found = _INLINE_STRING.findall(block)  # each inline string cell: empty (openpyxl's "", no <is>) or with its <is>
+    return len(found) == kinds and len(found) - found.count(b"/>") == starts
 
 
 def _unsafe(block: bytes) -> bool:
     return (
         any(needed in block and marker in block for needed, marker in _UNSAFE_BYTES)
         or any(tag.search(block) is not None for tag in _UNSAFE_TAGS)
-        or ((b"<is" in block or _INLINE_KIND in block) and not _inline_strings_whole(block))
+        or ((b"<is" in block or b"inlineStr" in block) and not _inline_strings_whole(block))
+        or (b"'" in block and _QUOTE_IN_TAG.search(block) is not None)
+        or b"<v></v>" in block
         or (b":" in block and _PREFIXED.search(block) is not None)
     )
 
 
-def _dated_cell(styles: set[str]) -> re.Pattern | None:
-    """A numeric cell's start tag with a value, in one of the date `styles` (its column letters and row)."""
-    if not styles:
-        return None
-    alternatives = b"|".join(re.escape(style.encode()) for style in sorted(styles))
-    formula = rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?"  # a formula's cached value is its value
-    # The attributes in the order Excel, WPS, openpyxl and xlsxwriter write them; a cell written otherwise is not
-    # listed, and calamine's date there sends the file to the streamed path.
-    return re.compile(rb'<c r="([A-Z]+)(\d+)" s="(?:' + alternatives + rb')"(?: t="n")?>\s*' + formula + rb"\s*<v>")
+class _DateStyled:
+    """The sheet's cells in a date style (`styles`, as the streamed path reads the styles). Each must be written as
+    Excel, WPS, openpyxl and xlsxwriter write it (r, s, then t): a cell written otherwise could hide a date from
+    the list, so its piece is not `plain`. `numbers` finds the numeric ones with a value: the dated cells."""
+
+    def __init__(self, styles: set[str]):
+        alternatives = b"|".join(re.escape(style.encode()) for style in sorted(styles))
+        style = rb'\ss="(?:' + alternatives + rb')"'
+        formula = rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?"  # a formula's cached value is its value
+        self.any = re.compile(style)  # (searched for from a space, fast, unless a newline or tab may stand before it)
+        self.spaced = re.compile(rb' s="(?:' + alternatives + rb')"')
+        self.rows = re.compile(rb"<row\b[^>]*" + style)
+        self.written = re.compile(rb'<c r="[A-Z]+\d+" s="(?:' + alternatives + rb')"(?: t="(?:s|str|inlineStr|b|n)")?\s*/?>')
+        self.numbers = re.compile(rb'<c r="([A-Z]+)(\d+)" s="(?:' + alternatives + rb')"(?: t="n")?>\s*' + formula + rb"\s*<v>")
+
+    def plain(self, block: bytes) -> bool:
+        styled = len((self.any if b"\n" in block or b"\t" in block else self.spaced).findall(block))
+        if styled and b"customFormat" in block:  # a row's own style
+            styled -= len(self.rows.findall(block))
+        return styled == len(self.written.findall(block))
 
 
 def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None:
@@ -481,11 +502,13 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None
     in order, no cell right of `columns` or below the row limit, not mostly gaps, nothing _unsafe, in this sheet or
     its shared strings. <dimension> is not trusted."""
     names = workbook.zip.namelist()
+    if any(posixpath.normpath(name) != name or "\\" in name for name in names):
+        return None  # calamine opens a relationship's target as written (xl/./worksheets/…): another part than ours
     if (workbook.strings_part or CALAMINE_STRINGS) != CALAMINE_STRINGS and CALAMINE_STRINGS in names:
         return None  # calamine reads xl/sharedStrings.xml whatever the workbook's relationship names
     if workbook.strings_part in names and not _safe_part(workbook, workbook.strings_part, MAX_STRINGS_BYTES):
         return None
-    dated_cell, dated = _dated_cell(workbook.date_styles), array("q")
+    date_styled, dated = (_DateStyled(workbook.date_styles) if workbook.date_styles else None), array("q")
     ended = False  # past </sheetData>: calamine reads no further, the streamed path does
     info = workbook._info(workbook.sheet, MAX_SHEET_BYTES)
     row = b""
@@ -494,11 +517,14 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None
     places = {_column_name(i).encode(): i for i in range(columns)}
     carry = b""
     first = True
+    declaration = 0  # where the first piece's XML declaration ends
     with workbook.zip.open(info) as handle:
         while True:
             piece = handle.read(SCAN_PIECE)
             if first and not piece.removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
                 return None  # not UTF-8
+            if first and piece.removeprefix(b"\xef\xbb\xbf").startswith(b"<?xml"):
+                declaration = piece.find(b"?>") + 2
             first = False
             block = carry + piece
             if piece:  # whole cells (else whole tags) only: the rest waits for the next piece
@@ -507,13 +533,14 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None
                 block, carry = block[:cut], block[cut:]
             else:
                 carry = block[block.rfind(b">") + 1 :]  # what follows the last tag: must be blank
-            if _unsafe(block):
-                return None
+            if _unsafe(block) or block.find(b"<?", declaration) >= 0:
+                return None  # (an instruction after the XML declaration: the streamed path reads around it)
+            declaration = 0
             if ended and _CELL_OR_ROW.search(block):
                 return None
-            if (end_of_data := block.find(b"</sheetData>")) >= 0:
+            if b"sheetData" in block and (end_of_data := _DATA_END.search(block)):
                 ended = True
-                if _CELL_OR_ROW.search(block, end_of_data):
+                if _CELL_OR_ROW.search(block, end_of_data.start()):
                     return None
             for kind, letters, number in _CELL_OR_ROW.findall(block):
                 if not number:
@@ -529,8 +556,10 @@ def _sheet_extent(workbook: _Workbook, columns: int) -> tuple[int, array] | None
                     column = places[letters]
             if last_row > MAX_ROWS + 1:
                 return None
-            if dated_cell is not None:  # the cells checked above: each in its row, within the columns read
-                for letters, number in dated_cell.findall(block):  # numbers only (a text keeps its text)
+            if date_styled is not None:  # the cells checked above: each in its row, within the columns read
+                if not date_styled.plain(block):
+                    return None
+                for letters, number in date_styled.numbers.findall(block):  # numbers only (a text keeps its text)
                     dated.append(int(number) * READ_COLUMNS_MAX + places[letters])
             if not piece:
                 # calamine fills every row up to the last: a sheet mostly of gaps (one far row) is streamed
@@ -593,7 +622,9 @@ def _calamine_rows(workbook: _Workbook, path: Path, columns: int) -> list[Number
                     rows.append((number, cells))
             if number != bottom + 1 or next_dated is not None:
                 return None
-    except Exception:  # anything calamine cannot read is read, and reported, by the streamed path
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # anything calamine cannot read (a Rust panic too) is read, and reported, by the streamed path
         return None
     return rows
 

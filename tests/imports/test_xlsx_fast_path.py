@@ -1,6 +1,7 @@
 """The xlsx fast path (python-calamine behind a scan of the sheet's extent) gives exactly the streamed reader's rows,
 and every file it cannot prove small and plain goes to the streamed reader. Each test compares the two readers."""
 
+import posixpath
 import random
 import re
 import zipfile
@@ -353,7 +354,7 @@ _PARTS = {
     "xl/workbook.xml": f'<workbook {_NS} xmlns:r="{_REL}">{{properties}}'
     '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
     "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="{{sheet}}"/>'
     f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
     f'<Relationship Id="rId3" Type="{_REL}/sharedStrings" Target="{{strings}}"/></Relationships>',
     # style 1 shows a date (numFmtId 14)
@@ -365,9 +366,18 @@ _PARTS = {
 }
 
 
-def handmade(path: Path, row: str, *, after: str = "", properties: str = "", strings: str = "sharedStrings.xml", extra=None) -> Path:
+def handmade(
+    path: Path,
+    row: str,
+    *,
+    after: str = "",
+    properties: str = "",
+    strings: str = "sharedStrings.xml",
+    sheet="worksheets/sheet1.xml",
+    extra=None,
+) -> Path:
     """A workbook written by hand: a header cell "h", then row 2 as `row` gives it (style 1 shows a date)."""
-    fill = {"row": row, "after": after, "properties": properties, "strings": strings}
+    fill = {"row": row, "after": after, "properties": properties, "strings": strings, "sheet": sheet}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in {**_PARTS, **(extra or {})}.items():
             book.writestr(name, re.sub(r"\{(\w+)\}", lambda m: fill[m.group(1)], text))
@@ -390,6 +400,18 @@ def handmade(path: Path, row: str, *, after: str = "", properties: str = "", str
         pytest.param('<c r="A2"><v>1</v></c>', '<sheetData><row r="3"><c r="A3"><v>5</v></c></row></sheetData>', id="a second sheetData"),
         pytest.param('<c r="A2"><v>1</v></c><x.y:c r="A40"><x.y:v>7</x.y:v></x.y:c>', "", id="a cell under a dotted prefix"),
         pytest.param('<x.y:c r="AF300000"><x.y:v>7</x.y:v></x.y:c>', "", id="a far cell under a dotted prefix"),
+        pytest.param('<c r="A2"><v>1</v></c>', '<sheetData ><row r="3"><c r="A3"><v>5</v></c></row></sheetData >', id="sheetData >"),
+        pytest.param('<c r="A2"><v>1</v></c>', '<sheetData/><row r="3"><c r="A3"><v>5</v></c></row>', id="sheetData/"),
+        pytest.param('<c r="A2" s="1" x=\'t="inlineStr"\'><is><t>43952</t></is></c>', "", id="the kind inside another value"),
+        pytest.param('<c r="A2" s="1"><is ><t>43952</t></is ></c>', "", id="is with a space"),
+        pytest.param("<c r=\"A2\" t='inlineStr'><v>x</v></c>", "", id="inlineStr in single quotes"),
+        pytest.param('<c r="A2" t = "inlineStr"><v>x</v></c>', "", id="inlineStr with spaces"),
+        pytest.param('<c r="A2"><v>1</v><f>A1</f><v>2</v></c>', "", id="two values around a formula"),
+        pytest.param('<c r="A2"><v>1<x>2</x>3</v></c>', "", id="an element inside a value"),
+        pytest.param('<c r="A2"><v>1<?p x?>2</v></c>', "", id="an instruction inside a value"),
+        pytest.param('<c r="A2" t="b"><v></v></c>', "", id="an empty value"),
+        pytest.param('<c r="A2" s="1" x="1"><v>43952</v></c>', "", id="a date-styled cell written otherwise"),
+        pytest.param('<c s="1" r="A2"><v>43952</v></c>', "", id="a date-styled cell with s first"),
     ],
 )
 def test_crafted_cells_the_two_readers_read_differently_are_streamed(tmp_path, row, after):
@@ -434,3 +456,28 @@ def test_shared_strings_calamine_would_not_read_keep_the_file_on_the_streamed_pa
 def test_a_date_past_9999_is_its_number_not_a_crash(tmp_path, value, properties, text):
     path = handmade(tmp_path / "远日期.xlsx", f'<c r="A2" s="1"><v>{value}</v></c>', properties=properties)
     assert read_rows(path)[1] == [(2, [text])]
+
+
+def test_a_calamine_panic_is_a_decline_not_a_crash(tmp_path):
+    path = handmade(tmp_path / "负无穷.xlsx", '<c r="A2" s="1"><v>-inf</v></c>')
+    assert_declined(path)
+    assert read_rows(path)[1] == [(2, ["-inf"])]
+
+
+@pytest.mark.parametrize("target", ["./worksheets/sheet1.xml", "worksheets/../worksheets/sheet1.xml", "worksheets//sheet1.xml"])
+def test_a_sheet_calamine_would_open_apart_from_the_scanned_one_is_streamed(tmp_path, target):
+    """calamine opens the target as written; a far cell in that other part must never reach it."""
+    far = f'<worksheet {_NS}><sheetData><row r="30000"><c r="ALL30000"><v>7</v></c></row></sheetData></worksheet>'
+    literal = posixpath.join("xl", target)
+    path = handmade(tmp_path / "两个表.xlsx", '<c r="A2"><v>1</v></c>', sheet=target, extra={literal: far})
+    assert_declined(path)
+    assert read_rows(path)[1] == [(2, ["1"])]
+
+
+def test_a_built_in_date_format_redefined_keeps_its_dates_on_the_streamed_path(tmp_path):
+    styles = (
+        f'<styleSheet {_NS}><numFmts count="1"><numFmt numFmtId="14" formatCode="0.00"/></numFmts><cellXfs count="2">'
+        '<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>'
+    )
+    path = handmade(tmp_path / "改格式.xlsx", '<c r="A2" s="1"><v>43952</v></c>', extra={"xl/styles.xml": styles})
+    assert fast(path) in (None, streamed(path))
