@@ -144,6 +144,10 @@ def grams(key: str) -> set[str]:
     return found
 
 
+# Names the division files give groupings that are no places (市辖区, 省直辖县级行政区划): an address never starts with one.
+GROUPING_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
 class Normalizers:
     """One normalizer per county, from its own province, city and county names and its townships."""
 
@@ -157,7 +161,7 @@ class Normalizers:
         # The official names of the provinces, cities and counties → their codes (a name may be two places').
         self._official: dict[str, list[str]] = defaultdict(list)
         for code, name in region_names.items():
-            if len(code) in (2, 4, 6):
+            if len(code) in (2, 4, 6) and name not in GROUPING_NAMES:
                 self._official[name].append(code)
         self._longest = max(map(len, self._official), default=0)
 

@@ -112,9 +112,13 @@ def known_organizations(comparison: RegistryComparison) -> list[Known]:
 
 def region_names(region) -> dict[str, str]:
     """Names the matcher strips from firm names and addresses: the region's ancestors and everything down to townships;
-    and the other cities and counties of its province, so that a row whose address names one is known as outside."""
+    and the other cities and counties of its province, and every province and city of the country, so that a row
+    whose address names one is known as outside."""
     regions = Region.objects.filter(
-        Q(code__in=region.ancestor_codes) | Q(code__under=region.code, level__lte=4) | Q(code__under=region.code[:2], level__lte=3)
+        Q(code__in=region.ancestor_codes)
+        | Q(code__under=region.code, level__lte=4)
+        | Q(code__under=region.code[:2], level__lte=3)
+        | Q(level__lte=2)
     )
     return dict(regions.values_list("code", "name"))
 

@@ -353,3 +353,36 @@ def test_a_row_without_its_county_naming_only_another_city_is_outside():
     assert compared(row("南昌顺达快递有限公司", region="", address="南昌市中山路128号"), region="360102").organization_id == 1
     assert compared(row("顺达快递有限公司", region="", address="江西省南昌市中山路128号")).organization_id == 1
     assert compared(row("九江市顺达快递有限公司", region=""), region="36").outcome != "outside"  # inside the province
+
+
+def test_a_row_without_its_county_naming_a_city_of_another_province_is_outside():
+    names = NAMES | {"32": "江苏省", "3201": "南京市", "1101": "市辖区"}
+
+    def compared(values, region="36"):
+        return Matcher(PLATFORM, region_code=region, region_names=names).match_row(2, values)
+
+    result = compared(row("顺达快递有限公司", region="", address="江苏省南京市玄武区中山路1号"))
+    assert (result.outcome, result.reason) == ("outside", "所在地区代码未写到区县，地址或名称所写的南京市不在本次比对范围内")
+    assert compared(row("南京市顺达快递有限公司", region="")).outcome == "outside"  # the city alone, in the name
+    assert compared(row("顺达快递有限公司", region="", address="江苏省玄武区中山路1号")).outcome == "outside"  # the province
+    # a road named after the city is no city: 南京东路 is in 东湖区
+    assert compared(row("南昌南京路餐饮管理有限公司", region="", address="南京东路3号"), region="3601").organization_id == 3
+    # a grouping of the division files (市辖区) is no place an address names
+    assert compared(row("南昌顺达快递有限公司", region="", address="市辖区中山路128号"), region="3601").organization_id == 1
+
+
+@pytest.mark.django_db
+def test_a_comparison_knows_every_province_and_city_but_not_their_counties(personas):
+    from sanxin.compare.services import region_names
+
+    names = region_names(Region.objects.get(code="360102"))
+    assert {names["32"], names["3201"]} == {"江苏省", "南京市"}
+    assert "320102" not in names  # the other province's counties are not loaded
+    county = personas["county"]
+    make_org(county, name="南昌顺达快递有限公司", address="南昌市东湖区中山路128号")
+    rows = [entry("顺达快递有限公司", region="", 详细地址="江苏省南京市玄武区中山路1号")]
+    comparison = comparison_create(
+        actor=county, region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.xlsx", outside(rows))
+    )
+    found = comparison_run(comparison.pk).rows.get(row_number=2)
+    assert (found.outcome, found.reason) == ("outside", "所在地区代码未写到区县，地址或名称所写的南京市不在本次比对范围内")
