@@ -11,7 +11,7 @@ POST /api/v1/tokens takes a logged-in session only, so here it is always refused
 with the session cookies schemathesis makes up; what it does with a real session is in tests/test_api_errors.py.
 
 Bounded and reproducible: a fixed number of examples per operation, derandomized, no deadline, no example
-database; about half a minute of calls per database on two cores.
+database; about two minutes of calls per database on two cores.
 """
 
 from __future__ import annotations
