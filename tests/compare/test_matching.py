@@ -311,20 +311,29 @@ def test_a_county_name_two_places_bear_is_read_as_the_one_of_the_row_or_comparis
 
 
 @pytest.mark.django_db
-def test_a_county_comparison_knows_the_other_counties_of_its_province(personas):
+def test_a_county_comparison_knows_the_other_counties_of_its_province_and_every_province_and_city(personas):
     from sanxin.compare.services import region_names
 
     names = region_names(Region.objects.get(code="360102"))
     assert {names["360102"], names["360103"], names["3601"], names["36"]} == {"东湖区", "西湖区", "南昌市", "江西省"}
     assert not any(code.startswith("360103") and len(code) > 6 for code in names)  # no townships of the others
+    assert {names["32"], names["3201"]} == {"江苏省", "南京市"} and "320102" not in names  # not another province's counties
     county = personas["county"]
     make_org(county, name="南昌赣江网络科技有限公司", address="南昌市东湖区阳明路1号")
-    rows = [entry("南昌赣江网络科技有限公司", region="", 详细地址="南昌市西湖区孺子路7号")]
+    make_org(county, name="南昌顺达快递有限公司", address="南昌市东湖区中山路128号")
+    rows = [
+        entry("南昌赣江网络科技有限公司", region="", 详细地址="南昌市西湖区孺子路7号"),
+        entry("顺达快递有限公司", region="", 详细地址="江苏省南京市玄武区中山路1号"),
+    ]
     comparison = comparison_create(
         actor=county, region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.xlsx", outside(rows))
     )
-    found = comparison_run(comparison.pk).rows.get(row_number=2)
-    assert (found.outcome, found.organization_id) == ("outside", None), found.reason
+    found = comparison_run(comparison.pk).rows
+    assert (found.get(row_number=2).outcome, found.get(row_number=2).organization_id) == ("outside", None)
+    assert (found.get(row_number=3).outcome, found.get(row_number=3).reason) == (
+        "outside",
+        "所在地区代码未写到区县，地址或名称所写的南京市不在本次比对范围内",
+    )
 
 
 def test_a_branch_is_not_placed_by_the_county_its_name_begins_with():
@@ -369,20 +378,3 @@ def test_a_row_without_its_county_naming_a_city_of_another_province_is_outside()
     assert compared(row("南昌南京路餐饮管理有限公司", region="", address="南京东路3号"), region="3601").organization_id == 3
     # a grouping of the division files (市辖区) is no place an address names
     assert compared(row("南昌顺达快递有限公司", region="", address="市辖区中山路128号"), region="3601").organization_id == 1
-
-
-@pytest.mark.django_db
-def test_a_comparison_knows_every_province_and_city_but_not_their_counties(personas):
-    from sanxin.compare.services import region_names
-
-    names = region_names(Region.objects.get(code="360102"))
-    assert {names["32"], names["3201"]} == {"江苏省", "南京市"}
-    assert "320102" not in names  # the other province's counties are not loaded
-    county = personas["county"]
-    make_org(county, name="南昌顺达快递有限公司", address="南昌市东湖区中山路128号")
-    rows = [entry("顺达快递有限公司", region="", 详细地址="江苏省南京市玄武区中山路1号")]
-    comparison = comparison_create(
-        actor=county, region=Region.objects.get(code="360102"), upload=SimpleUploadedFile("名录.xlsx", outside(rows))
-    )
-    found = comparison_run(comparison.pk).rows.get(row_number=2)
-    assert (found.outcome, found.reason) == ("outside", "所在地区代码未写到区县，地址或名称所写的南京市不在本次比对范围内")
