@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
 
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
-from sanxin.accounts.models import Unit, UnitKind, User
+from sanxin.accounts.models import Unit, UnitKind
 from sanxin.accounts.services import user_create
 from sanxin.census.models import CensusCampaign, Todo
 from sanxin.instructors.models import Instructor, InstructorAssignment
@@ -28,18 +27,8 @@ PLACES = ["360102002001", "360102002002", "360102004", "360102", "360103", "3601
 STAFF_ROLES = {"system_admin", "security_admin", "audit_admin", "region_staff", "industry_staff", "grassroots_staff", "zone_staff"}
 
 
-@functools.cache
-def _territory_and_industries(user_pk: int) -> tuple[bool, frozenset]:
-    """A persona's roles and unit industries, read once: the world and its personas do not change in this module
-    (its tests run in savepoints over one world and only read)."""
-    user = User.objects.get(pk=user_pk)
-    territory = bool(set(user.roles.values_list("role", flat=True)) & STAFF_ROLES)
-    industries = frozenset(user.unit.industries.values_list("id", flat=True)) if user.unit else frozenset()
-    return territory, industries
-
-
 def has_territory(user) -> bool:
-    return _territory_and_industries(user.pk)[0]
+    return bool(set(user.roles.values_list("role", flat=True)) & STAFF_ROLES)
 
 
 def persona_sees(
@@ -55,7 +44,7 @@ def persona_sees(
         return False
     if not region_code.startswith(unit.region_id) and not (reaches_down and unit.region_id.startswith(region_code)):
         return False
-    industries = _territory_and_industries(user.pk)[1]
+    industries = set(unit.industries.values_list("id", flat=True))
     if cut_by_industry and industries and industry_id not in industries:
         return False
     if cut_by_zone and unit.zone_id and zone_id != unit.zone_id:
@@ -282,7 +271,6 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), translation.override("zh-hans"):
         outer = transaction.atomic()
         outer.__enter__()
-        _territory_and_industries.cache_clear()  # a world built again (xdist may split the module) has new personas
         try:
             zone = make_demo_zone()
             personas = {name: make_persona(name, zone) for name in PERSONAS}
