@@ -378,7 +378,7 @@ def run_ours(firms, rows, places):
     and the review candidate of every row read from the results (arrays; no Result object needed for that)."""
     import resource
 
-    from sanxin.compare.matcher import Known, match
+    from sanxin.compare.matcher import Known, collection_paused, match
     from sanxin.compare.models import Outcome
 
     def cpu():  # this process and its waited-for children (the forked workers), user + system
@@ -388,10 +388,10 @@ def run_ours(firms, rows, places):
     with Usage() as usage:
         cpu_started = cpu()
         started = time.perf_counter()
-        known = [Known(f.id, f.credit_code, f.name, f.region_code, f.address, f.deregistered) for f in firms]
-        results = match(
-            [{"row": n, "values": v} for n, v in enumerate(rows, start=2)], known, region_code="36", region_names=places.region_names()
-        )
+        with collection_paused():  # as the platform reads them (sanxin.compare.services)
+            known = [Known(f.id, f.credit_code, f.name, f.region_code, f.address, f.deregistered) for f in firms]
+            records = [{"row": n, "values": v} for n, v in enumerate(rows, start=2)]
+        results = match(records, known, region_code="36", region_names=places.region_names())
         predicted = results.organization_ids({Outcome.MATCHED, Outcome.GONE})
         review = results.organization_ids({Outcome.REVIEW})
         seconds = time.perf_counter() - started

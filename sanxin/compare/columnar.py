@@ -64,8 +64,8 @@ class _Table:
         return number
 
 
-def _evidence_key(evidence: dict):
-    return repr(sorted(evidence.items(), key=repr))
+def _evidence_key(evidence: dict) -> frozenset:
+    return frozenset(evidence.items())  # its values are text and numbers; made once per row, so kept cheap
 
 
 def decide(matcher, rows: list[dict], positions: Sequence[int], *, fast: bool = True) -> Decisions:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sanxin.compare.matcher import Known, Matcher
+from sanxin.compare.matcher import Known, Matcher, collection_paused
 from sanxin.compare.models import ComparisonRow, ComparisonStatus, Decision, Outcome, RegistryComparison
 from sanxin.core.audit import audit_record
 from sanxin.core.events import publish
@@ -104,10 +104,11 @@ def known_organizations(comparison: RegistryComparison) -> list[Known]:
     if comparison.user is not None:
         organizations = scoped(organizations, comparison.user)
     fields = ("id", "credit_code", "name", "region_id", "address", "registration_status")
-    return [
-        Known(pk, code, name, region, address, status in DEREGISTERED)
-        for pk, code, name, region, address, status in organizations.values_list(*fields).iterator(chunk_size=20000)
-    ]
+    with collection_paused():
+        return [
+            Known(pk, code, name, region, address, status in DEREGISTERED)
+            for pk, code, name, region, address, status in organizations.values_list(*fields).iterator(chunk_size=20000)
+        ]
 
 
 def region_names(region) -> dict[str, str]:
@@ -165,11 +166,12 @@ def _read(comparison: RegistryComparison) -> list[dict]:
     header, body = read_rows(job_file(comparison), comparison.filename)
     check_header(header, org_registry.COLUMNS)
     rows, problems = [], []
-    for number, cells in body:
-        width = len(org_registry.COLUMNS)
-        text, errors, _ = read_cells(number, (cells + [""] * width)[:width], org_registry.COLUMNS)
-        problems += [e for e in errors if e.reason.startswith("含有不可见的控制字符")]
-        rows.append({"row": number, "values": {column.header: text[column.key] for column in org_registry.COLUMNS}})
+    with collection_paused():  # a row per line of the file, all kept
+        for number, cells in body:
+            width = len(org_registry.COLUMNS)
+            text, errors, _ = read_cells(number, (cells + [""] * width)[:width], org_registry.COLUMNS)
+            problems += [e for e in errors if e.reason.startswith("含有不可见的控制字符")]
+            rows.append({"row": number, "values": {column.header: text[column.key] for column in org_registry.COLUMNS}})
     if problems:
         where = "；".join(f"第 {e.row} 行「{e.column}」" for e in problems[:5])
         more = f"等 {len(problems):,} 处" if len(problems) > 5 else ""

@@ -187,3 +187,42 @@ def test_the_fast_path_gives_what_match_row_gives_on_the_labelled_set(small_chun
     assert any("地区名有错字" in r[4] for r in reference)  # repaired region words are among the rows
     assert run(workers=1) == reference
     assert run(workers=2) == reference
+
+
+def test_each_row_address_is_compared_as_written():
+    """The row's address is normalized once for all its candidates: the next row's own address, or the same address
+    under another county's normalizer, is normalized again."""
+    one = Matcher([Known(1, "", "南昌鑫华快递有限公司", "360102", "东湖区人民路18号")], region_code="3601", region_names=NAMES)
+    normalize = one.normalizers["360102"]
+    name = normalize("南昌鑫华快递有限公司")
+    at = {
+        address: one.similar({"详细地址": address}, normalize, name, 0, 100.0, 0.0).place
+        for address in ["人民路18号", "阳明路99号", "人民路18号"]
+    }
+    assert at == {"人民路18号": True, "阳明路99号": False}
+    assert one.similar({"详细地址": "阳明路99号"}, normalize, name, 0, 100.0, 0.0).place is False
+    other = one.normalizers["360103"]  # 南浦街道 is a township of 西湖区, not of 东湖区
+    assert one._row_address(other, "南浦街道人民路18号") == "人民路18号"
+    assert one._row_address(normalize, "南浦街道人民路18号") == "南浦街道人民路18号"
+
+
+def test_collection_is_paused_while_the_rows_are_made_and_left_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    with matcher.collection_paused():
+        assert not gc.isenabled()
+        with matcher.collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause does not turn it back on
+    assert gc.isenabled()
+    with pytest.raises(ValueError), matcher.collection_paused():
+        raise ValueError
+    assert gc.isenabled()
+
+
+def test_evidence_in_another_key_order_is_one_entry():
+    table = columnar._Table(columnar._evidence_key)
+    assert table({"code": "absent", "name": "equal"}) == table({"name": "equal", "code": "absent"}) == 0
+    assert table({"code": "absent", "name": "similar", "name_score": 91.0}) == 1
+    assert table({"code": "absent", "name": "similar", "name_score": 92.0}) == 2
