@@ -364,47 +364,64 @@ class Matcher:
         return sorted(tasks, key=len, reverse=True)
 
     def _run_forked(self, rows: list[dict], workers: int, progress, fast: bool = True) -> columnar.Results:
-        """Forked workers share the rows and the index copy-on-write and take whole counties from a queue, so each
-        builds the index of its own counties only; they send back arrays, placed here by row position."""
+        """This process and `workers - 1` forked children share the rows and the index copy-on-write and take whole
+        counties from one queue, so each builds the index of its own counties only; the children send back arrays,
+        placed here by row position. Working here too, not waiting, means a page of the rows is copied once, by the
+        first of the two processes to write its reference counts, not once by each of two children."""
         tasks = self._tasks(rows, workers)
         context = multiprocessing.get_context("fork")
         todo, done = context.SimpleQueue(), context.Queue()
         for number in range(len(tasks)):
             todo.put(number)
-        for _ in range(workers):
+        for _ in range(workers):  # one stop for each child and one for this process
             todo.put(None)
         gc.freeze()  # the parent's objects stay out of the children's collections, and their pages shared
-        processes = [context.Process(target=_worker, args=(self, rows, tasks, todo, done, fast), daemon=True) for _ in range(workers)]
+        children = [context.Process(target=_worker, args=(self, rows, tasks, todo, done, fast), daemon=True) for _ in range(workers - 1)]
+        results = self._results(rows)
+        placed = 0
+
+        def take(message) -> bool:
+            """Place a child's message; True when that child is done."""
+            nonlocal placed
+            kind, payload = message
+            if kind == "error":
+                raise RuntimeError(payload)
+            if kind == "reached":
+                self.reached.update(payload.tolist())
+                return True
+            results.add(payload)
+            placed += len(payload.positions)
+            if progress:
+                progress(placed)
+            return False
+
         try:
-            for process in processes:
-                process.start()
-            results = self._results(rows)
-            finished, placed = 0, 0
-            while finished < workers:
+            for child in children:
+                child.start()
+            finished = 0
+            while (number := todo.get()) is not None:
+                decisions = columnar.decide(self, rows, tasks[number].tolist(), fast=fast)
+                take(("rows", decisions))
+                while True:  # what the children sent meanwhile
+                    try:
+                        finished += take(done.get_nowait())
+                    except queue.Empty:
+                        break
+            while finished < len(children):
                 try:
                     message = done.get(timeout=5)
                 except queue.Empty:
-                    if any(p.exitcode not in (None, 0) for p in processes):
+                    if any(p.exitcode not in (None, 0) for p in children):
                         raise RuntimeError("比对进程意外退出") from None
                     continue
-                kind, payload = message
-                if kind == "error":
-                    raise RuntimeError(payload)
-                if kind == "rows":
-                    results.add(payload)
-                    placed += len(payload.positions)
-                    if progress:
-                        progress(placed)
-                else:  # "reached": a worker is done
-                    self.reached.update(payload.tolist())
-                    finished += 1
-            for process in processes:
-                process.join()
+                finished += take(message)
+            for child in children:
+                child.join()
         finally:
-            for process in processes:
-                if process.is_alive():
-                    process.terminate()
-                    process.join()
+            for child in children:
+                if child.is_alive():
+                    child.terminate()
+                    child.join()
             gc.unfreeze()
         return results
 

@@ -1,7 +1,9 @@
 """The comparison's fast path (lookups column-wise, results as arrays, forked workers by county) gives exactly what
 `match_row` gives row by row."""
 
+import os
 import random
+import time
 
 import pytest
 
@@ -149,15 +151,49 @@ def test_results_read_as_a_list_and_as_arrays():
 
 
 def test_a_failing_worker_fails_the_run(monkeypatch, small_chunks):
+    """A row that fails in the forked child fails the run with the child's traceback; one that fails in this process
+    (which takes counties from the same queue) fails it with its own error."""
     known, rows = generated()
     one = Matcher(known, region_code="3601", region_names=NAMES)
+    here = os.getpid()
+
+    def broken_in_the_child(number, values):
+        if os.getpid() == here:
+            time.sleep(0.01)  # the child surely gets counties of its own
+            return one.__class__.match_row(one, number, values)
+        raise ValueError("坏行")
+
+    monkeypatch.setattr(one, "match_row", broken_in_the_child)
+    with pytest.raises(RuntimeError, match="ValueError: 坏行"):
+        one.run(rows, workers=2)
+
+    other = Matcher(known, region_code="3601", region_names=NAMES)
 
     def broken(number, values):
         raise ValueError("坏行")
 
-    monkeypatch.setattr(one, "match_row", broken)
-    with pytest.raises(RuntimeError, match="坏行"):
-        one.run(rows, workers=2)
+    monkeypatch.setattr(other, "match_row", broken)
+    with pytest.raises((RuntimeError, ValueError), match="坏行"):
+        other.run(rows, workers=2)
+
+
+def test_the_forked_run_splits_the_counties_between_this_process_and_the_child(monkeypatch, small_chunks):
+    known, rows = generated()
+    one = Matcher(known, region_code="3601", region_names=NAMES)
+    here = os.getpid()
+    deciding = columnar.decide
+    sent = []
+
+    def decide(matcher, rows, positions, *, fast=True):
+        if os.getpid() == here:
+            time.sleep(0.05)
+            sent.append(len(positions))
+        return deciding(matcher, rows, positions, fast=fast)
+
+    monkeypatch.setattr(columnar, "decide", decide)
+    results = one.run(rows, workers=2)
+    assert 0 < sum(sent) < len(rows)  # this process decided some rows, the child the rest
+    assert table(results) == table(Matcher(known, region_code="3601", region_names=NAMES).run(rows, workers=1))
 
 
 def test_an_empty_credit_code():
