@@ -495,15 +495,17 @@ class Matcher:
         if exact:
             i, score, runner_up = exact[0], 100.0, (100.0 if len(exact) > 1 else 0.0)
         else:
-            found = index.candidates(counties, name)  # their counties are built: their keys are there
-            candidates = dict(zip(found, map(index.keys.__getitem__, found), strict=True))
-            scored = process.extract(name.key, candidates, scorer=fuzz.ratio, limit=3)
+            found = sorted(index.candidates(counties, name))  # their counties are built: their keys are there
+            # In a fixed order (a set's order follows the hashing of the grams, which differs per process), so that
+            # equal scores rank the same in every run; their keys as a list, quicker to make than a dict.
+            scored = process.extract(name.key, list(map(index.keys.__getitem__, found)), scorer=fuzz.ratio, limit=3)
             if not scored:
                 return None
-            _key, score, i = scored[0]
+            _key, score, at = scored[0]
+            i = found[at]
             runner_up = scored[1][1] if len(scored) > 1 else 0.0
             if score < 100 and runner_up >= score - NEAR_TIE:  # near-equal names: the address and the sound choose
-                return self._among(values, normalize, name, [(j, s) for _k, s, j in scored if s >= score - NEAR_TIE])
+                return self._among(values, normalize, name, [(found[j], s) for _k, s, j in scored if s >= score - NEAR_TIE])
         return self.similar(values, normalize, name, i, score, runner_up)
 
     def _among(self, values: dict, normalize: NameNormalizer, name: NormalizedName, scored: list[tuple[int, float]]) -> Similar:

@@ -262,3 +262,24 @@ def test_evidence_in_another_key_order_is_one_entry():
     assert table({"code": "absent", "name": "equal"}) == table({"name": "equal", "code": "absent"}) == 0
     assert table({"code": "absent", "name": "similar", "name_score": 91.0}) == 1
     assert table({"code": "absent", "name": "similar", "name_score": 92.0}) == 2
+
+
+def test_equal_candidates_rank_the_same_whatever_order_their_set_gives(monkeypatch):
+    """Candidates come as a set, whose order follows the hashing of the grams and so differs per process: two
+    equally similar names must give the same choice in any order (before, 46 rows of a 1M × 1M run changed)."""
+    names = [f"{brand}商贸有限公司" for brand in "甲乙丙丁戊己庚辛壬癸"]
+    names[1], names[9] = "鑫华恒盛快运有限公司", "鑫华恒盛快送有限公司"  # 1 and 9 share a slot of a small set
+    one = Matcher([Known(n, "", name, "360102") for n, name in enumerate(names)], region_code="3601", region_names=NAMES)
+    one.index._ensure("360102")
+    normalize = one.normalizers["360102"]
+    name = normalize("鑫华恒盛快递有限公司")
+    first_one, first_nine = {1}, {9}
+    first_one.add(9)
+    first_nine.add(1)
+    assert list(first_one) != list(first_nine)  # the same set, iterated in another order
+    chosen = []
+    for found in (first_one, first_nine):
+        monkeypatch.setattr(one.index, "candidates", lambda counties, name, found=found: set(found))
+        c = one.best({}, ["360102"], normalize, name, [])
+        chosen.append((c.index, c.score, c.runner_up))
+    assert chosen[0] == chosen[1] and chosen[0][1] == chosen[0][2]  # a tie, decided the same way both times
