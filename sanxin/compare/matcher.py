@@ -365,16 +365,12 @@ class Matcher:
 
     def _run_forked(self, rows: list[dict], workers: int, progress, fast: bool = True) -> columnar.Results:
         """This process and `workers - 1` forked children share the rows and the index copy-on-write and take whole
-        counties from one queue, so each builds the index of its own counties only; the children send back arrays,
+        counties in turn (`_Tasks`), so each builds the index of its own counties only; the children send back arrays,
         placed here by row position. Working here too, not waiting, means a page of the rows is copied once, by the
         first of the two processes to write its reference counts, not once by each of two children."""
         tasks = self._tasks(rows, workers)
         context = multiprocessing.get_context("fork")
-        todo, done = context.SimpleQueue(), context.Queue()
-        for number in range(len(tasks)):
-            todo.put(number)
-        for _ in range(workers):  # one stop for each child and one for this process
-            todo.put(None)
+        todo, done = _Tasks(context, len(tasks)), context.Queue()
         gc.freeze()  # the parent's objects stay out of the children's collections, and their pages shared
         children = [context.Process(target=_worker, args=(self, rows, tasks, todo, done, fast), daemon=True) for _ in range(workers - 1)]
         results = self._results(rows)
@@ -399,7 +395,7 @@ class Matcher:
             for child in children:
                 child.start()
             finished = 0
-            while (number := todo.get()) is not None:
+            while (number := todo.take(lambda: all(p.exitcode in (None, 0) for p in children))) is not None:
                 decisions = columnar.decide(self, rows, tasks[number].tolist(), fast=fast)
                 take(("rows", decisions))
                 while True:  # what the children sent meanwhile
@@ -640,13 +636,35 @@ class Matcher:
         ]
 
 
+class _Tasks:
+    """The number of the next task, shared by this process and its forked children. It is taken under a lock with a
+    timeout, so that a process whose partner died holding the lock (SIGKILL) fails instead of waiting for ever."""
+
+    WAIT = 5.0  # seconds between checks that the partner is alive
+
+    def __init__(self, context, count: int):
+        self.lock, self.next, self.count = context.Lock(), context.RawValue("q", 0), count
+
+    def take(self, partner_alive: Callable[[], bool]) -> int | None:
+        while not self.lock.acquire(timeout=self.WAIT):
+            if not partner_alive():
+                raise RuntimeError("比对进程意外退出")
+        try:
+            number = self.next.value
+            self.next.value = number + 1
+        finally:
+            self.lock.release()
+        return number if number < self.count else None
+
+
 def _worker(matcher: Matcher, rows: list[dict], tasks: list[np.ndarray], todo, done, fast: bool) -> None:
-    """A forked worker: takes tasks (row positions of a county) until told to stop, sends each task's decisions,
+    """A forked worker: takes tasks (row positions of a county) until none is left, sends each task's decisions,
     then the organizations its rows reached."""
     gc.disable()  # it lives for one comparison; what it makes lives to the end
     matcher.reached = set()
     try:
-        while (number := todo.get()) is not None:
+        parent = os.getppid()
+        while (number := todo.take(lambda: os.getppid() == parent)) is not None:
             positions = tasks[number]
             done.put(("rows", columnar.decide(matcher, rows, positions.tolist(), fast=fast)))
         done.put(("reached", np.fromiter(matcher.reached, dtype=np.int64, count=len(matcher.reached))))

@@ -283,3 +283,45 @@ def test_equal_candidates_rank_the_same_whatever_order_their_set_gives(monkeypat
         c = one.best({}, ["360102"], normalize, name, [])
         chosen.append((c.index, c.score, c.runner_up))
     assert chosen[0] == chosen[1] and chosen[0][1] == chosen[0][2]  # a tie, decided the same way both times
+
+
+def test_a_child_killed_while_holding_the_task_lock_fails_the_run_instead_of_hanging(monkeypatch, small_chunks):
+    import signal
+
+    known, rows = generated()
+    monkeypatch.setattr(matcher._Tasks, "WAIT", 0.2)
+
+    def killed_holding_the_lock(one, rows, tasks, todo, done, fast):
+        todo.lock.acquire()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(matcher, "_worker", killed_holding_the_lock)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="比对进程意外退出"):
+        Matcher(known, region_code="3601", region_names=NAMES).run(rows, workers=2)
+    assert time.monotonic() - started < 30
+
+
+def test_a_child_killed_in_the_middle_fails_the_run(monkeypatch, small_chunks):
+    import signal
+
+    known, rows = generated()
+    one = Matcher(known, region_code="3601", region_names=NAMES)
+    here = os.getpid()
+
+    def killed_in_the_child(number, values):
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.01)
+        return Matcher.match_row(one, number, values)
+
+    monkeypatch.setattr(one, "match_row", killed_in_the_child)
+    with pytest.raises(RuntimeError, match="比对进程意外退出"):
+        one.run(rows, workers=2)
+
+
+def test_the_next_task_is_handed_out_once_and_then_none():
+    import multiprocessing
+
+    tasks = matcher._Tasks(multiprocessing.get_context("fork"), 3)
+    assert [tasks.take(lambda: True) for _ in range(5)] == [0, 1, 2, None, None]
