@@ -166,9 +166,9 @@ def _read(comparison: RegistryComparison) -> list[dict]:
     header, body = read_rows(job_file(comparison), comparison.filename)
     check_header(header, org_registry.COLUMNS)
     rows, problems = [], []
+    width = len(org_registry.COLUMNS)
     with collection_paused():  # a row per line of the file, all kept
         for number, cells in body:
-            width = len(org_registry.COLUMNS)
             text, errors, _ = read_cells(number, (cells + [""] * width)[:width], org_registry.COLUMNS)
             problems += [e for e in errors if e.reason.startswith("含有不可见的控制字符")]
             rows.append({"row": number, "values": {column.header: text[column.key] for column in org_registry.COLUMNS}})
