@@ -19,12 +19,14 @@ run the same code.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import operator
 import os
 import queue
 import re
+import signal
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,6 +47,7 @@ PARALLEL_FROM = 200_000  # rows; below this one process is quicker than forking
 MAX_WORKERS = 4
 CHUNK = 20_000  # rows per progress step and per forked task
 DEREGISTERED_LABELS = frozenset({"注销", "吊销", "迁出"})
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
 
 _NUMBERS = re.compile(r"\d+")
 _add = operator.add
@@ -667,17 +670,35 @@ def _worker(matcher: Matcher, rows: list[dict], tasks: list[np.ndarray], todo, d
     then the organizations its rows reached."""
     gc.disable()  # it lives for one comparison; what it makes lives to the end
     matcher.reached = set()
+    parent = os.getppid()
+    _die_with_parent(parent)
+
+    def parent_alive() -> bool:
+        return os.getppid() == parent
+
     try:
-        parent = os.getppid()
-        while (number := todo.take(lambda: os.getppid() == parent)) is not None:
+        while parent_alive() and (number := todo.take(parent_alive)) is not None:
             positions = tasks[number]
             done.put(("rows", columnar.decide(matcher, rows, positions.tolist(), fast=fast)))
         done.put(("reached", np.fromiter(matcher.reached, dtype=np.int64, count=len(matcher.reached))))
     except BaseException:  # the parent says what failed instead of waiting
         done.put(("error", traceback.format_exc()))
     finally:
+        if not parent_alive():  # nobody reads what is left in the pipe: drop it instead of waiting for ever
+            done.cancel_join_thread()
         done.close()
         done.join_thread()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A child whose job process was killed would go on with counties nobody reads, then wait for ever to hand them
+    over: on Linux the kernel kills it with its parent (PR_SET_PDEATHSIG); elsewhere it checks before each county."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if os.getppid() != parent:  # killed before the request took effect
+        os._exit(1)
 
 
 def match(rows: Iterable[dict], known: Iterable[Known], *, region_code: str, region_names: dict[str, str], progress=None) -> list[Result]:

@@ -5,6 +5,7 @@ import os
 import random
 import time
 
+import numpy as np
 import pytest
 
 from sanxin.compare import columnar, matcher
@@ -325,3 +326,62 @@ def test_the_next_task_is_handed_out_once_and_then_none():
 
     tasks = matcher._Tasks(multiprocessing.get_context("fork"), 3)
     assert [tasks.take(lambda: True) for _ in range(5)] == [0, 1, 2, None, None]
+
+
+def _gone(pid: int) -> bool:
+    """The process has exited (a zombie nobody reaped counts: PID 1 of a container may not reap)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.split()[1:2] == ["Z"] for line in status if line.startswith("State:"))
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.parametrize("kernel_help", [True, False], ids=["death-signal", "checked-per-county"])
+def test_the_children_of_a_killed_job_stop_instead_of_living_on(monkeypatch, small_chunks, kernel_help):
+    """The job process itself SIGKILLed mid-run: its forked children exit within seconds, by the kernel's parent-death
+    signal or, without it, by their own check before each county, and do not wait for ever to send what nobody reads."""
+    import multiprocessing
+    import signal
+
+    if not os.path.exists("/proc/self/status"):
+        pytest.skip("/proc is needed to see the children")
+    known, rows = generated()
+    context = multiprocessing.get_context("fork")
+    pids = context.SimpleQueue()
+    if not kernel_help:
+        monkeypatch.setattr(matcher, "_die_with_parent", lambda parent: None)
+    working = matcher._worker
+
+    def reporting_worker(*args):
+        pids.put(os.getpid())
+        working(*args)
+
+    def job():
+        one = Matcher(known, region_code="3601", region_names=NAMES)
+
+        def slow(number, values):
+            time.sleep(0.01)
+            return Matcher.match_row(one, number, values)
+
+        def small_tasks(rows, workers):  # a second's work each, a minute's in all
+            return [piece for task in Matcher._tasks(one, rows, workers) for piece in np.array_split(task, -(-len(task) // 100))]
+
+        one.match_row, one._tasks = slow, small_tasks
+        monkeypatch.setattr(matcher, "_worker", reporting_worker)
+        one.run(rows * 8, workers=3)
+
+    process = context.Process(target=job)
+    process.start()
+    children = [pids.get(), pids.get()]
+    time.sleep(0.5)
+    assert not any(map(_gone, children))  # working
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()
+    deadline = time.monotonic() + 20
+    while not all(map(_gone, children)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    living = [pid for pid in children if not _gone(pid)]
+    for pid in living:  # a failing run leaves no orphan holding the test run's output
+        os.kill(pid, signal.SIGKILL)
+    assert not living
